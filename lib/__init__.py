@@ -1,0 +1,1 @@
+"""Bottleneck Lab's functional core: plain, deterministic Python with no Streamlit in it."""

@@ -1,0 +1,236 @@
+"""The gradient-descent engine: one traced TensorFlow graph per network shape.
+
+Why not `model.fit`? Every Keras model and every fresh `tf.function` stays in the
+process for good (about 4 MB each), and a Python loop of `fit(epochs=1)` spends
+most of its time outside the arithmetic. Here weights and optimizer state are
+plain tensors passed in and out of a traced, stateless function: one trace per
+`Architecture` is reused by every run and every session (a bounded cache keeps
+memory flat), nothing is shared between threads, and one call trains a whole
+epoch (reshuffled minibatches, last short batch kept) and evaluates it.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import threading
+import time
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # same numbers on every CPU
+
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+from lib import optimizers  # noqa: E402
+
+ACTIVATIONS = {
+    "relu": tf.nn.relu,
+    "tanh": tf.math.tanh,
+    "sigmoid": tf.math.sigmoid,
+    "elu": tf.nn.elu,
+    "linear": tf.identity,
+}
+OUTPUTS = ("sigmoid", "softmax", "linear")  # binary cross-entropy, categorical, mean squared error
+
+
+@dataclass(frozen=True)
+class Architecture:
+    """What a traced graph depends on: layer sizes, activations, loss and optimizer rule."""
+
+    sizes: tuple[int, ...]  # inputs, hidden..., outputs
+    activation: str
+    output: str
+    bottleneck_layer: int  # index of the dense layer whose output is recorded
+    optimizer: str
+
+    @property
+    def n_layers(self) -> int:
+        return len(self.sizes) - 1
+
+    @property
+    def n_params(self) -> int:
+        return sum((a + 1) * b for a, b in zip(self.sizes[:-1], self.sizes[1:]))
+
+
+@dataclass(frozen=True)
+class Arrays:
+    """Training, validation and test inputs and targets, float32."""
+
+    x_train: np.ndarray
+    t_train: np.ndarray
+    x_val: np.ndarray
+    t_val: np.ndarray
+    x_test: np.ndarray
+    t_test: np.ndarray
+
+
+@dataclass(frozen=True)
+class Fit:
+    """What one training leaves: per-epoch metrics and norms, snapshots, weights."""
+
+    metrics: np.ndarray  # (epochs, 6): loss, accuracy, val_loss, val_accuracy, test_loss, test_accuracy
+    initial_test: np.ndarray  # (2,): test loss and accuracy before training
+    snapshots: np.ndarray  # (epochs + 1, n_test, bottleneck)
+    weight_history: list[list[np.ndarray]]  # weights after each epoch, the initial ones first
+    grad_norms: np.ndarray  # (epochs, n_layers): mean norm of dL/dW per step
+    update_norms: np.ndarray  # (epochs, n_layers): mean norm of the step taken on W
+    seconds: float
+
+
+def _layers(arch: Architecture, params, x):
+    """Forward pass; returns (bottleneck activations, output logits)."""
+    act = ACTIVATIONS[arch.activation]
+    bottleneck = None
+    for layer in range(arch.n_layers):
+        x = tf.matmul(x, params[2 * layer]) + params[2 * layer + 1]
+        if layer < arch.n_layers - 1:
+            x = act(x)
+        if layer == arch.bottleneck_layer:
+            bottleneck = x
+    return bottleneck, x
+
+
+def _loss_and_accuracy(arch: Architecture, logits, targets):
+    """Mean loss and accuracy from logits (NaN accuracy for a reconstruction loss)."""
+    if arch.output == "sigmoid":
+        loss = tf.nn.sigmoid_cross_entropy_with_logits(labels=targets, logits=logits)
+        hits = tf.cast(tf.equal(logits > 0, targets > 0.5), tf.float32)
+    elif arch.output == "softmax":
+        loss = tf.nn.softmax_cross_entropy_with_logits(labels=targets, logits=logits)
+        hits = tf.cast(tf.equal(tf.argmax(logits, 1), tf.argmax(targets, 1)), tf.float32)
+    else:
+        loss = tf.reduce_mean(tf.square(logits - targets), axis=1)
+        hits = tf.fill(tf.shape(loss), np.float32(np.nan))
+    return tf.reduce_mean(loss), tf.reduce_mean(hits)
+
+
+def _signature(arch: Architecture):
+    d, k = arch.sizes[0], arch.sizes[-1]
+    matrix = lambda cols: tf.TensorSpec([None, cols], tf.float32)  # noqa: E731
+    weights = []
+    for a, b in zip(arch.sizes[:-1], arch.sizes[1:]):
+        weights += [tf.TensorSpec([a, b], tf.float32), tf.TensorSpec([b], tf.float32)]
+    scalar = lambda dtype: tf.TensorSpec([], dtype)  # noqa: E731
+    return dict(
+        data=[matrix(d), matrix(k), matrix(d), matrix(k), matrix(d), matrix(k)],
+        weights=weights,
+        scalars=[scalar(tf.int32), scalar(tf.float32), scalar(tf.int32), scalar(tf.float32)],
+    )
+
+
+_TRACE_LOCK = threading.Lock()
+
+
+@functools.lru_cache(maxsize=24)
+def _compiled(arch: Architecture):
+    """The traced epoch and evaluation functions for one architecture (bounded cache)."""
+    spec = _signature(arch)
+
+    def epoch(x, t, xv, tv, xt, tt, perm, weights, s1, s2, step, lr, batch, momentum):
+        n = tf.shape(x)[0]
+        n_batches = (n + batch - 1) // batch
+        zeros = tf.zeros([arch.n_layers])
+
+        def body(b, weights, s1, s2, step, loss_sum, hit_sum, grad_sum, update_sum):
+            idx = perm[b * batch: tf.minimum((b + 1) * batch, n)]
+            xb, tb = tf.gather(x, idx), tf.gather(t, idx)
+            with tf.GradientTape() as tape:
+                tape.watch(weights)
+                loss, acc = _loss_and_accuracy(arch, _layers(arch, weights, xb)[1], tb)
+            grads = tape.gradient(loss, weights)
+            step = step + 1
+            new_w, new_s1, new_s2 = [], [], []
+            for w, g, a, c in zip(weights, grads, s1, s2):
+                w2, a2, c2 = optimizers.apply(arch.optimizer, w, g, a, c, step, lr, momentum)
+                new_w.append(w2)
+                new_s1.append(a2)
+                new_s2.append(c2)
+            grad_norm = tf.stack([tf.norm(grads[2 * i]) for i in range(arch.n_layers)])
+            update_norm = tf.stack(
+                [tf.norm(new_w[2 * i] - weights[2 * i]) for i in range(arch.n_layers)]
+            )
+            rows = tf.cast(tf.shape(idx)[0], tf.float32)
+            return (b + 1, new_w, new_s1, new_s2, step, loss_sum + loss * rows,
+                    hit_sum + acc * rows, grad_sum + grad_norm, update_sum + update_norm)
+
+        _, weights, s1, s2, step, loss_sum, hit_sum, grad_sum, update_sum = tf.while_loop(
+            lambda b, *rest: b < n_batches,
+            body,
+            (tf.constant(0), list(weights), list(s1), list(s2), step, 0.0, 0.0, zeros, zeros),
+        )
+        rows, batches = tf.cast(n, tf.float32), tf.cast(n_batches, tf.float32)
+        val = _loss_and_accuracy(arch, _layers(arch, weights, xv)[1], tv)
+        snapshot, test_logits = _layers(arch, weights, xt)
+        test = _loss_and_accuracy(arch, test_logits, tt)
+        metrics = tf.stack([loss_sum / rows, hit_sum / rows, val[0], val[1], test[0], test[1]])
+        return weights, s1, s2, step, metrics, snapshot, grad_sum / batches, update_sum / batches
+
+    def evaluate(xt, tt, weights):
+        snapshot, logits = _layers(arch, weights, xt)
+        return snapshot, tf.stack(_loss_and_accuracy(arch, logits, tt))
+
+    matrix_d, matrix_k = spec["data"][0], spec["data"][1]
+    epoch_fn = tf.function(epoch, autograph=False).get_concrete_function(
+        *spec["data"], tf.TensorSpec([None], tf.int32), spec["weights"], spec["weights"],
+        spec["weights"], *spec["scalars"],
+    )
+    eval_fn = tf.function(evaluate, autograph=False).get_concrete_function(
+        matrix_d, matrix_k, spec["weights"]
+    )
+    return epoch_fn, eval_fn
+
+
+def compiled(arch: Architecture):
+    """Trace once per architecture, even when several sessions ask at the same moment."""
+    with _TRACE_LOCK:
+        return _compiled(arch)
+
+
+def fit(
+    arch: Architecture,
+    arrays: Arrays,
+    weights: Sequence[np.ndarray],
+    permutations: np.ndarray,
+    learning_rate: float,
+    batch_size: int,
+    momentum: float = 0.0,
+    on_epoch: Callable[[int, dict], None] | None = None,
+) -> Fit:
+    """Train for len(permutations) epochs; each row of `permutations` orders one epoch's rows."""
+    started = time.perf_counter()
+    epoch_fn, eval_fn = compiled(arch)
+    data = [tf.constant(a, tf.float32) for a in (
+        arrays.x_train, arrays.t_train, arrays.x_val, arrays.t_val, arrays.x_test, arrays.t_test)]
+    w = [tf.constant(a, tf.float32) for a in weights]
+    s1, s2 = optimizers.initial_slots(arch.optimizer, w)
+    snapshot, initial = eval_fn(data[4], data[5], w)
+    snapshots, history = [snapshot.numpy()], [[a.numpy() for a in w]]
+    metrics, grads, updates = [], [], []
+    step = tf.constant(0)
+    scalars = (tf.constant(learning_rate, tf.float32), tf.constant(batch_size, tf.int32),
+               tf.constant(momentum, tf.float32))
+    for number, perm in enumerate(permutations, start=1):
+        w, s1, s2, step, m, snapshot, g, u = epoch_fn(
+            *data, tf.constant(perm, tf.int32), w, s1, s2, step, *scalars)
+        metrics.append(m.numpy())
+        snapshots.append(snapshot.numpy())
+        history.append([a.numpy() for a in w])
+        grads.append(g.numpy())
+        updates.append(u.numpy())
+        if on_epoch is not None:
+            on_epoch(number, dict(zip(METRIC_NAMES, (float(v) for v in metrics[-1]))))
+    n_epochs = len(permutations)
+    return Fit(
+        metrics=np.array(metrics, dtype=np.float64).reshape(n_epochs, len(METRIC_NAMES)),
+        initial_test=initial.numpy().astype(np.float64),
+        snapshots=np.stack(snapshots),
+        weight_history=history,
+        grad_norms=np.array(grads).reshape(n_epochs, arch.n_layers),
+        update_norms=np.array(updates).reshape(n_epochs, arch.n_layers),
+        seconds=time.perf_counter() - started,
+    )
+
+
+METRIC_NAMES = ("loss", "accuracy", "val_loss", "val_accuracy", "test_loss", "test_accuracy")
