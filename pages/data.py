@@ -1,0 +1,50 @@
+"""The data page: what the data set is, its rows, and how its classes sit in feature space."""
+import streamlit as st
+
+from lib import charts
+from ui.data import current_dataset
+
+st.title("The data")
+dataset = current_dataset()
+if dataset is None:
+    st.stop()
+
+st.markdown(dataset.description)
+if dataset.name == "banknotes":
+    st.markdown(
+        "Each banknote was photographed and its image passed through a **wavelet transform**; "
+        "the four numbers are statistics of the transformed image: **variance** (how much the "
+        "coefficients spread), **skewness** (how lopsided they are), **kurtosis** (how heavy "
+        "their tails are) and **entropy** (how much information the image carries). "
+        "Class 0 is a **genuine** note, class 1 a **forged** one."
+    )
+for notice in dataset.notices:
+    st.info(notice, icon=":material/info:")
+
+counts = dataset.class_counts()
+cols = st.columns(3)
+cols[0].metric("Rows", f"{len(dataset.y):,}")
+cols[1].metric("Features", dataset.n_features)
+cols[2].metric("Classes", dataset.n_classes)
+st.caption("Class balance: " + " · ".join(
+    f"**{name}** {n:,} ({n / len(dataset.y):.0%})" for name, n in counts.items()))
+
+st.subheader("How the classes sit in feature space")
+st.markdown(
+    "Each panel plots one feature against another, coloured by class (the course's *pairplot*). "
+    "Where the colours overlap in every panel, no single pair of features separates the "
+    "classes: that is what the network's hidden layer will have to learn."
+)
+default = list(dataset.feature_names[:4])
+features = st.multiselect("Features to plot", dataset.feature_names, default=default,
+                          max_selections=6, key="pairplot_features")
+if len(features) < 1:
+    st.info("Choose at least one feature to plot.")
+else:
+    limit = 2000
+    if len(dataset.y) > limit:
+        st.caption(f"Showing a random sample of {limit:,} of the {len(dataset.y):,} rows.")
+    st.altair_chart(charts.scatter_matrix(dataset, features, limit=limit), width="content")
+
+st.subheader("The table")
+st.dataframe(charts.dataset_frame(dataset), width="stretch", height=320)

@@ -1,0 +1,15 @@
+"""Bottleneck Lab: page config, the shared data set choice, and the navigation."""
+import streamlit as st
+
+from ui.data import dataset_picker
+
+st.set_page_config(page_title="Bottleneck Lab", page_icon=":material/hub:", layout="wide")
+
+PAGES = [
+    st.Page("pages/data.py", title="The data", icon=":material/table_chart:", default=True),
+]
+
+navigation = st.navigation(PAGES)
+st.sidebar.markdown("**Bottleneck Lab** · see what a neural network's hidden layer learns")
+dataset_picker()
+navigation.run()

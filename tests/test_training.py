@@ -1,0 +1,150 @@
+"""The engine reproduces the lesson's numbers, deterministically, in any thread."""
+import concurrent.futures
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from lib.training import TrainConfig, build_model, split, train
+
+from conftest import ROOT
+
+LESSON = TrainConfig()  # 4 → 2 relu → 1 sigmoid, RMSprop 0.01, batch 16, 20 epochs
+DEEPER = TrainConfig(hidden=(3,), epochs=25)
+
+
+def test_lesson_split_has_412_test_rows(banknotes):
+    parts = split(banknotes, LESSON)
+    assert len(parts.y_test) == 412
+    assert len(parts.y_fit) == 672 and len(parts.y_val) == 288  # Keras' last 30% for validation
+    np.testing.assert_allclose(parts.x_fit.mean(axis=0), 0, atol=0.1)  # scaler fit on training rows
+
+
+def test_parameter_counts(banknotes):
+    assert train(banknotes, TrainConfig(epochs=1)).n_params == 13
+    assert train(banknotes, TrainConfig(hidden=(3,), epochs=1)).n_params == 26
+    model, features = build_model(TrainConfig(hidden=(3,)), 4, 2)
+    assert model.count_params() == 26
+    assert features.output.shape[-1] == 2 and features.layers[-1].name == "bottleneck"
+
+
+def test_run_shapes(banknotes):
+    run = train(banknotes, DEEPER)
+    assert run.snapshots.shape == (26, 412, 2)
+    assert list(run.history.columns) == ["loss", "accuracy", "val_loss", "val_accuracy",
+                                         "test_loss", "test_accuracy"]
+    assert len(run.history) == 25 and run.history.index[0] == 1
+    assert run.grad_norms.shape == (25, 3) and np.isfinite(run.grad_norms.to_numpy()).all()
+    assert len(run.head) == 26 and run.probabilities().shape == (412, 2)
+    # the snapshot's head reproduces the stated test accuracy
+    predicted = run.probabilities().argmax(axis=1)
+    assert np.mean(predicted == run.y_test) == pytest.approx(run.test_accuracy)
+
+
+def test_lesson_config_reaches_97_percent_for_most_seeds(banknotes):
+    accuracies = [train(banknotes, TrainConfig(seed=s)).test_accuracy for s in range(6)]
+    assert sum(a >= 0.97 for a in accuracies) >= 4, accuracies
+
+
+def test_snapshots_start_untrained_and_separate(banknotes):
+    run = train(banknotes, DEEPER)
+    assert run.snapshot_accuracy[-1] > run.snapshot_accuracy[0]
+    assert run.history["loss"].iloc[-1] < run.history["loss"].iloc[0]
+
+
+def test_same_config_same_numbers_twice(banknotes):
+    a, b = train(banknotes, DEEPER), train(banknotes, DEEPER)
+    assert a.history.equals(b.history)
+    np.testing.assert_array_equal(a.snapshots, b.snapshots)
+
+
+def test_different_seeds_give_different_pictures(banknotes):
+    a = train(banknotes, DEEPER)
+    b = train(banknotes, TrainConfig(hidden=(3,), epochs=25, seed=1))
+    assert not np.array_equal(a.snapshots[-1], b.snapshots[-1])
+
+
+def test_deterministic_while_other_threads_train(banknotes):
+    alone = train(banknotes, DEEPER)
+    others = [TrainConfig(hidden=(h,), epochs=25, seed=s, batch_size=b)
+              for h, s, b in [(3, 1, 8), (5, 2, 32), (8, 3, 16), (3, 4, 1)]]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=6) as pool:
+        busy = [pool.submit(train, banknotes, c) for c in others]
+        again = [pool.submit(train, banknotes, DEEPER) for _ in range(2)]
+        [f.result() for f in busy]
+        for future in again:
+            run = future.result()
+            assert run.history.equals(alone.history)
+            np.testing.assert_array_equal(run.snapshots, alone.snapshots)
+
+
+def test_deterministic_across_processes(banknotes):
+    script = (
+        "import json, sys; sys.path.insert(0, %r)\n"
+        "from lib.datasets import load_dataset\n"
+        "from lib.training import TrainConfig, train\n"
+        "r = train(load_dataset('banknotes'), TrainConfig(hidden=(3,), epochs=25))\n"
+        "print(json.dumps([r.history.to_numpy().tolist(), r.snapshots[-1].tolist()]))\n"
+    ) % str(ROOT)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         check=True, timeout=300).stdout
+    history, last = json.loads(out.strip().splitlines()[-1])
+    here = train(banknotes, DEEPER)
+    np.testing.assert_array_equal(np.array(history), here.history.to_numpy())
+    np.testing.assert_array_equal(np.array(last, dtype=np.float32), here.snapshots[-1])
+
+
+def test_short_last_batch_is_kept(banknotes):
+    # 672 training rows with batch 100: six full batches and one of 72; all rows count.
+    run = train(banknotes, TrainConfig(batch_size=100, epochs=3))
+    assert np.isfinite(run.history.to_numpy()).all()
+    full = train(banknotes, TrainConfig(batch_size=672, epochs=3))
+    assert not np.allclose(run.history["loss"], full.history["loss"])
+
+
+def test_every_optimizer_and_activation_trains(banknotes):
+    for optimizer in ("sgd", "momentum", "nesterov", "rmsprop", "adam", "adagrad"):
+        run = train(banknotes, TrainConfig(hidden=(4,), optimizer=optimizer, learning_rate=0.05))
+        assert run.test_accuracy > 0.8, optimizer
+    for activation in ("tanh", "sigmoid", "elu", "linear"):
+        assert train(banknotes, TrainConfig(activation=activation)).test_accuracy > 0.8
+
+
+def test_wine_exercise_uses_softmax(banknotes):
+    from lib.datasets import load_dataset
+
+    run = train(load_dataset("wine"), TrainConfig(hidden=(8, 5), epochs=40))
+    assert run.layer_sizes == (13, 8, 5, 2, 3)
+    assert run.probabilities().shape[1] == 3
+    assert run.test_accuracy > 0.85
+
+
+@pytest.mark.parametrize("bad", [
+    dict(optimizer="lbfgs"), dict(learning_rate=-1.0), dict(batch_size=0),
+    dict(hidden=(0,)), dict(epochs=0), dict(activation="swish2"),
+])
+def test_bad_configs_say_what_is_wrong(bad):
+    with pytest.raises(ValueError, match="must|least|choose|epoch"):
+        TrainConfig(**bad)
+
+
+def test_comparable_to_plain_model_fit(banknotes):
+    """train() and Keras' own fit on the same config reach comparable test accuracy."""
+    import keras
+
+    ours, theirs = [], []
+    for seed in range(3):
+        config = TrainConfig(hidden=(3,), epochs=15, seed=seed)
+        ours.append(train(banknotes, config).test_accuracy)
+        parts = split(banknotes, config)
+        model, _ = build_model(config, 4, 2)
+        model.compile(optimizer=keras.optimizers.RMSprop(0.01), loss="binary_crossentropy",
+                      metrics=["accuracy"])
+        x = np.concatenate([parts.x_fit, parts.x_val])
+        y = np.concatenate([parts.y_fit, parts.y_val])
+        model.fit(x, y, batch_size=16, epochs=15, validation_split=0.3, verbose=0)
+        theirs.append(model.evaluate(parts.x_test, parts.y_test, verbose=0)[1])
+    assert abs(np.mean(ours) - np.mean(theirs)) < 0.05, (ours, theirs)
+    assert min(ours) > 0.9

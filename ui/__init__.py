@@ -1,0 +1,1 @@
+"""Streamlit glue shared by the pages: data selection, cached lib calls, messages."""
