@@ -20,7 +20,14 @@ from lib.datasets import Dataset
 from lib.initializers import INITIALIZERS, initial_weights
 from lib.optimizers import OPTIMIZERS
 
-ACTIVATIONS = ("relu", "tanh", "sigmoid", "elu", "linear")
+ACTIVATION_FUNCTIONS = {
+    "relu": lambda z: np.maximum(z, 0),
+    "tanh": np.tanh,
+    "sigmoid": lambda z: 1 / (1 + np.exp(-z)),
+    "elu": lambda z: np.where(z > 0, z, np.expm1(np.minimum(z, 0))),
+    "linear": lambda z: z,
+}
+ACTIVATIONS = tuple(ACTIVATION_FUNCTIONS)
 
 
 @dataclass(frozen=True)
@@ -47,7 +54,8 @@ class TrainConfig:
             (self.activation in ACTIVATIONS, f"activation must be one of {', '.join(ACTIVATIONS)}"),
             (self.optimizer in OPTIMIZERS, f"optimizer must be one of {', '.join(OPTIMIZERS)}"),
             (self.initializer in INITIALIZERS, f"initializer must be one of {', '.join(INITIALIZERS)}"),
-            (all(n >= 1 for n in self.hidden) and self.bottleneck >= 1, "every layer needs at least 1 node"),
+            (all(n >= 1 for n in self.hidden) and self.bottleneck >= 1,
+             "every layer needs at least 1 node"),
             (self.learning_rate > 0 and np.isfinite(self.learning_rate), "the learning rate must be positive"),
             (self.batch_size >= 1, "the batch size must be at least 1"),
             (self.epochs >= 1, "train for at least 1 epoch"),
@@ -72,6 +80,11 @@ class TrainConfig:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+LESSON = TrainConfig()  # 4 → 2 relu → 1 sigmoid, the lesson's first model
+DEEPER_LESSON = TrainConfig(hidden=(3,), epochs=25)  # 4 → 3 → 2 → 1, the lesson's epoch grid
+WINE_EXERCISE = TrainConfig(hidden=(8, 5), epochs=50)  # 13 → 8 → 5 → 2 → 3 softmax
 
 
 def output_units(n_classes: int) -> int:
@@ -147,11 +160,22 @@ class Run:
     grad_norms: pd.DataFrame  # per epoch × layer
     update_norms: pd.DataFrame
     seconds: float
+    scaler_mean: np.ndarray  # the training rows' standardization, to place new rows
+    scaler_scale: np.ndarray
     class_names: tuple[str, ...] = field(default=())
 
     @property
     def test_accuracy(self) -> float:
         return float(self.snapshot_accuracy[-1])
+
+    def bottleneck(self, X: np.ndarray) -> np.ndarray:
+        """Bottleneck activations of any rows in original units (the feature model, in NumPy)."""
+        h = (np.asarray(X, dtype=np.float64) - self.scaler_mean) / self.scaler_scale
+        n_hidden = len(self.config.hidden)
+        for layer in range(n_hidden + 1):
+            h = ACTIVATION_FUNCTIONS[self.config.activation](
+                h @ self.weights[2 * layer] + self.weights[2 * layer + 1])
+        return h.astype(np.float32)
 
     def probabilities(self, epoch: int = -1) -> np.ndarray:
         """Predicted class probabilities of the test rows at a snapshot, (n_test, n_classes)."""
@@ -204,6 +228,8 @@ def train(dataset: Dataset, config: TrainConfig, on_epoch=None) -> Run:
         grad_norms=pd.DataFrame(result.grad_norms, columns=names, index=epochs),
         update_norms=pd.DataFrame(result.update_norms, columns=names, index=epochs),
         seconds=result.seconds,
+        scaler_mean=parts.scaler.mean_,
+        scaler_scale=parts.scaler.scale_,
         class_names=dataset.class_names,
     )
 

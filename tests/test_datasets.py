@@ -5,10 +5,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from conftest import SHARED_CSV
 from lib import datasets
 from lib.datasets import DatasetError, load_banknotes, load_dataset, parse_banknotes
-
-from conftest import SHARED_CSV
 
 
 def uci_text() -> str:

@@ -1,6 +1,7 @@
 """The architecture's rules, checked on the source: they protect every session of the app."""
 import re
 import subprocess
+import sys
 
 from conftest import ROOT
 

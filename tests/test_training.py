@@ -7,12 +7,9 @@ import sys
 import numpy as np
 import pytest
 
-from lib.training import TrainConfig, build_model, split, train
-
 from conftest import ROOT
-
-LESSON = TrainConfig()  # 4 → 2 relu → 1 sigmoid, RMSprop 0.01, batch 16, 20 epochs
-DEEPER = TrainConfig(hidden=(3,), epochs=25)
+from lib.training import DEEPER_LESSON as DEEPER  # noqa: E402
+from lib.training import LESSON, TrainConfig, build_model, split, train
 
 
 def test_lesson_split_has_412_test_rows(banknotes):
@@ -41,6 +38,17 @@ def test_run_shapes(banknotes):
     # the snapshot's head reproduces the stated test accuracy
     predicted = run.probabilities().argmax(axis=1)
     assert np.mean(predicted == run.y_test) == pytest.approx(run.test_accuracy)
+
+
+def test_bottleneck_of_original_rows_matches_the_snapshot(banknotes):
+    run = train(banknotes, DEEPER)
+    np.testing.assert_allclose(run.bottleneck(banknotes.X[run.test_index]), run.snapshots[-1],
+                               rtol=1e-4, atol=1e-5)
+    model, features = build_model(DEEPER, 4, 2)
+    model.set_weights(run.weights)
+    parts = split(banknotes, DEEPER)
+    np.testing.assert_allclose(features.predict(parts.x_test, verbose=0), run.snapshots[-1],
+                               rtol=1e-4, atol=1e-5)
 
 
 def test_lesson_config_reaches_97_percent_for_most_seeds(banknotes):
