@@ -27,3 +27,9 @@ def test_no_process_global_keras_state_outside_tests():
 def test_no_banknote_data_is_tracked():
     files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True).stdout
     assert not re.search(r"banknote.*\.(csv|txt)$", files, re.I | re.M)
+
+
+def test_lint_is_clean():
+    result = subprocess.run([sys.executable, "-m", "ruff", "check", "."], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout
