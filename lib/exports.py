@@ -1,0 +1,36 @@
+"""Files a student can take away: the run's activations, its history, the trained model."""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from lib.datasets import Dataset
+from lib.training import Run, build_model
+
+
+def bottleneck_frame(run: Run, dataset: Dataset) -> pd.DataFrame:
+    """One row per test row: its id, original features, class, bottleneck units, prediction."""
+    frame = pd.DataFrame(dataset.X[run.test_index], columns=list(dataset.feature_names))
+    frame.insert(0, "row_id", run.test_index)
+    frame["class"] = np.asarray(dataset.class_names, dtype=object)[run.y_test]
+    for unit in range(run.snapshots.shape[2]):
+        frame[f"bottleneck_{unit + 1}"] = run.snapshots[-1][:, unit]
+    frame["predicted"] = np.asarray(dataset.class_names, dtype=object)[run.probabilities().argmax(1)]
+    return frame
+
+
+def csv_bytes(frame: pd.DataFrame, index: bool = False) -> bytes:
+    return frame.to_csv(index=index).encode("utf-8")
+
+
+def keras_bytes(run: Run) -> bytes:
+    """The trained network as a `.keras` file that `keras.saving.load_model` opens."""
+    model, _ = build_model(run.config, run.layer_sizes[0], len(run.class_names))
+    model.set_weights(run.weights)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "bottleneck_mlp.keras"
+        model.save(path)
+        return path.read_bytes()
