@@ -11,19 +11,15 @@ epoch (reshuffled minibatches, last short batch kept) and evaluates it.
 from __future__ import annotations
 
 import functools
-import os
 import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # same numbers on every CPU
+import numpy as np
+import tensorflow as tf
 
-import numpy as np  # noqa: E402
-import tensorflow as tf  # noqa: E402
-
-from lib import optimizers  # noqa: E402
+from lib import optimizers
 
 ACTIVATIONS = {
     "relu": tf.nn.relu,

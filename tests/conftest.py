@@ -25,6 +25,7 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-network
 os.environ.setdefault("BANKNOTES_CSV", str(SHARED_CSV))
 os.environ.setdefault("BOTTLENECK_LAB_CACHE", tempfile.mkdtemp(prefix="bottleneck-lab-cache-"))
 sys.path.insert(0, str(ROOT))
+import lib  # noqa: E402,F401  (sets TensorFlow's environment before any test imports it)
 
 
 @pytest.fixture(scope="session")

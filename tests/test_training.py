@@ -143,7 +143,7 @@ def test_comparable_to_plain_model_fit(banknotes):
     import keras
 
     ours, theirs = [], []
-    for seed in range(3):
+    for seed in range(5):
         config = TrainConfig(hidden=(3,), epochs=15, seed=seed)
         ours.append(train(banknotes, config).test_accuracy)
         parts = split(banknotes, config)
@@ -154,5 +154,6 @@ def test_comparable_to_plain_model_fit(banknotes):
         y = np.concatenate([parts.y_fit, parts.y_val])
         model.fit(x, y, batch_size=16, epochs=15, validation_split=0.3, verbose=0)
         theirs.append(model.evaluate(parts.x_test, parts.y_test, verbose=0)[1])
-    assert abs(np.mean(ours) - np.mean(theirs)) < 0.05, (ours, theirs)
-    assert min(ours) > 0.9
+    # Medians: a 2-node ReLU bottleneck dies now and then, in Keras' own runs too.
+    assert abs(np.median(ours) - np.median(theirs)) < 0.03, (ours, theirs)
+    assert np.median(ours) > 0.95
