@@ -268,9 +268,9 @@ def _labels(column: pd.Series, target: str, source: str) -> pd.Series:
             return numbers.where(np.isfinite(numbers)).map(_number_name, na_action="ignore")
         raise DatasetError(
             f"The target column '{target}' holds {len(distinct):,} different numbers, so it looks "
-            "like a measurement rather than a class. This app classifies: choose a column of "
-            f"class labels (text, or whole numbers with at most {MAX_CLASSES} different values) "
-            "as the target.")
+            "like a measurement rather than a class. This app classifies: the target must be a "
+            f"column of class labels (text, or whole numbers with at most {MAX_CLASSES} different "
+            "values).")
     labels = column.astype("string").str.strip()
     return labels.where(labels != "")
 

@@ -2,14 +2,18 @@
 import streamlit as st
 
 from lib import charts
-from ui.data import current_dataset
+from lib.data_summary import separating_features
+from ui.data import current_dataset, plain
+
+PLOT_LIMIT = 2000  # points per pairplot panel
+TABLE_LIMIT = 1000  # rows sent to the table
 
 st.title("The data")
 dataset = current_dataset()
 if dataset is None:
     st.stop()
 
-st.markdown(dataset.description)
+st.markdown(plain(dataset.description))
 if dataset.name == "banknotes":
     st.markdown(
         "Each banknote was photographed and its image passed through a **wavelet transform**; "
@@ -19,7 +23,7 @@ if dataset.name == "banknotes":
         "Class 0 is a **genuine** note, class 1 a **forged** one."
     )
 for notice in dataset.notices:
-    st.info(notice, icon=":material/info:")
+    st.info(plain(notice), icon=":material/info:")
 
 counts = dataset.class_counts()
 cols = st.columns(3)
@@ -27,7 +31,7 @@ cols[0].metric("Rows", f"{len(dataset.y):,}")
 cols[1].metric("Features", dataset.n_features)
 cols[2].metric("Classes", dataset.n_classes)
 st.caption("Class balance: " + " · ".join(
-    f"**{name}** {n:,} ({n / len(dataset.y):.0%})" for name, n in counts.items()))
+    f"**{plain(name)}** {n:,} ({n / len(dataset.y):.0%})" for name, n in counts.items()))
 
 st.subheader("How the classes sit in feature space")
 st.markdown(
@@ -35,16 +39,22 @@ st.markdown(
     "Where the colours overlap in every panel, no single pair of features separates the "
     "classes: that is what the network's hidden layer will have to learn."
 )
-default = list(dataset.feature_names[:4])
+default = separating_features(dataset, 4)
+if dataset.n_features > 4:
+    st.caption(f"This data set has {dataset.n_features} features; preselected are the 4 whose class "
+               "averages differ most (for their spread). Choose up to 6.")
 features = st.multiselect("Features to plot", dataset.feature_names, default=default,
-                          max_selections=6, key="pairplot_features")
+                          max_selections=6, key=f"pairplot_features_{dataset.fingerprint}")
 if len(features) < 1:
     st.info("Choose at least one feature to plot.")
 else:
-    limit = 2000
-    if len(dataset.y) > limit:
-        st.caption(f"Showing a random sample of {limit:,} of the {len(dataset.y):,} rows.")
-    st.altair_chart(charts.scatter_matrix(dataset, features, limit=limit), width="content")
+    if len(dataset.y) > PLOT_LIMIT:
+        st.caption(f"Showing a random sample of {PLOT_LIMIT:,} of the {len(dataset.y):,} rows "
+                   "(the same sample every time).")
+    st.altair_chart(charts.scatter_matrix(dataset, features, limit=PLOT_LIMIT), width="content")
 
 st.subheader("The table")
-st.dataframe(charts.dataset_frame(dataset), width="stretch", height=320)
+frame = charts.dataset_frame(dataset)
+if len(frame) > TABLE_LIMIT:
+    st.caption(f"The first {TABLE_LIMIT:,} of {len(frame):,} rows.")
+st.dataframe(frame.head(TABLE_LIMIT), width="stretch", height=320)
