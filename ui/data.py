@@ -29,6 +29,8 @@ LABELS = {
     "digits": "Digits (8×8 images)",
     UPLOAD: "Upload a CSV…",
 }
+CSV_EXAMPLE = ("length,width,colour,class\n5.1,3.5,red,setosa\n7.0,3.2,blue,versicolor\n"
+               "6.3,3.3,red,virginica\n")
 CSV_FORMAT = ("The file needs a header row naming the columns, one row per example, numeric "
               "feature columns and a class column (named class, target, label, y or species, "
               "or the last column). Commas, semicolons or tabs; at most 50 MB.")
@@ -102,6 +104,7 @@ def _uploaded_dataset() -> Dataset | None:
     if stored is None:
         st.info("Upload a CSV file in the sidebar, or choose one of the bundled data sets there. "
                 + CSV_FORMAT, icon=":material/upload_file:")
+        _show_format()
         return None
     with st.spinner(f"Reading {stored[0]}…"):
         result = _read(stored, st.session_state.get(TARGET_KEY))
@@ -111,8 +114,17 @@ def _uploaded_dataset() -> Dataset | None:
                      "again." if columns_read else
                      "Fix the file and upload it again, or choose another data set in the sidebar.")
         st.error(f"{plain(result)} {what_next}", icon=":material/error:")
+        _show_format()
         return None
     return result
+
+
+def _show_format() -> None:
+    with st.expander("What a CSV for this app looks like"):
+        st.code(CSV_EXAMPLE, language=None)
+        st.markdown("The first row names the columns. **class** holds each row's class (text or whole "
+                    "numbers, at least 5 rows per class); **length** and **width** are features; "
+                    "**colour** is text, so it is left out. Rows with a gap are left out too.")
 
 
 def current_dataset() -> Dataset | None:
