@@ -33,7 +33,8 @@ ABOUT = {
     "digits": (
         "Each row is an 8×8 grey image of a handwritten digit, flattened into 64 pixel values "
         "from 0 (white) to 16 (black): **pixel_r_c** is the pixel in row r, column c. The 10 "
-        "classes are the digits 0 to 9."),
+        "classes are the digits 0 to 9. No pair of pixels separates ten digits: the network has "
+        "to combine many."),
     "upload": (
         "Each row of your file is one example. The class column is chosen in the sidebar; every "
         "other numeric column is a feature."),

@@ -154,3 +154,10 @@ def test_wide_uploads_show_a_stated_part_of_the_table():
     assert [m.value for m in at.metric] == ["400", "999", "2"]
     assert "The first 200 of 400 rows." in [shown(c) for c in at.caption]
     assert len(at.dataframe[0].value) == 200
+
+
+def test_the_upload_limit_is_50_mb():
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] == 50
