@@ -23,10 +23,10 @@ def test_data_page_follows_the_sidebar_choice():
 
 def test_pairplot_features_can_be_chosen():
     at = app_test()
-    at.multiselect(key="pairplot_features").set_value(["variance", "entropy"]).run()
+    at.multiselect[0].set_value(["variance", "entropy"]).run()
     assert_no_exception(at)
     assert chart_specs(at)[0]["repeat"]["column"] == ["variance", "entropy"]
-    at.multiselect(key="pairplot_features").set_value([]).run()
+    at.multiselect[0].set_value([]).run()
     assert_no_exception(at)
     assert "at least one feature" in at.info[0].value
 

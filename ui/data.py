@@ -1,18 +1,44 @@
-"""The data set shared by every page: chosen in the sidebar, loaded once, cached."""
+"""The data set shared by every page: chosen in the sidebar, loaded once, cached.
+
+An uploaded CSV lives only in the uploading user's session (its bytes and what was
+read from them, in `st.session_state`); nothing is written to disk, and a bad file
+shows its message in that session alone.
+"""
 from __future__ import annotations
+
+import hashlib
+import re
 
 import streamlit as st
 
+from lib.csv_reader import csv_columns, guess_target, read_csv
 from lib.datasets import DATASET_NAMES, Dataset, DatasetError, load_dataset
 
 DATASET_KEY = "dataset_name"
+UPLOAD = "upload"
+CHOICES = (*DATASET_NAMES, UPLOAD)
+UPLOADER_KEY = "csv_uploader"
+TARGET_KEY = "csv_target"
+FILE_KEY = "csv_file"  # (file name, bytes, digest): kept when the uploader widget is not drawn
+READ_KEY = "csv_read"  # (digest, target) → Dataset, column names or DatasetError, for this file only
 LABELS = {
     "banknotes": "Banknotes (the lesson)",
     "wine": "Wine (the exercise)",
     "iris": "Iris",
     "breast_cancer": "Breast cancer",
     "digits": "Digits (8×8 images)",
+    UPLOAD: "Upload a CSV…",
 }
+CSV_EXAMPLE = ("length,width,colour,class\n5.1,3.5,red,setosa\n7.0,3.2,blue,versicolor\n"
+               "6.3,3.3,red,virginica\n")
+CSV_FORMAT = ("The file needs a header row naming the columns, one row per example, numeric "
+              "feature columns and a class column (named class, target, label, y or species, "
+              "or the last column). Commas, semicolons or tabs; at most 50 MB.")
+
+
+def plain(text: str) -> str:
+    """Text from a user's file, escaped so that Markdown shows it as written (no links, no styling)."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^])", r"\\\1", str(text))
 
 
 @st.cache_data(max_entries=8, show_spinner="Loading the data…")
@@ -23,14 +49,89 @@ def _load(name: str) -> Dataset:
 def dataset_picker() -> None:
     """The sidebar choice; its key keeps the choice while moving between pages."""
     st.sidebar.selectbox(
-        "Data set", DATASET_NAMES, key=DATASET_KEY, format_func=LABELS.get,
+        "Data set", CHOICES, key=DATASET_KEY, format_func=LABELS.get,
         help="Every page works on this data set.",
     )
+    if st.session_state[DATASET_KEY] == UPLOAD:
+        _upload_controls()
+
+
+def _upload_controls() -> None:
+    st.sidebar.file_uploader("Your CSV file", type=["csv", "tsv", "txt"], key=UPLOADER_KEY,
+                             on_change=_keep_upload, help=CSV_FORMAT)
+    stored = st.session_state.get(FILE_KEY)
+    if stored is None:
+        return
+    if st.session_state.get(UPLOADER_KEY) is None:
+        st.sidebar.caption(f"Using {stored[0]}, uploaded earlier. Upload another file to replace it.")
+    columns = _read(stored, "columns")
+    if isinstance(columns, DatasetError):
+        return  # current_dataset() shows the message on the page
+    if st.session_state.get(TARGET_KEY) not in columns:
+        st.session_state[TARGET_KEY] = guess_target(columns)
+    st.sidebar.selectbox("Class column (the target)", columns, key=TARGET_KEY,
+                         help="The column the network learns to predict; every other numeric "
+                              "column is a feature.")
+
+
+def _keep_upload() -> None:
+    """Copy a new upload into the session (the widget forgets it when not drawn); None clears it."""
+    upload = st.session_state.get(UPLOADER_KEY)
+    st.session_state.pop(TARGET_KEY, None)
+    st.session_state.pop(READ_KEY, None)
+    if upload is None:
+        st.session_state.pop(FILE_KEY, None)
+        return
+    data = upload.getvalue()
+    st.session_state[FILE_KEY] = (upload.name, data, hashlib.sha256(data).hexdigest()[:16])
+
+
+def _read(stored: tuple, what: str | None):
+    """`csv_columns` (what="columns") or `read_csv` with target `what`, once per file and target."""
+    name, data, digest = stored
+    memo = st.session_state.setdefault(READ_KEY, {})
+    if (digest, what) not in memo:
+        try:
+            memo[digest, what] = (csv_columns(data, name=name) if what == "columns"
+                                  else read_csv(data, target=what, name=name))
+        except DatasetError as err:
+            memo[digest, what] = err
+    return memo[digest, what]
+
+
+def _uploaded_dataset() -> Dataset | None:
+    stored = st.session_state.get(FILE_KEY)
+    if stored is None:
+        st.info("Upload a CSV file in the sidebar, or choose one of the bundled data sets there. "
+                + CSV_FORMAT, icon=":material/upload_file:")
+        _show_format()
+        return None
+    with st.spinner(f"Reading {stored[0]}…"):
+        result = _read(stored, st.session_state.get(TARGET_KEY))
+    if isinstance(result, DatasetError):
+        columns_read = not isinstance(_read(stored, "columns"), DatasetError)
+        what_next = ("The class column can be changed in the sidebar; or fix the file and upload it "
+                     "again." if columns_read else
+                     "Fix the file and upload it again, or choose another data set in the sidebar.")
+        st.error(f"{plain(result)} {what_next}", icon=":material/error:")
+        _show_format()
+        return None
+    return result
+
+
+def _show_format() -> None:
+    with st.expander("What a CSV for this app looks like"):
+        st.code(CSV_EXAMPLE, language=None)
+        st.markdown("The first row names the columns. **class** holds each row's class (text or whole "
+                    "numbers, at least 5 rows per class); **length** and **width** are features; "
+                    "**colour** is text, so it is left out. Rows with a gap are left out too.")
 
 
 def current_dataset() -> Dataset | None:
     """The chosen data set, or None after showing on the page why it cannot be loaded."""
     name = st.session_state.get(DATASET_KEY, DATASET_NAMES[0])
+    if name == UPLOAD:
+        return _uploaded_dataset()
     try:
         return _load(name)
     except DatasetError as err:
