@@ -18,7 +18,9 @@ H1, H2 = "unit 1", "unit 2"
 AXIS_TITLES = ("Bottleneck unit 1 (its activation)", "Bottleneck unit 2 (its activation)")
 OUTCOMES = ("correct", "misclassified")
 PLOT_SIZE = alt.AutoSizeParams(type="pad")  # width/height size the plot, not plot + legends
+CANVAS = {"embedOptions": {"renderer": "canvas"}}  # thousands of marks draw faster than as SVG nodes
 TOOLTIP_FEATURES = 6  # more original features than this would bury the tooltip
+MAX_ROWS = 5000  # Altair's default row limit per chart: keeps a notebook working and the page quick
 
 
 def plane_extent(snapshots: np.ndarray, pad: float = 0.05) -> tuple[float, float, float, float]:
@@ -79,7 +81,7 @@ def boundary_segment(w: np.ndarray, b: float, extent) -> pd.DataFrame:
                         columns=[H1, H2])
 
 
-def probability_grid(run: Run, epoch: int, extent, cells: int = 40) -> pd.DataFrame:
+def probability_grid(run: Run, epoch: int, extent, cells: int = 30) -> pd.DataFrame:
     """What the output layer predicts at each cell of the plane, as rectangles."""
     x0, x1, y0, y1 = extent
     xs, ys = np.linspace(x0, x1, cells + 1), np.linspace(y0, y1, cells + 1)
@@ -145,21 +147,29 @@ def representation_chart(run: Run, dataset: Dataset, epoch: int, extent, size: i
         layers.append(alt.Chart(line).mark_line(color="black", strokeDash=[6, 3], strokeWidth=2)
                       .encode(x=x, y=y))
     chart = alt.layer(*layers).properties(
-        width=size, height=size, autosize=PLOT_SIZE,
+        width=size, height=size, autosize=PLOT_SIZE, usermeta=CANVAS,
         title=f"Epoch {epoch} · test accuracy {run.snapshot_accuracy[epoch]:.1%}")
     return chart.resolve_scale(color="independent") if "p" in grid else chart
+
+
+def panel_rows(n_test: int, n_panels: int) -> np.ndarray:
+    """The test rows drawn in every panel: all of them, or one fixed sample within MAX_ROWS."""
+    keep = min(n_test, MAX_ROWS // n_panels - 2)  # 2 rows per panel for its boundary
+    return np.sort(np.random.default_rng(0).choice(n_test, keep, replace=False))
 
 
 def evolution_chart(run: Run, epochs: list[int], extent, panel: int = 130, columns: int = 5) -> alt.Chart:
     """Small multiples, one per chosen epoch, on the same axes so the motion shows."""
     titles = {e: f"Epoch {e} · test acc {run.snapshot_accuracy[e]:.0%}" for e in epochs}
+    rows = panel_rows(len(run.y_test), len(epochs))
+    names = np.asarray(run.class_names, dtype=object)[run.y_test[rows]]
     frames = []
     for e in epochs:
         predicted, _ = predictions(run, e)
         frames.append(pd.DataFrame({
-            "panel": titles[e], "layer": "points", H1: run.snapshots[e][:, 0], H2: run.snapshots[e][:, 1],
-            CLASS_FIELD: np.asarray(run.class_names, dtype=object)[run.y_test],
-            "outcome": np.where(predicted == run.y_test, *OUTCOMES)}))
+            "panel": titles[e], "layer": "points", H1: run.snapshots[e][rows, 0],
+            H2: run.snapshots[e][rows, 1], CLASS_FIELD: names,
+            "outcome": np.where(predicted[rows] == run.y_test[rows], *OUTCOMES)}))
         if len(run.class_names) == 2:
             line = boundary_segment(run.head[e][0][:, 0], float(run.head[e][1][0]), extent)
             frames.append(line.assign(panel=titles[e], layer="boundary"))
@@ -174,7 +184,7 @@ def evolution_chart(run: Run, epochs: list[int], extent, panel: int = 130, colum
         width=panel, height=panel).facet(
         facet=alt.Facet("panel:N", sort=[titles[e] for e in epochs], title=None,
                         header=alt.Header(labelFontSize=12, labelFontWeight="bold")),
-        columns=columns)
+        columns=columns).properties(usermeta=CANVAS)
 
 
 def confusion_frame(run: Run, epoch: int) -> pd.DataFrame:

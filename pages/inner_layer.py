@@ -72,10 +72,13 @@ if diverged:
     st.info("Nothing to draw: the activations became NaN (see above).", icon=":material/info:")
 else:
     epochs = rc.chosen_epochs(config.epochs)
+    shown, n_test = len(rc.panel_rows(len(run.y_test), len(epochs))), len(run.y_test)
+    sample = "" if shown == n_test else f" (the same {shown} of the {n_test} test rows in each)"
     st.markdown(
-        f"The same plane after {len(epochs)} chosen epochs, all on the **same axes**, so you see the "
-        "points move. At epoch 0 the weights are random and the classes overlap; training pulls them "
-        "apart until a straight line can separate them (like the lesson's 5 × 5 grid)."
+        f"The same plane at {len(epochs)} moments of training{sample}, from epoch 0 (random starting "
+        f"weights) to epoch {config.epochs}, all on the **same axes**, so you see the points move: "
+        "training pulls the classes apart until a straight line can separate them (like the lesson's "
+        "5 × 5 grid). Press **Play** above to watch it as a film."
     )
     st.altair_chart(rc.evolution_chart(run, epochs, extent), width="content")
     st.markdown(

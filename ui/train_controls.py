@@ -15,6 +15,7 @@ from lib.optimizers import OPTIMIZERS
 from lib.training import ACTIVATIONS, DEEPER_LESSON, TrainConfig, split
 
 CONFIG_KEY = "train_config"
+WIDTHS_KEY = "hidden_widths"  # every layer's nodes, also of layers switched off for now
 MAX_LAYERS, MAX_NODES, MAX_EPOCHS = 3, 32, 200
 NEW_LAYER_NODES = 4
 LEARNING_RATES = tuple(float(f"{m}e{e}") for e in range(-4, 0) for m in (1, 2, 5)) + (1.0,)
@@ -61,10 +62,13 @@ def training_controls(dataset: Dataset) -> TrainConfig:
     bar.subheader("The network")
     n_hidden = bar.slider("Hidden layers before the bottleneck", 0, MAX_LAYERS, key="n_hidden",
                           help="0 gives the lesson's first model, 4 → 2 → 1.")
+    widths = list(st.session_state.get(WIDTHS_KEY, base.hidden))
+    widths += [NEW_LAYER_NODES] * (MAX_LAYERS - len(widths))
     hidden = []
     for i in range(n_hidden):
-        st.session_state.setdefault(f"nodes_{i + 1}", NEW_LAYER_NODES)
+        st.session_state.setdefault(f"nodes_{i + 1}", widths[i])
         hidden.append(bar.slider(f"Nodes in hidden layer {i + 1}", 1, MAX_NODES, key=f"nodes_{i + 1}"))
+    st.session_state[WIDTHS_KEY] = tuple(hidden) + tuple(widths[n_hidden:])
     bar.caption("Then the **bottleneck: 2 nodes**, the layer we plot, and the output layer.")
     activation = bar.selectbox("Activation", ACTIVATIONS, key="activation",
                                help="The function every hidden and bottleneck node applies.")
