@@ -81,7 +81,7 @@ def boundary_segment(w: np.ndarray, b: float, extent) -> pd.DataFrame:
                         columns=[H1, H2])
 
 
-def probability_grid(run: Run, epoch: int, extent, cells: int = 30) -> pd.DataFrame:
+def probability_grid(run: Run, epoch: int, extent, cells: int = 40) -> pd.DataFrame:
     """What the output layer predicts at each cell of the plane, as rectangles."""
     x0, x1, y0, y1 = extent
     xs, ys = np.linspace(x0, x1, cells + 1), np.linspace(y0, y1, cells + 1)
@@ -126,8 +126,8 @@ def representation_chart(run: Run, dataset: Dataset, epoch: int, extent, size: i
                           scale=alt.Scale(domain=[0, 0.5, 1], range=[c0, "#ffffff", c1]),
                           legend=alt.Legend(orient="top", direction="horizontal", gradientLength=120,
                                             format=".1f", values=[0, 0.5, 1]))
-    else:
-        shade = class_color(run.class_names)
+    else:  # the same colours as the dots, so one legend serves both
+        shade = class_color(run.class_names, title="True class")
     sx, sy = _scales(extent)
     background = alt.Chart(grid).mark_rect(opacity=0.3).encode(
         x=alt.X("x:Q", scale=sx, title=AXIS_TITLES[0]), x2="x2:Q",

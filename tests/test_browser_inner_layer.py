@@ -54,8 +54,10 @@ def test_play_animates_the_plane_through_the_epochs(app_url, page):
     page.keyboard.press("Home")  # 1 epoch, then up to 6: a short run plays quickly
     for _ in range(5):
         page.keyboard.press("ArrowRight")
+    # six key presses faster than a run: each interrupts the last, and the page ends consistent
     page.locator(CAPTION).filter(has_text="6 epochs").wait_for(timeout=60_000)
     wait_idle(page)
+    assert page.locator("[data-testid='stException']").count() == 0
     page.get_by_role("button", name="Play").click()
     seen = set()
     label = re.compile(r"Test accuracy after epoch (\d+)")
