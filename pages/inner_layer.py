@@ -35,7 +35,8 @@ st.header("1 · The learned representation", divider="gray")
 binary = dataset.n_classes == 2
 if binary:
     shading = (f"The background is the probability the output layer gives to *{dataset.class_names[1]}* "
-               "at each spot; the **dashed line** is its decision boundary, where w₁·h₁ + w₂·h₂ + b = 0.")
+               "at each spot; the **dashed line** is its decision boundary, where w₁·h₁ + w₂·h₂ + b = 0 "
+               "(h₁, h₂: the two activations; w₁, w₂, b: the output unit's weights and bias).")
 else:
     shading = ("The background is the class the output layer (one softmax unit per class) predicts at "
                "each spot; its borders are straight lines too.")
