@@ -1,7 +1,10 @@
 """The generated Keras script runs and reproduces the page's split, model and bottleneck."""
 import dataclasses
+import json
+import os
+import subprocess
 import sys
-import types
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,46 +14,59 @@ from lib.datasets import Dataset, load_dataset
 from lib.optimizers import OPTIMIZERS
 from lib.training import DEEPER_LESSON, LESSON, TrainConfig, split
 
+# Runs a generated script in a fresh Python, as a student would: its unseeded model.fit must
+# not disturb this process's Keras random state. matplotlib (not a dependency) is replaced by
+# a recorder, and what the script computed is written out for the test to check.
+RUNNER = """
+import json, runpy, sys, types
+import numpy as np
+scatters = []
+pyplot = types.ModuleType("matplotlib.pyplot")
+pyplot.scatter = lambda x, y, **kwargs: scatters.append(len(x))
+for name in ("xlabel", "ylabel", "legend", "show"):
+    setattr(pyplot, name, lambda *args, **kwargs: None)
+package = types.ModuleType("matplotlib")
+package.pyplot = pyplot
+sys.modules.update({"matplotlib": package, "matplotlib.pyplot": pyplot})
+ns = runpy.run_path(sys.argv[1], run_name="__main__")
+np.savez(sys.argv[2], bottleneck=ns["bottleneck"], X_test=ns["X_test"], t_train=ns["t_train"])
+model = ns["model"]
+with open(sys.argv[3], "w") as out:
+    json.dump({"params": model.count_params(), "layers": [layer.name for layer in model.layers[1:]],
+               "epochs": ns["history"].params["epochs"], "scatters": scatters,
+               "output": model.get_layer("output").activation.__name__}, out)
+"""
 
-@pytest.fixture
-def fake_pyplot(monkeypatch):
-    """Record the plot calls: matplotlib is not a dependency of the app or its tests."""
-    calls = []
-    pyplot = types.ModuleType("matplotlib.pyplot")
-    for name in ("scatter", "xlabel", "ylabel", "legend", "show"):
-        setattr(pyplot, name, lambda *args, _name=name, **kwargs: calls.append((_name, args, kwargs)))
-    package = types.ModuleType("matplotlib")
-    package.pyplot = pyplot
-    monkeypatch.setitem(sys.modules, "matplotlib", package)
-    monkeypatch.setitem(sys.modules, "matplotlib.pyplot", pyplot)
-    return calls
+
+def run_script(config: TrainConfig, dataset: Dataset, folder: Path) -> tuple[dict, dict]:
+    """Run the generated script in a subprocess; its arrays and a summary of its model."""
+    (folder / "script.py").write_text(keras_script(config, dataset))
+    (folder / "runner.py").write_text(RUNNER)
+    result = subprocess.run(
+        [sys.executable, "runner.py", "script.py", "arrays.npz", "summary.json"], cwd=folder,
+        capture_output=True, text=True, timeout=300, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"})
+    assert result.returncode == 0, result.stderr[-3000:]
+    return dict(np.load(folder / "arrays.npz")), json.loads((folder / "summary.json").read_text())
 
 
-def run_script(config: TrainConfig, dataset: Dataset) -> dict:
-    namespace = {"__name__": "__main__"}
-    exec(compile(keras_script(config, dataset), "<generated>", "exec"), namespace)  # noqa: S102
-    return namespace
-
-
-def test_the_banknote_script_runs_and_gives_a_two_column_bottleneck(banknotes, fake_pyplot):
+def test_the_banknote_script_runs_and_gives_a_two_column_bottleneck(banknotes, tmp_path):
     config = dataclasses.replace(DEEPER_LESSON, epochs=1, batch_size=64)
-    ns = run_script(config, banknotes)  # reads $BANKNOTES_CSV, set by conftest
+    arrays, summary = run_script(config, banknotes, tmp_path)  # reads $BANKNOTES_CSV (conftest)
     parts = split(banknotes, config)
-    assert ns["bottleneck"].shape == (len(parts.y_test), 2) == (412, 2)
-    np.testing.assert_allclose(ns["X_test"], parts.x_test, atol=1e-5)  # the page's split and scaling
-    assert ns["model"].count_params() == 26
-    assert [layer.name for layer in ns["model"].layers[1:]] == ["hidden_1", "bottleneck", "output"]
-    assert ns["history"].params["epochs"] == 1
-    scatters = [args for name, args, _ in fake_pyplot if name == "scatter"]
-    assert len(scatters) == 2 and sum(len(x) for x, _ in scatters) == 412
+    assert arrays["bottleneck"].shape == (len(parts.y_test), 2) == (412, 2)
+    np.testing.assert_allclose(arrays["X_test"], parts.x_test, atol=1e-5)  # the page's split and scaling
+    assert summary["params"] == 26
+    assert summary["layers"] == ["hidden_1", "bottleneck", "output"]
+    assert summary["epochs"] == 1
+    assert len(summary["scatters"]) == 2 and sum(summary["scatters"]) == 412  # one per class
 
 
-def test_a_multiclass_script_uses_softmax_and_one_hot_targets(fake_pyplot):
+def test_a_multiclass_script_uses_softmax_and_one_hot_targets(tmp_path):
     wine = load_dataset("wine")
-    ns = run_script(TrainConfig(hidden=(5,), epochs=1, optimizer="adam"), wine)
-    assert ns["bottleneck"].shape == (54, 2)
-    assert ns["t_train"].shape[1] == 3
-    assert ns["model"].get_layer("output").activation.__name__ == "softmax"
+    arrays, summary = run_script(TrainConfig(hidden=(5,), epochs=1, optimizer="adam"), wine, tmp_path)
+    assert arrays["bottleneck"].shape == (54, 2)
+    assert arrays["t_train"].shape[1] == 3
+    assert summary["output"] == "softmax" and len(summary["scatters"]) == 3
 
 
 def test_the_script_states_every_setting(banknotes):
