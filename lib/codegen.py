@@ -1,0 +1,125 @@
+"""The plain Keras script equivalent to a `TrainConfig`, so a student can redo a page in a notebook.
+
+The script uses the same split, scaling, layer names, optimizer and fit settings
+as the app. Keras draws its own initial weights and minibatch order, so its
+numbers are close to the page's, not identical.
+"""
+from __future__ import annotations
+
+from lib.datasets import BANKNOTES_ENV, Dataset
+from lib.training import _KERAS_INITIALIZERS as INITIALIZER_CODE  # one name table for both
+from lib.training import TrainConfig, output_units
+
+OPTIMIZER_CODE = {
+    "sgd": "keras.optimizers.SGD(learning_rate={lr})",
+    "momentum": "keras.optimizers.SGD(learning_rate={lr}, momentum={momentum})",
+    "nesterov": "keras.optimizers.SGD(learning_rate={lr}, momentum={momentum}, nesterov=True)",
+    "rmsprop": "keras.optimizers.RMSprop(learning_rate={lr})",
+    "adam": "keras.optimizers.Adam(learning_rate={lr})",
+    "adagrad": "keras.optimizers.Adagrad(learning_rate={lr})",
+}
+SKLEARN_LOADERS = {"wine": "load_wine", "iris": "load_iris", "breast_cancer": "load_breast_cancer",
+                   "digits": "load_digits"}
+
+
+def _imports(dataset: Dataset) -> str:
+    if dataset.name == "banknotes":
+        return "import os\n\nimport keras\nimport pandas as pd\n"
+    return f"import keras\nfrom sklearn.datasets import {SKLEARN_LOADERS[dataset.name]}\n"
+
+
+def _load_data(dataset: Dataset) -> str:
+    if dataset.name == "banknotes":
+        return (
+            "# 1. The data: the course's banknotes.csv (a header row, then 4 features and the class).\n"
+            f'data = pd.read_csv(os.environ.get("{BANKNOTES_ENV}", "banknotes.csv"))\n'
+            "X = data.iloc[:, :4].to_numpy(dtype=float)\n"
+            "y = data.iloc[:, 4].to_numpy(dtype=int)\n"
+            f"class_names = {list(dataset.class_names)!r}\n"
+        )
+    loader = SKLEARN_LOADERS[dataset.name]
+    return (
+        f"# 1. The data: scikit-learn's bundled {dataset.name} data set.\n"
+        f"X, y = {loader}(return_X_y=True)\n"
+        f"class_names = {list(dataset.class_names)!r}\n"
+    )
+
+
+def _initializer(config: TrainConfig, layer: int) -> str:
+    name = INITIALIZER_CODE[config.initializer]
+    if name == "Zeros":
+        return "keras.initializers.Zeros()"
+    return f"keras.initializers.{name}(seed={config.seed + layer})"
+
+
+def _dense(out: str, units: int, activation: str, name: str, initializer: str, source: str) -> str:
+    indent = " " * len(f"{out} = keras.layers.Dense(")
+    return (f'{out} = keras.layers.Dense({units}, activation="{activation}", name="{name}",\n'
+            f"{indent}kernel_initializer={initializer})({source})")
+
+
+def keras_script(config: TrainConfig, dataset: Dataset) -> str:
+    """A runnable script: load, split, standardize, build, compile, fit, feature model, plot."""
+    if dataset.name != "banknotes" and dataset.name not in SKLEARN_LOADERS:
+        raise ValueError(f"No loading code for the data set {dataset.name!r}.")
+    binary = dataset.n_classes == 2
+    units = output_units(dataset.n_classes)
+    sizes = " → ".join(str(n) for n in config.layer_sizes(dataset.n_features, dataset.n_classes))
+    layers = []
+    for i, width in enumerate(config.hidden):
+        layers.append(_dense("x", width, config.activation, f"hidden_{i + 1}", _initializer(config, i), "x"))
+    n = len(config.hidden)
+    layers.append(_dense("h", config.bottleneck, config.activation, "bottleneck",
+                         _initializer(config, n), "x"))
+    layers.append(_dense("outputs", units, "sigmoid" if binary else "softmax", "output",
+                         _initializer(config, n + 1), "h"))
+    targets = ("t_train, t_test = y_train, y_test\n" if binary else
+               f"t_train = keras.utils.to_categorical(y_train, {units})\n"
+               f"t_test = keras.utils.to_categorical(y_test, {units})\n")
+    optimizer = OPTIMIZER_CODE[config.optimizer].format(lr=config.learning_rate, momentum=config.momentum)
+    return f'''"""Bottleneck Lab, reproduced in plain Keras: a {sizes} network on the {dataset.name} data.
+
+The page trains with the same split, scaling and settings; Keras draws its own
+initial weights and minibatch order, so your numbers will be close, not identical.
+"""
+{_imports(dataset)}from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+
+{_load_data(dataset)}
+# 2. Hold out test rows, then standardize with the training rows' mean and std only.
+X_train, X_test, y_train, y_test = train_test_split(
+    X, y, test_size={config.test_size}, random_state={config.split_seed})
+scaler = StandardScaler().fit(X_train)
+X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
+{targets}
+# 3. The network. The {config.bottleneck}-node layer named "bottleneck" is the one we plot.
+inputs = keras.Input(shape=({dataset.n_features},), name="features")
+x = inputs
+{chr(10).join(layers)}
+model = keras.Model(inputs, outputs, name="bottleneck_mlp")
+model.summary()
+
+# 4. Train: Keras holds out the last {config.validation_split:.0%} of the training rows for validation.
+model.compile(optimizer={optimizer},
+              loss="{"binary_crossentropy" if binary else "categorical_crossentropy"}", metrics=["accuracy"])
+history = model.fit(X_train, t_train, batch_size={config.batch_size}, epochs={config.epochs},
+                    validation_split={config.validation_split}, verbose=0)
+test_loss, test_accuracy = model.evaluate(X_test, t_test, verbose=0)
+print(f"test accuracy: {{test_accuracy:.3f}}")
+
+# 5. The feature model: from the input to the bottleneck. Each test row becomes 2 numbers.
+feature_model = keras.Model(model.input, model.get_layer("bottleneck").output)
+bottleneck = feature_model.predict(X_test, verbose=0)
+print("bottleneck activations:", bottleneck.shape)
+
+# 6. The picture: the test rows in the bottleneck plane, coloured by their true class.
+import matplotlib.pyplot as plt
+
+for label, name in enumerate(class_names):
+    rows = y_test == label
+    plt.scatter(bottleneck[rows, 0], bottleneck[rows, 1], s=12, label=name)
+plt.xlabel("bottleneck unit 1")
+plt.ylabel("bottleneck unit 2")
+plt.legend()
+plt.show()
+'''

@@ -1,0 +1,123 @@
+"""The lesson's page: train a network with a 2-node bottleneck and watch its representation form."""
+import streamlit as st
+
+from lib import representation_charts as rc
+from lib.codegen import keras_script
+from lib.diagnostics import diagnose
+from ui.data import current_dataset
+from ui.epoch_player import epoch_player
+from ui.runs import trained
+from ui.train_controls import training_controls
+
+st.title("Inner layers: the lesson")
+st.markdown(
+    "A neural network rewrites its inputs layer by layer. Here one hidden layer has only **two "
+    "nodes**, the **bottleneck**: everything the network knows about a row must squeeze through "
+    "those two numbers, so each row becomes a point in a plane that we can draw. Change the network "
+    "or its training in the sidebar; it retrains by itself."
+)
+dataset = current_dataset()
+if dataset is None:
+    st.stop()
+config = training_controls(dataset)
+run = trained(dataset, config)
+if run is None:
+    st.stop()
+
+sizes = " → ".join(map(str, run.layer_sizes))
+st.caption(f"Network {sizes} · {config.activation} · {config.epochs} epochs · final test accuracy "
+           f"**{run.test_accuracy:.1%}** on {len(run.y_test)} test rows · trained in {run.seconds:.1f} s")
+problems = diagnose(run)
+diverged = any(p.kind == "diverged" for p in problems)
+extent = rc.plane_extent(run.snapshots)
+
+st.header("1 · The learned representation", divider="gray")
+binary = dataset.n_classes == 2
+if binary:
+    shading = (f"The background is the probability the output layer gives to *{dataset.class_names[1]}* "
+               "at each spot; the **dashed line** is its decision boundary, where w₁·h₁ + w₂·h₂ + b = 0 "
+               "(h₁, h₂: the two activations; w₁, w₂, b: the output unit's weights and bias).")
+else:
+    shading = ("The background is the class the output layer (one softmax unit per class) predicts at "
+               "each spot; its borders are straight lines too.")
+st.markdown(
+    "Each dot is a **test row** (never used for training), placed at the two numbers the bottleneck "
+    "outputs for it and coloured by its **true class**; a cross marks a row the network gets wrong. "
+    "The axes are the bottleneck units' **activations**, features the network invented, not any of "
+    f"the original measurements. {shading} Hover a dot for its original values."
+)
+if diverged:
+    st.error(problems[0].message, icon=":material/error:")
+else:
+    def draw(epoch: int) -> None:
+        left, right = st.columns([3, 2], gap="large")
+        found = diagnose(run, epoch)
+        for problem in found:
+            (left.error if problem.blocking else left.warning)(problem.message, icon=":material/warning:")
+        if not any(p.blocking for p in found):
+            left.altair_chart(rc.representation_chart(run, dataset, epoch, extent), width="content")
+        right.metric(f"Test accuracy after epoch {epoch}", f"{run.snapshot_accuracy[epoch]:.1%}",
+                     help="The share of test rows on the correct side of the boundary.")
+        right.markdown("**Confusion matrix** of the test rows: the diagonal (green) counts right "
+                       "answers, the other cells (red) the mistakes.")
+        right.altair_chart(rc.confusion_chart(run, epoch), width="content")
+        right.markdown(
+            "**Why a straight line?** The output layer only adds up its two inputs with weights and "
+            "a bias, so it can only cut the plane with a straight line. The layers before it must "
+            "move the classes to different sides of a line: make them **linearly separable** here.")
+
+    epoch_player((dataset.fingerprint, config), config.epochs, draw)
+
+st.header("2 · How the representation forms", divider="gray")
+if diverged:
+    st.info("Nothing to draw: the activations became NaN (see above).", icon=":material/info:")
+else:
+    epochs = rc.chosen_epochs(config.epochs)
+    shown, n_test = len(rc.panel_rows(len(run.y_test), len(epochs))), len(run.y_test)
+    sample = "" if shown == n_test else f" (the same {shown} of the {n_test} test rows in each)"
+    st.markdown(
+        f"The same plane at {len(epochs)} moments of training{sample}, from epoch 0 (random starting "
+        f"weights) to epoch {config.epochs}, all on the **same axes**, so you see the points move: "
+        "training pulls the classes apart until a straight line can separate them (like the lesson's "
+        "5 × 5 grid). Press **Play** above to watch it as a film."
+    )
+    st.altair_chart(rc.evolution_chart(run, epochs, extent), width="content")
+    st.markdown(
+        "**Another seed, another picture, still right.** Press **Re-initialize** in the sidebar: new "
+        "random starting weights lead to a rotated, flipped, stretched or mirrored plane. The output "
+        "layer does not care *where* the classes sit, only that a line separates them, so compare "
+        "accuracies, not shapes."
+    )
+
+st.header("3 · Learning curves", divider="gray")
+st.markdown(
+    "**Loss** is what training makes smaller; **accuracy** is the share of rows classified right. "
+    "*Training* rows make the weight updates; *validation* rows (the last "
+    f"{config.validation_split:.0%} of the training rows, Keras' `validation_split`) are held out to "
+    "watch for overfitting; *test* rows are the ones plotted above. If the training loss keeps "
+    "falling while the validation loss rises, the network is memorising its training rows: overfitting."
+)
+st.altair_chart(rc.curves_chart(run.history), width="content")
+
+st.header("4 · The model", divider="gray")
+st.markdown(
+    "Each circle is a node, each line a weight. Information flows left to right and must pass the two "
+    "yellow bottleneck nodes. Line colour and thickness show the trained weights: blue positive, red "
+    "negative, thicker means larger; hover a line for its value."
+)
+st.altair_chart(rc.architecture_chart(run), width="content")
+st.dataframe(rc.layer_table(config, dataset.n_features, dataset.n_classes), hide_index=True, width="stretch")
+left, right = st.columns([1, 3], vertical_alignment="center")
+left.metric("Trainable parameters", f"{run.n_params:,}")
+right.markdown(
+    "A dense layer gives each node one weight per input plus a bias, so n inputs into m nodes make "
+    "(n + 1) × m parameters. The lesson's first model 4 → 2 → 1 has (4 + 1) × 2 + (2 + 1) × 1 = 13."
+)
+
+st.header("5 · The code", divider="gray")
+st.markdown(
+    "The same network in plain Keras, ready to paste into a notebook. The **feature model** at the "
+    "end runs the input through to the bottleneck only: its two outputs per row are the points "
+    "plotted above. (Keras picks its own random start, so expect a similar picture, not the same.)"
+)
+st.code(keras_script(config, dataset), language="python", line_numbers=True)

@@ -1,0 +1,95 @@
+"""The generated Keras script runs and reproduces the page's split, model and bottleneck."""
+import dataclasses
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from lib.codegen import OPTIMIZER_CODE, keras_script
+from lib.datasets import Dataset, load_dataset
+from lib.optimizers import OPTIMIZERS
+from lib.training import DEEPER_LESSON, LESSON, TrainConfig, split
+
+# Runs a generated script in a fresh Python, as a student would: its unseeded model.fit must
+# not disturb this process's Keras random state. matplotlib (not a dependency) is replaced by
+# a recorder, and what the script computed is written out for the test to check.
+RUNNER = """
+import json, runpy, sys, types
+import numpy as np
+scatters = []
+pyplot = types.ModuleType("matplotlib.pyplot")
+pyplot.scatter = lambda x, y, **kwargs: scatters.append(len(x))
+for name in ("xlabel", "ylabel", "legend", "show"):
+    setattr(pyplot, name, lambda *args, **kwargs: None)
+package = types.ModuleType("matplotlib")
+package.pyplot = pyplot
+sys.modules.update({"matplotlib": package, "matplotlib.pyplot": pyplot})
+ns = runpy.run_path(sys.argv[1], run_name="__main__")
+np.savez(sys.argv[2], bottleneck=ns["bottleneck"], X_test=ns["X_test"], t_train=ns["t_train"])
+model = ns["model"]
+with open(sys.argv[3], "w") as out:
+    json.dump({"params": model.count_params(), "layers": [layer.name for layer in model.layers[1:]],
+               "epochs": ns["history"].params["epochs"], "scatters": scatters,
+               "output": model.get_layer("output").activation.__name__}, out)
+"""
+
+
+def run_script(config: TrainConfig, dataset: Dataset, folder: Path) -> tuple[dict, dict]:
+    """Run the generated script in a subprocess; its arrays and a summary of its model."""
+    (folder / "script.py").write_text(keras_script(config, dataset))
+    (folder / "runner.py").write_text(RUNNER)
+    result = subprocess.run(
+        [sys.executable, "runner.py", "script.py", "arrays.npz", "summary.json"], cwd=folder,
+        capture_output=True, text=True, timeout=300, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"})
+    assert result.returncode == 0, result.stderr[-3000:]
+    return dict(np.load(folder / "arrays.npz")), json.loads((folder / "summary.json").read_text())
+
+
+def test_the_banknote_script_runs_and_gives_a_two_column_bottleneck(banknotes, tmp_path):
+    config = dataclasses.replace(DEEPER_LESSON, epochs=1, batch_size=64)
+    arrays, summary = run_script(config, banknotes, tmp_path)  # reads $BANKNOTES_CSV (conftest)
+    parts = split(banknotes, config)
+    assert arrays["bottleneck"].shape == (len(parts.y_test), 2) == (412, 2)
+    np.testing.assert_allclose(arrays["X_test"], parts.x_test, atol=1e-5)  # the page's split and scaling
+    assert summary["params"] == 26
+    assert summary["layers"] == ["hidden_1", "bottleneck", "output"]
+    assert summary["epochs"] == 1
+    assert len(summary["scatters"]) == 2 and sum(summary["scatters"]) == 412  # one per class
+
+
+def test_a_multiclass_script_uses_softmax_and_one_hot_targets(tmp_path):
+    wine = load_dataset("wine")
+    arrays, summary = run_script(TrainConfig(hidden=(5,), epochs=1, optimizer="adam"), wine, tmp_path)
+    assert arrays["bottleneck"].shape == (54, 2)
+    assert arrays["t_train"].shape[1] == 3
+    assert summary["output"] == "softmax" and len(summary["scatters"]) == 3
+
+
+def test_the_script_states_every_setting(banknotes):
+    config = TrainConfig(hidden=(8, 4), activation="tanh", optimizer="nesterov", learning_rate=0.002,
+                         batch_size=32, epochs=40, split_seed=7, seed=3)
+    text = keras_script(config, banknotes)
+    for fragment in ["random_state=7", 'activation="tanh"', 'name="hidden_2"', 'name="bottleneck"',
+                     "SGD(learning_rate=0.002, momentum=0.9, nesterov=True)", "batch_size=32",
+                     "epochs=40", "validation_split=0.3", "GlorotUniform(seed=3)", "4 → 8 → 4 → 2 → 1",
+                     'model.get_layer("bottleneck").output']:
+        assert fragment in text, fragment
+    assert 'name="hidden' not in keras_script(LESSON, banknotes)
+
+
+def test_every_optimizer_becomes_a_keras_optimizer():
+    import keras
+
+    for name in OPTIMIZERS:
+        optimizer = eval(OPTIMIZER_CODE[name].format(lr=0.05, momentum=0.9), {"keras": keras})  # noqa: S307
+        assert float(optimizer.learning_rate) == pytest.approx(0.05)
+
+
+def test_a_data_set_without_loading_code_is_refused(banknotes):
+    other = dataclasses.replace(banknotes, name="mystery")
+    with pytest.raises(ValueError, match="mystery"):
+        keras_script(LESSON, other)
