@@ -100,7 +100,7 @@ def _tsne(X_fit, y_fit, X_show, seed, *, perplexity: float = 30.0, max_iter: int
     with threadpool_limits(limits=1):
         points = TSNE(perplexity=perplexity, max_iter=max_iter, init="pca", random_state=seed,
                       ).fit_transform(show)
-    return dict(points=points, axis_titles=("t-SNE 1", "t-SNE 2"),
+    return dict(points=points.astype(np.float64), axis_titles=("t-SNE 1", "t-SNE 2"),
                 notes=(f"Refit on the {len(X_show):,} rows shown (perplexity {perplexity:g}, "
                        f"{max_iter:,} iterations).",))
 
@@ -166,7 +166,9 @@ METHODS: dict[str, Method] = {
                           "a network trained to rebuild its input through 2 nodes: the neural "
                           "cousin of PCA"),
 }
-if importlib.util.find_spec("umap") is not None:  # optional: umap-learn pulls in numba
+DEFAULT_METHODS = tuple(METHODS)
+# Optional, and off by default: umap-learn pulls in numba, whose first call compiles for ~40 s.
+if importlib.util.find_spec("umap") is not None:
     METHODS["umap"] = Method("UMAP", _umap, False, True,
                              "like t-SNE, keeps neighbours; can place new points")
 

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from lib import comparison_charts
-from lib.projections import METHODS, TSNE_ROW_LIMIT, comparison_rows
+from lib.projections import DEFAULT_METHODS, METHODS, TSNE_ROW_LIMIT, comparison_rows
 from lib.training import DEEPER_LESSON
 from ui.data import current_dataset
 from ui.projections import projection
@@ -27,7 +27,7 @@ source = ("the settings of the inner-layer page" if "train_config" in st.session
 st.caption(f"The network: {shape}, {config.activation}, {config.epochs} epochs, from {source}; "
            f"test accuracy {run.test_accuracy:.1%}.")
 
-methods = st.multiselect("Methods to show", list(METHODS), default=list(METHODS),
+methods = st.multiselect("Methods to show", list(METHODS), default=list(DEFAULT_METHODS),
                          format_func=lambda m: METHODS[m].label, key="compare_methods")
 left, middle, right = st.columns([1.2, 1, 1])
 all_rows = left.toggle("Show all rows (training and test)", key="compare_all_rows",
