@@ -85,12 +85,13 @@ def linked_panels(frame: pd.DataFrame, dataset: Dataset, embeddings: list[Embedd
 
 
 def scores_table(embeddings: list[Embedding], scores: list[dict]) -> pd.DataFrame:
-    """One row per method: the four scores, what the method knew, and what it cost."""
+    """One row per method: the four scores (accuracies in percent), what the method knew,
+    and what it cost."""
     return pd.DataFrame([{
         "method": METHODS[e.method].label,
         "trustworthiness": s["trustworthiness"],
-        "knn_accuracy": s["knn_accuracy"],
-        "linear_accuracy": s["linear_accuracy"],
+        "knn_accuracy": 100 * s["knn_accuracy"],
+        "linear_accuracy": 100 * s["linear_accuracy"],
         "silhouette": s["silhouette"],
         "uses_labels": e.uses_labels,
         "places_new_points": e.can_place_new_points,

@@ -77,12 +77,14 @@ st.markdown(
     "keep the broad shape of the data, classes and all."
 )
 st.markdown("\n".join(
-    f"- **{METHODS[e.method].label}** {METHODS[e.method].summary}. " + " ".join(e.notes)
+    f"- **{METHODS[e.method].label}:** {METHODS[e.method].summary}. " + " ".join(e.notes)
     for e in embeddings))
 
 st.subheader("Scores: which map keeps what?")
-st.caption(f"Computed on the {len(rows.show):,} rows shown, from their 2-D positions only "
-           "(LDA with two classes: from LD1 alone, without the jitter). Hover a heading for its meaning.")
+one_d = " (LDA with two classes: from LD1 alone, without the jitter)" if any(
+    e.dims == 1 for e in embeddings) else ""
+st.caption(f"Computed on the {len(rows.show):,} rows shown, from their 2-D positions only{one_d}. "
+           "Hover over a heading for its meaning.")
 st.dataframe(
     comparison_charts.scores_table(embeddings, scores), hide_index=True, width="stretch",
     column_config={
@@ -91,10 +93,10 @@ st.dataframe(
             "Trustworthiness", format="%.3f",
             help="Keeps neighbours? Near 1: the 10 nearest dots on the map are also near in the data."),
         "knn_accuracy": st.column_config.NumberColumn(
-            "kNN accuracy", format="percent",
+            "kNN accuracy", format="%.1f%%",
             help="Classes apart? 5-fold cross-validated accuracy of 10-nearest-neighbour voting on the map."),
         "linear_accuracy": st.column_config.NumberColumn(
-            "Linear probe", format="percent",
+            "Linear probe", format="%.1f%%",
             help="Classes apart by a straight line? Cross-validated logistic regression on the map."),
         "silhouette": st.column_config.NumberColumn(
             "Silhouette", format="%.2f",
