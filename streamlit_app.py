@@ -8,6 +8,7 @@ st.set_page_config(page_title="Bottleneck Lab", page_icon=":material/hub:", layo
 PAGES = [
     st.Page("pages/data.py", title="The data", icon=":material/table_chart:", default=True),
     st.Page("pages/inner_layer.py", title="Inner layers: the lesson", icon=":material/hub:"),
+    st.Page("pages/compare.py", title="Compare reductions", icon=":material/compare:"),
 ]
 
 navigation = st.navigation(PAGES)

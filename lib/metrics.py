@@ -1,0 +1,80 @@
+"""How good is a 2-D map? Thin, seeded wrappers over scikit-learn and SciPy.
+
+Two questions, two kinds of score: does the map keep each point's neighbours
+(trustworthiness), and do the classes come apart in it (kNN and linear-probe
+accuracy, silhouette)? A map can do well on one and badly on the other.
+"""
+from __future__ import annotations
+
+import numpy as np
+from scipy.spatial import procrustes
+from sklearn.linear_model import LogisticRegression
+from sklearn.manifold import trustworthiness
+from sklearn.metrics import silhouette_score
+from sklearn.model_selection import StratifiedKFold, cross_val_score
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+SCORE_NAMES = ("trustworthiness", "knn_accuracy", "linear_accuracy", "silhouette")
+
+
+def folds(y: np.ndarray, seed: int = 0, n_splits: int = 5) -> StratifiedKFold:
+    """Seeded stratified folds; fewer than 5 when the smallest class has fewer rows."""
+    counts = np.bincount(y)
+    smallest = int(counts[counts > 0].min()) if len(y) else 0
+    return StratifiedKFold(n_splits=max(2, min(n_splits, smallest)), shuffle=True, random_state=seed)
+
+
+def embedding_scores(X: np.ndarray, points: np.ndarray, y: np.ndarray, k: int = 10,
+                     seed: int = 0) -> dict[str, float]:
+    """Scores of the map `points` of the rows `X` (the features the map was made from).
+
+    trustworthiness: share of each point's k map-neighbours that are real neighbours (1 = all);
+    knn_accuracy / linear_accuracy: cross-validated accuracy of a k-nearest-neighbour /
+    logistic-regression classifier that sees only the map's coordinates;
+    silhouette: how far apart the classes sit relative to their spread (-1 to 1).
+    """
+    X, points, y = np.asarray(X), np.asarray(points), np.asarray(y)
+    if points.ndim == 1:
+        points = points.reshape(-1, 1)
+    if len(points) != len(X) or len(y) != len(X):
+        raise ValueError("X, points and y must have one row per point.")
+    counts = np.bincount(y)
+    if (counts > 0).sum() < 2 or counts[counts > 0].min() < 2:
+        raise ValueError("Scoring a map needs at least two classes with two or more rows each.")
+    if len(X) <= 2 * k:
+        raise ValueError(f"Scoring with k = {k} neighbours needs more than {2 * k} rows; "
+                         f"there are {len(X)}.")
+    cv = folds(y, seed)
+    smallest_fold = len(y) - int(np.ceil(len(y) / cv.get_n_splits()))
+    knn = KNeighborsClassifier(n_neighbors=min(k, smallest_fold))
+    probe = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
+    return {
+        "trustworthiness": float(trustworthiness(X, points, n_neighbors=k)),
+        "knn_accuracy": float(cross_val_score(knn, points, y, cv=cv).mean()),
+        "linear_accuracy": float(cross_val_score(probe, points, y, cv=cv).mean()),
+        "silhouette": float(silhouette_score(points, y)),
+    }
+
+
+def procrustes_align(reference: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, float]:
+    """`points` moved onto `reference` by the best shift, rotation or reflection and scale.
+
+    Two maps that differ only by such a move carry the same information; aligning them
+    leaves what really differs. Returns the aligned points in the reference's units and
+    SciPy's disparity (the sum of squared differences after both are standardized: 0 means
+    identical up to the move, 1 means nothing in common).
+    """
+    reference = np.asarray(reference, dtype=np.float64)
+    points = np.asarray(points, dtype=np.float64)
+    if reference.shape != points.shape:
+        raise ValueError("Procrustes alignment needs the same rows in both maps.")
+    try:
+        standard_ref, aligned, disparity = procrustes(reference, points)
+    except ValueError:
+        raise ValueError("All points of a map coincide (a dead bottleneck?): "
+                         "there is nothing to align.") from None
+    centre = reference.mean(axis=0)
+    size = np.linalg.norm(reference - centre)
+    return aligned * size + centre, float(disparity)

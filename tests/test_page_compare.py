@@ -1,0 +1,148 @@
+"""The comparison page in AppTest: defaults, every control, and inputs that cannot be drawn."""
+import dataclasses
+
+import pytest
+
+import ui.projections
+from conftest import app_test, assert_no_exception, chart_specs
+from lib.training import DEEPER_LESSON, train
+
+PAGE = "pages/compare.py"
+LABELS = ["Network bottleneck", "PCA", "t-SNE", "LDA", "Autoencoder"]
+
+
+def panels(at) -> list[dict]:
+    return chart_specs(at)[0]["concat"]
+
+
+def panel_titles(at) -> list[str]:
+    return [panel["title"]["text"] for panel in panels(at)]
+
+
+def page_text(at) -> str:
+    return "\n".join(m.value for m in [*at.markdown, *at.caption])
+
+
+@pytest.fixture
+def fast():
+    """The page with t-SNE's fewest iterations: the points here are about wiring, not t-SNE."""
+    at = app_test(PAGE)
+    at.select_slider(key="compare_iterations").set_value(250).run()
+    return at
+
+
+def test_defaults_show_five_linked_maps_and_their_scores():
+    at = app_test(PAGE)
+    assert_no_exception(at)
+    assert at.title[0].value == "Compare reductions"
+    assert panel_titles(at) == LABELS
+    spec = chart_specs(at)[0]
+    brush = [p for p in spec["params"] if p["name"] == "brush"][0]
+    assert brush["select"]["type"] == "interval" and len(brush["views"]) == 5  # one brush, all panels
+    for panel in panels(at):
+        assert panel["encoding"]["color"]["condition"]["param"] == "brush"
+        tooltip = [t["title"] for t in panel["encoding"]["tooltip"]]
+        assert tooltip == ["row", "class", "variance", "skewness", "kurtosis", "entropy"]
+    table = at.dataframe[0].value
+    assert list(table["method"]) == LABELS
+    assert table["trustworthiness"].between(0, 1).all()
+    for column in ("knn_accuracy", "linear_accuracy"):  # in percent
+        assert table[column].between(50, 100).all()
+    assert table["silhouette"].between(-1, 1).all()
+    assert list(table["uses_labels"]) == [True, False, False, True, False]
+    assert list(table["places_new_points"]) == [True, True, False, True, True]
+    assert (table["seconds"] > 0).all()
+    text = page_text(at)
+    assert "412 rows: the test rows" in text and "960 training rows" in text
+    assert "refit on exactly the rows it shows" in text
+    assert "of the variance" in text  # PCA states its explained variance
+    assert "only one direction" in text  # LDA's single axis for two classes is explained
+    assert "lesson's defaults" in at.caption[0].value
+
+
+def test_perplexity_and_iterations_recompute_t_sne(fast):
+    before = fast.dataframe[0].value.set_index("method").loc["t-SNE"]
+    assert "250 iterations" in page_text(fast)
+    fast.slider(key="compare_perplexity").set_value(5).run()
+    assert_no_exception(fast)
+    assert "perplexity 5," in page_text(fast)
+    after = fast.dataframe[0].value.set_index("method")
+    assert after.loc["t-SNE", "trustworthiness"] != before["trustworthiness"]
+    assert panel_titles(fast) == LABELS
+
+
+def test_methods_can_be_chosen_and_none_gets_a_message(fast):
+    fast.multiselect(key="compare_methods").set_value(["pca", "lda"]).run()
+    assert_no_exception(fast)
+    assert panel_titles(fast) == ["PCA", "LDA"]
+    assert list(fast.dataframe[0].value["method"]) == ["PCA", "LDA"]
+    fast.multiselect(key="compare_methods").set_value([]).run()
+    assert_no_exception(fast)
+    assert "at least one method" in fast.info[0].value
+    assert not chart_specs(fast)
+
+
+def test_all_rows_shows_every_row_fit_on_the_training_rows(fast):
+    fast.multiselect(key="compare_methods").set_value(["bottleneck", "pca", "tsne"]).run()
+    fast.toggle(key="compare_all_rows").set_value(True).run()
+    assert_no_exception(fast)
+    text = page_text(fast)
+    assert "1,372 rows: all rows" in text and "960 training rows" in text
+    assert len(fast.dataframe[0].value) == 3
+
+
+def on_dataset(at, name: str):
+    """Run on another data set. (With a pages/ folder, AppTest runs the page without the app's
+    sidebar, which forgets the choice after one run: so it is set before every run.)"""
+    at.session_state["dataset_name"] = name
+    return at.run()
+
+
+def test_perplexity_above_the_rows_shown_is_a_warning_not_a_crash(fast):
+    fast.slider(key="compare_perplexity").set_value(50)
+    on_dataset(fast, "iris")  # 45 test rows
+    assert_no_exception(fast)
+    assert "t-SNE" in fast.warning[0].value and "lower the perplexity" in fast.warning[0].value
+    assert panel_titles(fast) == ["Network bottleneck", "PCA", "LDA", "Autoencoder"]
+    fast.toggle(key="compare_all_rows").set_value(True)
+    on_dataset(fast, "iris")  # all 150 rows: t-SNE fits
+    assert not fast.warning and "t-SNE" in panel_titles(fast)
+
+
+def test_three_classes_give_lda_two_real_axes(fast):
+    on_dataset(fast, "wine")
+    assert_no_exception(fast)
+    assert "54 rows" in page_text(fast)
+    lda = panels(fast)[LABELS.index("LDA")]
+    assert lda["encoding"]["y"]["title"] == "LD2"
+    assert [t["title"] for t in lda["encoding"]["tooltip"]][2] == "alcohol"
+
+
+def test_the_network_comes_from_the_inner_layer_page_settings():
+    at = app_test()
+    at.session_state["train_config"] = dataclasses.replace(DEEPER_LESSON, hidden=(4,), epochs=3)
+    at.switch_page(PAGE).run()
+    at.select_slider(key="compare_iterations").set_value(250).run()
+    assert_no_exception(at)
+    assert "4 → 4 → 2 → 1" in at.caption[0].value and "inner-layer page" in at.caption[0].value
+    at.session_state["train_config"] = dataclasses.replace(DEEPER_LESSON, bottleneck=3, epochs=1)
+    at.run()
+    assert_no_exception(at)
+    assert "3 nodes" in at.warning[0].value
+    assert "Network bottleneck" not in panel_titles(at)
+
+
+def test_each_map_is_cached_on_its_own_key(banknotes, monkeypatch):
+    """Moving the t-SNE slider recomputes t-SNE only, and going back is a cache hit."""
+    calls = []
+    real_embed = ui.projections.embed
+    monkeypatch.setattr(ui.projections, "embed",
+                        lambda method, *a, **k: calls.append(method) or real_embed(method, *a, **k))
+    run = train(banknotes, dataclasses.replace(DEEPER_LESSON, epochs=1))
+    seed = 7  # a key no other test uses
+    for perplexity in (20, 21, 20):
+        for method in ("pca", "tsne"):
+            params = dict(perplexity=perplexity, max_iter=250) if method == "tsne" else {}
+            embedding, scores = ui.projections.projection(banknotes, run, method, False, seed, **params)
+            assert embedding.points.shape == (412, 2) and set(scores) >= {"trustworthiness"}
+    assert calls == ["pca", "tsne", "tsne"]
