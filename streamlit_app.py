@@ -7,6 +7,7 @@ st.set_page_config(page_title="Bottleneck Lab", page_icon=":material/hub:", layo
 
 PAGES = [
     st.Page("pages/data.py", title="The data", icon=":material/table_chart:", default=True),
+    st.Page("pages/gradient_descent.py", title="Gradient descent", icon=":material/trending_down:"),
 ]
 
 navigation = st.navigation(PAGES)
