@@ -23,6 +23,7 @@ def test_gradient_descent_page_renders_its_charts(app_url, page):
     for i in range(charts.count()):  # every chart drew marks, not an empty frame
         box = charts.nth(i).bounding_box()
         assert box and box["width"] > 200 and box["height"] > 150
+        assert charts.nth(i).locator("canvas, svg").count() >= 1
     assert page.get_by_text("reached 95% accuracy").first.is_visible()
     assert page.locator("[data-testid='stException']").count() == 0
     path = screenshot(page, "gradient_descent")

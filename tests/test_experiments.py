@@ -2,8 +2,17 @@
 import numpy as np
 import pytest
 
-from lib.experiments import (COURSE_VALUES, LOGISTIC, Experiment, compare, configure, deep_nets,
-                             parse_value, reading, vanishing_reading)
+from lib.experiments import (
+    COURSE_VALUES,
+    LOGISTIC,
+    Experiment,
+    compare,
+    configure,
+    deep_nets,
+    parse_value,
+    reading,
+    vanishing_reading,
+)
 from lib.training import DEEPER_LESSON, TrainConfig, train
 
 SHORT = TrainConfig(optimizer="sgd", learning_rate=0.01, batch_size=16, epochs=4, momentum=0.3)
