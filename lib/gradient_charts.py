@@ -12,9 +12,10 @@ import pandas as pd
 from lib.charts import PALETTE
 
 PAD = alt.AutoSizeParams(type="pad", contains="padding")  # legends outside the plot's size
-SPLIT_DASH = alt.StrokeDash("split:N", title="Data", sort=["train", "validation"],
+SPLIT_DASH = alt.StrokeDash("split:N", sort=["train", "validation"],
                             scale=alt.Scale(domain=["train", "validation"], range=[[1, 0], [5, 3]]),
-                            legend=alt.Legend(orient="top"))
+                            legend=alt.Legend(orient="top", symbolStrokeWidth=2, symbolSize=500,
+                                              symbolStrokeColor="black", title="Rows"))
 
 
 def comparison(table: pd.DataFrame, title: str, width: int = 360, height: int = 260) -> alt.HConcatChart:
@@ -22,9 +23,10 @@ def comparison(table: pd.DataFrame, title: str, width: int = 360, height: int = 
     validation dashed."""
     order = list(dict.fromkeys(table["value"]))
     color = alt.Color("value:N", title=title, sort=order,
-                      scale=alt.Scale(domain=order, range=list(PALETTE[:len(order)])),
-                      legend=alt.Legend(orient="top"))
-    base = alt.Chart(table).mark_line(point=alt.OverlayMarkDef(size=18)).encode(
+                      scale=alt.Scale(domain=order, range=[PALETTE[i % len(PALETTE)]
+                                                           for i in range(len(order))]),
+                      legend=alt.Legend(orient="top", symbolType="stroke", symbolStrokeWidth=3))
+    base = alt.Chart(table).mark_line(strokeWidth=2).encode(
         x=alt.X("epoch:Q", title="Epoch", axis=alt.Axis(tickMinStep=1)),
         color=color, strokeDash=SPLIT_DASH,
         tooltip=[alt.Tooltip("value:N", title=title), "epoch:Q", "split:N",
