@@ -9,6 +9,7 @@ PAGES = [
     st.Page("pages/data.py", title="The data", icon=":material/table_chart:", default=True),
     st.Page("pages/inner_layer.py", title="Inner layers: the lesson", icon=":material/hub:"),
     st.Page("pages/compare.py", title="Compare reductions", icon=":material/compare:"),
+    st.Page("pages/gradient_descent.py", title="Gradient descent", icon=":material/trending_down:"),
 ]
 
 navigation = st.navigation(PAGES)

@@ -1,0 +1,168 @@
+"""The gradient-descent page: compare training choices, watch weights descend a loss
+surface, and see how much gradient backpropagation delivers to each layer."""
+from dataclasses import replace
+
+import streamlit as st
+
+from lib import gradient_charts as charts
+from lib.experiments import LOGISTIC, MODELS, VARIABLES, Experiment, deep_nets, reading, vanishing_reading
+from lib.surface import Descent, Plane
+from lib.training import DEEPER_LESSON
+from ui.data import current_dataset
+from ui.gradient import compared, descents, values_picker
+from ui.runs import trained
+
+NOTICE = {
+    "learning_rate": "A small learning rate creeps down the loss; a larger one gets there in fewer "
+                     "epochs, until it is so large that the loss jumps about instead of falling.",
+    "batch_size": "A smaller batch means more, noisier steps per epoch: with the same learning rate "
+                  "it learns more per epoch; a large batch takes few, smooth steps.",
+    "optimizer": "Plain SGD at 0.01 is slow; momentum builds up speed along a consistent slope; Adam, "
+                 "RMSprop and Adagrad scale each weight's step by its own gradient history.",
+    "initializer": "With one unit, even all-zero weights can learn; the starting weights mainly set "
+                   "where the curves begin. In a deeper net, zeros keep every unit identical.",
+}
+
+st.title("Gradient descent")
+st.markdown(
+    "A network learns by **gradient descent**: it computes how the loss changes with each weight "
+    "(the *gradient*, found by *backpropagation*) and moves every weight a small step downhill. "
+    "How big the steps are, how many rows each step sees and how the steps are combined decide "
+    "how fast, and whether, the loss goes down. This page makes each choice visible."
+)
+dataset = current_dataset()
+if dataset is None:
+    st.stop()
+current = st.session_state.get("train_config", DEEPER_LESSON)
+
+st.header("1 · Compare runs", divider="gray")
+st.markdown(
+    "Train the same model several times, changing **one** choice and keeping everything else "
+    "fixed, as the course does. The **logistic regression** is a single sigmoid unit on the "
+    "standardized features (SGD, learning rate 0.01, batch 16); the **current network** is the one "
+    "set on the inner-layer page."
+)
+vary = st.segmented_control("What to vary", list(VARIABLES), format_func=VARIABLES.get,
+                            default="learning_rate", required=True, key="gd_vary")
+left, middle, right = st.columns([3, 3, 2])
+model = left.radio("Model", list(MODELS), format_func=MODELS.get, key="gd_model", horizontal=True)
+epochs = middle.slider("Epochs", 1, 100, 20, key="gd_epochs")
+seed = right.number_input("Seed", 0, 9999, 0, key="gd_seed", help="Sets the starting weights and "
+                          "the order of the rows; the same seed gives the same curves.")
+values = values_picker(vary, key=f"gd_values_{vary}")
+base = LOGISTIC if model == "logistic" else current
+experiment = Experiment(vary, model, replace(base, epochs=int(epochs), seed=int(seed)))
+held = experiment.base
+st.caption(
+    f"Held fixed: optimizer **{held.optimizer}**, learning rate **{held.learning_rate:g}**, batch "
+    f"**{held.batch_size}**, initializer **{held.initializer}**"
+    + (f", network {' → '.join(map(str, held.layer_sizes(dataset.n_features, dataset.n_classes)))}"
+       f" with **{held.activation}**" if model == "mlp" else "")
+    + f"; {held.epochs} epochs, seed {held.seed}. Whatever is being varied replaces its fixed value.")
+if not values:
+    st.info("Choose or type at least one value to compare.", icon=":material/info:")
+else:
+    table = compared(dataset, experiment, values)
+    if table is not None:
+        st.altair_chart(charts.comparison(table, VARIABLES[vary].capitalize()), width="content")
+        st.info(reading(table, vary), icon=":material/insights:")
+        st.caption("Solid lines: the training rows the model learns from; dashed lines: the held-out "
+                   "validation rows, which show whether it generalizes. " + NOTICE[vary])
+
+st.header("2 · Gradient descent on a loss surface", divider="gray")
+st.markdown(
+    "A model with only **two weights** lets us draw its whole loss landscape: one sigmoid unit on "
+    "two standardized features, *p = sigmoid(w1·x1 + w2·x2)*, with the bias fixed at 0. Each point "
+    "of the map is a choice of (w1, w2), coloured by the training loss there (darker is lower). "
+    "Every path starts at the black ring and takes one gradient step at a time towards the red "
+    "diamond, the lowest point."
+)
+names = list(dataset.feature_names)
+pair = ("skewness", "kurtosis") if {"skewness", "kurtosis"} <= set(names) else tuple(names[:2])
+cols = st.columns(4)
+first = cols[0].selectbox("Feature for w1", names, index=names.index(pair[0]), key="sf_x1")
+second = cols[1].selectbox("Feature for w2", names, index=names.index(pair[1]), key="sf_x2")
+start = (cols[2].number_input("Start w1", -10.0, 10.0, 3.0, 0.5, key="sf_w1"),
+         cols[3].number_input("Start w2", -10.0, 10.0, 3.0, 0.5, key="sf_w2"))
+cols = st.columns(4)
+mode = cols[0].segmented_control("Compare", ["learning rates", "optimizers"], default="learning rates",
+                                 required=True, key="sf_mode")
+steps = cols[1].slider("Steps", 5, 100, 30, key="sf_steps")
+batch = cols[2].radio("Rows per step", [0, 16], key="sf_batch", horizontal=True,
+                      format_func=lambda b: "all (full batch)" if b == 0 else f"{b} (minibatch)")
+if mode == "learning rates":
+    rates = values_picker("learning_rate", key="sf_rates", options=["0.3", "1", "4", "9"])
+    paths = tuple(Descent("sgd", float(r), 0.0, steps, batch, start) for r in rates)
+else:
+    rate = cols[3].number_input("Learning rate", 0.001, 10.0, 0.5, key="sf_rate", format="%g")
+    chosen = values_picker("optimizer", key="sf_optimizers",
+                           options=["sgd", "momentum 0.9", "nesterov 0.9", "adam", "rmsprop", "adagrad"],
+                           default=["sgd", "momentum 0.9", "adam"])
+    paths = tuple(Descent(name, rate, float(beta[0]) if beta else 0.0, steps, batch, start)
+                  for name, *beta in (c.split() for c in chosen))
+if first == second:
+    st.warning("Choose two different features for the two weights.", icon=":material/warning:")
+elif not paths:
+    st.info("Choose or type at least one value to draw a path.", icon=":material/info:")
+elif (drawn := descents(dataset, Plane((first, second)), paths)) is not None:
+    grid, steps_taken, best = drawn
+    left, right = st.columns([3, 2])
+    left.altair_chart(charts.surface(grid, steps_taken, best, (first, second)), width="content")
+    right.altair_chart(charts.loss_by_step(steps_taken), width="content")
+    right.markdown(
+        "**What to notice.** The gradient points straight downhill, across the bands. A small "
+        "learning rate takes short, safe steps and is still far away after many of them; a larger "
+        "one arrives sooner; a **too-large** one overshoots the valley floor and zig-zags from side "
+        "to side (its loss curve jumps). **Momentum** keeps part of the previous step, so it gains "
+        "speed, curves past the valley floor and swings back. Adam and RMSprop take steps of about "
+        "the learning rate in each weight, whatever the slope."
+    )
+    if batch:
+        right.caption("Each step sees 16 rows only, so its direction is a noisy estimate of the "
+                      "downhill direction: the path wobbles.")
+    if dataset.n_classes > 2:
+        right.caption(f"The unit tells class {dataset.class_names[1]!r} from all the others.")
+
+st.header("3 · Backpropagation: how much gradient reaches each layer", divider="gray")
+st.markdown(
+    "Backpropagation computes the gradient layer by layer, from the output back to the input. Below, "
+    "for each layer and each epoch: the size of the gradient that reached its weights, and the size "
+    "of the step the optimizer took with them (both averaged over the epoch's steps, log scale)."
+)
+run = trained(dataset, current)
+if run is not None:
+    sizes = " → ".join(map(str, run.layer_sizes))
+    st.caption(f"The current network: {sizes}, {current.activation}, {current.optimizer} at "
+               f"{current.learning_rate:g}, {current.epochs} epochs (change it on the inner-layer page).")
+    st.altair_chart(charts.layer_norms(charts.norms_frame({"current": run}), "what", "Size (log scale)"),
+                    width="content")
+    st.caption("The gradient is what backpropagation delivers to a layer; the update is what the "
+               "optimizer does with it (learning rate × gradient for SGD; RMSprop, Adam and Adagrad "
+               "rescale it, so small gradients can still give sizeable steps).")
+st.subheader("Vanishing gradients: a deep sigmoid net next to the same net with ReLU")
+st.markdown(
+    "Two nets identical but for their hidden activation, trained from the same starting weights. "
+    "Each line is one epoch, from light (first) to dark (last); the input side is on the left."
+)
+left, right = st.columns(2)
+depth = left.slider("Hidden layers of 8 units (before the 2-unit bottleneck)", 1, 6, 3, key="bp_depth")
+adaptive = right.toggle(f"Train with {current.optimizer} at {current.learning_rate:g} (the current "
+                        "network's optimizer)", key="bp_adaptive",
+                        help="Off: plain SGD at learning rate 0.1, which shows the problem best.")
+plain = current if adaptive else replace(current, optimizer="sgd", learning_rate=0.1)
+right.caption(f"Both nets train with {plain.optimizer} at learning rate {plain.learning_rate:g}, "
+              f"{plain.epochs} epochs, seed {plain.seed}.")
+nets = {name: trained(dataset, config) for name, config in deep_nets(plain, depth).items()}
+if all(nets.values()):
+    frame = charts.norms_frame(nets)
+    st.altair_chart(charts.gradient_by_layer(frame[frame["what"] == charts.NORMS["gradient"]]),
+                    width="content")
+    st.info(vanishing_reading(nets), icon=":material/insights:")
+    st.markdown(
+        "**Why.** On its way back, the gradient is multiplied at every layer by the slope of that "
+        "layer's activation; a sigmoid's slope is at most 0.25, so each sigmoid layer shrinks it at "
+        "least fourfold and the first layers, far from the output, barely learn. ReLU's slope is "
+        "exactly 1 wherever a unit is active, so the gradient reaches the first layers at full size. "
+        "(Adaptive optimizers such as RMSprop and Adam rescale each weight's step by its own "
+        "gradient history, which is one way round the problem: try the switch above.)"
+    )
