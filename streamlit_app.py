@@ -6,10 +6,10 @@ from ui.data import dataset_picker
 st.set_page_config(page_title="Bottleneck Lab", page_icon=":material/hub:", layout="wide")
 
 PAGES = [
-    st.Page("pages/data.py", title="The data", icon=":material/table_chart:", default=True),
-    st.Page("pages/inner_layer.py", title="Inner layers: the lesson", icon=":material/hub:"),
-    st.Page("pages/compare.py", title="Compare reductions", icon=":material/compare:"),
-    st.Page("pages/gradient_descent.py", title="Gradient descent", icon=":material/trending_down:"),
+    st.Page("app_pages/data.py", title="The data", icon=":material/table_chart:", default=True),
+    st.Page("app_pages/inner_layer.py", title="Inner layers: the lesson", icon=":material/hub:"),
+    st.Page("app_pages/compare.py", title="Compare reductions", icon=":material/compare:"),
+    st.Page("app_pages/gradient_descent.py", title="Gradient descent", icon=":material/trending_down:"),
 ]
 
 navigation = st.navigation(PAGES)

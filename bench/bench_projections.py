@@ -105,7 +105,7 @@ def main() -> None:
 
     from conftest import app_test
 
-    at = app_test("pages/compare.py")
+    at = app_test("app_pages/compare.py")
     slider = at.slider(key="compare_perplexity")
     slider.set_value(31).run()
     slider.set_value(30).run()  # every map of both values is cached now

@@ -36,7 +36,7 @@ def banknotes():
 
 
 def app_test(page: str | None = None, query: dict | None = None):
-    """The whole app in AppTest, switched to `page` (a path under pages/), after one run."""
+    """The whole app in AppTest, switched to `page` (a path under app_pages/), after one run."""
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=180)

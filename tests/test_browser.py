@@ -18,3 +18,19 @@ def test_data_page_renders_and_gives_the_readme_screenshot(app_url, page):
     assert page.get_by_text("1,372").first.is_visible()
     assert_no_exception_on_page(page)
     copy_to_docs(screenshot(page, "data"), "screenshot-data.png")
+
+
+def test_a_deep_link_on_a_fresh_server_gets_the_whole_app(page):
+    """A shared link is often the first request a (re)started server sees."""
+    from conftest import start_server, stop_server
+
+    process, url = start_server()
+    try:
+        page.goto(f"{url}/compare")
+        wait_for_app(page)
+        assert page.get_by_role("heading", name="Compare reductions").is_visible()
+        assert page.locator("[data-testid='stSidebar']").get_by_text("Data set").is_visible()
+        assert page.locator("[data-testid='stSidebarNav']").get_by_text("Inner layers").is_visible()
+        assert_no_exception_on_page(page)
+    finally:
+        stop_server(process)

@@ -7,8 +7,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_gradient_descent_page_renders_its_charts(app_url, page):
-    # Enter from the home page: with a pages/ folder next to st.navigation, Streamlit may
-    # open a typed-in page URL without the app's sidebar (its old multipage mode).
+    # Enter from the home page and follow the sidebar's link, as a student does.
     page.goto(app_url)
     wait_for_app(page)
     page.locator("[data-testid='stSidebarNav'] a", has_text="Gradient descent").click()

@@ -10,10 +10,6 @@ CAPTION = "[data-testid='stMain'] [data-testid='stCaptionContainer']"
 
 
 def open_page(tab, app_url):
-    # Visit the app's root first: on a server that has never run streamlit_app.py, Streamlit
-    # treats the pages/ folder as an old-style multipage app and would run the page alone.
-    tab.goto(app_url)
-    wait_for_app(tab)
     tab.goto(f"{app_url}/inner_layer")
     wait_for_app(tab)
     tab.get_by_text("Trainable parameters").wait_for()

@@ -7,7 +7,7 @@ import ui.projections
 from conftest import app_test, assert_no_exception, chart_specs
 from lib.training import DEEPER_LESSON, train
 
-PAGE = "pages/compare.py"
+PAGE = "app_pages/compare.py"
 LABELS = ["Network bottleneck", "PCA", "t-SNE", "LDA", "Autoencoder"]
 
 
@@ -92,9 +92,8 @@ def test_all_rows_shows_every_row_fit_on_the_training_rows(fast):
 
 
 def on_dataset(at, name: str):
-    """Run on another data set. (With a pages/ folder, AppTest runs the page without the app's
-    sidebar, which forgets the choice after one run: so it is set before every run.)"""
-    at.session_state["dataset_name"] = name
+    """Run on another data set, chosen in the sidebar."""
+    at.sidebar.selectbox(key="dataset_name").select(name)
     return at.run()
 
 

@@ -5,7 +5,7 @@ import pytest
 
 from conftest import app_test, assert_no_exception, chart_specs
 
-PAGE = "pages/gradient_descent.py"
+PAGE = "app_pages/gradient_descent.py"
 
 
 @pytest.fixture(scope="module")

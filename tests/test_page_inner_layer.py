@@ -4,7 +4,7 @@ import pytest
 from conftest import app_test, assert_no_exception, chart_specs
 from lib.training import DEEPER_LESSON
 
-PAGE = "pages/inner_layer.py"
+PAGE = "app_pages/inner_layer.py"
 
 
 @pytest.fixture(scope="module")
@@ -113,7 +113,7 @@ def test_seeds_and_reinitialize(at):
 def test_the_settings_survive_a_visit_to_another_page():
     at = app_test(PAGE)
     at.sidebar.slider(key="epochs").set_value(3).run()
-    at.switch_page("pages/data.py").run()
+    at.switch_page("app_pages/data.py").run()
     at.switch_page(PAGE).run()
     assert_no_exception(at)
     assert at.sidebar.slider(key="epochs").value == 3 and config(at).epochs == 3
@@ -143,9 +143,7 @@ def test_a_diverged_run_is_explained_instead_of_drawn():
 
 def test_a_multiclass_data_set_shades_softmax_regions():
     at = app_test(PAGE)
-    # AppTest runs a page of a pages/ folder on its own, without streamlit_app.py's sidebar
-    # picker, so choose the data set through the state that picker writes.
-    at.session_state["dataset_name"] = "iris"
+    at.sidebar.selectbox(key="dataset_name").select("iris")
     at.sidebar.slider(key="epochs").set_value(5).run()
     assert_no_exception(at)
     assert plane_title(at).startswith("Epoch 5 ·")
