@@ -46,7 +46,12 @@ def test_defaults_are_the_lessons_deeper_network(at):
     assert len(panels(at)) == 25 and panels(at)[0].startswith("Epoch 0 ·")
     assert "4 → 3 → 2 → 1" in at.caption[0].value
     assert "RMSprop(learning_rate=0.01)" in at.code[0].value
-    # seed 0 of the lesson's net loses one bottleneck unit: said, not hidden
+    assert not at.warning  # the default start keeps both bottleneck units alive
+
+
+def test_a_dead_unit_is_said_not_hidden(at):
+    at.sidebar.number_input(key="init_seed").set_value(0).run()  # this start loses unit 1
+    assert_no_exception(at)
     assert any("unit 1 is dead" in w.value for w in at.warning)
 
 
