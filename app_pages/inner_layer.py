@@ -121,4 +121,9 @@ st.markdown(
     "end runs the input through to the bottleneck only: its two outputs per row are the points "
     "plotted above. (Keras picks its own random start, so expect a similar picture, not the same.)"
 )
-st.code(keras_script(config, dataset), language="python", line_numbers=True)
+try:
+    st.code(keras_script(config, dataset), language="python", line_numbers=True)
+except ValueError:  # an uploaded file: the script can only load the bundled data sets
+    st.info("The code is written for the bundled data sets. For your own file, choose one of them "
+            "in the sidebar to see the script, then replace its data loading with "
+            "`pandas.read_csv`.", icon=":material/info:")
