@@ -1,8 +1,9 @@
 """No user text is rendered as HTML or Markdown: column names and class labels show as written."""
 import re
 
-from conftest import ROOT
 from test_page_data_choice import first_run, upload
+
+from conftest import ROOT
 
 TRICKY = ["<b>bold</b>", "**star**", "[link](http://example.com)"]
 
