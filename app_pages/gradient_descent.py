@@ -9,6 +9,7 @@ from lib.experiments import LOGISTIC, MODELS, VARIABLES, Experiment, deep_nets, 
 from lib.surface import Descent, Plane
 from lib.training import DEEPER_LESSON
 from ui.data import current_dataset
+from ui.data import plain as as_written
 from ui.gradient import compared, descents, values_picker
 from ui.runs import trained
 
@@ -121,7 +122,7 @@ elif (drawn := descents(dataset, Plane((first, second)), paths)) is not None:
         right.caption("Each step sees 16 rows only, so its direction is a noisy estimate of the "
                       "downhill direction: the path wobbles.")
     if dataset.n_classes > 2:
-        right.caption(f"The unit tells class {dataset.class_names[1]!r} from all the others.")
+        right.caption(f"The unit tells class {as_written(dataset.class_names[1])} from all the others.")
 
 st.header("3 · Backpropagation: how much gradient reaches each layer", divider="gray")
 st.markdown(

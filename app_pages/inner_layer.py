@@ -4,7 +4,7 @@ import streamlit as st
 from lib import representation_charts as rc
 from lib.codegen import keras_script
 from lib.diagnostics import diagnose
-from ui.data import current_dataset
+from ui.data import current_dataset, plain
 from ui.epoch_player import epoch_player
 from ui.runs import trained
 from ui.train_controls import training_controls
@@ -34,7 +34,8 @@ extent = rc.plane_extent(run.snapshots)
 st.header("1 · The learned representation", divider="gray")
 binary = dataset.n_classes == 2
 if binary:
-    shading = (f"The background is the probability the output layer gives to *{dataset.class_names[1]}* "
+    shading = (f"The background is the probability the output layer gives to "
+               f"*{plain(dataset.class_names[1])}* "
                "at each spot; the **dashed line** is its decision boundary, where w₁·h₁ + w₂·h₂ + b = 0 "
                "(h₁, h₂: the two activations; w₁, w₂, b: the output unit's weights and bias).")
 else:
@@ -120,4 +121,9 @@ st.markdown(
     "end runs the input through to the bottleneck only: its two outputs per row are the points "
     "plotted above. (Keras picks its own random start, so expect a similar picture, not the same.)"
 )
-st.code(keras_script(config, dataset), language="python", line_numbers=True)
+try:
+    st.code(keras_script(config, dataset), language="python", line_numbers=True)
+except ValueError:  # an uploaded file: the script can only load the bundled data sets
+    st.info("The code is written for the bundled data sets. For your own file, choose one of them "
+            "in the sidebar to see the script, then replace its data loading with "
+            "`pandas.read_csv`.", icon=":material/info:")

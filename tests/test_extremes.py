@@ -1,0 +1,144 @@
+"""Every control at its extremes on the inner-layer, compare and gradient pages: no exception,
+and a result that cannot be drawn or learned is explained on the page."""
+import dataclasses
+
+import pytest
+
+from conftest import app_test, assert_no_exception
+from lib.training import DEEPER_LESSON
+
+INNER, COMPARE, GRADIENT = "app_pages/inner_layer.py", "app_pages/compare.py", "app_pages/gradient_descent.py"
+
+
+def metric(at, label_start: str) -> str:
+    return next(m.value for m in at.metric if m.label.startswith(label_start))
+
+
+def explained(at) -> bool:
+    return bool(at.error or at.warning or at.info)
+
+
+def final_accuracy(at) -> float:
+    return float(metric(at, "Test accuracy after epoch").rstrip("%")) / 100
+
+
+def inner(**widgets):
+    """The inner-layer page with sidebar widgets set (sliders, select sliders, number inputs)."""
+    at = app_test(INNER)
+    for key, value in widgets.items():
+        widget = next(w for kind in ("slider", "select_slider", "number_input", "selectbox")
+                      for w in getattr(at.sidebar, kind) if w.key == key)
+        widget.set_value(value)
+        at.run()  # one at a time: the nodes sliders exist only once their layer is switched on
+    assert_no_exception(at)
+    return at
+
+
+@pytest.mark.parametrize("widgets, parameters", [
+    (dict(epochs=2, nodes_1=1), (4 + 1) * 1 + (1 + 1) * 2 + 3),  # 1 node before the bottleneck
+    (dict(epochs=2, n_hidden=3, nodes_1=32, nodes_2=32, nodes_3=32),
+     (4 + 1) * 32 + 2 * (32 + 1) * 32 + (32 + 1) * 2 + 3),  # 32 nodes in 3 layers
+    (dict(epochs=1, n_hidden=0), 13),  # 1 epoch of the lesson's 4 → 2 → 1
+])
+def test_network_sizes_at_their_extremes_train_and_state_their_size(widgets, parameters):
+    at = inner(**widgets)
+    assert metric(at, "Trainable parameters") == f"{parameters:,}"
+    assert metric(at, "Test accuracy after epoch").endswith("%")
+    if final_accuracy(at) < 0.7:  # barely better than guessing: the page must say something
+        assert explained(at)
+
+
+def test_200_epochs_of_full_batch_training_show_the_last_epoch():
+    at = app_test(INNER)
+    at.sidebar.select_slider(key="batch_size").set_value(672).run()
+    at.sidebar.slider(key="epochs").set_value(200).run()
+    assert_no_exception(at)
+    assert at.session_state["train_config"].epochs == 200
+    assert at.slider(key="view_epoch").max == 200
+    assert metric(at, "Test accuracy after epoch 200")
+
+
+def test_batch_size_1_trains():
+    at = inner(epochs=1)
+    at.sidebar.select_slider(key="batch_size").set_value(1).run()
+    assert_no_exception(at)
+    assert at.session_state["train_config"].batch_size == 1
+    assert metric(at, "Test accuracy after epoch 1")
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "adam", "adagrad"])
+def test_learning_rate_1_is_explained_when_it_breaks_training(optimizer):
+    at = app_test(INNER)
+    at.sidebar.slider(key="epochs").set_value(3)
+    at.sidebar.selectbox(key="optimizer").select(optimizer)
+    at.sidebar.select_slider(key="learning_rate").set_value(1.0).run()
+    assert_no_exception(at)
+    assert at.session_state["train_config"].learning_rate == 1.0
+    if final_accuracy(at) < 0.7:
+        assert explained(at), optimizer
+
+
+def test_the_largest_seeds_are_accepted():
+    at = inner(epochs=2, split_seed=9999, init_seed=99_999)
+    config = at.session_state["train_config"]
+    assert (config.split_seed, config.seed) == (9999, 99_999)
+
+
+def compare_page(dataset: str = "iris", **config):
+    at = app_test(COMPARE)
+    at.sidebar.selectbox(key="dataset_name").select(dataset)
+    at.session_state["train_config"] = dataclasses.replace(DEEPER_LESSON, epochs=3, **config)
+    at.select_slider(key="compare_iterations").set_value(250).run()
+    assert_no_exception(at)
+    return at
+
+
+def test_a_perplexity_above_the_rows_shown_is_explained():
+    at = compare_page()  # iris: 45 test rows
+    at.slider(key="compare_perplexity").set_value(50).run()
+    assert_no_exception(at)
+    assert any("perplexity (50) must be below the number of rows shown (45)" in w.value for w in at.warning)
+    assert at.get("vega_lite_chart")  # the other maps are still drawn
+    at.toggle(key="compare_all_rows").set_value(True).run()  # 150 rows: now t-SNE fits
+    assert_no_exception(at)
+    assert not any("perplexity" in w.value for w in at.warning)
+
+
+def test_the_compare_controls_at_their_other_ends():
+    at = compare_page(hidden=(1,), epochs=1)
+    at.slider(key="compare_perplexity").set_value(5)
+    at.select_slider(key="compare_iterations").set_value(2000).run()
+    assert_no_exception(at)
+    at.multiselect(key="compare_methods").set_value([]).run()
+    assert_no_exception(at)
+    assert "Choose at least one method" in at.info[0].value
+
+
+def test_a_dead_network_on_the_compare_page_runs():
+    at = compare_page("banknotes", learning_rate=1.0, optimizer="sgd", activation="sigmoid")
+    assert at.get("vega_lite_chart") or explained(at)
+
+
+def test_gradient_page_controls_at_their_extremes():
+    at = app_test(GRADIENT)
+    at.sidebar.selectbox(key="dataset_name").select("iris").run()
+    for key, value in (("gd_epochs", 1), ("sf_steps", 100), ("bp_depth", 6)):
+        at.slider(key=key).set_value(value).run()
+        assert_no_exception(at)
+    for key, value in (("gd_seed", 9999), ("sf_w1", -10.0), ("sf_w2", 10.0)):
+        at.number_input(key=key).set_value(value).run()
+        assert_no_exception(at)
+    at.slider(key="gd_epochs").set_value(100)
+    at.multiselect(key="gd_values_learning_rate").set_value(["1", "0.0001"]).run()
+    assert_no_exception(at)
+    at.segmented_control(key="sf_mode").set_value("optimizers").run()
+    at.number_input(key="sf_rate").set_value(10.0).run()
+    assert_no_exception(at)
+    assert at.get("vega_lite_chart")
+
+
+def test_a_typed_value_that_is_not_a_number_is_explained():
+    at = app_test(GRADIENT)
+    at.multiselect(key="gd_values_learning_rate").set_value(["0.01", "fast"]).run()
+    assert_no_exception(at)
+    assert at.warning and "fast" in at.warning[0].value

@@ -1,0 +1,31 @@
+"""No user text is rendered as HTML or Markdown: column names and class labels show as written."""
+import re
+
+from test_page_data_choice import first_run, upload
+
+from conftest import ROOT
+
+TRICKY = ["<b>bold</b>", "**star**", "[link](http://example.com)"]
+
+
+def test_no_page_or_glue_allows_html():
+    for path in [ROOT / "streamlit_app.py", *(ROOT / "app_pages").glob("*.py"), *(ROOT / "ui").glob("*.py")]:
+        source = path.read_text()
+        assert not re.search(r"unsafe_allow_html\s*=\s*True|st\.html\(|components\.html\(", source), path
+
+
+def test_an_upload_with_markup_in_its_names_is_shown_escaped():
+    rows = "".join(f"{i},{i % 5},{TRICKY[i % 3]}\n" for i in range(30))
+    data = f"{TRICKY[0]},{TRICKY[1]},class\n{rows}".encode()
+    at = upload(first_run(dataset_name="upload"), "tricky.csv", data)
+    assert any("star" in m.value for m in [*at.markdown, *at.caption, *at.info])  # shown, escaped below
+    for page in ("app_pages/data.py", "app_pages/inner_layer.py", "app_pages/gradient_descent.py"):
+        if page != "app_pages/data.py":
+            at.switch_page(page).run()
+        assert not at.exception, page
+        shown = [*at.markdown, *at.caption, *at.info, *at.warning, *at.error]
+        assert shown, page
+        for element in shown:
+            assert not getattr(element.proto, "allow_html", False), page
+            for text in TRICKY:  # a raw label would be rendered as bold, a link or HTML
+                assert text not in element.value, (page, element.value)
