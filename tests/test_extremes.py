@@ -87,7 +87,7 @@ def test_the_largest_seeds_are_accepted():
 def compare_page(dataset: str = "iris", **config):
     at = app_test(COMPARE)
     at.sidebar.selectbox(key="dataset_name").select(dataset)
-    at.session_state["train_config"] = dataclasses.replace(DEEPER_LESSON, epochs=3, **config)
+    at.session_state["train_config"] = dataclasses.replace(DEEPER_LESSON, **{"epochs": 3, **config})
     at.select_slider(key="compare_iterations").set_value(250).run()
     assert_no_exception(at)
     return at
