@@ -15,11 +15,10 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from conftest import CHROMIUM, CHROMIUM_FLAGS, start_server, stop_server, wait_for_app  # noqa: E402
+from common import summary
+
+from conftest import CHROMIUM, CHROMIUM_FLAGS, start_server, stop_server, wait_for_app
 
 GOALS = {"fresh": 1.5, "cached": 0.5}
 # The plane is the first chart on the page. Vega draws it as SVG (its title is then text in the
@@ -101,6 +100,8 @@ def main() -> None:
         print(f"{case:<8}{median:>10.3f}{min(values):>8.3f}{max(values):>8.3f}"
               f"{goal if goal else '':>8}{('yes' if median <= goal else 'NO') if goal else '':>10}"
               f"{median / floor:>9.1f}")
+        summary(f"inner-layer page, slider to redraw: {case}", f"median {median:.2f} s"
+                + (f" (goal {goal} s)" if goal else ""))
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ import argparse
 import time
 
 import psutil
-from common import print_table
+from common import print_table, summary
 
 from lib.datasets import load_dataset
 from lib.training import train
@@ -38,6 +38,8 @@ def main() -> None:
     print_table(f"{count} trainings, {distinct} distinct architectures (RSS before: {before:.0f} MiB)",
                 rows, ("trainings", "RSS MiB", "seconds"))
     print(f"\ngrowth after the first 20 trainings: {mib() - warm:.0f} MiB (goal: < 100 MiB)")
+    summary(f"memory: {count} trainings, {distinct} architectures",
+            f"+{mib() - warm:.0f} MiB after the first 20 (goal < 100)")
 
 
 if __name__ == "__main__":

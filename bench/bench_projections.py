@@ -14,28 +14,14 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
-SHARED_CSV = ROOT.parent / "shared" / "data" / "banknotes.csv"
-if SHARED_CSV.exists():
-    os.environ.setdefault("BANKNOTES_CSV", str(SHARED_CSV))
+from common import seconds as median_seconds  # median of `repeats` runs
+from common import summary
+
 logging.getLogger("streamlit").setLevel(logging.ERROR)  # no "missing ScriptRunContext" noise
-
-
-def median_seconds(task, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        task()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
 
 
 def main() -> None:
@@ -67,6 +53,7 @@ def main() -> None:
     print(f"{'method':<12} {'seconds':>9} {'× PCA':>10}")
     for method, seconds in times.items():
         print(f"{method:<12} {seconds:>9.3f} {seconds / times['pca']:>10.0f}")
+        summary(f"projection: {method}", f"{seconds:.3f} s ({seconds / times['pca']:.0f}x PCA)")
 
     from threadpoolctl import threadpool_limits
 

@@ -8,19 +8,16 @@ baseline run in the same process, so the ratio is comparable between machines.
 """
 from __future__ import annotations
 
-import sys
 import time
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from common import summary
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from lib.csv_reader import read_csv  # noqa: E402
-from lib.presets import default_config_for  # noqa: E402
-from lib.training import train  # noqa: E402
+from lib.csv_reader import read_csv
+from lib.presets import default_config_for
+from lib.training import train
 
 ROWS, FEATURES, CLASSES, BASELINE_ROWS = 100_000, 20, 3, 1_000
 EPOCHS, BATCH = 20, 128
@@ -58,6 +55,9 @@ def main() -> None:
           f"{big_train / EPOCHS:.2f} s per epoch, test accuracy {big_run.test_accuracy:.3f}")
     print(f"         baseline {BASELINE_ROWS:,} rows: {small_train:.2f} s; "
           f"ratio {big_train / small_train:.0f}× for {ROWS // BASELINE_ROWS}× the rows")
+    summary(f"scale: train {ROWS:,} × {FEATURES}, {EPOCHS} epochs",
+            f"{big_train:.1f} s ({big_train / small_train:.0f}x the {BASELINE_ROWS:,}-row run)")
+    summary(f"scale: read_csv {len(big_bytes) / 1e6:.0f} MB", f"{big_read:.2f} s")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # conftest's server and Chromium helpers
 os.environ.setdefault("BANKNOTES_CSV", str(ROOT.parent / "shared" / "data" / "banknotes.csv"))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -21,6 +22,11 @@ def seconds(task, repeat: int = 3) -> float:
         task()
         times.append(time.perf_counter() - started)
     return statistics.median(times)
+
+
+def summary(name: str, value: str) -> None:
+    """One line for bench/run_all.py's table: `SUMMARY<tab>name<tab>value`."""
+    print(f"SUMMARY\t{name}\t{value}")
 
 
 def print_table(title: str, rows: list[tuple], headers: tuple) -> None:

@@ -5,40 +5,25 @@
 2. Training with per-layer gradient/update norms recorded (`lib.training.train`, the
    engine) against Keras' `model.fit` on the same config and data, epoch for epoch.
 
-Run: BANKNOTES_CSV=../shared/data/banknotes.csv python bench/gradient_descent.py
+Run: python bench/bench_gradient_descent.py
 """
-import sys
-import time
-from pathlib import Path
-
 import numpy as np
+from common import seconds, summary
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from lib import surface  # noqa: E402
-from lib.datasets import load_dataset  # noqa: E402
-from lib.training import DEEPER_LESSON, build_model, split, train  # noqa: E402
-
-
-def best_of(repeats, fn):
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return min(times)
-
+from lib import surface
+from lib.datasets import load_dataset
+from lib.training import DEEPER_LESSON, build_model, split, train
 
 dataset = load_dataset("banknotes")
 data = surface.problem(dataset, surface.Plane(("skewness", "kurtosis")))
-batched = best_of(5, lambda: surface.grid(data, (0.0, 0.0, 4.0), size=101))
+batched = seconds(lambda: surface.grid(data, (0.0, 0.0, 4.0), size=101))
 points = np.stack(np.meshgrid(np.linspace(-4, 4, 101), np.linspace(-4, 4, 101)), -1).reshape(-1, 2)
-looped = best_of(1, lambda: [surface.loss_at(data, w) for w in points])
+looped = seconds(lambda: [surface.loss_at(data, w) for w in points])
 print(f"surface 101×101: batched {batched * 1e3:.1f} ms, loop {looped * 1e3:.0f} ms, "
       f"ratio {looped / batched:.0f}×")
 
 train(dataset, DEEPER_LESSON)  # trace once
-ours = best_of(3, lambda: train(dataset, DEEPER_LESSON))
+ours = seconds(lambda: train(dataset, DEEPER_LESSON))
 run = train(dataset, DEEPER_LESSON)
 norms = run.grad_norms.to_numpy()
 assert norms.shape == (DEEPER_LESSON.epochs, 3) and np.isfinite(norms).all()
@@ -52,7 +37,8 @@ y = np.concatenate([parts.y_fit, parts.y_val]).astype("float32")
 fit = lambda: model.fit(x, y, epochs=DEEPER_LESSON.epochs, batch_size=16,  # noqa: E731
                         validation_split=0.3, verbose=0)
 fit()
-keras_time = best_of(3, fit)
+keras_time = seconds(fit)
 print(f"train DEEPER_LESSON (25 epochs, norms recorded): engine {ours:.3f} s, "
       f"keras model.fit {keras_time:.3f} s, ratio {keras_time / ours:.1f}× faster; "
       f"norms {norms.shape} finite")
+summary("training with gradient norms recorded", f"{ours:.3f} s ({keras_time / ours:.0f}x Keras fit)")
