@@ -1,7 +1,8 @@
-"""Bottleneck Lab: page config, the shared data set choice, and the navigation."""
+"""Bottleneck Lab: page config, settings from a shared link, the shared data set choice, the navigation."""
 import streamlit as st
 
 from ui.data import dataset_picker
+from ui.links import apply_link
 
 st.set_page_config(page_title="Bottleneck Lab", page_icon=":material/hub:", layout="wide")
 
@@ -14,5 +15,6 @@ PAGES = [
 
 navigation = st.navigation(PAGES)
 st.sidebar.markdown("**Bottleneck Lab** · see what a neural network's hidden layer learns")
+apply_link()
 dataset_picker()
 navigation.run()

@@ -6,6 +6,8 @@ from lib.codegen import keras_script
 from lib.diagnostics import diagnose
 from ui.data import current_dataset
 from ui.epoch_player import epoch_player
+from ui.exports import run_downloads
+from ui.links import classroom_link_maker, share_link
 from ui.runs import trained
 from ui.train_controls import training_controls
 
@@ -20,6 +22,7 @@ dataset = current_dataset()
 if dataset is None:
     st.stop()
 config = training_controls(dataset)
+share_link()
 run = trained(dataset, config)
 if run is None:
     st.stop()
@@ -121,3 +124,7 @@ st.markdown(
     "plotted above. (Keras picks its own random start, so expect a similar picture, not the same.)"
 )
 st.code(keras_script(config, dataset), language="python", line_numbers=True)
+st.markdown("**Take it with you:** the numbers behind the charts, the trained network and this script. "
+            "(Each chart's ⋯ menu saves it as PNG or SVG.)")
+run_downloads(run, dataset)
+classroom_link_maker()
