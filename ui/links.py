@@ -38,12 +38,10 @@ def _address_query() -> dict[str, str]:
 
 
 def apply_link() -> None:
-    """Seed the session from a new link in the address; show what the link could not use."""
+    """Seed the session from a new link in the address (call before any widget is drawn)."""
     query = _address_query()
     if query and query != st.session_state.get(SEEN_KEY):
         _apply(query)
-    for notice in st.session_state.get(NOTICES_KEY, ()):
-        st.warning(notice, icon=":material/link_off:")
 
 
 def _apply(query: dict[str, str]) -> None:
@@ -64,7 +62,8 @@ def _apply(query: dict[str, str]) -> None:
     for key, widget_key in PAGE_KEYS.items():
         st.session_state.pop(widget_key, None)
         if key in query:
-            st.session_state[widget_key] = values[key]
+            value = values[key]
+            st.session_state[widget_key] = list(value) if isinstance(value, tuple) else value
     st.session_state[LOCK_KEY] = values["lock"]
     st.session_state[HIDE_KEY] = values["hide"]
 
@@ -90,11 +89,16 @@ def link_url(query: dict[str, str]) -> str:
 
 
 def share_link() -> None:
-    """Write the settings into the address and offer the link; call after the page's controls."""
+    """Write the settings into the address and offer the link; call after the page's controls.
+
+    What the link that opened the session could not use is listed until the settings change.
+    """
     query = current_query()
     if st.session_state.get(WRITTEN_KEY, query) != query:
         st.session_state.pop(NOTICES_KEY, None)  # the settings moved on from the link's
     st.session_state[WRITTEN_KEY] = st.session_state[SEEN_KEY] = query
+    for notice in st.session_state.get(NOTICES_KEY, ()):
+        st.warning(notice, icon=":material/link_off:")
     if _address_query() != query:
         st.query_params.from_dict(query)
     with st.sidebar.popover("Copy link to these settings", icon=":material/link:", width="stretch"):
