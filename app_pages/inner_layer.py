@@ -125,6 +125,6 @@ st.markdown(
 )
 st.code(keras_script(config, dataset), language="python", line_numbers=True)
 st.markdown("**Take it with you:** the numbers behind the charts, the trained network and this script. "
-            "(Each chart's ⋯ menu saves it as PNG or SVG.)")
+            "(To save a chart as a picture, hover over it and use the download icon of its toolbar.)")
 run_downloads(run, dataset)
 classroom_link_maker()
