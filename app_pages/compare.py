@@ -3,6 +3,7 @@ import streamlit as st
 
 from lib import comparison_charts
 from lib.exports import csv_bytes, projections_frame
+from lib.presets import default_config_for
 from lib.projections import DEFAULT_METHODS, METHODS, TSNE_ROW_LIMIT, comparison_rows
 from ui.classroom import control
 from ui.data import current_dataset
@@ -25,7 +26,8 @@ run = trained(dataset, config)
 if run is None:
     st.stop()
 shape = " → ".join(str(n) for n in run.layer_sizes)
-source = "the inner-layer page's settings (change them there)"
+source = ("the lesson's defaults (change them on the inner-layer page)"
+          if config == default_config_for(dataset) else "the settings of the inner-layer page")
 st.caption(f"The network: {shape}, {config.activation}, {config.epochs} epochs, from {source}; "
            f"test accuracy {run.test_accuracy:.1%}.")
 

@@ -150,7 +150,8 @@ def parse_query(params: Mapping[str, object], settings: Mapping[str, Setting] = 
             continue
         values[key] = value
         if adjusted:
-            notices.append(f"The link's {setting.label} was out of range; "
+            problem = ("named unknown ones" if isinstance(setting.kind, Several) else "was out of range")
+            notices.append(f"The link's {setting.label} {problem}; "
                            f"using {setting.kind.format(value) or 'none'} instead.")
     return Parsed(values, tuple(notices))
 

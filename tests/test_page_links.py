@@ -33,11 +33,13 @@ def test_a_link_opens_the_inner_layer_page_with_its_settings():
 
 
 def test_bad_values_open_defaulted_or_clamped_with_a_notice():
-    at = app_test(INNER, {"epochs": "ten", "optimizer": "lbfgs", "lr": "-1", "hidden": "4," * 30})
+    at = app_test(INNER, {"epochs": "ten", "optimizer": "lbfgs", "lr": "-1", "hidden": "4," * 30,
+                          "batch": "50"})
     assert_no_exception(at)
     notices = " ".join(w.value for w in at.warning)
     for label in ("epochs", "optimizer", "learning rate", "hidden layers"):
         assert f"link's {label}" in notices
+    assert "The link's batch size 50 is not one of the slider's values; using 64 instead." in notices
     config = at.session_state["train_config"]
     assert config.epochs == DEEPER_LESSON.epochs and config.optimizer == DEEPER_LESSON.optimizer
     assert config.learning_rate == 1e-4 and config.hidden == (4, 4, 4)

@@ -25,7 +25,7 @@ from lib.presets import default_config_for
 from lib.training import DEEPER_LESSON
 from ui.classroom import HIDE_KEY, LOCK_KEY
 from ui.data import DATASET_KEY, load_builtin
-from ui.train_controls import CONFIG_KEY, adopt_config
+from ui.train_controls import CONFIG_KEY, adopt_config, on_the_controls
 
 SEEN_KEY = "link_seen"  # the settings query last read from or written to the address
 WRITTEN_KEY = "link_written"  # the query last written; None right after a link was read
@@ -46,10 +46,9 @@ def apply_link() -> None:
 
 def _apply(query: dict[str, str]) -> None:
     parsed = parse_query(query)
-    values = parsed.values
+    values, notices = parsed.values, list(parsed.notices)
     st.session_state[SEEN_KEY] = query
     st.session_state.pop(WRITTEN_KEY, None)
-    st.session_state[NOTICES_KEY] = parsed.notices
     st.session_state[DATASET_KEY] = values["data"]
     try:
         dataset = load_builtin(values["data"])
@@ -57,8 +56,14 @@ def _apply(query: dict[str, str]) -> None:
         dataset = None  # the page says why it cannot load the data
     base = default_config_for(dataset) if dataset is not None else st.session_state.get(CONFIG_KEY)
     given = {key: values[key] for key in TRAIN_FIELDS if key in query}
-    adopt_config(config_from_values(given, base or DEEPER_LESSON),
-                 dataset.fingerprint if dataset is not None else None)
+    config = config_from_values(given, base or DEEPER_LESSON)
+    if dataset is not None:
+        asked, config = config, on_the_controls(config, dataset)
+        for key, field in (("lr", "learning_rate"), ("batch", "batch_size")):
+            if key in given and getattr(asked, field) != getattr(config, field):
+                notices.append(f"The link's {SETTINGS[key].label} {getattr(asked, field):g} is not one "
+                               f"of the slider's values; using {getattr(config, field):g} instead.")
+    adopt_config(config, dataset.fingerprint if dataset is not None else None)
     for key, widget_key in PAGE_KEYS.items():
         st.session_state.pop(widget_key, None)
         if key in query:
@@ -66,6 +71,7 @@ def _apply(query: dict[str, str]) -> None:
             st.session_state[widget_key] = list(value) if isinstance(value, tuple) else value
     st.session_state[LOCK_KEY] = values["lock"]
     st.session_state[HIDE_KEY] = values["hide"]
+    st.session_state[NOTICES_KEY] = tuple(notices)
 
 
 def current_query(lock=None, hide=None) -> dict[str, str]:

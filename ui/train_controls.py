@@ -61,6 +61,13 @@ def nearest(options, value):
     return min(options, key=lambda option: abs(np.log(option) - np.log(value)))
 
 
+def on_the_controls(config: TrainConfig, dataset: Dataset) -> TrainConfig:
+    """`config` with its learning rate and batch size moved onto the sliders' nearest options."""
+    return dataclasses.replace(
+        config, learning_rate=nearest(LEARNING_RATES, config.learning_rate),
+        batch_size=nearest(batch_sizes(len(split(dataset, config).y_fit)), config.batch_size))
+
+
 def _seed_widgets(config: TrainConfig, n_fit: int) -> None:
     """Fill widgets missing from the session from `config`; snap values onto the options."""
     defaults = {"n_hidden": len(config.hidden), "epochs": config.epochs,
