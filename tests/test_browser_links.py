@@ -26,6 +26,14 @@ def test_a_shared_link_opens_the_inner_layer_page_with_its_settings(app_url, pag
     code = page.locator("[data-testid='stPopoverBody'] code").inner_text()
     assert code.startswith(f"{app_url}/inner_layer?") and "optimizer=adam" in code
     screenshot(page, "shared_link")
+    page.keyboard.press("Escape")
+    # quick changes win over the link: a rerun that carries an older address must not re-apply it
+    epochs.get_by_role("slider").focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    page.locator(CAPTION).filter(has_text="10 epochs").wait_for(timeout=60_000)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
+    assert "10 epochs" in page.locator(CAPTION).first.inner_text() and "epochs=10" in page.url
 
 
 def test_the_gallery_draws_six_aligned_runs(app_url, page):

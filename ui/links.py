@@ -1,9 +1,11 @@
 """Streamlit glue for shared links: the address seeds the session, and follows its settings.
 
-A link is read once, when its settings query first appears (a new session, or an
-edited address): it sets the data set, the network and the page's controls, and the
-user's later changes win. Every page then writes its current settings back into the
-address, so the address bar is always the link to what is on screen.
+A link is read once, on the session's first run (opening or reloading an address
+starts a new session): it sets the data set, the network and the page's controls, and
+the user's later changes win. Later runs never read the address again: a rerun can
+carry an address from before the last write, and reading it would undo the user's change.
+Every page writes its current settings back into the address, so the address bar is
+always the link to what is on screen.
 """
 from __future__ import annotations
 
@@ -27,8 +29,8 @@ from ui.classroom import HIDE_KEY, LOCK_KEY
 from ui.data import DATASET_KEY, load_builtin
 from ui.train_controls import CONFIG_KEY, adopt_config, on_the_controls
 
-SEEN_KEY = "link_seen"  # the settings query last read from or written to the address
-WRITTEN_KEY = "link_written"  # the query last written; None right after a link was read
+READ_KEY = "link_read"  # set once the session's first run has read the address
+WRITTEN_KEY = "link_written"  # the query last written to the address
 NOTICES_KEY = "link_notices"
 PAGE_KEYS = {"perplexity": "compare_perplexity", "methods": "compare_methods"}  # link → widget key
 
@@ -38,17 +40,18 @@ def _address_query() -> dict[str, str]:
 
 
 def apply_link() -> None:
-    """Seed the session from a new link in the address (call before any widget is drawn)."""
+    """On the session's first run, seed it from the link in the address (before any widget)."""
+    if READ_KEY in st.session_state:
+        return
     query = _address_query()
-    if query and query != st.session_state.get(SEEN_KEY):
+    if query:
         _apply(query)
+    st.session_state[READ_KEY] = True
 
 
 def _apply(query: dict[str, str]) -> None:
     parsed = parse_query(query)
     values, notices = parsed.values, list(parsed.notices)
-    st.session_state[SEEN_KEY] = query
-    st.session_state.pop(WRITTEN_KEY, None)
     st.session_state[DATASET_KEY] = values["data"]
     try:
         dataset = load_builtin(values["data"])
@@ -102,7 +105,7 @@ def share_link() -> None:
     query = current_query()
     if st.session_state.get(WRITTEN_KEY, query) != query:
         st.session_state.pop(NOTICES_KEY, None)  # the settings moved on from the link's
-    st.session_state[WRITTEN_KEY] = st.session_state[SEEN_KEY] = query
+    st.session_state[WRITTEN_KEY] = query
     for notice in st.session_state.get(NOTICES_KEY, ()):
         st.warning(notice, icon=":material/link_off:")
     if _address_query() != query:
