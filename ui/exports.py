@@ -25,7 +25,11 @@ def run_downloads(run: Run, dataset: Dataset) -> None:
         "Trained model (.keras)", lambda: keras_bytes(run), file_name=f"{stem}.keras",
         mime="application/zip", icon=":material/model_training:", on_click="ignore",
         help="Open it with keras.saving.load_model(...).")
+    try:
+        script = keras_script(run.config, dataset)
+    except ValueError:  # an uploaded file: the script can only load the bundled data sets
+        columns[3].caption("No script for an uploaded file: it loads the bundled data sets only.")
+        return
     columns[3].download_button(
-        "Python script (.py)", keras_script(run.config, dataset), file_name=f"{stem}.py",
-        mime="text/x-python", icon=":material/code:", on_click="ignore",
-        help="The code shown above, as a file.")
+        "Python script (.py)", script, file_name=f"{stem}.py", mime="text/x-python",
+        icon=":material/code:", on_click="ignore", help="The code shown above, as a file.")
