@@ -148,7 +148,7 @@ def test_a_diverged_run_is_explained_instead_of_drawn():
 
 def test_a_multiclass_data_set_shades_softmax_regions():
     at = app_test(PAGE)
-    at.sidebar.selectbox(key="dataset_name").select("iris").run()  # preloads iris' network
+    at.sidebar.selectbox(key="dataset_name").select("iris")
     at.sidebar.slider(key="epochs").set_value(5).run()
     assert_no_exception(at)
     assert plane_title(at).startswith("Epoch 5 ·")

@@ -109,3 +109,22 @@ def test_the_inner_layer_page_offers_its_downloads():
     # the costly files are made on click (deferred); the script is sent with the page
     assert buttons["Trained model (.keras)"].deferred_file_id
     assert buttons["Python script (.py)"].url
+
+
+def test_a_config_set_from_outside_or_a_control_changed_with_the_data_set_is_kept():
+    import dataclasses
+
+    at = app_test(INNER)
+    at.sidebar.selectbox(key="dataset_name").select("iris")
+    at.sidebar.slider(key="epochs").set_value(3).run()  # same rerun as the data set change
+    config = at.session_state["train_config"]
+    assert config.epochs == 3 and config.hidden == DEEPER_LESSON.hidden  # iris has 4 features
+    # another page (no training controls): a config set with the data set change stands
+    at = app_test("app_pages/compare.py")
+    explicit = dataclasses.replace(DEEPER_LESSON, hidden=(6,), epochs=2)
+    at.sidebar.selectbox(key="dataset_name").select("wine")
+    at.session_state["train_config"] = explicit
+    at.multiselect(key="compare_methods").set_value(["bottleneck"]).run()
+    assert_no_exception(at)
+    assert at.session_state["train_config"] == explicit
+    assert "13 → 6 → 2 → 3" in at.caption[0].value

@@ -20,7 +20,9 @@ from ui.classroom import control, locked
 from ui.classroom import hidden as link_hides
 
 CONFIG_KEY = "train_config"
-CONFIG_DATA_KEY = "train_config_data"  # the fingerprint of the data set the stored config is for
+CONFIG_DATA_KEY = "train_config_data"  # (data fingerprint, config) as last stored here
+SCALAR_WIDGETS = {"epochs": "epochs", "activation": "activation", "optimizer": "optimizer",
+                  "learning_rate": "learning_rate", "split_seed": "split_seed", "init_seed": "seed"}
 WIDTHS_KEY = "hidden_widths"  # every layer's nodes, also of layers switched off for now
 MAX_LAYERS, MAX_NODES, MAX_EPOCHS = 3, 32, 200
 NEW_LAYER_NODES = 4
@@ -35,20 +37,31 @@ WIDGET_KEYS = ("n_hidden", "nodes_1", "nodes_2", "nodes_3", WIDTHS_KEY, "epochs"
 
 def adopt_config(config: TrainConfig, fingerprint: str | None) -> None:
     """Make `config` the stored one for the data set `fingerprint`; the widgets re-seed from it."""
-    st.session_state[CONFIG_KEY] = config
-    st.session_state[CONFIG_DATA_KEY] = fingerprint
+    _store(config, fingerprint)
     for key in WIDGET_KEYS:
         st.session_state.pop(key, None)
 
 
+def _store(config: TrainConfig, fingerprint: str | None) -> None:
+    st.session_state[CONFIG_KEY] = config
+    st.session_state[CONFIG_DATA_KEY] = (fingerprint, config)
+
+
 def current_config(dataset: Dataset) -> TrainConfig:
-    """The stored config if it was made for `dataset`, else the data set's preset network."""
+    """The stored config if it was made for `dataset`, else the data set's preset network.
+
+    A config set from outside (a link, a test, another page) is kept; so are controls
+    changed in the same rerun as the data set.
+    """
     stored = st.session_state.get(CONFIG_KEY)
-    made_for = st.session_state.get(CONFIG_DATA_KEY)
-    if stored is None or (made_for is not None and made_for != dataset.fingerprint):
-        adopt_config(default_config_for(dataset), dataset.fingerprint)
+    made_for, ours = st.session_state.get(CONFIG_DATA_KEY, (None, stored))
+    if stored is None or (made_for not in (None, dataset.fingerprint) and stored == ours):
+        changed = {field: st.session_state[key] for key, field in SCALAR_WIDGETS.items()
+                   if stored is not None and key in st.session_state
+                   and st.session_state[key] != getattr(stored, field)}
+        adopt_config(dataclasses.replace(default_config_for(dataset), **changed), dataset.fingerprint)
     else:
-        st.session_state[CONFIG_DATA_KEY] = dataset.fingerprint
+        _store(stored, dataset.fingerprint)
     return st.session_state[CONFIG_KEY]
 
 
@@ -132,5 +145,5 @@ def training_controls(dataset: Dataset) -> TrainConfig:
     config = dataclasses.replace(
         base, hidden=tuple(hidden), activation=activation, epochs=epochs, optimizer=optimizer,
         learning_rate=learning_rate, batch_size=batch_size, split_seed=int(split_seed), seed=int(seed))
-    st.session_state[CONFIG_KEY] = config
+    _store(config, dataset.fingerprint)
     return config
