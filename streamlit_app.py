@@ -1,18 +1,21 @@
-"""Bottleneck Lab: page config, the shared data set choice, and the navigation."""
+"""Bottleneck Lab: page config, settings from a shared link, the shared data set choice, the navigation."""
 import streamlit as st
 
 from ui.data import dataset_picker
+from ui.links import apply_link
 
 st.set_page_config(page_title="Bottleneck Lab", page_icon=":material/hub:", layout="wide")
 
 PAGES = [
     st.Page("app_pages/data.py", title="The data", icon=":material/table_chart:", default=True),
     st.Page("app_pages/inner_layer.py", title="Inner layers: the lesson", icon=":material/hub:"),
+    st.Page("app_pages/gallery.py", title="Re-initialisations", icon=":material/grid_view:"),
     st.Page("app_pages/compare.py", title="Compare reductions", icon=":material/compare:"),
     st.Page("app_pages/gradient_descent.py", title="Gradient descent", icon=":material/trending_down:"),
 ]
 
 navigation = st.navigation(PAGES)
 st.sidebar.markdown("**Bottleneck Lab** · see what a neural network's hidden layer learns")
+apply_link()
 dataset_picker()
 navigation.run()

@@ -2,11 +2,15 @@
 import streamlit as st
 
 from lib import comparison_charts
+from lib.exports import csv_bytes, projections_frame
+from lib.presets import default_config_for
 from lib.projections import DEFAULT_METHODS, METHODS, TSNE_ROW_LIMIT, comparison_rows
-from lib.training import DEEPER_LESSON
+from ui.classroom import control
 from ui.data import current_dataset
+from ui.links import share_link
 from ui.projections import projection
 from ui.runs import trained
+from ui.train_controls import current_config
 
 st.title("Compare reductions")
 st.markdown(
@@ -17,26 +21,29 @@ st.markdown(
 dataset = current_dataset()
 if dataset is None:
     st.stop()
-config = st.session_state.get("train_config", DEEPER_LESSON)
+config = current_config(dataset)
 run = trained(dataset, config)
 if run is None:
     st.stop()
 shape = " → ".join(str(n) for n in run.layer_sizes)
-source = ("the settings of the inner-layer page" if "train_config" in st.session_state
-          else "the lesson's defaults (change them on the inner-layer page)")
+source = ("the lesson's defaults (change them on the inner-layer page)"
+          if config == default_config_for(dataset) else "the settings of the inner-layer page")
 st.caption(f"The network: {shape}, {config.activation}, {config.epochs} epochs, from {source}; "
            f"test accuracy {run.test_accuracy:.1%}.")
 
-methods = st.multiselect("Methods to show", list(METHODS), default=list(DEFAULT_METHODS),
-                         format_func=lambda m: METHODS[m].label, key="compare_methods")
+st.session_state.setdefault("compare_methods", list(DEFAULT_METHODS))
+st.session_state.setdefault("compare_perplexity", 30)
+methods = control(st.multiselect, "methods", "Methods to show", list(METHODS),
+                  format_func=lambda m: METHODS[m].label, key="compare_methods")
 left, middle, right = st.columns([1.2, 1, 1])
 all_rows = left.toggle("Show all rows (training and test)", key="compare_all_rows",
                        help="By default only the test rows are shown: rows the network never saw.")
-perplexity = middle.slider("t-SNE perplexity", 5, 50, 30, key="compare_perplexity",
+perplexity = control(middle.slider, "perplexity", "t-SNE perplexity", 5, 50, key="compare_perplexity",
                            help="Roughly how many neighbours each point tries to keep close.")
 iterations = right.select_slider("t-SNE iterations", [250, 500, 1000, 2000], value=1000,
                                  key="compare_iterations",
                                  help="More iterations let t-SNE settle; fewer are faster.")
+share_link()
 if not methods:
     st.info("Choose at least one method to draw.", icon=":material/info:")
     st.stop()
@@ -69,6 +76,10 @@ st.caption("**Drag a box** in any panel to highlight those rows in every panel (
            "clear); **hover** over a dot to see its row, class and original features.")
 frame = comparison_charts.points_frame(dataset, rows.show, embeddings)
 st.altair_chart(comparison_charts.linked_panels(frame, dataset, embeddings), width="content")
+st.download_button("Download every map's coordinates (CSV)",
+                   csv_bytes(projections_frame(dataset, rows.show, embeddings)),
+                   file_name=f"maps_{dataset.name}.csv", mime="text/csv", icon=":material/download:",
+                   on_click="ignore", help="One row per dot: row id, class, and two columns per method.")
 
 st.markdown(
     "**What to notice.** Select one tight cluster in the t-SNE panel and see where its rows land "

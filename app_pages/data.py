@@ -4,6 +4,7 @@ import streamlit as st
 from lib import charts
 from lib.data_summary import separating_features
 from ui.data import current_dataset, plain
+from ui.links import share_link
 
 PLOT_LIMIT = 2000  # points per pairplot panel
 TABLE_CELLS = 200_000  # cells sent to the table (a 1,000-column upload shows 199 rows)
@@ -12,6 +13,7 @@ st.title("The data")
 dataset = current_dataset()
 if dataset is None:
     st.stop()
+share_link()
 
 st.markdown(plain(dataset.description))
 ABOUT = {

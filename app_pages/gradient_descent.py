@@ -11,6 +11,7 @@ from lib.training import DEEPER_LESSON
 from ui.data import current_dataset
 from ui.data import plain as as_written
 from ui.gradient import compared, descents, values_picker
+from ui.links import share_link
 from ui.runs import trained
 
 NOTICE = {
@@ -34,6 +35,7 @@ st.markdown(
 dataset = current_dataset()
 if dataset is None:
     st.stop()
+share_link()
 current = st.session_state.get("train_config", DEEPER_LESSON)
 
 st.header("1 · Compare runs", divider="gray")

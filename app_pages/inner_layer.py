@@ -6,6 +6,8 @@ from lib.codegen import keras_script
 from lib.diagnostics import diagnose
 from ui.data import current_dataset, plain
 from ui.epoch_player import epoch_player
+from ui.exports import run_downloads
+from ui.links import classroom_link_maker, share_link
 from ui.runs import trained
 from ui.train_controls import training_controls
 
@@ -20,6 +22,7 @@ dataset = current_dataset()
 if dataset is None:
     st.stop()
 config = training_controls(dataset)
+share_link()
 run = trained(dataset, config)
 if run is None:
     st.stop()
@@ -127,3 +130,7 @@ except ValueError:  # an uploaded file: the script can only load the bundled dat
     st.info("The code is written for the bundled data sets. For your own file, choose one of them "
             "in the sidebar to see the script, then replace its data loading with "
             "`pandas.read_csv`.", icon=":material/info:")
+st.markdown("**Take it with you:** the numbers behind the charts, the trained network and this script. "
+            "(To save a chart as a picture, hover over it and use the download icon of its toolbar.)")
+run_downloads(run, dataset)
+classroom_link_maker()

@@ -34,3 +34,17 @@ def keras_bytes(run: Run) -> bytes:
         path = Path(folder) / "bottleneck_mlp.keras"
         model.save(path)
         return path.read_bytes()
+
+
+def projections_frame(dataset: Dataset, rows: np.ndarray, embeddings: list) -> pd.DataFrame:
+    """One row per shown data row: its id, class, and a column pair per method's map.
+
+    A 1-D method (LDA with two classes) gets an empty second column: its plotted second
+    axis is jitter, not data.
+    """
+    frame = pd.DataFrame({"row_id": rows,
+                          "class": np.asarray(dataset.class_names, dtype=object)[dataset.y[rows]]})
+    for embedding in embeddings:
+        frame[f"{embedding.method}_1"] = embedding.points[:, 0]
+        frame[f"{embedding.method}_2"] = embedding.points[:, 1] if embedding.dims > 1 else np.nan
+    return frame

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from lib.datasets import DATASET_NAMES
 from lib.initializers import INITIALIZERS
 from lib.optimizers import OPTIMIZERS
+from lib.projections import DEFAULT_METHODS, METHODS
 from lib.training import ACTIVATIONS, DEEPER_LESSON, TrainConfig
 
 MAX_TEXT = 200  # longer values are refused before parsing: a link is not a data channel
@@ -109,10 +110,11 @@ SETTINGS: dict[str, Setting] = {s.key: s for s in (
     Setting("optimizer", Choice(OPTIMIZERS), DEEPER_LESSON.optimizer, "optimizer"),
     Setting("lr", Number(1e-4, 1.0, integer=False), DEEPER_LESSON.learning_rate, "learning rate"),
     Setting("batch", Number(1, 100_000), DEEPER_LESSON.batch_size, "batch size"),
-    Setting("split_seed", Number(0, 2**31 - 1), DEEPER_LESSON.split_seed, "split seed"),
-    Setting("seed", Number(0, 2**31 - 1), DEEPER_LESSON.seed, "initialisation seed"),
+    Setting("split_seed", Number(0, 9999), DEEPER_LESSON.split_seed, "split seed"),  # the page's ranges
+    Setting("seed", Number(0, 99_999), DEEPER_LESSON.seed, "initialisation seed"),
     Setting("init", Choice(tuple(INITIALIZERS)), DEEPER_LESSON.initializer, "initializer"),
     Setting("perplexity", Number(5, 50), 30, "t-SNE perplexity"),
+    Setting("methods", Several(tuple(METHODS)), tuple(DEFAULT_METHODS), "methods shown"),
 )}
 CONTROL_KEYS = tuple(SETTINGS)
 SETTINGS["lock"] = Setting("lock", Several(CONTROL_KEYS), (), "locked controls")
@@ -148,7 +150,8 @@ def parse_query(params: Mapping[str, object], settings: Mapping[str, Setting] = 
             continue
         values[key] = value
         if adjusted:
-            notices.append(f"The link's {setting.label} was out of range; "
+            problem = ("named unknown ones" if isinstance(setting.kind, Several) else "was out of range")
+            notices.append(f"The link's {setting.label} {problem}; "
                            f"using {setting.kind.format(value) or 'none'} instead.")
     return Parsed(values, tuple(notices))
 

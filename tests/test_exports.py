@@ -30,3 +30,19 @@ def test_keras_file_reloads_with_the_trained_weights(banknotes, tmp_path):
     probability = model.predict(x_test, verbose=0)[:, 0]
     np.testing.assert_allclose(probability, run.probabilities()[:, 1], rtol=1e-4, atol=1e-5)
     assert model.get_layer("bottleneck").units == 2
+
+
+def test_projections_csv_has_a_column_pair_per_method(banknotes):
+    from lib.exports import projections_frame
+    from lib.projections import Embedding
+
+    rows = np.array([5, 9, 200])
+    flat = Embedding("lda", np.array([[1.0, 0.3], [2.0, -0.1], [3.0, 0.2]]), 0.0, True, True,
+                     ("LD1", "jitter"), dims=1)
+    pca = Embedding("pca", np.arange(6.0).reshape(3, 2), 0.0, False, True, ("PC1", "PC2"))
+    frame = pd.read_csv(io.BytesIO(csv_bytes(projections_frame(banknotes, rows, [pca, flat]))))
+    assert list(frame.columns) == ["row_id", "class", "pca_1", "pca_2", "lda_1", "lda_2"]
+    assert frame["row_id"].tolist() == [5, 9, 200]
+    assert frame["class"].tolist() == [banknotes.class_names[banknotes.y[r]] for r in rows]
+    assert frame["pca_2"].tolist() == [1.0, 3.0, 5.0]
+    assert frame["lda_1"].tolist() == [1.0, 2.0, 3.0] and frame["lda_2"].isna().all()  # jitter is not data

@@ -66,3 +66,17 @@ def test_round_trip_of_no_hidden_layer():
     query = to_query(values_from_config(TrainConfig()))
     assert query["hidden"] == ""
     assert config_from_values(parse_query(query).values).hidden == ()
+
+
+def test_methods_are_a_subset_of_the_projection_registry():
+    from lib.projections import METHODS
+
+    assert parse_query({"methods": "pca,tsne"}).values["methods"] == ("pca", "tsne")
+    parsed = parse_query({"methods": "pca,umap2000,pca"})
+    assert parsed.values["methods"] == ("pca",) and parsed.notices
+    assert parse_query({}).values["methods"] == tuple(METHODS)
+
+
+def test_seeds_are_clamped_to_the_pages_ranges():
+    assert parse_query({"seed": "123456789"}).values["seed"] == 99_999
+    assert parse_query({"split_seed": "10000"}).values["split_seed"] == 9999

@@ -13,6 +13,7 @@ import streamlit as st
 
 from lib.csv_reader import csv_columns, guess_target, read_csv
 from lib.datasets import DATASET_NAMES, Dataset, DatasetError, load_dataset
+from ui.classroom import control
 
 DATASET_KEY = "dataset_name"
 UPLOAD = "upload"
@@ -42,16 +43,15 @@ def plain(text: str) -> str:
 
 
 @st.cache_data(max_entries=8, show_spinner="Loading the data…")
-def _load(name: str) -> Dataset:
+def load_builtin(name: str) -> Dataset:
     return load_dataset(name)
 
 
 def dataset_picker() -> None:
     """The sidebar choice; its key keeps the choice while moving between pages."""
-    st.sidebar.selectbox(
-        "Data set", CHOICES, key=DATASET_KEY, format_func=LABELS.get,
-        help="Every page works on this data set.",
-    )
+    st.session_state.setdefault(DATASET_KEY, CHOICES[0])
+    control(st.sidebar.selectbox, "data", "Data set", CHOICES, key=DATASET_KEY, format_func=LABELS.get,
+            help="Every page works on this data set.")
     if st.session_state[DATASET_KEY] == UPLOAD:
         _upload_controls()
 
@@ -133,7 +133,7 @@ def current_dataset() -> Dataset | None:
     if name == UPLOAD:
         return _uploaded_dataset()
     try:
-        return _load(name)
+        return load_builtin(name)
     except DatasetError as err:
         st.error(str(err), icon=":material/error:")
         return None

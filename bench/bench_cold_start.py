@@ -1,0 +1,40 @@
+"""Cold start: from `streamlit run` to the default page's first chart in headless Chromium.
+
+Goal on this machine: within 15 s (Community Cloud wakes a sleeping app the same way).
+
+    python bench/bench_cold_start.py [--repeat 2]
+"""
+from __future__ import annotations
+
+import argparse
+import time
+
+from browser import chromium, seconds_to_chart, server
+from common import print_table
+
+GOAL = 15.0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=2)
+    repeat = parser.parse_args().repeat
+    rows = []
+    with chromium() as browser:
+        for attempt in range(1, repeat + 1):
+            started = time.perf_counter()
+            with server() as (_, url):
+                healthy = time.perf_counter() - started
+                tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+                chart = seconds_to_chart(tab, url)
+                total = time.perf_counter() - started
+                warm = seconds_to_chart(tab, url)  # the same page again: imports and data cached
+                tab.close()
+            rows.append((attempt, f"{healthy:.1f}", f"{chart:.1f}", f"{total:.1f}", f"{warm:.1f}",
+                         f"{total / GOAL:.2f}"))
+    print_table("Cold start of the app (seconds)", rows,
+                ("run", "server healthy", "page to chart", "total cold", "reload warm", "total / 15 s"))
+
+
+if __name__ == "__main__":
+    main()

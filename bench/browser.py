@@ -1,0 +1,42 @@
+"""A real app server and headless Chromium for the browser benchmarks (the tests' own helpers)."""
+from __future__ import annotations
+
+import sys
+import time
+from contextlib import contextmanager
+
+from common import ROOT
+
+sys.path.insert(0, str(ROOT / "tests"))
+from conftest import CHROMIUM, CHROMIUM_FLAGS, start_server, stop_server, wait_for_app  # noqa: E402
+
+
+@contextmanager
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@contextmanager
+def server():
+    process, url = start_server()
+    try:
+        yield process, url
+    finally:
+        stop_server(process)
+
+
+def seconds_to_chart(tab, url: str, text: str | None = None) -> float:
+    """Wall time from navigating to `url` until its script has finished and a chart is drawn."""
+    started = time.perf_counter()
+    tab.goto(url)
+    wait_for_app(tab)
+    if text:
+        tab.get_by_text(text).first.wait_for(timeout=120_000)
+    return time.perf_counter() - started

@@ -1,0 +1,97 @@
+"""The re-initialisation gallery: one trained bottleneck per seed, each aligned to the first.
+
+Runs that differ only by a rotation, reflection, shift or scale carry the same
+information, so every map is moved onto the first live run by an orthogonal
+Procrustes fit; what still differs after that is really a different picture.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from lib.charts import CLASS_FIELD, class_color
+from lib.diagnostics import diagnose
+from lib.metrics import procrustes_align
+from lib.representation_charts import plane_extent
+from lib.training import Run
+
+PANEL_SIZE = 210
+STATUS_TEXT = {"dead": "dead bottleneck: every point at (0, 0)", "diverged": "diverged: the loss became NaN"}
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One seed's final map; `points` is None for a dead or diverged run (nothing to draw)."""
+
+    seed: int
+    test_accuracy: float
+    status: str  # "ok", "dead_unit", "dead", "diverged"
+    disparity: float | None  # Procrustes disparity to the reference run (0 for the reference)
+    points: np.ndarray | None
+
+    @property
+    def title(self) -> str:
+        head = f"seed {self.seed} · test accuracy {self.test_accuracy:.1%}"
+        if self.points is None:
+            return f"{head} · {self.status.upper()}"
+        marks = " · one unit dead" if self.status == "dead_unit" else ""
+        return f"{head} · disparity {self.disparity:.3f}{marks}"
+
+
+def _status(run: Run) -> str:
+    found = diagnose(run)
+    return found[0].kind if found else "ok"
+
+
+def align_runs(runs: list[Run]) -> list[Panel]:
+    """A panel per run, aligned to the first run that has a map (dead and diverged ones marked)."""
+    statuses = [_status(run) for run in runs]
+    panels, reference = [], None
+    for run, status in zip(runs, statuses):
+        final = run.snapshots[-1][:, :2]
+        if status not in ("dead", "diverged"):
+            try:
+                if reference is None:
+                    aligned, disparity = procrustes_align(final, final)
+                    reference = final
+                else:
+                    aligned, disparity = procrustes_align(reference, final)
+            except ValueError:  # all points coincide: dead in all but name
+                status = "dead"
+        if status in ("dead", "diverged"):
+            aligned, disparity = None, None
+        panels.append(Panel(run.config.seed, run.test_accuracy, status, disparity, aligned))
+    return panels
+
+
+def accuracy_summary(panels: list[Panel]) -> tuple[float, float, float, float]:
+    """Mean, standard deviation, lowest and highest test accuracy over all seeds."""
+    accuracy = np.array([p.test_accuracy for p in panels])
+    return float(accuracy.mean()), float(accuracy.std()), float(accuracy.min()), float(accuracy.max())
+
+
+def gallery_chart(panels: list[Panel], y_test: np.ndarray, class_names, columns: int = 3) -> alt.Chart:
+    """Every panel on the same axes (the reference run's units), coloured by true class."""
+    drawn = [p.points for p in panels if p.points is not None]
+    x0, x1, y0, y1 = plane_extent(np.stack(drawn)) if drawn else (-1.0, 1.0, -1.0, 1.0)
+    names = np.asarray(class_names, dtype=object)
+    charts = []
+    for panel in panels:
+        title = alt.Title(panel.title, fontSize=12)
+        if panel.points is None:
+            note = pd.DataFrame({"text": [STATUS_TEXT[panel.status]]})
+            charts.append(alt.Chart(note, title=title, width=PANEL_SIZE, height=PANEL_SIZE)
+                          .mark_text(color="#b00020", fontSize=13).encode(text="text:N"))
+            continue
+        frame = pd.DataFrame({"a": panel.points[:, 0], "b": panel.points[:, 1],
+                              CLASS_FIELD: names[y_test]})
+        charts.append(alt.Chart(frame, title=title, width=PANEL_SIZE, height=PANEL_SIZE)
+                      .mark_circle(size=18, opacity=0.7).encode(
+                          x=alt.X("a:Q", title="aligned unit 1", scale=alt.Scale(domain=[x0, x1])),
+                          y=alt.Y("b:Q", title="aligned unit 2", scale=alt.Scale(domain=[y0, y1])),
+                          color=class_color(class_names),
+                          tooltip=[alt.Tooltip(f"{CLASS_FIELD}:N", title="class")]))
+    return alt.concat(*charts, columns=columns)

@@ -1,0 +1,48 @@
+"""A shared link in headless Chromium: the page opens with its settings; the gallery draws."""
+import pytest
+
+from conftest import screenshot, wait_for_app
+
+pytestmark = pytest.mark.browser
+SIDEBAR = "[data-testid='stSidebar']"
+CAPTION = "[data-testid='stMain'] [data-testid='stCaptionContainer']"
+
+
+def test_a_shared_link_opens_the_inner_layer_page_with_its_settings(app_url, page):
+    page.goto(f"{app_url}/inner_layer?epochs=7&optimizer=adam&hidden=5&lr=-3")
+    wait_for_app(page)
+    page.get_by_text("Trainable parameters").wait_for()
+    assert page.locator("[data-testid='stException']").count() == 0
+    epochs = page.locator(f"{SIDEBAR} [data-testid='stSlider']").filter(has_text="Epochs")
+    assert epochs.locator("[data-testid='stSliderThumbValue']").inner_text() == "7"
+    nodes = page.locator(f"{SIDEBAR} [data-testid='stSlider']").filter(has_text="Nodes in hidden layer 1")
+    assert nodes.locator("[data-testid='stSliderThumbValue']").inner_text() == "5"
+    assert page.locator(SIDEBAR).get_by_role("combobox", name="Optimizer").input_value() == "Adam"
+    caption = page.locator(CAPTION).first.inner_text()
+    assert "4 → 5 → 2 → 1" in caption and "7 epochs" in caption
+    assert page.get_by_text("The link's learning rate was out of range").is_visible()
+    assert "epochs=7" in page.url and "lr=0.0001" in page.url  # the address bar is the link
+    page.get_by_role("button", name="Copy link to these settings").click()
+    code = page.locator("[data-testid='stPopoverBody'] code").inner_text()
+    assert code.startswith(f"{app_url}/inner_layer?") and "optimizer=adam" in code
+    screenshot(page, "shared_link")
+    page.keyboard.press("Escape")
+    # quick changes win over the link: a rerun that carries an older address must not re-apply it
+    epochs.get_by_role("slider").focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    page.locator(CAPTION).filter(has_text="10 epochs").wait_for(timeout=60_000)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
+    assert "10 epochs" in page.locator(CAPTION).first.inner_text() and "epochs=10" in page.url
+
+
+def test_the_gallery_draws_six_aligned_runs(app_url, page):
+    page.goto(f"{app_url}/gallery?epochs=25")
+    wait_for_app(page)
+    page.get_by_text("Test accuracy over the seeds").wait_for()
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert page.locator(".vega-embed").count() == 1
+    # Streamlit turns Vega's own action menu off and offers PNG export in the chart's toolbar
+    page.locator(".vega-embed").hover()
+    page.get_by_role("button", name="Download as PNG").wait_for()
+    screenshot(page, "gallery")

@@ -1,0 +1,31 @@
+"""The re-initialisation gallery: one aligned panel per seed, with the accuracy summary."""
+from conftest import app_test, assert_no_exception, chart_specs
+
+PAGE = "app_pages/gallery.py"
+
+
+def panels(at) -> list[dict]:
+    return chart_specs(at)[0]["concat"]
+
+
+def test_six_seeds_by_default_then_as_many_as_asked():
+    at = app_test(PAGE, {"epochs": "3", "seed": "10"})
+    assert_no_exception(at)
+    titles = [p["title"]["text"] for p in panels(at)]
+    assert len(titles) == 6
+    assert [t.split(" · ")[0] for t in titles] == [f"seed {s}" for s in range(10, 16)]
+    assert "disparity 0.000" in titles[0] and all("test accuracy" in t for t in titles)
+    assert at.metric[0].label == "Test accuracy over the seeds" and "±" in at.metric[0].value
+    at.slider(key="gallery_runs").set_value(2).run()
+    assert_no_exception(at)
+    assert len(panels(at)) == 2
+
+
+def test_dead_runs_are_marked_in_the_gallery():
+    # Plain SGD with learning rate 1 on single rows kills most relu bottlenecks (seeded: always the same).
+    at = app_test(PAGE, {"epochs": "3", "lr": "1", "optimizer": "sgd", "hidden": "", "batch": "1"})
+    assert_no_exception(at)
+    titles = [p["title"]["text"] for p in panels(at)]
+    assert ["DEAD" in t for t in titles] == [True, False, True, True, True, False]
+    assert "disparity 0.000 · one unit dead" in titles[1]  # the first live run is the reference
+    assert any("4 of 6 runs have no map" in w.value for w in at.warning)

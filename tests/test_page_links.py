@@ -1,0 +1,130 @@
+"""Links open pages with their settings; bad values get a notice; classroom links lock or hide."""
+from conftest import app_test, assert_no_exception, chart_specs
+from lib.training import DEEPER_LESSON, WINE_EXERCISE
+
+INNER = "app_pages/inner_layer.py"
+
+
+def widget(at, kind: str, label: str):
+    matches = [w for w in at.get(kind) if w.label == label]
+    assert matches, f"no {kind} labelled {label!r}"
+    return matches[0]
+
+
+def test_a_link_opens_the_inner_layer_page_with_its_settings():
+    at = app_test(INNER, {"epochs": "7", "optimizer": "adam", "hidden": "5", "seed": "3",
+                          "lr": "0.05", "activation": "tanh"})
+    assert_no_exception(at)
+    assert not at.warning
+    assert widget(at, "slider", "Epochs").value == 7
+    assert widget(at, "slider", "Nodes in hidden layer 1").value == 5
+    assert widget(at, "selectbox", "Optimizer").value == "adam"
+    assert widget(at, "selectbox", "Activation").value == "tanh"
+    assert widget(at, "number_input", "Weights seed").value == 3
+    config = at.session_state["train_config"]
+    assert (config.epochs, config.hidden, config.optimizer, config.learning_rate, config.seed) == (
+        7, (5,), "adam", 0.05, 3)
+    assert at.query_params["epochs"] == "7" and at.query_params["hidden"] == "5"  # the address follows
+    assert any("epochs=7" in c.value and "optimizer=adam" in c.value for c in at.code)  # copy-link box
+    # the user's later change wins over the link
+    widget(at, "slider", "Epochs").set_value(9).run()
+    assert at.session_state["train_config"].epochs == 9
+    assert at.query_params["epochs"] == "9"
+
+
+def test_bad_values_open_defaulted_or_clamped_with_a_notice():
+    at = app_test(INNER, {"epochs": "ten", "optimizer": "lbfgs", "lr": "-1", "hidden": "4," * 30,
+                          "batch": "50"})
+    assert_no_exception(at)
+    notices = " ".join(w.value for w in at.warning)
+    for label in ("epochs", "optimizer", "learning rate", "hidden layers"):
+        assert f"link's {label}" in notices
+    assert "The link's batch size 50 is not one of the slider's values; using 64 instead." in notices
+    config = at.session_state["train_config"]
+    assert config.epochs == DEEPER_LESSON.epochs and config.optimizer == DEEPER_LESSON.optimizer
+    assert config.learning_rate == 1e-4 and config.hidden == (4, 4, 4)
+    widget(at, "slider", "Epochs").set_value(5).run()  # the notice goes once the settings move on
+    assert not [w for w in at.warning if "link's" in w.value]
+
+
+def test_a_classroom_link_locks_and_hides_controls():
+    at = app_test(INNER, {"epochs": "5", "lock": "epochs,optimizer,data", "hide": "activation,seed"})
+    assert_no_exception(at)
+    assert widget(at, "slider", "Epochs").disabled and widget(at, "slider", "Epochs").value == 5
+    assert widget(at, "selectbox", "Optimizer").disabled
+    assert widget(at, "selectbox", "Data set").disabled
+    assert not widget(at, "slider", "Hidden layers before the bottleneck").disabled
+    assert "Activation" not in [s.label for s in at.selectbox]
+    assert "Weights seed" not in [n.label for n in at.number_input]
+    assert "Re-initialize" not in [b.label for b in at.button]
+    assert at.session_state["train_config"].activation == DEEPER_LESSON.activation
+    assert at.query_params["lock"] == "epochs,optimizer,data"  # the lock survives in the address
+
+
+def test_the_classroom_link_maker_builds_a_link_with_lock_and_hide():
+    at = app_test(INNER, {"epochs": "4"})
+    at.multiselect(key="classroom_lock").set_value(["epochs"])
+    at.multiselect(key="classroom_hide").set_value(["optimizer", "lr"]).run()
+    assert_no_exception(at)
+    assert any("lock=epochs" in c.value and "hide=optimizer,lr" in c.value and "epochs=4" in c.value
+               for c in at.code)
+
+
+def test_a_link_to_wine_preloads_its_network_and_keeps_given_values():
+    at = app_test(INNER, {"data": "wine", "epochs": "6"})
+    assert_no_exception(at)
+    assert widget(at, "selectbox", "Data set").value == "wine"
+    config = at.session_state["train_config"]
+    assert config.hidden == WINE_EXERCISE.hidden and config.epochs == 6
+
+
+def test_choosing_another_data_set_preloads_its_network():
+    at = app_test(INNER)
+    widget(at, "slider", "Epochs").set_value(3).run()
+    widget(at, "selectbox", "Data set").set_value("wine").run()
+    assert_no_exception(at)
+    assert at.session_state["train_config"] == WINE_EXERCISE
+    assert widget(at, "slider", "Nodes in hidden layer 2").value == WINE_EXERCISE.hidden[1]
+    widget(at, "selectbox", "Data set").set_value("banknotes").run()
+    assert at.session_state["train_config"] == DEEPER_LESSON
+
+
+def test_a_link_opens_the_compare_page_with_its_methods_and_perplexity():
+    at = app_test("app_pages/compare.py", {"methods": "pca,bottleneck,nonsense", "perplexity": "12",
+                                           "epochs": "3"})
+    assert_no_exception(at)
+    assert widget(at, "multiselect", "Methods to show").value == ["pca", "bottleneck"]
+    assert widget(at, "slider", "t-SNE perplexity").value == 12
+    assert any("methods shown" in w.value for w in at.warning)
+    assert len(chart_specs(at)[0]["concat"]) == 2
+    assert at.query_params["methods"] == "pca,bottleneck"
+    assert [b.label for b in at.get("download_button")] == ["Download every map's coordinates (CSV)"]
+
+
+def test_the_inner_layer_page_offers_its_downloads():
+    at = app_test(INNER, {"epochs": "3"})
+    buttons = {b.label: b.proto for b in at.get("download_button")}
+    assert set(buttons) == {"Bottleneck activations (CSV)", "Learning curves (CSV)",
+                            "Trained model (.keras)", "Python script (.py)"}
+    # the costly files are made on click (deferred); the script is sent with the page
+    assert buttons["Trained model (.keras)"].deferred_file_id
+    assert buttons["Python script (.py)"].url
+
+
+def test_a_config_set_from_outside_or_a_control_changed_with_the_data_set_is_kept():
+    import dataclasses
+
+    at = app_test(INNER)
+    at.sidebar.selectbox(key="dataset_name").select("iris")
+    at.sidebar.slider(key="epochs").set_value(3).run()  # same rerun as the data set change
+    config = at.session_state["train_config"]
+    assert config.epochs == 3 and config.hidden == DEEPER_LESSON.hidden  # iris has 4 features
+    # another page (no training controls): a config set with the data set change stands
+    at = app_test("app_pages/compare.py")
+    explicit = dataclasses.replace(DEEPER_LESSON, hidden=(6,), epochs=2)
+    at.sidebar.selectbox(key="dataset_name").select("wine")
+    at.session_state["train_config"] = explicit
+    at.multiselect(key="compare_methods").set_value(["bottleneck"]).run()
+    assert_no_exception(at)
+    assert at.session_state["train_config"] == explicit
+    assert "13 → 6 → 2 → 3" in at.caption[0].value
