@@ -37,6 +37,8 @@ DONE = """(before) => window.__runs > before
 TIMEOUT = 120_000
 HEALTH_TIMEOUT = 10  # seconds; the slowest answer is reported
 MIN_EPOCHS = 5
+START_EPOCHS = 6
+THINK = 1.0  # seconds a student looks at the page before the next change
 
 
 @dataclass
@@ -122,9 +124,14 @@ async def _tab(browser, session: Session):
     return context, tab
 
 
-async def _arrive(tab, url: str) -> None:
-    """Open the inner-layer page by its address, as a shared link would."""
-    await _after(tab, lambda: tab.goto(f"{url}/inner_layer"))
+def start_link(session: Session) -> str:
+    """Each student's own shared link: a short run, 3 or 4 nodes, a seed of their own."""
+    return f"inner_layer?epochs={START_EPOCHS}&hidden={3 + session.number % 2}&seed={1000 * session.number}"
+
+
+async def _arrive(tab, url: str, session: Session) -> None:
+    """Open the inner-layer page by a shared link, as a class would."""
+    await _after(tab, lambda: tab.goto(f"{url}/{start_link(session)}"))
     await tab.get_by_text("Trainable parameters").wait_for(timeout=TIMEOUT)
 
 
@@ -132,7 +139,7 @@ async def _teacher(browser, url: str) -> list[str]:
     """Open both pages once before the class arrives (imports, traces, the shared t-SNE)."""
     teacher = Session(0)
     context, tab = await _tab(browser, teacher)
-    await _arrive(tab, url)
+    await _arrive(tab, url, teacher)
     await _open(tab, "Compare reductions")
     await _check(tab, teacher, "warm-up")
     await context.close()
@@ -142,9 +149,10 @@ async def _teacher(browser, url: str) -> list[str]:
 async def _student(browser, url: str, session: Session, deadline: float) -> None:
     context, tab = await _tab(browser, session)
     try:
-        await _arrive(tab, url)
-        await _press(tab, "Nodes in hidden layer 1", "ArrowRight", session.number % 2)
+        await asyncio.sleep(session.number * 0.5)  # a class arrives over a few seconds
+        await _arrive(tab, url, session)
         while time.monotonic() < deadline:
+            await asyncio.sleep(THINK)
             session.actions += 1
             await _set_seed(tab, 1000 * session.number + session.actions)
             if session.actions % 2:

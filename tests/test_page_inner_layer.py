@@ -122,6 +122,7 @@ def test_the_settings_survive_a_visit_to_another_page():
     at.switch_page(PAGE).run()
     assert_no_exception(at)
     assert at.sidebar.slider(key="epochs").value == 3 and config(at).epochs == 3
+    assert plane_title(at).startswith("Epoch 3 ·")  # the trained network, not epoch 0
 
 
 def test_a_dead_bottleneck_is_explained_instead_of_drawn():

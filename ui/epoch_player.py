@@ -17,7 +17,9 @@ MAX_TICKS = 40  # a long run plays in about 16 s by skipping epochs
 
 def epoch_player(owner: Hashable, n_epochs: int, draw: Callable[[int], None]) -> None:
     """Slider over epochs 0..n_epochs (starting at the last) and play/pause; `draw(epoch)`."""
-    if st.session_state.get(OWNER_KEY) != owner:  # a new run: show its final state, stopped
+    # A new run, or a return from another page (which drops the slider's state): show the
+    # final state, stopped.
+    if st.session_state.get(OWNER_KEY) != owner or EPOCH_KEY not in st.session_state:
         st.session_state[OWNER_KEY] = owner
         st.session_state[EPOCH_KEY] = n_epochs
         st.session_state[PLAYING_KEY] = False
