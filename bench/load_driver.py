@@ -9,6 +9,7 @@ Meanwhile a poller asks the server's health endpoint twice a second.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -223,8 +224,12 @@ async def _drive(url: str, server_pid: int, sessions: int, seconds: float, chrom
 
 def drive(url: str, server_pid: int, sessions: int = 8, seconds: float = 60, *, chromium: str,
           flags: list[str]) -> Load:
-    """Run `sessions` students against the app at `url` for about `seconds`, then report."""
-    return asyncio.run(_drive(url, server_pid, sessions, seconds, chromium, flags))
+    """Run `sessions` students against the app at `url` for about `seconds`, then report.
+
+    In a thread of its own: the caller may already run an event loop (sync Playwright does).
+    """
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, _drive(url, server_pid, sessions, seconds, chromium, flags)).result()
 
 
 def expected_numbers(dataset, session: Session) -> tuple[str, str, str]:
