@@ -12,7 +12,7 @@ import argparse
 
 import psutil
 from browser import chromium, seconds_to_chart, server
-from common import print_table
+from common import print_table, summary
 
 GOAL_MIB = 1500
 
@@ -39,6 +39,7 @@ def main() -> None:
     print_table(f"RSS of the streamlit process over {sessions} browser sessions", rows,
                 ("moment", "RSS MiB", "page seconds"))
     print(f"\npeak {peak:.0f} MiB = {peak / GOAL_MIB:.2f} of the 1.5 GB goal")
+    summary(f"server memory after {sessions} sessions", f"{peak:.0f} MiB (goal < {GOAL_MIB} MiB)")
 
 
 if __name__ == "__main__":

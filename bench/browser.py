@@ -1,14 +1,12 @@
 """A real app server and headless Chromium for the browser benchmarks (the tests' own helpers)."""
 from __future__ import annotations
 
-import sys
 import time
 from contextlib import contextmanager
 
-from common import ROOT
+import common  # noqa: F401  (puts tests/ on the path, for conftest)
 
-sys.path.insert(0, str(ROOT / "tests"))
-from conftest import CHROMIUM, CHROMIUM_FLAGS, start_server, stop_server, wait_for_app  # noqa: E402
+from conftest import CHROMIUM, CHROMIUM_FLAGS, start_server, stop_server, wait_for_app
 
 
 @contextmanager
