@@ -3,8 +3,10 @@ import streamlit as st
 
 from ui.data import dataset_picker
 from ui.links import apply_link
+from ui.startup import freeze_libraries
 
 st.set_page_config(page_title="Bottleneck Lab", page_icon=":material/hub:", layout="wide")
+freeze_libraries()
 
 PAGES = [
     st.Page("app_pages/data.py", title="The data", icon=":material/table_chart:", default=True),

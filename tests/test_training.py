@@ -88,6 +88,33 @@ def test_deterministic_while_other_threads_train(banknotes):
             np.testing.assert_array_equal(run.snapshots, alone.snapshots)
 
 
+def test_deterministic_while_the_keras_session_is_cleared(banknotes):
+    # Streamlit calls keras.backend.clear_session() after every script run of every session,
+    # so a training in one session must not notice another session's run ending.
+    import threading
+
+    import keras
+
+    alone = train(banknotes, DEEPER)
+    done = threading.Event()
+
+    def clear_until_done():
+        while not done.is_set():
+            keras.backend.clear_session(free_memory=False)
+
+    clearer = threading.Thread(target=clear_until_done)
+    clearer.start()
+    try:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool:
+            runs = [f.result() for f in [pool.submit(train, banknotes, DEEPER) for _ in range(3)]]
+    finally:
+        done.set()
+        clearer.join()
+    for run in runs:
+        assert run.history.equals(alone.history)
+        np.testing.assert_array_equal(run.snapshots, alone.snapshots)
+
+
 def test_deterministic_across_processes(banknotes):
     script = (
         "import json, sys; sys.path.insert(0, %r)\n"
