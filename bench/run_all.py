@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ("training", "memory", "gradient_descent", "projections", "scale", "inner_layer",
+ORDER = ("training", "memory", "gc", "gradient_descent", "projections", "scale", "inner_layer",
          "gallery", "cold_start", "sessions_memory", "load")
 
 
