@@ -1,7 +1,7 @@
 """What Streamlit's clean-up after every script run costs, with and without `ui.startup`'s freeze.
 
 After each script run Streamlit runs `gc.collect(2)` (runner.postScriptGC) and
-`keras.backend.clear_session()`, which collects again. Both hold the GIL, so every session
+`keras.backend.clear_session`, which collects again. Both hold the GIL, so every session
 of the server waits for them. This times that clean-up in one process with the app's
 libraries loaded and the lesson's network trained, before and after `freeze_libraries()`.
 

@@ -1,7 +1,7 @@
 """Keep the garbage collections Streamlit runs after every script run short.
 
 After each script run Streamlit collects garbage in full, twice once Keras is loaded: its
-`runner.postScriptGC`, then `keras.backend.clear_session()`, which it calls itself. With
+`runner.postScriptGC`, then `keras.backend.clear_session`, which it calls itself. With
 TensorFlow, Keras, scikit-learn and Altair loaded, each pass walks some 400,000 objects for
 about 0.2 s while holding the GIL, so every session's page waits. Those objects live as long
 as the process: freezing them once, after the imports, leaves them out of every later pass.
