@@ -35,6 +35,14 @@ def banknotes():
     return load_dataset("banknotes")
 
 
+def last_line_printed(script: str, timeout: float = 300) -> str:
+    """Run `script` in a fresh Python process (nothing other tests left behind counts)."""
+    prelude = f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
+    out = subprocess.run([sys.executable, "-c", prelude + script], capture_output=True, text=True,
+                         check=True, timeout=timeout).stdout
+    return out.strip().splitlines()[-1]
+
+
 def app_test(page: str | None = None, query: dict | None = None):
     """The whole app in AppTest, switched to `page` (a path under app_pages/), after one run."""
     from streamlit.testing.v1 import AppTest

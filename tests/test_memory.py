@@ -1,14 +1,11 @@
 """Many trainings in one process do not grow memory without bound (sessions share a process)."""
 import json
-import subprocess
-import sys
 
-from conftest import ROOT
+from conftest import last_line_printed
 
 # Run alone in a fresh process, so that what other tests left behind does not count.
 SCRIPT = """
-import gc, json, sys
-sys.path.insert(0, {root!r})
+import gc, json
 import psutil
 from lib.datasets import load_dataset
 from lib.training import train
@@ -22,14 +19,12 @@ warm = psutil.Process().memory_info().rss
 for config in configs[30:]:
     train(data, config)
 gc.collect()
-print(json.dumps({{"distinct": len({{c.architecture(4, 2) for c in configs}}),
-                  "growth_mib": (psutil.Process().memory_info().rss - warm) / 2**20}}))
+print(json.dumps({"distinct": len({c.architecture(4, 2) for c in configs}),
+                  "growth_mib": (psutil.Process().memory_info().rss - warm) / 2**20}))
 """
 
 
 def test_memory_stays_flat_over_many_different_trainings():
-    out = subprocess.run([sys.executable, "-c", SCRIPT.format(root=str(ROOT))], check=True,
-                         capture_output=True, text=True, timeout=600).stdout
-    result = json.loads(out.strip().splitlines()[-1])
+    result = json.loads(last_line_printed(SCRIPT, timeout=600))
     assert result["distinct"] > 60  # mostly new traces: an unbounded cache would grow ~4 MiB each
     assert result["growth_mib"] < 40, f"grew {result['growth_mib']:.0f} MiB over 70 trainings"

@@ -1,13 +1,11 @@
 """The engine reproduces the lesson's numbers, deterministically, in any thread."""
 import concurrent.futures
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 
-from conftest import ROOT
+from conftest import last_line_printed
 from lib.training import DEEPER_LESSON as DEEPER  # noqa: E402
 from lib.training import LESSON, TrainConfig, build_model, split, train
 
@@ -116,16 +114,12 @@ def test_deterministic_while_the_keras_session_is_cleared(banknotes):
 
 
 def test_deterministic_across_processes(banknotes):
-    script = (
-        "import json, sys; sys.path.insert(0, %r)\n"
+    history, last = json.loads(last_line_printed(
+        "import json\n"
         "from lib.datasets import load_dataset\n"
         "from lib.training import DEEPER_LESSON, train\n"
         "r = train(load_dataset('banknotes'), DEEPER_LESSON)\n"
-        "print(json.dumps([r.history.to_numpy().tolist(), r.snapshots[-1].tolist()]))\n"
-    ) % str(ROOT)
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                         check=True, timeout=300).stdout
-    history, last = json.loads(out.strip().splitlines()[-1])
+        "print(json.dumps([r.history.to_numpy().tolist(), r.snapshots[-1].tolist()]))\n"))
     here = train(banknotes, DEEPER)
     np.testing.assert_array_equal(np.array(history), here.history.to_numpy())
     np.testing.assert_array_equal(np.array(last, dtype=np.float32), here.snapshots[-1])
