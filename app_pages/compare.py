@@ -5,6 +5,7 @@ from lib import comparison_charts
 from lib.exports import csv_bytes, projections_frame
 from lib.presets import default_config_for
 from lib.projections import DEFAULT_METHODS, METHODS, TSNE_ROW_LIMIT, comparison_rows
+from ui.charts import show_chart
 from ui.classroom import control
 from ui.data import current_dataset
 from ui.links import share_link
@@ -75,7 +76,8 @@ if rows.sampled_from > len(rows.show):
 st.caption("**Drag a box** in any panel to highlight those rows in every panel (double-click to "
            "clear); **hover** over a dot to see its row, class and original features.")
 frame = comparison_charts.points_frame(dataset, rows.show, embeddings)
-st.altair_chart(comparison_charts.linked_panels(frame, dataset, embeddings), width="content")
+show_chart(comparison_charts.linked_panels(frame, dataset, embeddings), f"maps_{dataset.name}",
+           width="content")
 st.download_button("Download every map's coordinates (CSV)",
                    csv_bytes(projections_frame(dataset, rows.show, embeddings)),
                    file_name=f"maps_{dataset.name}.csv", mime="text/csv", icon=":material/download:",
@@ -132,4 +134,5 @@ if autoencoder:
     with st.expander("How the autoencoder learned"):
         st.markdown("Its reconstruction error, epoch by epoch: the 2 nodes learn to carry as much "
                     "of the input as they can.")
-        st.altair_chart(comparison_charts.loss_curve(autoencoder[0]), width="stretch")
+        show_chart(comparison_charts.loss_curve(autoencoder[0]), f"autoencoder_loss_{dataset.name}",
+                   width="stretch")

@@ -3,6 +3,7 @@ import streamlit as st
 
 from lib import charts
 from lib.data_summary import separating_features
+from ui.charts import show_chart
 from ui.data import current_dataset, plain
 from ui.links import share_link
 
@@ -71,7 +72,8 @@ else:
     if len(dataset.y) > PLOT_LIMIT:
         st.caption(f"Showing a random sample of {PLOT_LIMIT:,} of the {len(dataset.y):,} rows "
                    "(the same sample every time).")
-    st.altair_chart(charts.scatter_matrix(dataset, features, limit=PLOT_LIMIT), width="content")
+    show_chart(charts.scatter_matrix(dataset, features, limit=PLOT_LIMIT), f"pairplot_{dataset.name}",
+               width="content")
 
 st.subheader("The table")
 frame = charts.dataset_frame(dataset)

@@ -4,6 +4,8 @@ from dataclasses import replace
 import streamlit as st
 
 from lib.gallery_charts import accuracy_summary, align_runs, gallery_chart
+from lib.representation_charts import panel_rows
+from ui.charts import show_chart
 from ui.data import current_dataset
 from ui.links import share_link
 from ui.runs import trained
@@ -49,7 +51,10 @@ st.markdown(
     "the output layer cares about. The **disparity** in each title is what is left after the move: "
     "0 means the same picture, 1 nothing in common. Dots are test rows, coloured by true class."
 )
-st.altair_chart(gallery_chart(panels, runs[0].y_test, dataset.class_names), width="content")
+if (shown := len(panel_rows(len(runs[0].y_test)))) < len(runs[0].y_test):
+    st.caption(f"Each map shows the same random {shown:,} of the {len(runs[0].y_test):,} test rows.")
+show_chart(gallery_chart(panels, runs[0].y_test, dataset.class_names), f"reinitialisations_{dataset.name}",
+           width="content")
 st.markdown(
     "**What to notice.** The accuracies are close even where the pictures are not: the network "
     "only needs the classes on two sides of a line, and there are many ways to put them there. "

@@ -8,6 +8,7 @@ from lib import gradient_charts as charts
 from lib.experiments import LOGISTIC, MODELS, VARIABLES, Experiment, deep_nets, reading, vanishing_reading
 from lib.surface import Descent, Plane
 from lib.training import DEEPER_LESSON
+from ui.charts import show_chart
 from ui.data import current_dataset
 from ui.data import plain as as_written
 from ui.gradient import compared, descents, values_picker
@@ -67,7 +68,8 @@ if not values:
 else:
     table = compared(dataset, experiment, values)
     if table is not None:
-        st.altair_chart(charts.comparison(table, VARIABLES[vary].capitalize()), width="content")
+        show_chart(charts.comparison(table, VARIABLES[vary].capitalize()), f"compare_{vary}_{dataset.name}",
+                   width="content")
         st.info(reading(table, vary), icon=":material/insights:")
         st.caption("Solid lines: the training rows the model learns from; dashed lines: the held-out "
                    "validation rows, which show whether it generalizes. " + NOTICE[vary])
@@ -110,8 +112,9 @@ elif not paths:
 elif (drawn := descents(dataset, Plane((first, second)), paths)) is not None:
     grid, steps_taken, best = drawn
     left, right = st.columns([3, 2])
-    left.altair_chart(charts.surface(grid, steps_taken, best, (first, second)), width="content")
-    right.altair_chart(charts.loss_by_step(steps_taken), width="content")
+    show_chart(charts.surface(grid, steps_taken, best, (first, second)), "loss_surface", left,
+               width="content")
+    show_chart(charts.loss_by_step(steps_taken), "loss_by_step", right, width="content")
     right.markdown(
         "**What to notice.** The gradient points straight downhill, across the bands. A small "
         "learning rate takes short, safe steps and is still far away after many of them; a larger "
@@ -137,8 +140,8 @@ if run is not None:
     sizes = " → ".join(map(str, run.layer_sizes))
     st.caption(f"The current network: {sizes}, {current.activation}, {current.optimizer} at "
                f"{current.learning_rate:g}, {current.epochs} epochs (change it on the inner-layer page).")
-    st.altair_chart(charts.layer_norms(charts.norms_frame({"current": run}), "what", "Size (log scale)"),
-                    width="content")
+    show_chart(charts.layer_norms(charts.norms_frame({"current": run}), "what", "Size (log scale)"),
+               "gradient_and_update_by_layer", width="content")
     st.caption("The gradient is what backpropagation delivers to a layer; the update is what the "
                "optimizer does with it (learning rate × gradient for SGD; RMSprop, Adam and Adagrad "
                "rescale it, so small gradients can still give sizeable steps).")
@@ -158,8 +161,8 @@ right.caption(f"Both nets train with {plain.optimizer} at learning rate {plain.l
 nets = {name: trained(dataset, config) for name, config in deep_nets(plain, depth).items()}
 if all(nets.values()):
     frame = charts.norms_frame(nets)
-    st.altair_chart(charts.gradient_by_layer(frame[frame["what"] == charts.NORMS["gradient"]]),
-                    width="content")
+    show_chart(charts.gradient_by_layer(frame[frame["what"] == charts.NORMS["gradient"]]),
+               "vanishing_gradients", width="content")
     st.info(vanishing_reading(nets), icon=":material/insights:")
     st.markdown(
         "**Why.** On its way back, the gradient is multiplied at every layer by the slope of that "

@@ -4,9 +4,10 @@ import streamlit as st
 from lib import representation_charts as rc
 from lib.codegen import keras_script
 from lib.diagnostics import diagnose
+from ui.charts import cached_chart
 from ui.data import current_dataset, plain
 from ui.epoch_player import epoch_player
-from ui.exports import run_downloads
+from ui.exports import run_downloads, run_stem
 from ui.links import classroom_link_maker, share_link
 from ui.runs import trained
 from ui.train_controls import training_controls
@@ -26,6 +27,8 @@ share_link()
 run = trained(dataset, config)
 if run is None:
     st.stop()
+run_key = (dataset.fingerprint, config)  # names a run, and so every chart of it
+stem = run_stem(run, dataset)
 
 sizes = " → ".join(map(str, run.layer_sizes))
 st.caption(f"Network {sizes} · {config.activation} · {config.epochs} epochs · final test accuracy "
@@ -50,6 +53,9 @@ st.markdown(
     "The axes are the bottleneck units' **activations**, features the network invented, not any of "
     f"the original measurements. {shading} Hover a dot for its original values."
 )
+if (shown := len(rc.panel_rows(len(run.y_test)))) < len(run.y_test):
+    st.caption(f"So that the page stays quick, the plane shows the same random {shown:,} of the "
+               f"{len(run.y_test):,} test rows at every epoch; the accuracies count them all.")
 if diverged:
     st.error(problems[0].message, icon=":material/error:")
 else:
@@ -59,18 +65,21 @@ else:
         for problem in found:
             (left.error if problem.blocking else left.warning)(problem.message, icon=":material/warning:")
         if not any(p.blocking for p in found):
-            left.altair_chart(rc.representation_chart(run, dataset, epoch, extent), width="content")
+            cached_chart(("plane", run_key, epoch),
+                         lambda: rc.representation_chart(run, dataset, epoch, extent),
+                         f"{stem}_plane_epoch{epoch}", left, width="content")
         right.metric(f"Test accuracy after epoch {epoch}", f"{run.snapshot_accuracy[epoch]:.1%}",
                      help="The share of test rows on the correct side of the boundary.")
         right.markdown("**Confusion matrix** of the test rows: the diagonal (green) counts right "
                        "answers, the other cells (red) the mistakes.")
-        right.altair_chart(rc.confusion_chart(run, epoch), width="content")
+        cached_chart(("confusion", run_key, epoch), lambda: rc.confusion_chart(run, epoch),
+                     f"{stem}_confusion_epoch{epoch}", right, width="content")
         right.markdown(
             "**Why a straight line?** The output layer only adds up its two inputs with weights and "
             "a bias, so it can only cut the plane with a straight line. The layers before it must "
             "move the classes to different sides of a line: make them **linearly separable** here.")
 
-    epoch_player((dataset.fingerprint, config), config.epochs, draw)
+    epoch_player(run_key, config.epochs, draw)
 
 st.header("2 · How the representation forms", divider="gray")
 if diverged:
@@ -85,7 +94,8 @@ else:
         "training pulls the classes apart until a straight line can separate them (like the lesson's "
         "5 × 5 grid). Press **Play** above to watch it as a film."
     )
-    st.altair_chart(rc.evolution_chart(run, epochs, extent), width="content")
+    cached_chart(("evolution", run_key), lambda: rc.evolution_chart(run, epochs, extent), f"{stem}_evolution",
+                 width="content")
     st.markdown(
         "**Another seed, another picture, still right.** Press **Re-initialize** in the sidebar: new "
         "random starting weights lead to a rotated, flipped, stretched or mirrored plane. The output "
@@ -101,7 +111,7 @@ st.markdown(
     "watch for overfitting; *test* rows are the ones plotted above. If the training loss keeps "
     "falling while the validation loss rises, the network is memorising its training rows: overfitting."
 )
-st.altair_chart(rc.curves_chart(run.history), width="content")
+cached_chart(("curves", run_key), lambda: rc.curves_chart(run.history), f"{stem}_curves", width="content")
 
 st.header("4 · The model", divider="gray")
 st.markdown(
@@ -109,7 +119,7 @@ st.markdown(
     "yellow bottleneck nodes. Line colour and thickness show the trained weights: blue positive, red "
     "negative, thicker means larger; hover a line for its value."
 )
-st.altair_chart(rc.architecture_chart(run), width="content")
+cached_chart(("model", run_key), lambda: rc.architecture_chart(run), f"{stem}_model", width="content")
 st.dataframe(rc.layer_table(config, dataset.n_features, dataset.n_classes), hide_index=True, width="stretch")
 left, right = st.columns([1, 3], vertical_alignment="center")
 left.metric("Trainable parameters", f"{run.n_params:,}")
@@ -131,6 +141,6 @@ except ValueError:  # an uploaded file: the script can only load the bundled dat
             "in the sidebar to see the script, then replace its data loading with "
             "`pandas.read_csv`.", icon=":material/info:")
 st.markdown("**Take it with you:** the numbers behind the charts, the trained network and this script. "
-            "(To save a chart as a picture, hover over it and use the download icon of its toolbar.)")
+            "(To save a chart, use the **Save chart** menu under it.)")
 run_downloads(run, dataset)
 classroom_link_maker()

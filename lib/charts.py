@@ -12,6 +12,21 @@ PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
 CLASS_FIELD = "class"
 
 
+def vega_lite(chart: alt.TopLevelMixin) -> dict:
+    """The chart as a Vega-Lite spec with its data as frames, for `st.vega_lite_chart` or a file.
+
+    A spec can be cached and redrawn, where an Altair chart is rebuilt and revalidated on every
+    page run. The default theme's 300 × 300 view size is dropped, as Streamlit drops it.
+    """
+    spec = chart.to_dict()
+    view = spec.get("config", {}).get("view", {})
+    for key in ("continuousWidth", "continuousHeight"):
+        view.pop(key, None)
+    spec["datasets"] = {name: pd.DataFrame.from_records(rows)
+                        for name, rows in spec.get("datasets", {}).items()}
+    return spec
+
+
 def class_color(class_names, title: str = "Class") -> alt.Color:
     """One colour per class, the same on every chart of the app."""
     names = list(class_names)

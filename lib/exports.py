@@ -1,6 +1,7 @@
-"""Files a student can take away: the run's activations, its history, the trained model."""
+"""Files a student can take away: the run's activations, its history, the trained model, charts."""
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 
@@ -48,3 +49,26 @@ def projections_frame(dataset: Dataset, rows: np.ndarray, embeddings: list) -> p
         frame[f"{embedding.method}_1"] = embedding.points[:, 0]
         frame[f"{embedding.method}_2"] = embedding.points[:, 1] if embedding.dims > 1 else np.nan
     return frame
+
+
+CHART_FORMATS = {"svg": "image/svg+xml", "png": "image/png", "json": "application/json"}
+
+
+def chart_file(spec: dict, fmt: str) -> bytes:
+    """A chart as SVG, PNG (at twice the pixels) or its Vega-Lite source, drawn without a browser.
+
+    Streamlit turns off Vega's own export menu; vl-convert draws the same spec with Vega's
+    own code, so the picture matches the page except for Streamlit's theme.
+    """
+    if fmt not in CHART_FORMATS:
+        raise ValueError(f"unknown chart format {fmt!r}; choose one of {', '.join(CHART_FORMATS)}")
+    datasets = {name: json.loads(rows.to_json(orient="records")) if isinstance(rows, pd.DataFrame) else rows
+                for name, rows in spec.get("datasets", {}).items()}
+    plain = {**spec, "datasets": datasets} if datasets else spec
+    if fmt == "json":
+        return json.dumps(plain, indent=1).encode("utf-8")
+    import vl_convert  # loads a JavaScript engine (~90 MB): only when a chart is saved
+
+    if fmt == "svg":
+        return vl_convert.vegalite_to_svg(plain).encode("utf-8")
+    return vl_convert.vegalite_to_png(plain, scale=2)

@@ -15,7 +15,7 @@ import pandas as pd
 from lib.charts import CLASS_FIELD, class_color
 from lib.diagnostics import diagnose
 from lib.metrics import procrustes_align
-from lib.representation_charts import plane_extent
+from lib.representation_charts import panel_rows, plane_extent
 from lib.training import Run
 
 PANEL_SIZE = 210
@@ -78,6 +78,7 @@ def gallery_chart(panels: list[Panel], y_test: np.ndarray, class_names, columns:
     drawn = [p.points for p in panels if p.points is not None]
     x0, x1, y0, y1 = plane_extent(np.stack(drawn)) if drawn else (-1.0, 1.0, -1.0, 1.0)
     names = np.asarray(class_names, dtype=object)
+    rows = panel_rows(len(y_test))
     charts = []
     for panel in panels:
         title = alt.Title(panel.title, fontSize=12)
@@ -86,8 +87,8 @@ def gallery_chart(panels: list[Panel], y_test: np.ndarray, class_names, columns:
             charts.append(alt.Chart(note, title=title, width=PANEL_SIZE, height=PANEL_SIZE)
                           .mark_text(color="#b00020", fontSize=13).encode(text="text:N"))
             continue
-        frame = pd.DataFrame({"a": panel.points[:, 0], "b": panel.points[:, 1],
-                              CLASS_FIELD: names[y_test]})
+        frame = pd.DataFrame({"a": panel.points[rows, 0], "b": panel.points[rows, 1],
+                              CLASS_FIELD: names[y_test[rows]]})
         charts.append(alt.Chart(frame, title=title, width=PANEL_SIZE, height=PANEL_SIZE)
                       .mark_circle(size=18, opacity=0.7).encode(
                           x=alt.X("a:Q", title="aligned unit 1", scale=alt.Scale(domain=[x0, x1])),

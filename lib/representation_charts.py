@@ -118,7 +118,7 @@ def representation_chart(run: Run, dataset: Dataset, epoch: int, extent, size: i
     """The test rows in the bottleneck plane over what the output layer predicts there."""
     epoch = range(len(run.snapshots))[epoch]
     x, y = _axes(extent)
-    points = points_frame(run, dataset, epoch)
+    points = points_frame(run, dataset, epoch).iloc[panel_rows(len(run.y_test), 1)]
     grid = probability_grid(run, epoch, extent)
     if "p" in grid:
         c0, c1 = PALETTE[0], PALETTE[1]
@@ -152,7 +152,7 @@ def representation_chart(run: Run, dataset: Dataset, epoch: int, extent, size: i
     return chart.resolve_scale(color="independent") if "p" in grid else chart
 
 
-def panel_rows(n_test: int, n_panels: int) -> np.ndarray:
+def panel_rows(n_test: int, n_panels: int = 1) -> np.ndarray:
     """The test rows drawn in every panel: all of them, or one fixed sample within MAX_ROWS."""
     keep = min(n_test, MAX_ROWS // n_panels - 2)  # 2 rows per panel for its boundary
     return np.sort(np.random.default_rng(0).choice(n_test, keep, replace=False))

@@ -42,7 +42,14 @@ def test_the_gallery_draws_six_aligned_runs(app_url, page):
     page.get_by_text("Test accuracy over the seeds").wait_for()
     assert page.locator("[data-testid='stException']").count() == 0
     assert page.locator(".vega-embed").count() == 1
-    # Streamlit turns Vega's own action menu off and offers PNG export in the chart's toolbar
+    # Streamlit turns Vega's own action menu off and offers PNG export in the chart's toolbar;
+    # the "Save chart" menu under the chart puts SVG and the Vega-Lite source back
     page.locator(".vega-embed").hover()
     page.get_by_role("button", name="Download as PNG").wait_for()
+    page.get_by_role("button", name="Save chart").click()
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="SVG (any size, for slides)").click()
+    assert download.value.suggested_filename == "reinitialisations_banknotes.svg"
+    svg = open(download.value.path(), encoding="utf-8").read()
+    assert svg.startswith("<svg") and "disparity 0.000" in svg and "test accuracy" in svg
     screenshot(page, "gallery")

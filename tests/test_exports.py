@@ -1,11 +1,13 @@
 """Downloads carry the run's real numbers and a model that reloads to the same predictions."""
 import io
+import json
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from lib.exports import bottleneck_frame, csv_bytes, keras_bytes
-from lib.training import DEEPER_LESSON, split, train
+from lib.training import DEEPER_LESSON, TrainConfig, split, train
 
 
 def test_bottleneck_csv_has_the_test_rows_and_activations(banknotes):
@@ -46,3 +48,26 @@ def test_projections_csv_has_a_column_pair_per_method(banknotes):
     assert frame["class"].tolist() == [banknotes.class_names[banknotes.y[r]] for r in rows]
     assert frame["pca_2"].tolist() == [1.0, 3.0, 5.0]
     assert frame["lda_1"].tolist() == [1.0, 2.0, 3.0] and frame["lda_2"].isna().all()  # jitter is not data
+
+
+@pytest.mark.parametrize("fmt, start", [("svg", b"<svg"), ("png", b"\x89PNG"), ("json", b"{")])
+def test_a_chart_saves_as_svg_png_and_its_source(banknotes, fmt, start):
+    from lib import representation_charts as rc
+    from lib.charts import vega_lite
+    from lib.exports import chart_file
+
+    run = train(banknotes, TrainConfig(hidden=(3,), epochs=2))
+    spec = vega_lite(rc.representation_chart(run, banknotes, 2, rc.plane_extent(run.snapshots)))
+    data = chart_file(spec, fmt)
+    assert data.startswith(start) and len(data) > 1000
+    if fmt == "svg":  # the title and every test row are in the picture
+        assert b"Epoch 2" in data and data.count(b"<path") >= len(run.y_test)
+    if fmt == "json":
+        assert sorted(len(rows) for rows in json.loads(data)["datasets"].values())[-1] == 40 * 40
+
+
+def test_an_unknown_chart_format_is_refused():
+    from lib.exports import chart_file
+
+    with pytest.raises(ValueError, match="svg"):
+        chart_file({}, "gif")

@@ -1,6 +1,7 @@
 """Links open pages with their settings; bad values get a notice; classroom links lock or hide."""
 from conftest import app_test, assert_no_exception, chart_specs
 from lib.training import DEEPER_LESSON, WINE_EXERCISE
+from ui.charts import SAVE_AS
 
 INNER = "app_pages/inner_layer.py"
 
@@ -98,12 +99,25 @@ def test_a_link_opens_the_compare_page_with_its_methods_and_perplexity():
     assert any("methods shown" in w.value for w in at.warning)
     assert len(chart_specs(at)[0]["concat"]) == 2
     assert at.query_params["methods"] == "pca,bottleneck"
-    assert [b.label for b in at.get("download_button")] == ["Download every map's coordinates (CSV)"]
+    assert data_downloads(at) == ["Download every map's coordinates (CSV)"]
+
+
+def data_downloads(at) -> list[str]:
+    """The download buttons other than the charts' save menus."""
+    return [b.label for b in at.get("download_button") if b.label not in SAVE_AS.values()]
+
+
+def test_every_chart_has_a_save_menu_made_on_click():
+    at = app_test(INNER, {"epochs": "3"})
+    saves = [b.proto for b in at.get("download_button") if b.label in SAVE_AS.values()]
+    charts = chart_specs(at)  # plane, confusion, evolution, curves, model
+    assert len(saves) == len(SAVE_AS) * len(charts) == 3 * 5
+    assert all(b.deferred_file_id for b in saves)  # drawn only when clicked
 
 
 def test_the_inner_layer_page_offers_its_downloads():
     at = app_test(INNER, {"epochs": "3"})
-    buttons = {b.label: b.proto for b in at.get("download_button")}
+    buttons = {b.label: b.proto for b in at.get("download_button") if b.label not in SAVE_AS.values()}
     assert set(buttons) == {"Bottleneck activations (CSV)", "Learning curves (CSV)",
                             "Trained model (.keras)", "Python script (.py)"}
     # the costly files are made on click (deferred); the script is sent with the page

@@ -133,3 +133,16 @@ def test_architecture_draws_every_weight_of_small_layers_and_caps_wide_ones(run,
     assert sum(node["layer"] == "hidden_1" for node in nodes) == 10
     labels = spec["datasets"][spec["layer"][2]["data"]["name"]]
     assert "hidden_1: 32 (10 shown)" in [label["text"] for label in labels]
+
+
+def test_cached_spec_keeps_every_row_and_the_charts_own_size(run, banknotes):
+    from lib.charts import vega_lite
+
+    chart = rc.representation_chart(run, banknotes, 3, rc.plane_extent(run.snapshots), size=333)
+    spec = vega_lite(chart)
+    sizes = sorted(len(frame) for frame in spec["datasets"].values())
+    assert sizes == [2, len(run.y_test), 40 * 40]  # boundary ends, test rows, background cells
+    assert spec["width"] == spec["height"] == 333
+    assert "continuousWidth" not in spec.get("config", {}).get("view", {})  # Altair's 300 × 300 default
+    points = next(f for f in spec["datasets"].values() if len(f) == len(run.y_test))
+    np.testing.assert_allclose(points["unit 1"], run.snapshots[3][:, 0], rtol=1e-6)

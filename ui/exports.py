@@ -9,9 +9,14 @@ from lib.exports import bottleneck_frame, csv_bytes, keras_bytes
 from lib.training import Run
 
 
+def run_stem(run: Run, dataset: Dataset) -> str:
+    """The start of every file name saved from a run."""
+    return f"bottleneck_{dataset.name}_seed{run.config.seed}"
+
+
 def run_downloads(run: Run, dataset: Dataset) -> None:
     """The bottleneck activations, the history, the model and the script, side by side."""
-    stem = f"bottleneck_{dataset.name}_seed{run.config.seed}"
+    stem = run_stem(run, dataset)
     columns = st.columns(4)
     columns[0].download_button(
         "Bottleneck activations (CSV)", lambda: csv_bytes(bottleneck_frame(run, dataset)),
