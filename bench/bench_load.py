@@ -30,6 +30,9 @@ def main() -> None:
           f"health {load.health_ok} answers, {len(load.health_failures)} failures, "
           f"slowest {load.health_worst:.1f} s; server RSS {load.rss_fresh:.0f} MiB fresh, "
           f"{load.rss_before:.0f} after one session, {load.rss_after:.0f} after the class")
+    for where, error in [("warm-up", e) for e in load.warm_up_errors] + [
+            (f"session {s.number}", e) for s in load.sessions for e in s.errors]:
+        print(f"  {where}: {error}")
     summary(f"load: {args.sessions} sessions × {args.seconds:.0f} s",
             f"{load.actions} changes, {errors} errors, {len(load.health_failures)} health failures "
             f"(slowest {load.health_worst:.1f} s)")

@@ -1,8 +1,9 @@
 """Every benchmark of the project, each in its own process, summed up in one table.
 
 Each bench script prints its details and `SUMMARY<tab>name<tab>value` lines; this
-collects those lines. Run on an otherwise idle machine: every figure is a ratio or a
-time against a baseline measured in the same script run.
+collects those lines, and keeps each script's full output in artifacts/bench/. Run on an
+otherwise idle machine: every figure is a ratio or a time against a baseline measured in
+the same script run.
 
     python bench/run_all.py [--only training,projections] > perf.txt
 """
@@ -15,6 +16,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+DETAILS = HERE.parent / "artifacts" / "bench"
 ORDER = ("training", "memory", "gc", "gradient_descent", "projections", "scale", "inner_layer",
          "gallery", "cold_start", "sessions_memory", "load")
 
@@ -29,6 +31,8 @@ def run(script: Path) -> tuple[list[tuple[str, str]], float, str]:
     started = time.perf_counter()
     result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
                             timeout=1800, cwd=HERE.parent)
+    DETAILS.mkdir(parents=True, exist_ok=True)
+    (DETAILS / f"{script.stem}.txt").write_text(result.stdout + result.stderr)
     rows = [tuple(line.split("\t")[1:3]) for line in result.stdout.splitlines()
             if line.startswith("SUMMARY\t")]
     failure = "" if result.returncode == 0 else (result.stderr.strip().splitlines() or ["?"])[-1]
