@@ -15,26 +15,12 @@ import urllib.request
 from dataclasses import dataclass, field
 
 import psutil
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 SIDEBAR = "[data-testid='stSidebar']"
 MAIN = "[data-testid='stMain']"
-# Counts the app runs a tab has started (the stApp element's script state turning to running):
-# under load a rerun can start seconds after the key press, so waiting for "idle" alone is not enough.
-COUNT_RUNS = """(() => {
-    window.__runs = 0;
-    let last = null;
-    new MutationObserver(() => {
-        const app = document.querySelector('[data-testid="stApp"]');
-        const state = app && app.getAttribute('data-test-script-state');
-        if (state !== last && (state === 'running' || state === 'rerunRequested')) window.__runs++;
-        last = state;
-    }).observe(document, {subtree: true, childList: true, attributes: true,
-                          attributeFilter: ['data-test-script-state']});
-})()"""
-DONE = """(before) => window.__runs > before
-    && document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state')
-       === 'notRunning'
-    && !document.querySelector('[data-testid="stStatusWidget"]')"""
+IDLE = """() => document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state')
+    === 'notRunning' && !document.querySelector('[data-testid="stStatusWidget"]')"""
 TIMEOUT = 120_000
 HEALTH_TIMEOUT = 10  # seconds; the slowest answer is reported
 MIN_EPOCHS = 5
@@ -74,11 +60,35 @@ class Load:
         return sum(s.actions for s in self.sessions)
 
 
+class RunCounter:
+    """The script runs a tab's server reports finished, read from the websocket.
+
+    The page's own "running" state is no witness: when a run takes a few milliseconds, its
+    start and finish reach the browser together and the page never shows it running.
+    """
+    FINISHED = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
+
+    def __init__(self, tab) -> None:
+        self.finished = 0
+        tab.on("websocket", lambda socket: socket.on("framereceived", self._frame))
+
+    def _frame(self, payload) -> None:
+        if isinstance(payload, bytes):
+            message = ForwardMsg.FromString(payload)
+            if message.WhichOneof("type") == "script_finished" and message.script_finished in self.FINISHED:
+                self.finished += 1
+
+
 async def _after(tab, action) -> None:
     """Do `action` (a widget change or a page switch) and wait until the run it starts has finished."""
-    before = await tab.evaluate("() => window.__runs || 0")
+    runs: RunCounter = tab.runs
+    before, deadline = runs.finished, time.monotonic() + TIMEOUT / 1000
     await action()
-    await tab.wait_for_function(DONE, arg=before, timeout=TIMEOUT, polling=100)
+    while runs.finished <= before:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"no script run finished within {TIMEOUT / 1000:.0f} s")
+        await asyncio.sleep(0.05)
+    await tab.wait_for_function(IDLE, timeout=TIMEOUT, polling="raf")
 
 
 async def _check(tab, session: Session, where: str) -> None:
@@ -119,8 +129,8 @@ async def _metric(tab, label: str) -> tuple[str, str]:
 
 async def _tab(browser, session: Session):
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
-    await context.add_init_script(COUNT_RUNS)
     tab = await context.new_page()
+    tab.runs = RunCounter(tab)
     tab.on("pageerror", lambda err: session.errors.append(f"javascript: {err}"))
     return context, tab
 
