@@ -1,4 +1,5 @@
 """Bottleneck Lab: page config, settings from a shared link, the shared data set choice, the navigation."""
+
 import streamlit as st
 
 from ui.data import dataset_picker

@@ -1,4 +1,5 @@
 """The comparison page: the network's bottleneck as a 2-D map, beside PCA, t-SNE, LDA and more."""
+
 import streamlit as st
 
 from lib import comparison_charts
@@ -27,31 +28,55 @@ run = trained(dataset, config)
 if run is None:
     st.stop()
 shape = " → ".join(str(n) for n in run.layer_sizes)
-source = ("the lesson's defaults (change them on the inner-layer page)"
-          if config == default_config_for(dataset) else "the settings of the inner-layer page")
-st.caption(f"The network: {shape}, {config.activation}, {config.epochs} epochs, from {source}; "
-           f"test accuracy {run.test_accuracy:.1%}.")
+source = (
+    "the lesson's defaults (change them on the inner-layer page)"
+    if config == default_config_for(dataset)
+    else "the settings of the inner-layer page"
+)
+st.caption(
+    f"The network: {shape}, {config.activation}, {config.epochs} epochs, from {source}; "
+    f"test accuracy {run.test_accuracy:.1%}."
+)
 
 st.session_state.setdefault("compare_methods", list(DEFAULT_METHODS))
 st.session_state.setdefault("compare_perplexity", 30)
-methods = control(st.multiselect, "methods", "Methods to show", list(METHODS),
-                  format_func=lambda m: METHODS[m].label, key="compare_methods")
+methods = control(
+    st.multiselect,
+    "methods",
+    "Methods to show",
+    list(METHODS),
+    format_func=lambda m: METHODS[m].label,
+    key="compare_methods",
+)
 left, middle, right = st.columns([1.2, 1, 1])
-all_rows = left.toggle("Show all rows (training and test)", key="compare_all_rows",
-                       help="By default only the test rows are shown: rows the network never saw.")
-perplexity = control(middle.slider, "perplexity", "t-SNE perplexity", 5, 50, key="compare_perplexity",
-                           help="Roughly how many neighbours each point tries to keep close.")
-iterations = right.select_slider("t-SNE iterations", [250, 500, 1000, 2000], value=1000,
-                                 key="compare_iterations",
-                                 help="More iterations let t-SNE settle; fewer are faster.")
+all_rows = left.toggle(
+    "Show all rows (training and test)",
+    key="compare_all_rows",
+    help="By default only the test rows are shown: rows the network never saw.",
+)
+perplexity = control(
+    middle.slider,
+    "perplexity",
+    "t-SNE perplexity",
+    5,
+    50,
+    key="compare_perplexity",
+    help="Roughly how many neighbours each point tries to keep close.",
+)
+iterations = right.select_slider(
+    "t-SNE iterations",
+    [250, 500, 1000, 2000],
+    value=1000,
+    key="compare_iterations",
+    help="More iterations let t-SNE settle; fewer are faster.",
+)
 share_link()
 if not methods:
     st.info("Choose at least one method to draw.", icon=":material/info:")
     st.stop()
 
 rows = comparison_rows(len(dataset.y), run.test_index, all_rows)
-params = {"tsne": dict(perplexity=perplexity, max_iter=iterations),
-          "autoencoder": dict(hidden=config.hidden)}
+params = {"tsne": dict(perplexity=perplexity, max_iter=iterations), "autoencoder": dict(hidden=config.hidden)}
 embeddings, scores = [], []
 with st.spinner("Computing the maps…"):
     for method in methods:
@@ -71,17 +96,27 @@ st.markdown(
     "t-SNE cannot place a new point: it is refit on exactly the rows it shows."
 )
 if rows.sampled_from > len(rows.show):
-    st.caption(f"t-SNE slows down with many rows: every panel shows the same seeded random "
-               f"sample of {TSNE_ROW_LIMIT:,} of the {rows.sampled_from:,} rows.")
-st.caption("**Drag a box** in any panel to highlight those rows in every panel (double-click to "
-           "clear); **hover** over a dot to see its row, class and original features.")
+    st.caption(
+        f"t-SNE slows down with many rows: every panel shows the same seeded random "
+        f"sample of {TSNE_ROW_LIMIT:,} of the {rows.sampled_from:,} rows."
+    )
+st.caption(
+    "**Drag a box** in any panel to highlight those rows in every panel (double-click to "
+    "clear); **hover** over a dot to see its row, class and original features."
+)
 frame = comparison_charts.points_frame(dataset, rows.show, embeddings)
-show_chart(comparison_charts.linked_panels(frame, dataset, embeddings), f"maps_{dataset.name}",
-           width="content")
-st.download_button("Download every map's coordinates (CSV)",
-                   csv_bytes(projections_frame(dataset, rows.show, embeddings)),
-                   file_name=f"maps_{dataset.name}.csv", mime="text/csv", icon=":material/download:",
-                   on_click="ignore", help="One row per dot: row id, class, and two columns per method.")
+show_chart(
+    comparison_charts.linked_panels(frame, dataset, embeddings), f"maps_{dataset.name}", width="content"
+)
+st.download_button(
+    "Download every map's coordinates (CSV)",
+    csv_bytes(projections_frame(dataset, rows.show, embeddings)),
+    file_name=f"maps_{dataset.name}.csv",
+    mime="text/csv",
+    icon=":material/download:",
+    on_click="ignore",
+    help="One row per dot: row id, class, and two columns per method.",
+)
 
 st.markdown(
     "**What to notice.** Select one tight cluster in the t-SNE panel and see where its rows land "
@@ -89,36 +124,56 @@ st.markdown(
     "even if that folds distant rows together. PCA and the autoencoder never saw a label: they "
     "keep the broad shape of the data, classes and all."
 )
-st.markdown("\n".join(
-    f"- **{METHODS[e.method].label}:** {METHODS[e.method].summary}. " + " ".join(e.notes)
-    for e in embeddings))
+st.markdown(
+    "\n".join(
+        f"- **{METHODS[e.method].label}:** {METHODS[e.method].summary}. " + " ".join(e.notes)
+        for e in embeddings
+    )
+)
 
 st.subheader("Scores: which map keeps what?")
-one_d = " (LDA with two classes: from LD1 alone, without the jitter)" if any(
-    e.dims == 1 for e in embeddings) else ""
-st.caption(f"Computed on the {len(rows.show):,} rows shown, from their 2-D positions only{one_d}. "
-           "Hover over a heading for its meaning.")
+one_d = (
+    " (LDA with two classes: from LD1 alone, without the jitter)"
+    if any(e.dims == 1 for e in embeddings)
+    else ""
+)
+st.caption(
+    f"Computed on the {len(rows.show):,} rows shown, from their 2-D positions only{one_d}. "
+    "Hover over a heading for its meaning."
+)
 st.dataframe(
-    comparison_charts.scores_table(embeddings, scores), hide_index=True, width="stretch",
+    comparison_charts.scores_table(embeddings, scores),
+    hide_index=True,
+    width="stretch",
     column_config={
         "method": "Method",
         "trustworthiness": st.column_config.NumberColumn(
-            "Trustworthiness", format="%.3f",
-            help="Keeps neighbours? Near 1: the 10 nearest dots on the map are also near in the data."),
+            "Trustworthiness",
+            format="%.3f",
+            help="Keeps neighbours? Near 1: the 10 nearest dots on the map are also near in the data.",
+        ),
         "knn_accuracy": st.column_config.NumberColumn(
-            "kNN accuracy", format="%.1f%%",
-            help="Classes apart? 5-fold cross-validated accuracy of 10-nearest-neighbour voting on the map."),
+            "kNN accuracy",
+            format="%.1f%%",
+            help="Classes apart? 5-fold cross-validated accuracy of 10-nearest-neighbour voting on the map.",
+        ),
         "linear_accuracy": st.column_config.NumberColumn(
-            "Linear probe", format="%.1f%%",
-            help="Classes apart by a straight line? Cross-validated logistic regression on the map."),
+            "Linear probe",
+            format="%.1f%%",
+            help="Classes apart by a straight line? Cross-validated logistic regression on the map.",
+        ),
         "silhouette": st.column_config.NumberColumn(
-            "Silhouette", format="%.2f",
-            help="From −1 to 1: how far apart the classes sit compared with their own spread."),
+            "Silhouette",
+            format="%.2f",
+            help="From −1 to 1: how far apart the classes sit compared with their own spread.",
+        ),
         "uses_labels": st.column_config.CheckboxColumn("Used labels", help="Was it fit with the classes?"),
         "places_new_points": st.column_config.CheckboxColumn(
-            "Places new rows", help="Can it map a new row without being refit? (t-SNE cannot.)"),
+            "Places new rows", help="Can it map a new row without being refit? (t-SNE cannot.)"
+        ),
         "seconds": st.column_config.NumberColumn(
-            "Seconds", format="%.2f", help="Compute time; for the network, its training time."),
+            "Seconds", format="%.2f", help="Compute time; for the network, its training time."
+        ),
     },
 )
 st.markdown(
@@ -132,7 +187,10 @@ st.markdown(
 autoencoder = [e for e in embeddings if e.loss_curve is not None]
 if autoencoder:
     with st.expander("How the autoencoder learned"):
-        st.markdown("Its reconstruction error, epoch by epoch: the 2 nodes learn to carry as much "
-                    "of the input as they can.")
-        show_chart(comparison_charts.loss_curve(autoencoder[0]), f"autoencoder_loss_{dataset.name}",
-                   width="stretch")
+        st.markdown(
+            "Its reconstruction error, epoch by epoch: the 2 nodes learn to carry as much "
+            "of the input as they can."
+        )
+        show_chart(
+            comparison_charts.loss_curve(autoencoder[0]), f"autoencoder_loss_{dataset.name}", width="stretch"
+        )

@@ -1,4 +1,5 @@
 """The data page: what the data set is, its rows, and how its classes sit in feature space."""
+
 import streamlit as st
 
 from lib import charts
@@ -23,24 +24,29 @@ ABOUT = {
         "the four numbers are statistics of the transformed image: **variance** (how much the "
         "coefficients spread), **skewness** (how lopsided they are), **kurtosis** (how heavy "
         "their tails are) and **entropy** (how much information the image carries). "
-        "Class 0 is a **genuine** note, class 1 a **forged** one."),
+        "Class 0 is a **genuine** note, class 1 a **forged** one."
+    ),
     "wine": (
         "**class_0**, **class_1** and **class_2** are the three grape cultivars the wines come "
         "from; the 13 features are chemical measurements such as alcohol, flavanoids and proline. "
         "The lesson's exercise: can the network 13 → 8 → 5 → 2 → 3 separate the three cultivars "
-        "in its 2-node layer? Choosing wine preloads that network on the training pages."),
+        "in its 2-node layer? Choosing wine preloads that network on the training pages."
+    ),
     "iris": "The three classes are species of iris; the four features are lengths and widths in cm.",
     "breast_cancer": (
         "Each row describes the cell nuclei in one image of a tumour sample: the mean, the "
-        "standard error and the worst value of ten measurements such as radius and texture."),
+        "standard error and the worst value of ten measurements such as radius and texture."
+    ),
     "digits": (
         "Each row is an 8×8 grey image of a handwritten digit, flattened into 64 pixel values "
         "from 0 (white) to 16 (black): **pixel_r_c** is the pixel in row r, column c. The 10 "
         "classes are the digits 0 to 9. No pair of pixels separates ten digits: the network has "
-        "to combine many."),
+        "to combine many."
+    ),
     "upload": (
         "Each row of your file is one example. The class column is chosen in the sidebar; every "
-        "other numeric column is a feature."),
+        "other numeric column is a feature."
+    ),
 }
 st.markdown(ABOUT[dataset.name])
 for notice in dataset.notices:
@@ -51,8 +57,10 @@ cols = st.columns(3)
 cols[0].metric("Rows", f"{len(dataset.y):,}")
 cols[1].metric("Features", dataset.n_features)
 cols[2].metric("Classes", dataset.n_classes)
-st.caption("Class balance: " + " · ".join(
-    f"**{plain(name)}** {n:,} ({n / len(dataset.y):.0%})" for name, n in counts.items()))
+st.caption(
+    "Class balance: "
+    + " · ".join(f"**{plain(name)}** {n:,} ({n / len(dataset.y):.0%})" for name, n in counts.items())
+)
 
 st.subheader("How the classes sit in feature space")
 st.markdown(
@@ -62,18 +70,30 @@ st.markdown(
 )
 default = separating_features(dataset, 4)
 if dataset.n_features > 4:
-    st.caption(f"This data set has {dataset.n_features} features; preselected are the 4 whose class "
-               "averages differ most (for their spread). Choose up to 6.")
-features = st.multiselect("Features to plot", dataset.feature_names, default=default,
-                          max_selections=6, key=f"pairplot_features_{dataset.fingerprint}")
+    st.caption(
+        f"This data set has {dataset.n_features} features; preselected are the 4 whose class "
+        "averages differ most (for their spread). Choose up to 6."
+    )
+features = st.multiselect(
+    "Features to plot",
+    dataset.feature_names,
+    default=default,
+    max_selections=6,
+    key=f"pairplot_features_{dataset.fingerprint}",
+)
 if len(features) < 1:
     st.info("Choose at least one feature to plot.")
 else:
     if len(dataset.y) > PLOT_LIMIT:
-        st.caption(f"Showing a random sample of {PLOT_LIMIT:,} of the {len(dataset.y):,} rows "
-                   "(the same sample every time).")
-    show_chart(charts.scatter_matrix(dataset, features, limit=PLOT_LIMIT), f"pairplot_{dataset.name}",
-               width="content")
+        st.caption(
+            f"Showing a random sample of {PLOT_LIMIT:,} of the {len(dataset.y):,} rows "
+            "(the same sample every time)."
+        )
+    show_chart(
+        charts.scatter_matrix(dataset, features, limit=PLOT_LIMIT),
+        f"pairplot_{dataset.name}",
+        width="content",
+    )
 
 st.subheader("The table")
 frame = charts.dataset_frame(dataset)

@@ -1,4 +1,5 @@
 """Re-initialisations: one network trained from several random starts, each map aligned to the first."""
+
 from dataclasses import replace
 
 import streamlit as st
@@ -22,28 +23,43 @@ dataset = current_dataset()
 if dataset is None:
     st.stop()
 config = current_config(dataset)
-n_runs = st.slider("Number of seeds", 2, 12, 6, key="gallery_runs",
-                   help="Each seed is one training run; runs seen before come from the cache.")
+n_runs = st.slider(
+    "Number of seeds",
+    2,
+    12,
+    6,
+    key="gallery_runs",
+    help="Each seed is one training run; runs seen before come from the cache.",
+)
 share_link()
 shape = " → ".join(map(str, config.layer_sizes(dataset.n_features, dataset.n_classes)))
-st.caption(f"Network {shape} · {config.activation} · {config.optimizer} · {config.epochs} epochs · "
-           f"seeds {config.seed} to {config.seed + n_runs - 1} (change the network on the inner-layer page).")
+st.caption(
+    f"Network {shape} · {config.activation} · {config.optimizer} · {config.epochs} epochs · "
+    f"seeds {config.seed} to {config.seed + n_runs - 1} (change the network on the inner-layer page)."
+)
 
 runs = [trained(dataset, replace(config, seed=seed)) for seed in range(config.seed, config.seed + n_runs)]
 if any(run is None for run in runs):
     st.stop()
 panels = align_runs(runs)
 mean, spread, low, high = accuracy_summary(panels)
-st.metric("Test accuracy over the seeds", f"{mean:.1%} ± {spread:.1%}",
-          help="Mean ± standard deviation of the runs' test accuracy.")
-st.markdown(f"From **{low:.1%}** (worst seed) to **{high:.1%}** (best seed), on the same "
-            f"{len(runs[0].y_test)} test rows.")
+st.metric(
+    "Test accuracy over the seeds",
+    f"{mean:.1%} ± {spread:.1%}",
+    help="Mean ± standard deviation of the runs' test accuracy.",
+)
+st.markdown(
+    f"From **{low:.1%}** (worst seed) to **{high:.1%}** (best seed), on the same "
+    f"{len(runs[0].y_test)} test rows."
+)
 broken = [p for p in panels if p.points is None]
 if broken:
-    st.warning(f"{len(broken)} of {n_runs} runs have no map to draw (marked in red): a **dead** "
-               "bottleneck outputs 0 for every row, a **diverged** run's numbers overflowed. Try a "
-               "smaller learning rate or the tanh activation on the inner-layer page.",
-               icon=":material/warning:")
+    st.warning(
+        f"{len(broken)} of {n_runs} runs have no map to draw (marked in red): a **dead** "
+        "bottleneck outputs 0 for every row, a **diverged** run's numbers overflowed. Try a "
+        "smaller learning rate or the tanh activation on the inner-layer page.",
+        icon=":material/warning:",
+    )
 
 st.markdown(
     "**How to read it.** Every map is moved onto the first one by the best **rotation, reflection, "
@@ -53,10 +69,13 @@ st.markdown(
 )
 if (shown := len(panel_rows(len(runs[0].y_test)))) < len(runs[0].y_test):
     st.caption(f"Each map shows the same random {shown:,} of the {len(runs[0].y_test):,} test rows.")
-show_chart(gallery_chart(panels, runs[0].y_test, dataset.class_names), f"reinitialisations_{dataset.name}",
-           width="content")
+show_chart(
+    gallery_chart(panels, runs[0].y_test, dataset.class_names),
+    f"reinitialisations_{dataset.name}",
+    width="content",
+)
 st.markdown(
     "**What to notice.** The accuracies are close even where the pictures are not: the network "
     "only needs the classes on two sides of a line, and there are many ways to put them there. "
-    "Some seeds stretch the classes along one axis, some squash a unit flat (\"one unit dead\")."
+    'Some seeds stretch the classes along one axis, some squash a unit flat ("one unit dead").'
 )

@@ -1,5 +1,6 @@
 """The gradient-descent page: compare training choices, watch weights descend a loss
 surface, and see how much gradient backpropagation delivers to each layer."""
+
 from dataclasses import replace
 
 import streamlit as st
@@ -17,13 +18,13 @@ from ui.runs import trained
 
 NOTICE = {
     "learning_rate": "A small learning rate creeps down the loss; a larger one gets there in fewer "
-                     "epochs, until it is so large that the loss jumps about instead of falling.",
+    "epochs, until it is so large that the loss jumps about instead of falling.",
     "batch_size": "A smaller batch means more, noisier steps per epoch: with the same learning rate "
-                  "it learns more per epoch; a large batch takes few, smooth steps.",
+    "it learns more per epoch; a large batch takes few, smooth steps.",
     "optimizer": "Plain SGD at 0.01 is slow; momentum builds up speed along a consistent slope; Adam, "
-                 "RMSprop and Adagrad scale each weight's step by its own gradient history.",
+    "RMSprop and Adagrad scale each weight's step by its own gradient history.",
     "initializer": "With one unit, even all-zero weights can learn; the starting weights mainly set "
-                   "where the curves begin. In a deeper net, zeros keep every unit identical.",
+    "where the curves begin. In a deeper net, zeros keep every unit identical.",
 }
 
 st.title("Gradient descent")
@@ -46,13 +47,25 @@ st.markdown(
     "standardized features (SGD, learning rate 0.01, batch 16); the **current network** is the one "
     "set on the inner-layer page."
 )
-vary = st.segmented_control("What to vary", list(VARIABLES), format_func=VARIABLES.get,
-                            default="learning_rate", required=True, key="gd_vary")
+vary = st.segmented_control(
+    "What to vary",
+    list(VARIABLES),
+    format_func=VARIABLES.get,
+    default="learning_rate",
+    required=True,
+    key="gd_vary",
+)
 left, middle, right = st.columns([3, 3, 2])
 model = left.radio("Model", list(MODELS), format_func=MODELS.get, key="gd_model", horizontal=True)
 epochs = middle.slider("Epochs", 1, 100, 20, key="gd_epochs")
-seed = right.number_input("Seed", 0, 9999, 0, key="gd_seed", help="Sets the starting weights and "
-                          "the order of the rows; the same seed gives the same curves.")
+seed = right.number_input(
+    "Seed",
+    0,
+    9999,
+    0,
+    key="gd_seed",
+    help="Sets the starting weights and the order of the rows; the same seed gives the same curves.",
+)
 values = values_picker(vary, key=f"gd_values_{vary}")
 base = LOGISTIC if model == "logistic" else current
 experiment = Experiment(vary, model, replace(base, epochs=int(epochs), seed=int(seed)))
@@ -60,19 +73,29 @@ held = experiment.base
 st.caption(
     f"Held fixed: optimizer **{held.optimizer}**, learning rate **{held.learning_rate:g}**, batch "
     f"**{held.batch_size}**, initializer **{held.initializer}**"
-    + (f", network {' → '.join(map(str, held.layer_sizes(dataset.n_features, dataset.n_classes)))}"
-       f" with **{held.activation}**" if model == "mlp" else "")
-    + f"; {held.epochs} epochs, seed {held.seed}. Whatever is being varied replaces its fixed value.")
+    + (
+        f", network {' → '.join(map(str, held.layer_sizes(dataset.n_features, dataset.n_classes)))}"
+        f" with **{held.activation}**"
+        if model == "mlp"
+        else ""
+    )
+    + f"; {held.epochs} epochs, seed {held.seed}. Whatever is being varied replaces its fixed value."
+)
 if not values:
     st.info("Choose or type at least one value to compare.", icon=":material/info:")
 else:
     table = compared(dataset, experiment, values)
     if table is not None:
-        show_chart(charts.comparison(table, VARIABLES[vary].capitalize()), f"compare_{vary}_{dataset.name}",
-                   width="content")
+        show_chart(
+            charts.comparison(table, VARIABLES[vary].capitalize()),
+            f"compare_{vary}_{dataset.name}",
+            width="content",
+        )
         st.info(reading(table, vary), icon=":material/insights:")
-        st.caption("Solid lines: the training rows the model learns from; dashed lines: the held-out "
-                   "validation rows, which show whether it generalizes. " + NOTICE[vary])
+        st.caption(
+            "Solid lines: the training rows the model learns from; dashed lines: the held-out "
+            "validation rows, which show whether it generalizes. " + NOTICE[vary]
+        )
 
 st.header("2 · Gradient descent on a loss surface", divider="gray")
 st.markdown(
@@ -87,24 +110,37 @@ pair = ("skewness", "kurtosis") if {"skewness", "kurtosis"} <= set(names) else t
 cols = st.columns(4)
 first = cols[0].selectbox("Feature for w1", names, index=names.index(pair[0]), key="sf_x1")
 second = cols[1].selectbox("Feature for w2", names, index=names.index(pair[1]), key="sf_x2")
-start = (cols[2].number_input("Start w1", -10.0, 10.0, 3.0, 0.5, key="sf_w1"),
-         cols[3].number_input("Start w2", -10.0, 10.0, 3.0, 0.5, key="sf_w2"))
+start = (
+    cols[2].number_input("Start w1", -10.0, 10.0, 3.0, 0.5, key="sf_w1"),
+    cols[3].number_input("Start w2", -10.0, 10.0, 3.0, 0.5, key="sf_w2"),
+)
 cols = st.columns(4)
-mode = cols[0].segmented_control("Compare", ["learning rates", "optimizers"], default="learning rates",
-                                 required=True, key="sf_mode")
+mode = cols[0].segmented_control(
+    "Compare", ["learning rates", "optimizers"], default="learning rates", required=True, key="sf_mode"
+)
 steps = cols[1].slider("Steps", 5, 100, 30, key="sf_steps")
-batch = cols[2].radio("Rows per step", [0, 16], key="sf_batch", horizontal=True,
-                      format_func=lambda b: "all (full batch)" if b == 0 else f"{b} (minibatch)")
+batch = cols[2].radio(
+    "Rows per step",
+    [0, 16],
+    key="sf_batch",
+    horizontal=True,
+    format_func=lambda b: "all (full batch)" if b == 0 else f"{b} (minibatch)",
+)
 if mode == "learning rates":
     rates = values_picker("learning_rate", key="sf_rates", options=["0.3", "1", "4", "9"])
     paths = tuple(Descent("sgd", float(r), 0.0, steps, batch, start) for r in rates)
 else:
     rate = cols[3].number_input("Learning rate", 0.001, 10.0, 0.5, key="sf_rate", format="%g")
-    chosen = values_picker("optimizer", key="sf_optimizers",
-                           options=["sgd", "momentum 0.9", "nesterov 0.9", "adam", "rmsprop", "adagrad"],
-                           default=["sgd", "momentum 0.9", "adam"])
-    paths = tuple(Descent(name, rate, float(beta[0]) if beta else 0.0, steps, batch, start)
-                  for name, *beta in (c.split() for c in chosen))
+    chosen = values_picker(
+        "optimizer",
+        key="sf_optimizers",
+        options=["sgd", "momentum 0.9", "nesterov 0.9", "adam", "rmsprop", "adagrad"],
+        default=["sgd", "momentum 0.9", "adam"],
+    )
+    paths = tuple(
+        Descent(name, rate, float(beta[0]) if beta else 0.0, steps, batch, start)
+        for name, *beta in (c.split() for c in chosen)
+    )
 if first == second:
     st.warning("Choose two different features for the two weights.", icon=":material/warning:")
 elif not paths:
@@ -112,8 +148,9 @@ elif not paths:
 elif (drawn := descents(dataset, Plane((first, second)), paths)) is not None:
     grid, steps_taken, best = drawn
     left, right = st.columns([3, 2])
-    show_chart(charts.surface(grid, steps_taken, best, (first, second)), "loss_surface", left,
-               width="content")
+    show_chart(
+        charts.surface(grid, steps_taken, best, (first, second)), "loss_surface", left, width="content"
+    )
     show_chart(charts.loss_by_step(steps_taken), "loss_by_step", right, width="content")
     right.markdown(
         "**What to notice.** The gradient points straight downhill, across the bands. A small "
@@ -124,8 +161,10 @@ elif (drawn := descents(dataset, Plane((first, second)), paths)) is not None:
         "the learning rate in each weight, whatever the slope."
     )
     if batch:
-        right.caption("Each step sees 16 rows only, so its direction is a noisy estimate of the "
-                      "downhill direction: the path wobbles.")
+        right.caption(
+            "Each step sees 16 rows only, so its direction is a noisy estimate of the "
+            "downhill direction: the path wobbles."
+        )
     if dataset.n_classes > 2:
         right.caption(f"The unit tells class {as_written(dataset.class_names[1])} from all the others.")
 
@@ -138,13 +177,20 @@ st.markdown(
 run = trained(dataset, current)
 if run is not None:
     sizes = " → ".join(map(str, run.layer_sizes))
-    st.caption(f"The current network: {sizes}, {current.activation}, {current.optimizer} at "
-               f"{current.learning_rate:g}, {current.epochs} epochs (change it on the inner-layer page).")
-    show_chart(charts.layer_norms(charts.norms_frame({"current": run}), "what", "Size (log scale)"),
-               "gradient_and_update_by_layer", width="content")
-    st.caption("The gradient is what backpropagation delivers to a layer; the update is what the "
-               "optimizer does with it (learning rate × gradient for SGD; RMSprop, Adam and Adagrad "
-               "rescale it, so small gradients can still give sizeable steps).")
+    st.caption(
+        f"The current network: {sizes}, {current.activation}, {current.optimizer} at "
+        f"{current.learning_rate:g}, {current.epochs} epochs (change it on the inner-layer page)."
+    )
+    show_chart(
+        charts.layer_norms(charts.norms_frame({"current": run}), "what", "Size (log scale)"),
+        "gradient_and_update_by_layer",
+        width="content",
+    )
+    st.caption(
+        "The gradient is what backpropagation delivers to a layer; the update is what the "
+        "optimizer does with it (learning rate × gradient for SGD; RMSprop, Adam and Adagrad "
+        "rescale it, so small gradients can still give sizeable steps)."
+    )
 st.subheader("Vanishing gradients: a deep sigmoid net next to the same net with ReLU")
 st.markdown(
     "Two nets identical but for their hidden activation, trained from the same starting weights. "
@@ -152,17 +198,24 @@ st.markdown(
 )
 left, right = st.columns(2)
 depth = left.slider("Hidden layers of 8 units (before the 2-unit bottleneck)", 1, 6, 3, key="bp_depth")
-adaptive = right.toggle(f"Train with {current.optimizer} at {current.learning_rate:g} (the current "
-                        "network's optimizer)", key="bp_adaptive",
-                        help="Off: plain SGD at learning rate 0.1, which shows the problem best.")
+adaptive = right.toggle(
+    f"Train with {current.optimizer} at {current.learning_rate:g} (the current network's optimizer)",
+    key="bp_adaptive",
+    help="Off: plain SGD at learning rate 0.1, which shows the problem best.",
+)
 plain = current if adaptive else replace(current, optimizer="sgd", learning_rate=0.1)
-right.caption(f"Both nets train with {plain.optimizer} at learning rate {plain.learning_rate:g}, "
-              f"{plain.epochs} epochs, seed {plain.seed}.")
+right.caption(
+    f"Both nets train with {plain.optimizer} at learning rate {plain.learning_rate:g}, "
+    f"{plain.epochs} epochs, seed {plain.seed}."
+)
 nets = {name: trained(dataset, config) for name, config in deep_nets(plain, depth).items()}
 if all(nets.values()):
     frame = charts.norms_frame(nets)
-    show_chart(charts.gradient_by_layer(frame[frame["what"] == charts.NORMS["gradient"]]),
-               "vanishing_gradients", width="content")
+    show_chart(
+        charts.gradient_by_layer(frame[frame["what"] == charts.NORMS["gradient"]]),
+        "vanishing_gradients",
+        width="content",
+    )
     st.info(vanishing_reading(nets), icon=":material/insights:")
     st.markdown(
         "**Why.** On its way back, the gradient is multiplied at every layer by the slope of that "

@@ -1,4 +1,5 @@
 """The lesson's page: train a network with a 2-node bottleneck and watch its representation form."""
+
 import streamlit as st
 
 from lib import representation_charts as rc
@@ -31,8 +32,10 @@ run_key = (dataset.fingerprint, config)  # names a run, and so every chart of it
 stem = run_stem(run, dataset)
 
 sizes = " → ".join(map(str, run.layer_sizes))
-st.caption(f"Network {sizes} · {config.activation} · {config.epochs} epochs · final test accuracy "
-           f"**{run.test_accuracy:.1%}** on {len(run.y_test)} test rows · trained in {run.seconds:.1f} s")
+st.caption(
+    f"Network {sizes} · {config.activation} · {config.epochs} epochs · final test accuracy "
+    f"**{run.test_accuracy:.1%}** on {len(run.y_test)} test rows · trained in {run.seconds:.1f} s"
+)
 problems = diagnose(run)
 diverged = any(p.kind == "diverged" for p in problems)
 extent = rc.plane_extent(run.snapshots)
@@ -40,13 +43,17 @@ extent = rc.plane_extent(run.snapshots)
 st.header("1 · The learned representation", divider="gray")
 binary = dataset.n_classes == 2
 if binary:
-    shading = (f"The background is the probability the output layer gives to "
-               f"*{plain(dataset.class_names[1])}* "
-               "at each spot; the **dashed line** is its decision boundary, where w₁·h₁ + w₂·h₂ + b = 0 "
-               "(h₁, h₂: the two activations; w₁, w₂, b: the output unit's weights and bias).")
+    shading = (
+        f"The background is the probability the output layer gives to "
+        f"*{plain(dataset.class_names[1])}* "
+        "at each spot; the **dashed line** is its decision boundary, where w₁·h₁ + w₂·h₂ + b = 0 "
+        "(h₁, h₂: the two activations; w₁, w₂, b: the output unit's weights and bias)."
+    )
 else:
-    shading = ("The background is the class the output layer (one softmax unit per class) predicts at "
-               "each spot; its borders are straight lines too.")
+    shading = (
+        "The background is the class the output layer (one softmax unit per class) predicts at "
+        "each spot; its borders are straight lines too."
+    )
 st.markdown(
     "Each dot is a **test row** (never used for training), placed at the two numbers the bottleneck "
     "outputs for it and coloured by its **true class**; a cross marks a row the network gets wrong. "
@@ -54,30 +61,48 @@ st.markdown(
     f"the original measurements. {shading} Hover a dot for its original values."
 )
 if (shown := len(rc.panel_rows(len(run.y_test)))) < len(run.y_test):
-    st.caption(f"So that the page stays quick, the plane shows the same random {shown:,} of the "
-               f"{len(run.y_test):,} test rows at every epoch; the accuracies count them all.")
+    st.caption(
+        f"So that the page stays quick, the plane shows the same random {shown:,} of the "
+        f"{len(run.y_test):,} test rows at every epoch; the accuracies count them all."
+    )
 if diverged:
     st.error(problems[0].message, icon=":material/error:")
 else:
+
     def draw(epoch: int) -> None:
         left, right = st.columns([3, 2], gap="large")
         found = diagnose(run, epoch)
         for problem in found:
             (left.error if problem.blocking else left.warning)(problem.message, icon=":material/warning:")
         if not any(p.blocking for p in found):
-            cached_chart(("plane", run_key, epoch),
-                         lambda: rc.representation_chart(run, dataset, epoch, extent),
-                         f"{stem}_plane_epoch{epoch}", left, width="content")
-        right.metric(f"Test accuracy after epoch {epoch}", f"{run.snapshot_accuracy[epoch]:.1%}",
-                     help="The share of test rows on the correct side of the boundary.")
-        right.markdown("**Confusion matrix** of the test rows: the diagonal (green) counts right "
-                       "answers, the other cells (red) the mistakes.")
-        cached_chart(("confusion", run_key, epoch), lambda: rc.confusion_chart(run, epoch),
-                     f"{stem}_confusion_epoch{epoch}", right, width="content")
+            cached_chart(
+                ("plane", run_key, epoch),
+                lambda: rc.representation_chart(run, dataset, epoch, extent),
+                f"{stem}_plane_epoch{epoch}",
+                left,
+                width="content",
+            )
+        right.metric(
+            f"Test accuracy after epoch {epoch}",
+            f"{run.snapshot_accuracy[epoch]:.1%}",
+            help="The share of test rows on the correct side of the boundary.",
+        )
+        right.markdown(
+            "**Confusion matrix** of the test rows: the diagonal (green) counts right "
+            "answers, the other cells (red) the mistakes."
+        )
+        cached_chart(
+            ("confusion", run_key, epoch),
+            lambda: rc.confusion_chart(run, epoch),
+            f"{stem}_confusion_epoch{epoch}",
+            right,
+            width="content",
+        )
         right.markdown(
             "**Why a straight line?** The output layer only adds up its two inputs with weights and "
             "a bias, so it can only cut the plane with a straight line. The layers before it must "
-            "move the classes to different sides of a line: make them **linearly separable** here.")
+            "move the classes to different sides of a line: make them **linearly separable** here."
+        )
 
     epoch_player(run_key, config.epochs, draw)
 
@@ -94,8 +119,12 @@ else:
         "training pulls the classes apart until a straight line can separate them (like the lesson's "
         "5 × 5 grid). Press **Play** above to watch it as a film."
     )
-    cached_chart(("evolution", run_key), lambda: rc.evolution_chart(run, epochs, extent), f"{stem}_evolution",
-                 width="content")
+    cached_chart(
+        ("evolution", run_key),
+        lambda: rc.evolution_chart(run, epochs, extent),
+        f"{stem}_evolution",
+        width="content",
+    )
     st.markdown(
         "**Another seed, another picture, still right.** Press **Re-initialize** in the sidebar: new "
         "random starting weights lead to a rotated, flipped, stretched or mirrored plane. The output "
@@ -137,10 +166,15 @@ st.markdown(
 try:
     st.code(keras_script(config, dataset), language="python", line_numbers=True)
 except ValueError:  # an uploaded file: the script can only load the bundled data sets
-    st.info("The code is written for the bundled data sets. For your own file, choose one of them "
-            "in the sidebar to see the script, then replace its data loading with "
-            "`pandas.read_csv`.", icon=":material/info:")
-st.markdown("**Take it with you:** the numbers behind the charts, the trained network and this script. "
-            "(To save a chart, use the **Save chart** menu under it.)")
+    st.info(
+        "The code is written for the bundled data sets. For your own file, choose one of them "
+        "in the sidebar to see the script, then replace its data loading with "
+        "`pandas.read_csv`.",
+        icon=":material/info:",
+    )
+st.markdown(
+    "**Take it with you:** the numbers behind the charts, the trained network and this script. "
+    "(To save a chart, use the **Save chart** menu under it.)"
+)
 run_downloads(run, dataset)
 classroom_link_maker()

@@ -4,6 +4,7 @@ Goal on this machine: within 15 s (Community Cloud wakes a sleeping app the same
 
     python bench/bench_cold_start.py [--repeat 2]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,10 +31,21 @@ def main() -> None:
                 total = time.perf_counter() - started
                 warm = seconds_to_chart(tab, url)  # the same page again: imports and data cached
                 tab.close()
-            rows.append((attempt, f"{healthy:.1f}", f"{chart:.1f}", f"{total:.1f}", f"{warm:.1f}",
-                         f"{total / GOAL:.2f}"))
-    print_table("Cold start of the app (seconds)", rows,
-                ("run", "server healthy", "page to chart", "total cold", "reload warm", "total / 15 s"))
+            rows.append(
+                (
+                    attempt,
+                    f"{healthy:.1f}",
+                    f"{chart:.1f}",
+                    f"{total:.1f}",
+                    f"{warm:.1f}",
+                    f"{total / GOAL:.2f}",
+                )
+            )
+    print_table(
+        "Cold start of the app (seconds)",
+        rows,
+        ("run", "server healthy", "page to chart", "total cold", "reload warm", "total / 15 s"),
+    )
     summary("cold start to the first chart", f"{max(float(r[3]) for r in rows):.1f} s (goal {GOAL:.0f} s)")
 
 

@@ -7,6 +7,7 @@ server whose first page was the data page (imports done, no run cached).
 
     python bench/bench_gallery.py [--no-browser]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -50,13 +51,16 @@ def in_browser() -> None:
         tab = browser.new_page(viewport={"width": 1400, "height": 1000})
         seconds_to_chart(tab, url)  # the data page: imports and data loaded
         rows = []
-        for what, query in (("first visit (trains 6)", "?epochs=25"),
-                            ("other seeds (trains 6)", "?epochs=25&seed=200"),
-                            ("again (cached)", "?epochs=25&seed=1")):
+        for what, query in (
+            ("first visit (trains 6)", "?epochs=25"),
+            ("other seeds (trains 6)", "?epochs=25&seed=200"),
+            ("again (cached)", "?epochs=25&seed=1"),
+        ):
             took = seconds_to_chart(tab, f"{url}/gallery{query}", "Test accuracy over the seeds")
             rows.append((what, f"{took:.2f}", f"{took / GOAL:.2f}"))
-    print_table("In Chromium: navigation to the gallery drawn (seconds)", rows,
-                ("visit", "seconds", "/ 3 s goal"))
+    print_table(
+        "In Chromium: navigation to the gallery drawn (seconds)", rows, ("visit", "seconds", "/ 3 s goal")
+    )
     slowest = max(float(r[1]) for r in rows)
     summary("gallery of 6 runs, drawn in Chromium", f"{slowest:.2f} s (goal {GOAL:.0f} s)")
 

@@ -7,6 +7,7 @@ libraries loaded and the lesson's network trained, before and after `freeze_libr
 
     python bench/bench_gc.py [--repeats 5]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,10 +41,14 @@ def main() -> None:
     freeze_libraries()
     after = seconds(clean_up, repeats)
     print(f"objects the collector walks: {tracked:,} before the freeze, {len(gc.get_objects()):,} after")
-    print(f"clean-up after a script run: {before * 1000:.1f} ms before, {after * 1000:.2f} ms after "
-          f"({before / after:.0f}x shorter)")
-    summary("clean-up after each script run (GIL held)",
-            f"{before * 1000:.0f} ms without the freeze, {after * 1000:.2f} ms with it")
+    print(
+        f"clean-up after a script run: {before * 1000:.1f} ms before, {after * 1000:.2f} ms after "
+        f"({before / after:.0f}x shorter)"
+    )
+    summary(
+        "clean-up after each script run (GIL held)",
+        f"{before * 1000:.0f} ms without the freeze, {after * 1000:.2f} ms with it",
+    )
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@
 
 Run: python bench/bench_gradient_descent.py
 """
+
 import numpy as np
 from common import seconds, summary
 
@@ -19,8 +20,10 @@ data = surface.problem(dataset, surface.Plane(("skewness", "kurtosis")))
 batched = seconds(lambda: surface.grid(data, (0.0, 0.0, 4.0), size=101))
 points = np.stack(np.meshgrid(np.linspace(-4, 4, 101), np.linspace(-4, 4, 101)), -1).reshape(-1, 2)
 looped = seconds(lambda: [surface.loss_at(data, w) for w in points])
-print(f"surface 101×101: batched {batched * 1e3:.1f} ms, loop {looped * 1e3:.0f} ms, "
-      f"ratio {looped / batched:.0f}×")
+print(
+    f"surface 101×101: batched {batched * 1e3:.1f} ms, loop {looped * 1e3:.0f} ms, "
+    f"ratio {looped / batched:.0f}×"
+)
 
 train(dataset, DEEPER_LESSON)  # trace once
 ours = seconds(lambda: train(dataset, DEEPER_LESSON))
@@ -34,11 +37,12 @@ model, _ = build_model(DEEPER_LESSON, 4, 2)
 model.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["accuracy"])
 x = np.concatenate([parts.x_fit, parts.x_val])
 y = np.concatenate([parts.y_fit, parts.y_val]).astype("float32")
-fit = lambda: model.fit(x, y, epochs=DEEPER_LESSON.epochs, batch_size=16,  # noqa: E731
-                        validation_split=0.3, verbose=0)
+fit = lambda: model.fit(x, y, epochs=DEEPER_LESSON.epochs, batch_size=16, validation_split=0.3, verbose=0)
 fit()
 keras_time = seconds(fit)
-print(f"train DEEPER_LESSON (25 epochs, norms recorded): engine {ours:.3f} s, "
-      f"keras model.fit {keras_time:.3f} s, ratio {keras_time / ours:.1f}× faster; "
-      f"norms {norms.shape} finite")
+print(
+    f"train DEEPER_LESSON (25 epochs, norms recorded): engine {ours:.3f} s, "
+    f"keras model.fit {keras_time:.3f} s, ratio {keras_time / ours:.1f}× faster; "
+    f"norms {norms.shape} finite"
+)
 summary("training with gradient norms recorded", f"{ours:.3f} s ({keras_time / ours:.0f}x Keras fit)")

@@ -10,6 +10,7 @@ a slider to the moment the script has finished and the bottleneck plane has been
 Goals from issue 3: fresh within 1.5 s, cached within 0.5 s. Usage:
     python bench/bench_inner_layer.py [--repeats 5]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,13 +35,16 @@ STRIP = """() => {
     for (let i = 0; i < data.length; i += 4) sum = (sum * 31 + data[i] + data[i + 3]) % 1000000007;
     return 'canvas:' + sum;
 }"""
-REDRAWN = """([before, label]) => {
+REDRAWN = (
+    """([before, label]) => {
     if (document.querySelector('[data-testid="stStatusWidget"]')) return false;
     const metric = document.querySelector('[data-testid="stMain"] [data-testid="stMetric"]');
     if (!metric || !metric.innerText.includes(label)) return false;
     const now = (%s)();
     return now !== '' && now !== before;
-}""" % STRIP
+}"""
+    % STRIP
+)
 
 
 def timed_key(tab, thumb, key: str, epoch_label: str) -> float:
@@ -65,8 +69,11 @@ def measure(url: str, repeats: int) -> dict[str, list[float]]:
         tab.goto(f"{url}/inner_layer")
         wait_for_app(tab)
         tab.get_by_text("Test accuracy after epoch 25").wait_for(timeout=60_000)
-        epochs = tab.locator("[data-testid='stSidebar'] [data-testid='stSlider']").filter(
-            has_text="Epochs").get_by_role("slider")
+        epochs = (
+            tab.locator("[data-testid='stSidebar'] [data-testid='stSlider']")
+            .filter(has_text="Epochs")
+            .get_by_role("slider")
+        )
         epoch = 25
         for _ in range(repeats):
             epoch -= 1
@@ -97,11 +104,15 @@ def main() -> None:
     for case, values in times.items():
         median = statistics.median(values)
         goal = GOALS.get(case)
-        print(f"{case:<8}{median:>10.3f}{min(values):>8.3f}{max(values):>8.3f}"
-              f"{goal if goal else '':>8}{('yes' if median <= goal else 'NO') if goal else '':>10}"
-              f"{median / floor:>9.1f}")
-        summary(f"inner-layer page, slider to redraw: {case}", f"median {median:.2f} s"
-                + (f" (goal {goal} s)" if goal else ""))
+        print(
+            f"{case:<8}{median:>10.3f}{min(values):>8.3f}{max(values):>8.3f}"
+            f"{goal if goal else '':>8}{('yes' if median <= goal else 'NO') if goal else '':>10}"
+            f"{median / floor:>9.1f}"
+        )
+        summary(
+            f"inner-layer page, slider to redraw: {case}",
+            f"median {median:.2f} s" + (f" (goal {goal} s)" if goal else ""),
+        )
 
 
 if __name__ == "__main__":

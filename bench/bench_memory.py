@@ -5,6 +5,7 @@ should keep growth after a warm-up of 20 trainings under 100 MB over 200 trainin
 
     python bench/bench_memory.py [--count 200]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,11 +36,16 @@ def main() -> None:
         if number in (1, 20, 50, 100, 150, 200) or number == count:
             rows.append((number, f"{mib():.0f}", f"{time.perf_counter() - started:.1f}"))
     distinct = len({c.architecture(4, 2) for c in configs})
-    print_table(f"{count} trainings, {distinct} distinct architectures (RSS before: {before:.0f} MiB)",
-                rows, ("trainings", "RSS MiB", "seconds"))
+    print_table(
+        f"{count} trainings, {distinct} distinct architectures (RSS before: {before:.0f} MiB)",
+        rows,
+        ("trainings", "RSS MiB", "seconds"),
+    )
     print(f"\ngrowth after the first 20 trainings: {mib() - warm:.0f} MiB (goal: < 100 MiB)")
-    summary(f"memory: {count} trainings, {distinct} architectures",
-            f"+{mib() - warm:.0f} MiB after the first 20 (goal < 100)")
+    summary(
+        f"memory: {count} trainings, {distinct} architectures",
+        f"+{mib() - warm:.0f} MiB after the first 20 (goal < 100)",
+    )
 
 
 if __name__ == "__main__":

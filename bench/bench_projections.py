@@ -9,6 +9,7 @@ threads against one thread, on the CPU as found and with one core kept busy else
 page's cache (a cold and a warm t-SNE with its scores), and a warm rerun of the
 whole page in AppTest (the server's share of "updates within 1 s").
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,17 +39,19 @@ def main() -> None:
 
     data = load_dataset("banknotes")
     X, y = data.X, data.y
-    print(f"banknotes: {len(y):,} rows × {X.shape[1]} features; median of {repeats} runs; "
-          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}\n")
+    print(
+        f"banknotes: {len(y):,} rows × {X.shape[1]} features; median of {repeats} runs; "
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}\n"
+    )
     train(data, DEEPER_LESSON)  # trace the engine once: later runs time the training alone
     embed("autoencoder", X, epochs=1)
 
     times = {}
     for method in DEFAULT_METHODS:
         if method == "bottleneck":
-            task = lambda: embed("bottleneck", X, run=train(data, DEEPER_LESSON))  # noqa: E731
+            task = lambda: embed("bottleneck", X, run=train(data, DEEPER_LESSON))
         else:
-            task = lambda m=method: embed(m, X, y)  # noqa: E731
+            task = lambda m=method: embed(m, X, y)
         times[method] = median_seconds(task, repeats)
     print(f"{'method':<12} {'seconds':>9} {'× PCA':>10}")
     for method, seconds in times.items():
@@ -58,7 +61,7 @@ def main() -> None:
     from threadpoolctl import threadpool_limits
 
     features = StandardScaler().fit_transform(X)
-    tsne = lambda: TSNE(init="pca", random_state=0).fit_transform(features)  # noqa: E731
+    tsne = lambda: TSNE(init="pca", random_state=0).fit_transform(features)
     default_threads = median_seconds(tsne, repeats)
 
     def one_thread():
@@ -68,15 +71,18 @@ def main() -> None:
     single = median_seconds(one_thread, repeats)
     print(f"\nt-SNE, CPU as found: default threads {default_threads:.2f} s, one thread {single:.2f} s")
     # Another session (or CI job) keeping one core busy, as on a shared server.
-    busy = subprocess.Popen([sys.executable, "-c", "import time\nend = time.time() + 300\n"
-                             "while time.time() < end: pass"])
+    busy = subprocess.Popen(
+        [sys.executable, "-c", "import time\nend = time.time() + 300\nwhile time.time() < end: pass"]
+    )
     try:
         busy_default, busy_single = median_seconds(tsne, repeats), median_seconds(one_thread, repeats)
     finally:
         busy.kill()
         busy.wait()
-    print(f"t-SNE, one core busy elsewhere: default threads {busy_default:.2f} s, "
-          f"one thread {busy_single:.2f} s (default / one thread: {busy_default / busy_single:.1f}×)")
+    print(
+        f"t-SNE, one core busy elsewhere: default threads {busy_default:.2f} s, "
+        f"one thread {busy_single:.2f} s (default / one thread: {busy_default / busy_single:.1f}×)"
+    )
 
     import ui.projections
 
@@ -87,8 +93,10 @@ def main() -> None:
     started = time.perf_counter()
     ui.projections.projection(data, run, "tsne", True, 123, perplexity=30, max_iter=1000)
     warm = time.perf_counter() - started
-    print(f"page cache, t-SNE + scores on all rows: cold {cold:.2f} s, warm {warm * 1000:.1f} ms "
-          f"({cold / warm:,.0f}× faster)")
+    print(
+        f"page cache, t-SNE + scores on all rows: cold {cold:.2f} s, warm {warm * 1000:.1f} ms "
+        f"({cold / warm:,.0f}× faster)"
+    )
 
     from conftest import app_test
 
@@ -96,8 +104,16 @@ def main() -> None:
     slider = at.slider(key="compare_perplexity")
     slider.set_value(31).run()
     slider.set_value(30).run()  # every map of both values is cached now
-    rerun = median_seconds(lambda: at.slider(key="compare_perplexity").set_value(31).run()
-                           and at.slider(key="compare_perplexity").set_value(30).run(), repeats) / 2
+    rerun = (
+        median_seconds(
+            lambda: (
+                at.slider(key="compare_perplexity").set_value(31).run()
+                and at.slider(key="compare_perplexity").set_value(30).run()
+            ),
+            repeats,
+        )
+        / 2
+    )
     print(f"warm rerun of the whole page (AppTest, perplexity moved to a cached value): {rerun:.2f} s")
 
 

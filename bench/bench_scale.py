@@ -6,6 +6,7 @@ baseline run in the same process, so the ratio is comparable between machines.
 
     python bench/bench_scale.py
 """
+
 from __future__ import annotations
 
 import time
@@ -49,14 +50,22 @@ def main() -> None:
     big_run, big_train = timed(train, big, config)
     sizes = " → ".join(map(str, big_run.layer_sizes))
     print(f"network {sizes}, {EPOCHS} epochs, batch {BATCH}")
-    print(f"read_csv {len(big_bytes) / 1e6:.1f} MB, {ROWS:,} rows: {big_read:.2f} s "
-          f"(baseline {BASELINE_ROWS:,} rows: {small_read:.3f} s; ratio {big_read / small_read:.0f}×)")
-    print(f"train    {ROWS:,} rows × {FEATURES} features: {big_train:.1f} s, "
-          f"{big_train / EPOCHS:.2f} s per epoch, test accuracy {big_run.test_accuracy:.3f}")
-    print(f"         baseline {BASELINE_ROWS:,} rows: {small_train:.2f} s; "
-          f"ratio {big_train / small_train:.0f}× for {ROWS // BASELINE_ROWS}× the rows")
-    summary(f"scale: train {ROWS:,} × {FEATURES}, {EPOCHS} epochs",
-            f"{big_train:.1f} s ({big_train / small_train:.0f}x the {BASELINE_ROWS:,}-row run)")
+    print(
+        f"read_csv {len(big_bytes) / 1e6:.1f} MB, {ROWS:,} rows: {big_read:.2f} s "
+        f"(baseline {BASELINE_ROWS:,} rows: {small_read:.3f} s; ratio {big_read / small_read:.0f}×)"
+    )
+    print(
+        f"train    {ROWS:,} rows × {FEATURES} features: {big_train:.1f} s, "
+        f"{big_train / EPOCHS:.2f} s per epoch, test accuracy {big_run.test_accuracy:.3f}"
+    )
+    print(
+        f"         baseline {BASELINE_ROWS:,} rows: {small_train:.2f} s; "
+        f"ratio {big_train / small_train:.0f}× for {ROWS // BASELINE_ROWS}× the rows"
+    )
+    summary(
+        f"scale: train {ROWS:,} × {FEATURES}, {EPOCHS} epochs",
+        f"{big_train:.1f} s ({big_train / small_train:.0f}x the {BASELINE_ROWS:,}-row run)",
+    )
     summary(f"scale: read_csv {len(big_bytes) / 1e6:.0f} MB", f"{big_read:.2f} s")
 
 

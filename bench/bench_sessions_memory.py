@@ -6,6 +6,7 @@ app between 690 MB and 2.7 GB; the goal is under 1.5 GB.
 
     python bench/bench_sessions_memory.py [--sessions 5]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,15 +30,19 @@ def main() -> None:
         for number in range(1, sessions + 1):
             context = browser.new_context(viewport={"width": 1400, "height": 1000})
             contexts.append(context)
-            took = seconds_to_chart(context.new_page(), f"{url}/inner_layer?seed={number}",
-                                    "Trainable parameters")
+            took = seconds_to_chart(
+                context.new_page(), f"{url}/inner_layer?seed={number}", "Trainable parameters"
+            )
             rows.append((f"session {number} trained (seed {number})", f"{mib():.0f}", f"{took:.1f}"))
         for context in contexts:
             context.close()
         rows.append(("all sessions closed", f"{mib():.0f}", ""))
         peak = max(float(r[1]) for r in rows)
-    print_table(f"RSS of the streamlit process over {sessions} browser sessions", rows,
-                ("moment", "RSS MiB", "page seconds"))
+    print_table(
+        f"RSS of the streamlit process over {sessions} browser sessions",
+        rows,
+        ("moment", "RSS MiB", "page seconds"),
+    )
     print(f"\npeak {peak:.0f} MiB = {peak / GOAL_MIB:.2f} of the 1.5 GB goal")
     summary(f"server memory after {sessions} sessions", f"{peak:.0f} MiB (goal < {GOAL_MIB} MiB)")
 

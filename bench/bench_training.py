@@ -8,6 +8,7 @@ trace (first call) and warm. Prints wall times and ratios against the lesson's l
 
     python bench/bench_training.py [--repeat 3]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,8 +27,11 @@ def keras_model(parts):
     import keras
 
     model, features = build_model(CONFIG, 4, 2)
-    model.compile(optimizer=keras.optimizers.RMSprop(CONFIG.learning_rate),
-                  loss="binary_crossentropy", metrics=["accuracy"])
+    model.compile(
+        optimizer=keras.optimizers.RMSprop(CONFIG.learning_rate),
+        loss="binary_crossentropy",
+        metrics=["accuracy"],
+    )
     x = np.concatenate([parts.x_fit, parts.x_val])
     y = np.concatenate([parts.y_fit, parts.y_val])
     return model, features, x, y
@@ -48,9 +52,11 @@ def one_fit_with_callback(parts) -> float:
     model, features, x, y = keras_model(parts)
     snapshots = []
     callback = keras.callbacks.LambdaCallback(
-        on_epoch_end=lambda epoch, logs: snapshots.append(features(parts.x_test).numpy()))
-    model.fit(x, y, batch_size=16, epochs=CONFIG.epochs, validation_split=0.3, verbose=0,
-              callbacks=[callback])
+        on_epoch_end=lambda epoch, logs: snapshots.append(features(parts.x_test).numpy())
+    )
+    model.fit(
+        x, y, batch_size=16, epochs=CONFIG.epochs, validation_split=0.3, verbose=0, callbacks=[callback]
+    )
     return model.evaluate(parts.x_test, parts.y_test, verbose=0)[1]
 
 
@@ -58,8 +64,14 @@ def sklearn_loop(parts) -> float:
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPClassifier
 
-    net = MLPClassifier(hidden_layer_sizes=(3, 2), activation="relu", solver="adam",
-                        learning_rate_init=0.01, batch_size=16, random_state=0)
+    net = MLPClassifier(
+        hidden_layer_sizes=(3, 2),
+        activation="relu",
+        solver="adam",
+        learning_rate_init=0.01,
+        batch_size=16,
+        random_state=0,
+    )
     classes = np.array([0, 1])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -86,15 +98,18 @@ def main() -> None:
     results["sklearn partial_fit loop"] = seconds(lambda: sklearn_loop(parts), repeat)
     base = results["lesson: fit(epochs=1) loop"]
     sklearn = results["sklearn partial_fit loop"]
-    rows = [(name, f"{t:.3f}", f"{base / t:.1f}x", f"{t / sklearn:.2f}")
-            for name, t in results.items()]
-    print_table(f"Training 4 → 3 → 2 → 1, {CONFIG.epochs} epochs, batch 16, banknotes "
-                f"(median of {repeat})", rows,
-                ("method", "seconds", "speed-up vs lesson", "time / sklearn"))
+    rows = [(name, f"{t:.3f}", f"{base / t:.1f}x", f"{t / sklearn:.2f}") for name, t in results.items()]
+    print_table(
+        f"Training 4 → 3 → 2 → 1, {CONFIG.epochs} epochs, batch 16, banknotes (median of {repeat})",
+        rows,
+        ("method", "seconds", "speed-up vs lesson", "time / sklearn"),
+    )
     for name in ("train(), trace included", "train(), warm"):
         t = results[name]
-        summary(f"training: {name}", f"{t:.3f} s = {base / t:.0f}x faster than the lesson's loop, "
-                                     f"{t / sklearn:.2f}x sklearn's time")
+        summary(
+            f"training: {name}",
+            f"{t:.3f} s = {base / t:.0f}x faster than the lesson's loop, {t / sklearn:.2f}x sklearn's time",
+        )
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 """A real app server and headless Chromium for the browser benchmarks (the tests' own helpers)."""
+
 from __future__ import annotations
 
 import time

@@ -1,4 +1,5 @@
 """What every benchmark shares: import paths, the shared banknote data, a median timer, a table."""
+
 from __future__ import annotations
 
 import os

@@ -6,6 +6,7 @@ Streamlit session) that keeps moving its own sliders to its own seeds until the 
 then reports the numbers its page states, the config its widgets show, and every error it saw.
 Meanwhile a poller asks the server's health endpoint twice a second.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -31,6 +32,7 @@ THINK = 1.0  # seconds a student looks at the page before the next change
 @dataclass
 class Session:
     """What one simulated student set and saw."""
+
     number: int
     actions: int = 0
     compare_visits: int = 0
@@ -66,6 +68,7 @@ class RunCounter:
     The page's own "running" state is no witness: when a run takes a few milliseconds, its
     start and finish reach the browser together and the page never shows it running.
     """
+
     FINISHED = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
 
     def __init__(self, tab) -> None:
@@ -123,8 +126,10 @@ async def _set_seed(tab, seed: int) -> None:
 
 async def _metric(tab, label: str) -> tuple[str, str]:
     metric = tab.locator(f"{MAIN} [data-testid='stMetric']").filter(has_text=label).first
-    return (await metric.locator("[data-testid='stMetricLabel']").inner_text(),
-            await metric.locator("[data-testid='stMetricValue']").inner_text())
+    return (
+        await metric.locator("[data-testid='stMetricLabel']").inner_text(),
+        await metric.locator("[data-testid='stMetricValue']").inner_text(),
+    )
 
 
 async def _tab(browser, session: Session):
@@ -191,6 +196,7 @@ async def _student(browser, url: str, session: Session, deadline: float) -> None
 
 async def _poll_health(url: str, stop: asyncio.Event, tally: dict) -> None:
     started = time.monotonic()
+
     def ask() -> float:
         started = time.perf_counter()
         with urllib.request.urlopen(f"{url}/_stcore/health", timeout=HEALTH_TIMEOUT) as response:
@@ -207,12 +213,13 @@ async def _poll_health(url: str, stop: asyncio.Event, tally: dict) -> None:
         await asyncio.sleep(0.5)
 
 
-async def _drive(url: str, server_pid: int, sessions: int, seconds: float, chromium: str,
-                 flags: list[str]) -> Load:
+async def _drive(
+    url: str, server_pid: int, sessions: int, seconds: float, chromium: str, flags: list[str]
+) -> Load:
     from playwright.async_api import async_playwright
 
     server = psutil.Process(server_pid)
-    rss = lambda: server.memory_info().rss / 2**20  # noqa: E731
+    rss = lambda: server.memory_info().rss / 2**20
     rss_fresh = rss()
     students = [Session(number) for number in range(1, sessions + 1)]
     async with async_playwright() as playwright:
@@ -228,12 +235,22 @@ async def _drive(url: str, server_pid: int, sessions: int, seconds: float, chrom
         stop.set()
         await poller
         await browser.close()
-    return Load(students, elapsed, tally["ok"], tally["failures"], tally["worst"], warm_up_errors,
-                rss_fresh, rss_before, rss())
+    return Load(
+        students,
+        elapsed,
+        tally["ok"],
+        tally["failures"],
+        tally["worst"],
+        warm_up_errors,
+        rss_fresh,
+        rss_before,
+        rss(),
+    )
 
 
-def drive(url: str, server_pid: int, sessions: int = 8, seconds: float = 60, *, chromium: str,
-          flags: list[str]) -> Load:
+def drive(
+    url: str, server_pid: int, sessions: int = 8, seconds: float = 60, *, chromium: str, flags: list[str]
+) -> Load:
     """Run `sessions` students against the app at `url` for about `seconds`, then report.
 
     In a thread of its own: the caller may already run an event loop (sync Playwright does).
@@ -250,5 +267,8 @@ def expected_numbers(dataset, session: Session) -> tuple[str, str, str]:
 
     config = replace(DEEPER_LESSON, hidden=(session.hidden,), epochs=session.epochs, seed=session.seed)
     run = train(dataset, config)
-    return (f"Test accuracy after epoch {config.epochs}", f"{run.snapshot_accuracy[config.epochs]:.1%}",
-            f"{run.n_params:,}")
+    return (
+        f"Test accuracy after epoch {config.epochs}",
+        f"{run.snapshot_accuracy[config.epochs]:.1%}",
+        f"{run.n_params:,}",
+    )

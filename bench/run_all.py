@@ -7,6 +7,7 @@ the same script run.
 
     python bench/run_all.py [--only training,projections] > perf.txt
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,8 +18,19 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 DETAILS = HERE.parent / "artifacts" / "bench"
-ORDER = ("training", "memory", "gc", "gradient_descent", "projections", "scale", "inner_layer",
-         "gallery", "cold_start", "sessions_memory", "load")
+ORDER = (
+    "training",
+    "memory",
+    "gc",
+    "gradient_descent",
+    "projections",
+    "scale",
+    "inner_layer",
+    "gallery",
+    "cold_start",
+    "sessions_memory",
+    "load",
+)
 
 
 def scripts(only: set[str] | None) -> list[Path]:
@@ -29,12 +41,14 @@ def scripts(only: set[str] | None) -> list[Path]:
 
 def run(script: Path) -> tuple[list[tuple[str, str]], float, str]:
     started = time.perf_counter()
-    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
-                            timeout=1800, cwd=HERE.parent)
+    result = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=1800, cwd=HERE.parent
+    )
     DETAILS.mkdir(parents=True, exist_ok=True)
     (DETAILS / f"{script.stem}.txt").write_text(result.stdout + result.stderr)
-    rows = [tuple(line.split("\t")[1:3]) for line in result.stdout.splitlines()
-            if line.startswith("SUMMARY\t")]
+    rows = [
+        tuple(line.split("\t")[1:3]) for line in result.stdout.splitlines() if line.startswith("SUMMARY\t")
+    ]
     failure = "" if result.returncode == 0 else (result.stderr.strip().splitlines() or ["?"])[-1]
     return rows, time.perf_counter() - started, failure
 
@@ -46,8 +60,11 @@ def main() -> None:
     table = []
     for script in scripts(only):
         rows, took, failure = run(script)
-        print(f"{script.name}: {took:.0f} s" + (f", FAILED: {failure}" if failure else ""),
-              file=sys.stderr, flush=True)
+        print(
+            f"{script.name}: {took:.0f} s" + (f", FAILED: {failure}" if failure else ""),
+            file=sys.stderr,
+            flush=True,
+        )
         table += rows or [(script.stem, f"no figures ({failure or 'printed no SUMMARY'})")]
     width = max(len(name) for name, _ in table)
     print(f"{'benchmark'.ljust(width)}  figure")

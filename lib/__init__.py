@@ -1,4 +1,5 @@
 """Bottleneck Lab's functional core: plain, deterministic Python with no Streamlit in it."""
+
 import os
 
 # Set before anything imports TensorFlow: quiet logs, and oneDNN's reordered arithmetic

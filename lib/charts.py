@@ -1,4 +1,5 @@
 """Altair charts built from data sets and runs; no Streamlit here, so a notebook can draw them."""
+
 from __future__ import annotations
 
 import altair as alt
@@ -7,8 +8,18 @@ import pandas as pd
 
 from lib.datasets import Dataset
 
-PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
-           "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
+PALETTE = (
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+)
 CLASS_FIELD = "class"
 
 
@@ -22,8 +33,9 @@ def vega_lite(chart: alt.TopLevelMixin) -> dict:
     view = spec.get("config", {}).get("view", {})
     for key in ("continuousWidth", "continuousHeight"):
         view.pop(key, None)
-    spec["datasets"] = {name: pd.DataFrame.from_records(rows)
-                        for name, rows in spec.get("datasets", {}).items()}
+    spec["datasets"] = {
+        name: pd.DataFrame.from_records(rows) for name, rows in spec.get("datasets", {}).items()
+    }
     return spec
 
 
@@ -31,8 +43,11 @@ def class_color(class_names, title: str = "Class") -> alt.Color:
     """One colour per class, the same on every chart of the app."""
     names = list(class_names)
     colours = [PALETTE[i % len(PALETTE)] for i in range(len(names))]
-    return alt.Color(f"{CLASS_FIELD}:N", scale=alt.Scale(domain=names, range=colours),
-                     legend=alt.Legend(title=title, orient="top"))
+    return alt.Color(
+        f"{CLASS_FIELD}:N",
+        scale=alt.Scale(domain=names, range=colours),
+        legend=alt.Legend(title=title, orient="top"),
+    )
 
 
 def dataset_frame(dataset: Dataset) -> pd.DataFrame:
@@ -49,8 +64,7 @@ def sample_rows(frame: pd.DataFrame, limit: int, seed: int = 0) -> pd.DataFrame:
     return frame.sample(n=limit, random_state=seed).sort_index()
 
 
-def scatter_matrix(dataset: Dataset, features: list[str], limit: int = 2000,
-                   panel: int = 150) -> alt.Chart:
+def scatter_matrix(dataset: Dataset, features: list[str], limit: int = 2000, panel: int = 150) -> alt.Chart:
     """The course's pairplot: every pair of chosen features, coloured by class."""
     frame = sample_rows(dataset_frame(dataset), limit)[features + [CLASS_FIELD]]
     return (

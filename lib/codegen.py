@@ -4,6 +4,7 @@ The script uses the same split, scaling, layer names, optimizer and fit settings
 as the app. Keras draws its own initial weights and minibatch order, so its
 numbers are close to the page's, not identical.
 """
+
 from __future__ import annotations
 
 from lib.datasets import BANKNOTES_ENV, Dataset
@@ -18,8 +19,12 @@ OPTIMIZER_CODE = {
     "adam": "keras.optimizers.Adam(learning_rate={lr})",
     "adagrad": "keras.optimizers.Adagrad(learning_rate={lr})",
 }
-SKLEARN_LOADERS = {"wine": "load_wine", "iris": "load_iris", "breast_cancer": "load_breast_cancer",
-                   "digits": "load_digits"}
+SKLEARN_LOADERS = {
+    "wine": "load_wine",
+    "iris": "load_iris",
+    "breast_cancer": "load_breast_cancer",
+    "digits": "load_digits",
+}
 
 
 def _imports(dataset: Dataset) -> str:
@@ -54,8 +59,10 @@ def _initializer(config: TrainConfig, layer: int) -> str:
 
 def _dense(out: str, units: int, activation: str, name: str, initializer: str, source: str) -> str:
     indent = " " * len(f"{out} = keras.layers.Dense(")
-    return (f'{out} = keras.layers.Dense({units}, activation="{activation}", name="{name}",\n'
-            f"{indent}kernel_initializer={initializer})({source})")
+    return (
+        f'{out} = keras.layers.Dense({units}, activation="{activation}", name="{name}",\n'
+        f"{indent}kernel_initializer={initializer})({source})"
+    )
 
 
 def keras_script(config: TrainConfig, dataset: Dataset) -> str:
@@ -69,13 +76,20 @@ def keras_script(config: TrainConfig, dataset: Dataset) -> str:
     for i, width in enumerate(config.hidden):
         layers.append(_dense("x", width, config.activation, f"hidden_{i + 1}", _initializer(config, i), "x"))
     n = len(config.hidden)
-    layers.append(_dense("h", config.bottleneck, config.activation, "bottleneck",
-                         _initializer(config, n), "x"))
-    layers.append(_dense("outputs", units, "sigmoid" if binary else "softmax", "output",
-                         _initializer(config, n + 1), "h"))
-    targets = ("t_train, t_test = y_train, y_test\n" if binary else
-               f"t_train = keras.utils.to_categorical(y_train, {units})\n"
-               f"t_test = keras.utils.to_categorical(y_test, {units})\n")
+    layers.append(
+        _dense("h", config.bottleneck, config.activation, "bottleneck", _initializer(config, n), "x")
+    )
+    layers.append(
+        _dense(
+            "outputs", units, "sigmoid" if binary else "softmax", "output", _initializer(config, n + 1), "h"
+        )
+    )
+    targets = (
+        "t_train, t_test = y_train, y_test\n"
+        if binary
+        else f"t_train = keras.utils.to_categorical(y_train, {units})\n"
+        f"t_test = keras.utils.to_categorical(y_test, {units})\n"
+    )
     optimizer = OPTIMIZER_CODE[config.optimizer].format(lr=config.learning_rate, momentum=config.momentum)
     return f'''"""Bottleneck Lab, reproduced in plain Keras: a {sizes} network on the {dataset.name} data.
 

@@ -4,6 +4,7 @@ All panels draw one wide table (a row per data row, two columns per method), so
 a box dragged in one panel selects rows by their values there, and every other
 panel highlights the same rows: the selection travels with the row, not the axes.
 """
+
 from __future__ import annotations
 
 import warnings
@@ -27,8 +28,9 @@ def _feature_field(i: int) -> str:
 
 def points_frame(dataset: Dataset, rows: np.ndarray, embeddings: list[Embedding]) -> pd.DataFrame:
     """One row per shown data row: its id, class, first features, and x/y of every method."""
-    frame = pd.DataFrame({ROW_FIELD: rows,
-                          CLASS_FIELD: np.asarray(dataset.class_names, dtype=object)[dataset.y[rows]]})
+    frame = pd.DataFrame(
+        {ROW_FIELD: rows, CLASS_FIELD: np.asarray(dataset.class_names, dtype=object)[dataset.y[rows]]}
+    )
     for i in range(min(TOOLTIP_FEATURES, dataset.n_features)):
         frame[_feature_field(i)] = dataset.X[rows, i]
     for embedding in embeddings:
@@ -47,8 +49,11 @@ def _scale(values: np.ndarray) -> alt.Scale:
 
 def _panel(base: alt.Chart, embedding: Embedding, brush, color, size: int) -> alt.Chart:
     method = METHODS[embedding.method]
-    kind = ("uses the labels" if embedding.uses_labels else "never sees the labels") + " · " + (
-        "places new points" if embedding.can_place_new_points else "must be refit for new points")
+    kind = (
+        ("uses the labels" if embedding.uses_labels else "never sees the labels")
+        + " · "
+        + ("places new points" if embedding.can_place_new_points else "must be refit for new points")
+    )
     x_title, y_title = embedding.axis_titles
     x_scale, y_scale = (_scale(embedding.points[:, i]) for i in range(2))
     return (
@@ -59,19 +64,23 @@ def _panel(base: alt.Chart, embedding: Embedding, brush, color, size: int) -> al
             color=alt.when(brush).then(color).otherwise(alt.value(UNSELECTED)),
             opacity=alt.when(brush).then(alt.value(0.8)).otherwise(alt.value(0.35)),
         )
-        .properties(width=size, height=size,
-                    title=alt.TitleParams(method.label, subtitle=kind, anchor="start"))
+        .properties(
+            width=size, height=size, title=alt.TitleParams(method.label, subtitle=kind, anchor="start")
+        )
     )
 
 
-def linked_panels(frame: pd.DataFrame, dataset: Dataset, embeddings: list[Embedding],
-                  columns: int = 3, size: int = 215) -> alt.ConcatChart:
+def linked_panels(
+    frame: pd.DataFrame, dataset: Dataset, embeddings: list[Embedding], columns: int = 3, size: int = 215
+) -> alt.ConcatChart:
     """One scatter per method, same rows and class colours; drag a box in any panel to
     highlight those rows everywhere (double-click clears); hover for a row's features."""
     brush = alt.selection_interval(name="brush", resolve="global")
     tooltip = [alt.Tooltip(f"{ROW_FIELD}:Q", title="row"), alt.Tooltip(f"{CLASS_FIELD}:N", title="class")]
-    tooltip += [alt.Tooltip(f"{_feature_field(i)}:Q", title=dataset.feature_names[i], format=".3g")
-                for i in range(min(TOOLTIP_FEATURES, dataset.n_features))]
+    tooltip += [
+        alt.Tooltip(f"{_feature_field(i)}:Q", title=dataset.feature_names[i], format=".3g")
+        for i in range(min(TOOLTIP_FEATURES, dataset.n_features))
+    ]
     base = alt.Chart(frame).encode(tooltip=tooltip)
     color = class_color(dataset.class_names)
     panels = [_panel(base, embedding, brush, color, size) for embedding in embeddings]
@@ -80,30 +89,40 @@ def linked_panels(frame: pd.DataFrame, dataset: Dataset, embeddings: list[Embedd
         # parameter is merged across views, even when asked to (vega/altair#3891).
         warnings.simplefilter("ignore", UserWarning)
         chart = alt.concat(*panels, columns=columns).add_params(brush)
-    return (chart.resolve_scale(x="independent", y="independent")
-            .configure_title(fontSize=15, subtitleFontSize=11, subtitleColor="#555"))
+    return chart.resolve_scale(x="independent", y="independent").configure_title(
+        fontSize=15, subtitleFontSize=11, subtitleColor="#555"
+    )
 
 
 def scores_table(embeddings: list[Embedding], scores: list[dict]) -> pd.DataFrame:
     """One row per method: the four scores (accuracies in percent), what the method knew,
     and what it cost."""
-    return pd.DataFrame([{
-        "method": METHODS[e.method].label,
-        "trustworthiness": s["trustworthiness"],
-        "knn_accuracy": 100 * s["knn_accuracy"],
-        "linear_accuracy": 100 * s["linear_accuracy"],
-        "silhouette": s["silhouette"],
-        "uses_labels": e.uses_labels,
-        "places_new_points": e.can_place_new_points,
-        "seconds": e.seconds,
-    } for e, s in zip(embeddings, scores)])
+    return pd.DataFrame(
+        [
+            {
+                "method": METHODS[e.method].label,
+                "trustworthiness": s["trustworthiness"],
+                "knn_accuracy": 100 * s["knn_accuracy"],
+                "linear_accuracy": 100 * s["linear_accuracy"],
+                "silhouette": s["silhouette"],
+                "uses_labels": e.uses_labels,
+                "places_new_points": e.can_place_new_points,
+                "seconds": e.seconds,
+            }
+            for e, s in zip(embeddings, scores)
+        ]
+    )
 
 
 def loss_curve(embedding: Embedding) -> alt.Chart:
     """The autoencoder's reconstruction error per epoch: it should fall, then level off."""
-    frame = pd.DataFrame({"epoch": np.arange(1, len(embedding.loss_curve) + 1),
-                          "loss": embedding.loss_curve})
-    return (alt.Chart(frame).mark_line()
-            .encode(x=alt.X("epoch:Q", title="epoch"),
-                    y=alt.Y("loss:Q", title="reconstruction error (MSE)", scale=alt.Scale(zero=False)))
-            .properties(height=180))
+    frame = pd.DataFrame({"epoch": np.arange(1, len(embedding.loss_curve) + 1), "loss": embedding.loss_curve})
+    return (
+        alt.Chart(frame)
+        .mark_line()
+        .encode(
+            x=alt.X("epoch:Q", title="epoch"),
+            y=alt.Y("loss:Q", title="reconstruction error (MSE)", scale=alt.Scale(zero=False)),
+        )
+        .properties(height=180)
+    )

@@ -6,6 +6,7 @@ here either repairs the file in a way a notice reports (dropped columns and rows
 a sample) or refuses it with a sentence a student can act on. Nothing is written
 to disk: the bytes come in, a `Dataset` goes out.
 """
+
 from __future__ import annotations
 
 import csv
@@ -33,8 +34,10 @@ SAMPLE_SEED = 0
 SNIFF_CHARS = 64_000
 MISSING = ["", "?", "NA", "N/A", "n/a", "na", "NaN", "nan", "null", "NULL", "None", "none"]
 CONSTANT = "the same value in every row, so they cannot tell classes apart"
-FORMAT_HINT = ("Save it from the spreadsheet as CSV: one header row naming the columns, then one "
-               "row per example, numeric feature columns and a class column.")
+FORMAT_HINT = (
+    "Save it from the spreadsheet as CSV: one header row naming the columns, then one "
+    "row per example, numeric feature columns and a class column."
+)
 
 
 def read_csv(data, target: str | None = None, name: str | None = None) -> Dataset:
@@ -52,8 +55,7 @@ def read_csv(data, target: str | None = None, name: str | None = None) -> Datase
     if target is None:
         target = guess_target(names)
     elif target not in names:
-        raise DatasetError(f"{source} has no column named '{target}'; its columns are "
-                           f"{_quoted(names)}.")
+        raise DatasetError(f"{source} has no column named '{target}'; its columns are {_quoted(names)}.")
     labels = _labels(frame[target], target, source)
     columns, values, dropped = _features(frame.drop(columns=[target]))
     X, labels, row_notices = _complete_rows(values, labels, columns, skipped, source)
@@ -61,14 +63,17 @@ def read_csv(data, target: str | None = None, name: str | None = None) -> Datase
     if constant.any():
         dropped[CONSTANT] = [c for c, k in zip(columns, constant) if k]
         X, columns = X[:, ~constant], [c for c, k in zip(columns, constant) if not k]
-    notices += [f"Dropped {_count(len(v), 'column')} ({reason}): {_quoted(v)}."
-                for reason, v in dropped.items()] + row_notices
+    notices += [
+        f"Dropped {_count(len(v), 'column')} ({reason}): {_quoted(v)}." for reason, v in dropped.items()
+    ] + row_notices
     _check_features(columns, dropped, target, source)
     class_names, y = _classes(labels, target, source)
     if len(y) > MAX_ROWS:
         keep = _stratified_sample(y, MAX_ROWS)
-        notices.append(f"The file has {len(y):,} usable rows; the app uses a random sample of "
-                       f"{len(keep):,} of them, each class keeping its share (seed {SAMPLE_SEED}).")
+        notices.append(
+            f"The file has {len(y):,} usable rows; the app uses a random sample of "
+            f"{len(keep):,} of them, each class keeping its share (seed {SAMPLE_SEED})."
+        )
         X, y = X[keep], y[keep]
     return Dataset(
         name="upload",
@@ -76,8 +81,10 @@ def read_csv(data, target: str | None = None, name: str | None = None) -> Datase
         y=y.astype(np.int64),
         feature_names=tuple(columns),
         class_names=class_names,
-        description=(f"Your own data ({source}): {len(y):,} rows, {len(columns)} numeric features, "
-                     f"and {len(class_names)} classes from the column '{target}'."),
+        description=(
+            f"Your own data ({source}): {len(y):,} rows, {len(columns)} numeric features, "
+            f"and {len(class_names)} classes from the column '{target}'."
+        ),
         notices=tuple(notices),
     )
 
@@ -99,6 +106,7 @@ def guess_target(columns) -> str:
 
 
 # --- bytes → text ---------------------------------------------------------------------------
+
 
 def _text(data, name: str | None) -> tuple[str, str, list[str]]:
     raw, source = _raw(data)
@@ -152,6 +160,7 @@ def _binary(source: str) -> DatasetError:
 
 # --- text → table ---------------------------------------------------------------------------
 
+
 def _sample_lines(text: str) -> list[str]:
     lines = text[:SNIFF_CHARS].splitlines()
     if len(text) > SNIFF_CHARS and len(lines) > 1:
@@ -178,7 +187,8 @@ def _delimiter(text: str, source: str) -> str:
         raise DatasetError(
             f"{source} has a single column{quote}: the app needs feature columns and a class "
             "column separated by commas, semicolons or tabs, with a header row naming them "
-            "(for example: length,width,class).")
+            "(for example: length,width,class)."
+        )
     return best[1]
 
 
@@ -197,7 +207,8 @@ def _check_unique(names: list[str], source: str) -> None:
         if name in seen:
             raise DatasetError(
                 f"{source} has two columns named '{name}' (columns {seen[name] + 1} and {i + 1}): "
-                "give every column its own name in the header row.")
+                "give every column its own name in the header row."
+            )
         seen[name] = i
 
 
@@ -216,14 +227,24 @@ def _frame(text: str, delimiter: str, names: list[str], source: str) -> tuple[pd
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", pd.errors.ParserWarning)
         try:
-            frame = pd.read_csv(io.StringIO(text), sep=delimiter, header=0, index_col=False,
-                                decimal=_decimal(text, delimiter), skipinitialspace=True,
-                                on_bad_lines="warn", na_values=MISSING, keep_default_na=False,
-                                low_memory=False)
+            frame = pd.read_csv(
+                io.StringIO(text),
+                sep=delimiter,
+                header=0,
+                index_col=False,
+                decimal=_decimal(text, delimiter),
+                skipinitialspace=True,
+                on_bad_lines="warn",
+                na_values=MISSING,
+                keep_default_na=False,
+                low_memory=False,
+            )
         except (ValueError, csv.Error, OverflowError) as err:
             detail = str(err).strip().splitlines()[-1] if str(err).strip() else type(err).__name__
-            raise DatasetError(f"{source} cannot be read as CSV ({detail}). Check for a quote "
-                               f"mark that is never closed. {FORMAT_HINT}") from None
+            raise DatasetError(
+                f"{source} cannot be read as CSV ({detail}). Check for a quote "
+                f"mark that is never closed. {FORMAT_HINT}"
+            ) from None
     if frame.shape[1] != len(names):
         raise DatasetError(f"{source}: the header row cannot be read. {FORMAT_HINT}")
     if frame.empty:
@@ -232,7 +253,8 @@ def _frame(text: str, delimiter: str, names: list[str], source: str) -> tuple[pd
     if _header_is_data(names, frame):
         raise DatasetError(
             f"{source} has no header row: its first row ({_quoted(names, limit=6)}) looks like data. "
-            "Add a first row that names the columns, for example: length,width,class.")
+            "Add a first row that names the columns, for example: length,width,class."
+        )
     frame.columns = names
     return frame, skipped
 
@@ -257,6 +279,7 @@ def _header_is_data(names: list[str], frame: pd.DataFrame) -> bool:
 
 # --- table → features and classes ----------------------------------------------------------
 
+
 def _labels(column: pd.Series, target: str, source: str) -> pd.Series:
     """Class labels as text (missing: NA); numbers are classes only when there are few."""
     numbers = _as_numbers(column)
@@ -270,7 +293,8 @@ def _labels(column: pd.Series, target: str, source: str) -> pd.Series:
             f"The target column '{target}' holds {len(distinct):,} different numbers, so it looks "
             "like a measurement rather than a class. This app classifies: the target must be a "
             f"column of class labels (text, or whole numbers with at most {MAX_CLASSES} different "
-            "values).")
+            "values)."
+        )
     labels = column.astype("string").str.strip()
     return labels.where(labels != "")
 
@@ -309,8 +333,9 @@ def _features(frame: pd.DataFrame) -> tuple[list[str], np.ndarray, dict[str, lis
     return columns, matrix, {k: v for k, v in dropped.items() if v}
 
 
-def _complete_rows(X: np.ndarray, labels: pd.Series, columns: list[str], skipped: int,
-                   source: str) -> tuple[np.ndarray, pd.Series, list[str]]:
+def _complete_rows(
+    X: np.ndarray, labels: pd.Series, columns: list[str], skipped: int, source: str
+) -> tuple[np.ndarray, pd.Series, list[str]]:
     """Keep the rows with a class and a finite number in every feature column."""
     good = np.isfinite(X).all(axis=1) & labels.notna().to_numpy()
     total = len(good) + skipped
@@ -319,14 +344,20 @@ def _complete_rows(X: np.ndarray, labels: pd.Series, columns: list[str], skipped
         notices.append(f"Skipped {_count(skipped, 'row')} with more cells than the header has columns.")
     if not good.any():
         gaps = (~np.isfinite(X)).sum(axis=0)
-        worst = f" The column '{columns[int(np.argmax(gaps))]}' alone has {int(gaps.max()):,} gaps." \
-            if len(columns) and gaps.max() else ""
+        worst = (
+            f" The column '{columns[int(np.argmax(gaps))]}' alone has {int(gaps.max()):,} gaps."
+            if len(columns) and gaps.max()
+            else ""
+        )
         raise DatasetError(
             f"{source}: every row has a missing, infinite or non-numeric value (or no class), so "
-            f"no row is left to learn from.{worst} Fill the gaps or remove that column.")
+            f"no row is left to learn from.{worst} Fill the gaps or remove that column."
+        )
     if not good.all():
-        notices.append(f"Dropped {_count(int((~good).sum()), 'row')} of {total:,} with a missing, "
-                       "infinite or non-numeric value, or no class.")
+        notices.append(
+            f"Dropped {_count(int((~good).sum()), 'row')} of {total:,} with a missing, "
+            "infinite or non-numeric value, or no class."
+        )
     return X[good], labels[good].reset_index(drop=True), notices
 
 
@@ -335,26 +366,34 @@ def _check_features(columns: list[str], dropped: dict, target: str, source: str)
         why = "".join(f" Dropped ({reason}): {_quoted(v)}." for reason, v in dropped.items())
         raise DatasetError(
             f"{source} has {len(columns)} usable numeric feature column(s) besides the target "
-            f"'{target}'; the app needs at least {MIN_FEATURES}.{why}")
+            f"'{target}'; the app needs at least {MIN_FEATURES}.{why}"
+        )
     if len(columns) > MAX_FEATURES:
-        raise DatasetError(f"{source} has {len(columns):,} feature columns; the app handles at most "
-                           f"{MAX_FEATURES:,}. Keep the most useful ones and upload again.")
+        raise DatasetError(
+            f"{source} has {len(columns):,} feature columns; the app handles at most "
+            f"{MAX_FEATURES:,}. Keep the most useful ones and upload again."
+        )
 
 
 def _classes(labels: pd.Series, target: str, source: str) -> tuple[tuple[str, ...], np.ndarray]:
     names, counts = np.unique(labels.to_numpy(dtype=object).astype(str), return_counts=True)
     if len(names) < 2:
-        raise DatasetError(f"The target column '{target}' has only one class ('{names[0]}'); a "
-                           "classifier needs at least 2. Choose another target column.")
+        raise DatasetError(
+            f"The target column '{target}' has only one class ('{names[0]}'); a "
+            "classifier needs at least 2. Choose another target column."
+        )
     if len(names) > MAX_CLASSES:
-        raise DatasetError(f"The target column '{target}' has {len(names):,} different values; the app "
-                           f"handles at most {MAX_CLASSES} classes. Choose a column with fewer classes.")
+        raise DatasetError(
+            f"The target column '{target}' has {len(names):,} different values; the app "
+            f"handles at most {MAX_CLASSES} classes. Choose a column with fewer classes."
+        )
     small = [f"'{n}' ({_count(int(c), 'row')})" for n, c in zip(names, counts) if c < MIN_CLASS_ROWS]
     if small:
         raise DatasetError(
             f"Every class needs at least {MIN_CLASS_ROWS} rows (for the training, validation and "
             f"test rows), but in '{target}' these have fewer: {', '.join(small[:10])}. Remove or "
-            "merge those classes, or choose another target column.")
+            "merge those classes, or choose another target column."
+        )
     order = _natural_order(names)
     code = {name: i for i, name in enumerate(order)}
     return tuple(str(n) for n in order), np.array([code[v] for v in labels.astype(str)], dtype=np.int64)

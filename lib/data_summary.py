@@ -1,4 +1,5 @@
 """Facts about a data set that the data page shows before any network is trained."""
+
 from __future__ import annotations
 
 import numpy as np

@@ -4,6 +4,7 @@ Every problem a user can cause (a missing, truncated or wrong file) becomes a
 `DatasetError` whose message names the file and says what to do, so a page can
 show it instead of a traceback.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -18,8 +19,7 @@ from pathlib import Path
 import numpy as np
 
 BANKNOTES_URL = (
-    "https://archive.ics.uci.edu/ml/machine-learning-databases/00267/"
-    "data_banknote_authentication.txt"
+    "https://archive.ics.uci.edu/ml/machine-learning-databases/00267/data_banknote_authentication.txt"
 )
 BANKNOTES_ENV = "BANKNOTES_CSV"
 CACHE_ENV = "BOTTLENECK_LAB_CACHE"
@@ -149,7 +149,7 @@ def _read_text(path: Path) -> str:
 
 
 def _download(url: str, timeout: float = 15.0) -> str:
-    with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 (fixed https URL)
+    with urllib.request.urlopen(url, timeout=timeout) as response:
         return response.read().decode("utf-8")
 
 
@@ -212,14 +212,26 @@ def _bundled():
     from sklearn import datasets as sk
 
     return {
-        "wine": (sk.load_wine, "Wine recognition (scikit-learn's bundled copy of the UCI data): "
-                 "178 wines from three cultivars, 13 chemical measurements. The lesson's exercise."),
-        "iris": (sk.load_iris, "Iris (scikit-learn's bundled copy): 150 flowers of three species, "
-                 "four measurements of sepals and petals."),
-        "breast_cancer": (sk.load_breast_cancer, "Breast cancer Wisconsin (diagnostic), "
-                          "scikit-learn's bundled copy: 569 tumours, 30 features, malignant or benign."),
-        "digits": (sk.load_digits, "Handwritten digits (scikit-learn's bundled copy): 1,797 images "
-                   "of 8×8 pixels, 64 features, 10 classes."),
+        "wine": (
+            sk.load_wine,
+            "Wine recognition (scikit-learn's bundled copy of the UCI data): "
+            "178 wines from three cultivars, 13 chemical measurements. The lesson's exercise.",
+        ),
+        "iris": (
+            sk.load_iris,
+            "Iris (scikit-learn's bundled copy): 150 flowers of three species, "
+            "four measurements of sepals and petals.",
+        ),
+        "breast_cancer": (
+            sk.load_breast_cancer,
+            "Breast cancer Wisconsin (diagnostic), "
+            "scikit-learn's bundled copy: 569 tumours, 30 features, malignant or benign.",
+        ),
+        "digits": (
+            sk.load_digits,
+            "Handwritten digits (scikit-learn's bundled copy): 1,797 images "
+            "of 8×8 pixels, 64 features, 10 classes.",
+        ),
     }
 
 

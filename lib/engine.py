@@ -8,6 +8,7 @@ plain tensors passed in and out of a traced, stateless function: one trace per
 memory flat), nothing is shared between threads, and one call trains a whole
 epoch (reshuffled minibatches, last short batch kept) and evaluates it.
 """
+
 from __future__ import annotations
 
 import functools
@@ -143,9 +144,16 @@ def _signature(arch: Architecture):
         weights += [tf.TensorSpec([a, b], tf.float32), tf.TensorSpec([b], tf.float32)]
     inputs, outputs = (tf.TensorSpec([None, n], tf.float32) for n in (arch.sizes[0], arch.sizes[-1]))
     scalar = lambda dtype: tf.TensorSpec([], dtype)
-    return [inputs, outputs] * 3 + [tf.TensorSpec([None], tf.int32), weights, weights, weights,
-                                    scalar(tf.int32), scalar(tf.float32), scalar(tf.int32),
-                                    scalar(tf.float32)]
+    return [inputs, outputs] * 3 + [
+        tf.TensorSpec([None], tf.int32),
+        weights,
+        weights,
+        weights,
+        scalar(tf.int32),
+        scalar(tf.float32),
+        scalar(tf.int32),
+        scalar(tf.float32),
+    ]
 
 
 _TRACE_LOCK = threading.Lock()
@@ -164,7 +172,7 @@ def _compiled(arch: Architecture):
         zeros = tf.zeros([arch.n_layers])
 
         def body(b, weights, s1, s2, step, loss_sum, hit_sum, grad_sum, update_sum):
-            idx = perm[b * batch: tf.minimum((b + 1) * batch, n)]
+            idx = perm[b * batch : tf.minimum((b + 1) * batch, n)]
             xb, tb = tf.gather(x, idx), tf.gather(t, idx)
             _, logits, outputs = _layers(arch, weights, xb)
             loss, acc = _loss_and_accuracy(arch, logits, tb)
@@ -177,12 +185,19 @@ def _compiled(arch: Architecture):
                 new_s1.append(a2)
                 new_s2.append(c2)
             grad_norm = tf.stack([tf.norm(grads[2 * i]) for i in range(arch.n_layers)])
-            update_norm = tf.stack(
-                [tf.norm(new_w[2 * i] - weights[2 * i]) for i in range(arch.n_layers)]
-            )
+            update_norm = tf.stack([tf.norm(new_w[2 * i] - weights[2 * i]) for i in range(arch.n_layers)])
             rows = tf.cast(tf.shape(idx)[0], tf.float32)
-            return (b + 1, new_w, new_s1, new_s2, step, loss_sum + loss * rows,
-                    hit_sum + acc * rows, grad_sum + grad_norm, update_sum + update_norm)
+            return (
+                b + 1,
+                new_w,
+                new_s1,
+                new_s2,
+                step,
+                loss_sum + loss * rows,
+                hit_sum + acc * rows,
+                grad_sum + grad_norm,
+                update_sum + update_norm,
+            )
 
         _, weights, s1, s2, step, loss_sum, hit_sum, grad_sum, update_sum = tf.while_loop(
             lambda b, *rest: b < n_batches,
@@ -218,21 +233,26 @@ def fit(
     """Train for len(permutations) epochs; each row of `permutations` orders one epoch's rows."""
     started = time.perf_counter()
     epoch_fn = compiled(arch)
-    data = [tf.constant(a, tf.float32) for a in (
-        arrays.x_train, arrays.t_train, arrays.x_val, arrays.t_val, arrays.x_test, arrays.t_test)]
+    data = [
+        tf.constant(a, tf.float32)
+        for a in (arrays.x_train, arrays.t_train, arrays.x_val, arrays.t_val, arrays.x_test, arrays.t_test)
+    ]
     w = [tf.constant(a, tf.float32) for a in weights]
     s1, s2 = optimizers.initial_slots(arch.optimizer, w)
     step = tf.constant(0)
-    scalars = (tf.constant(learning_rate, tf.float32), tf.constant(batch_size, tf.int32),
-               tf.constant(momentum, tf.float32))
+    scalars = (
+        tf.constant(learning_rate, tf.float32),
+        tf.constant(batch_size, tf.int32),
+        tf.constant(momentum, tf.float32),
+    )
     no_rows = [data[0][:0], data[1][:0], *data[2:]]
-    *_, initial, snapshot, _, _ = epoch_fn(*no_rows, tf.constant([], tf.int32), w, s1, s2, step,
-                                           *scalars)
+    *_, initial, snapshot, _, _ = epoch_fn(*no_rows, tf.constant([], tf.int32), w, s1, s2, step, *scalars)
     snapshots, history = [snapshot.numpy()], [[a.numpy() for a in w]]
     metrics, grads, updates = [], [], []
     for number, perm in enumerate(permutations, start=1):
         w, s1, s2, step, m, snapshot, g, u = epoch_fn(
-            *data, tf.constant(perm, tf.int32), w, s1, s2, step, *scalars)
+            *data, tf.constant(perm, tf.int32), w, s1, s2, step, *scalars
+        )
         metrics.append(m.numpy())
         snapshots.append(snapshot.numpy())
         history.append([a.numpy() for a in w])

@@ -5,6 +5,7 @@ logistic regression before it trains the lesson's network; here the same engine
 trains either that logistic regression or the current MLP once per value, and the
 curves come back as one tidy table that a chart can overlay.
 """
+
 from __future__ import annotations
 
 import re
@@ -35,11 +36,11 @@ COURSE_VALUES = {
 }
 # The course's logistic regression: SGD, learning rate 0.01, batch 16; an optimizer
 # chosen by name alone gets the course's momentum 0.3.
-LOGISTIC = TrainConfig(optimizer="sgd", learning_rate=0.01, batch_size=16, epochs=20,
-                       momentum=COURSE_MOMENTUM)
+LOGISTIC = TrainConfig(
+    optimizer="sgd", learning_rate=0.01, batch_size=16, epochs=20, momentum=COURSE_MOMENTUM
+)
 TARGET_ACCURACY = 0.95
-SPLITS = {"loss": "train", "accuracy": "train", "val_loss": "validation",
-          "val_accuracy": "validation"}
+SPLITS = {"loss": "train", "accuracy": "train", "val_loss": "validation", "val_accuracy": "validation"}
 
 
 @dataclass(frozen=True)
@@ -85,8 +86,10 @@ def _parse_optimizer(raw: str, text: str) -> str:
     match = re.fullmatch(r"([a-z]+)(?:\s+([0-9.eE+-]+))?", raw)
     name, number = (match.group(1), match.group(2)) if match else (raw, None)
     if name not in OPTIMIZERS:
-        raise ValueError(f"Unknown optimizer “{text}”; choose one of {', '.join(OPTIMIZERS)} "
-                         "(momentum and nesterov may be followed by a momentum, e.g. “momentum 0.9”).")
+        raise ValueError(
+            f"Unknown optimizer “{text}”; choose one of {', '.join(OPTIMIZERS)} "
+            "(momentum and nesterov may be followed by a momentum, e.g. “momentum 0.9”)."
+        )
     if name not in ("momentum", "nesterov"):
         if number is not None:
             raise ValueError(f"Only momentum and nesterov take a number (got “{text}”).")
@@ -110,8 +113,9 @@ def configure(experiment: Experiment, value: str) -> TrainConfig:
     if experiment.vary == "initializer":
         return replace(experiment.base, initializer=value)
     name, *beta = value.split()
-    return replace(experiment.base, optimizer=name,
-                   momentum=float(beta[0]) if beta else experiment.base.momentum)
+    return replace(
+        experiment.base, optimizer=name, momentum=float(beta[0]) if beta else experiment.base.momentum
+    )
 
 
 def fit_logistic(dataset: Dataset, config: TrainConfig) -> pd.DataFrame:
@@ -120,14 +124,29 @@ def fit_logistic(dataset: Dataset, config: TrainConfig) -> pd.DataFrame:
     parts = split(dataset, config)
     k = dataset.n_classes
     arch = engine.Architecture(
-        sizes=(dataset.n_features, output_units(k)), activation="linear",
-        output="sigmoid" if k == 2 else "softmax", bottleneck_layer=0, optimizer=config.optimizer)
-    arrays = engine.Arrays(parts.x_fit, targets(parts.y_fit, k), parts.x_val, targets(parts.y_val, k),
-                           parts.x_test, targets(parts.y_test, k))
+        sizes=(dataset.n_features, output_units(k)),
+        activation="linear",
+        output="sigmoid" if k == 2 else "softmax",
+        bottleneck_layer=0,
+        optimizer=config.optimizer,
+    )
+    arrays = engine.Arrays(
+        parts.x_fit,
+        targets(parts.y_fit, k),
+        parts.x_val,
+        targets(parts.y_val, k),
+        parts.x_test,
+        targets(parts.y_test, k),
+    )
     result = engine.fit(
-        arch, arrays, weights=initial_weights(arch.sizes, config.initializer, config.seed),
+        arch,
+        arrays,
+        weights=initial_weights(arch.sizes, config.initializer, config.seed),
         permutations=shuffles(config.seed, config.epochs, len(parts.y_fit)),
-        learning_rate=config.learning_rate, batch_size=config.batch_size, momentum=config.momentum)
+        learning_rate=config.learning_rate,
+        batch_size=config.batch_size,
+        momentum=config.momentum,
+    )
     index = pd.RangeIndex(1, config.epochs + 1, name="epoch")
     return pd.DataFrame(result.metrics, columns=list(engine.METRIC_NAMES), index=index)
 
@@ -139,8 +158,7 @@ def curves(dataset: Dataset, experiment: Experiment, value: str) -> pd.DataFrame
         history = fit_logistic(dataset, config)
     else:
         history = train(dataset, config).history
-    tidy = history[list(SPLITS)].reset_index().melt(id_vars="epoch", var_name="column",
-                                                     value_name="score")
+    tidy = history[list(SPLITS)].reset_index().melt(id_vars="epoch", var_name="column", value_name="score")
     tidy["split"] = tidy["column"].map(SPLITS)
     tidy["metric"] = np.where(tidy["column"].str.endswith("loss"), "loss", "accuracy")
     tidy["value"] = parse_value(experiment.vary, value)
@@ -157,8 +175,7 @@ def reading(table: pd.DataFrame, vary: str, target: float = TARGET_ACCURACY) -> 
     ended with the lowest validation loss, and who diverged."""
     if table.empty:
         return "Choose at least one value to compare."
-    split_name = "validation" if table.loc[table["split"] == "validation", "score"].notna().any() \
-        else "train"
+    split_name = "validation" if table.loc[table["split"] == "validation", "score"].notna().any() else "train"
     rows = table[table["split"] == split_name]
     order = list(dict.fromkeys(table["value"]))
     loss = rows[rows["metric"] == "loss"].pivot(index="epoch", columns="value", values="score")[order]
@@ -171,11 +188,14 @@ def reading(table: pd.DataFrame, vary: str, target: float = TARGET_ACCURACY) -> 
     if reached:
         first = min(reached.values())
         winners = [v for v, e in reached.items() if e == first]
-        parts.append(f"{_listing(name, winners)} reached {target:.0%} accuracy on the {data} first "
-                     f"(epoch {first})")
+        parts.append(
+            f"{_listing(name, winners)} reached {target:.0%} accuracy on the {data} first (epoch {first})"
+        )
         if len(reached) < len(sound):
-            parts.append(f"{_listing(name, [v for v in sound if v not in reached], bare=True)} "
-                         f"never did in {len(acc)} epochs")
+            parts.append(
+                f"{_listing(name, [v for v in sound if v not in reached], bare=True)} "
+                f"never did in {len(acc)} epochs"
+            )
     elif sound:
         parts.append(f"no {name} reached {target:.0%} accuracy on the {data} in {len(acc)} epochs")
     if sound:
@@ -197,8 +217,9 @@ def deep_nets(base: TrainConfig, depth: int, width: int = 8) -> dict[str, TrainC
     """The same deep net twice, sigmoid and ReLU hidden layers, everything else as `base`."""
     if not 1 <= depth <= 8:
         raise ValueError("Choose between 1 and 8 hidden layers.")
-    return {f"{name} net": replace(base, hidden=(width,) * depth, activation=name)
-            for name in ("sigmoid", "relu")}
+    return {
+        f"{name} net": replace(base, hidden=(width,) * depth, activation=name) for name in ("sigmoid", "relu")
+    }
 
 
 def vanishing_reading(runs: dict, epoch: int = 1) -> str:
@@ -209,7 +230,8 @@ def vanishing_reading(runs: dict, epoch: int = 1) -> str:
         row = run.grad_norms.loc[epoch]
         ratio = float(row.iloc[0] / row.iloc[-1]) if row.iloc[-1] > 0 else float("nan")
         size = f"{1 / ratio:.3g}× smaller" if ratio < 1 else f"{ratio:.3g}× larger"
-        parts.append(f"in the {name} it is {size} (test accuracy after training "
-                     f"{run.test_accuracy:.0%})")
-    return (f"In epoch {epoch}, the gradient reaching the first hidden layer compared with the "
-            "output layer's: " + "; ".join(parts) + ".")
+        parts.append(f"in the {name} it is {size} (test accuracy after training {run.test_accuracy:.0%})")
+    return (
+        f"In epoch {epoch}, the gradient reaching the first hidden layer compared with the "
+        "output layer's: " + "; ".join(parts) + "."
+    )

@@ -1,4 +1,5 @@
 """Files a student can take away: the run's activations, its history, the trained model, charts."""
+
 from __future__ import annotations
 
 import json
@@ -43,8 +44,9 @@ def projections_frame(dataset: Dataset, rows: np.ndarray, embeddings: list) -> p
     A 1-D method (LDA with two classes) gets an empty second column: its plotted second
     axis is jitter, not data.
     """
-    frame = pd.DataFrame({"row_id": rows,
-                          "class": np.asarray(dataset.class_names, dtype=object)[dataset.y[rows]]})
+    frame = pd.DataFrame(
+        {"row_id": rows, "class": np.asarray(dataset.class_names, dtype=object)[dataset.y[rows]]}
+    )
     for embedding in embeddings:
         frame[f"{embedding.method}_1"] = embedding.points[:, 0]
         frame[f"{embedding.method}_2"] = embedding.points[:, 1] if embedding.dims > 1 else np.nan
@@ -62,8 +64,10 @@ def chart_file(spec: dict, fmt: str) -> bytes:
     """
     if fmt not in CHART_FORMATS:
         raise ValueError(f"unknown chart format {fmt!r}; choose one of {', '.join(CHART_FORMATS)}")
-    datasets = {name: json.loads(rows.to_json(orient="records")) if isinstance(rows, pd.DataFrame) else rows
-                for name, rows in spec.get("datasets", {}).items()}
+    datasets = {
+        name: json.loads(rows.to_json(orient="records")) if isinstance(rows, pd.DataFrame) else rows
+        for name, rows in spec.get("datasets", {}).items()
+    }
     plain = {**spec, "datasets": datasets} if datasets else spec
     if fmt == "json":
         return json.dumps(plain, indent=1).encode("utf-8")

@@ -4,6 +4,7 @@ Runs that differ only by a rotation, reflection, shift or scale carry the same
 information, so every map is moved onto the first live run by an orthogonal
 Procrustes fit; what still differs after that is really a different picture.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -84,15 +85,23 @@ def gallery_chart(panels: list[Panel], y_test: np.ndarray, class_names, columns:
         title = alt.Title(panel.title, fontSize=12)
         if panel.points is None:
             note = pd.DataFrame({"text": [STATUS_TEXT[panel.status]]})
-            charts.append(alt.Chart(note, title=title, width=PANEL_SIZE, height=PANEL_SIZE)
-                          .mark_text(color="#b00020", fontSize=13).encode(text="text:N"))
+            charts.append(
+                alt.Chart(note, title=title, width=PANEL_SIZE, height=PANEL_SIZE)
+                .mark_text(color="#b00020", fontSize=13)
+                .encode(text="text:N")
+            )
             continue
-        frame = pd.DataFrame({"a": panel.points[rows, 0], "b": panel.points[rows, 1],
-                              CLASS_FIELD: names[y_test[rows]]})
-        charts.append(alt.Chart(frame, title=title, width=PANEL_SIZE, height=PANEL_SIZE)
-                      .mark_circle(size=18, opacity=0.7).encode(
-                          x=alt.X("a:Q", title="aligned unit 1", scale=alt.Scale(domain=[x0, x1])),
-                          y=alt.Y("b:Q", title="aligned unit 2", scale=alt.Scale(domain=[y0, y1])),
-                          color=class_color(class_names),
-                          tooltip=[alt.Tooltip(f"{CLASS_FIELD}:N", title="class")]))
+        frame = pd.DataFrame(
+            {"a": panel.points[rows, 0], "b": panel.points[rows, 1], CLASS_FIELD: names[y_test[rows]]}
+        )
+        charts.append(
+            alt.Chart(frame, title=title, width=PANEL_SIZE, height=PANEL_SIZE)
+            .mark_circle(size=18, opacity=0.7)
+            .encode(
+                x=alt.X("a:Q", title="aligned unit 1", scale=alt.Scale(domain=[x0, x1])),
+                y=alt.Y("b:Q", title="aligned unit 2", scale=alt.Scale(domain=[y0, y1])),
+                color=class_color(class_names),
+                tooltip=[alt.Tooltip(f"{CLASS_FIELD}:N", title="class")],
+            )
+        )
     return alt.concat(*charts, columns=columns)

@@ -3,6 +3,7 @@
 No Streamlit here; every function takes tidy frames from lib.experiments,
 lib.surface or a Run and returns an Altair chart.
 """
+
 from __future__ import annotations
 
 import altair as alt
@@ -12,37 +13,60 @@ import pandas as pd
 from lib.charts import PALETTE
 
 PAD = alt.AutoSizeParams(type="pad", contains="padding")  # legends outside the plot's size
-SPLIT_DASH = alt.StrokeDash("split:N", sort=["train", "validation"],
-                            scale=alt.Scale(domain=["train", "validation"], range=[[1, 0], [5, 3]]),
-                            legend=alt.Legend(orient="top", symbolStrokeWidth=2, symbolSize=500,
-                                              symbolStrokeColor="black", title="Rows"))
+SPLIT_DASH = alt.StrokeDash(
+    "split:N",
+    sort=["train", "validation"],
+    scale=alt.Scale(domain=["train", "validation"], range=[[1, 0], [5, 3]]),
+    legend=alt.Legend(
+        orient="top", symbolStrokeWidth=2, symbolSize=500, symbolStrokeColor="black", title="Rows"
+    ),
+)
 
 
 def comparison(table: pd.DataFrame, title: str, width: int = 360, height: int = 260) -> alt.HConcatChart:
     """Loss and accuracy per epoch, one colour per compared value, train solid and
     validation dashed."""
     order = list(dict.fromkeys(table["value"]))
-    color = alt.Color("value:N", title=title, sort=order,
-                      scale=alt.Scale(domain=order, range=[PALETTE[i % len(PALETTE)]
-                                                           for i in range(len(order))]),
-                      legend=alt.Legend(orient="top", symbolType="stroke", symbolStrokeWidth=3))
-    base = alt.Chart(table).mark_line(strokeWidth=2).encode(
-        x=alt.X("epoch:Q", title="Epoch", axis=alt.Axis(tickMinStep=1)),
-        color=color, strokeDash=SPLIT_DASH,
-        tooltip=[alt.Tooltip("value:N", title=title), "epoch:Q", "split:N",
-                 alt.Tooltip("score:Q", format=".3f")],
-    ).properties(width=width, height=height)
-    loss = base.transform_filter(alt.datum.metric == "loss").encode(
-        y=alt.Y("score:Q", title="Loss (cross-entropy, lower is better)")).properties(title="Loss")
-    accuracy = base.transform_filter(alt.datum.metric == "accuracy").encode(
-        y=alt.Y("score:Q", title="Accuracy (higher is better)", scale=alt.Scale(zero=False)),
-    ).properties(title="Accuracy")
+    color = alt.Color(
+        "value:N",
+        title=title,
+        sort=order,
+        scale=alt.Scale(domain=order, range=[PALETTE[i % len(PALETTE)] for i in range(len(order))]),
+        legend=alt.Legend(orient="top", symbolType="stroke", symbolStrokeWidth=3),
+    )
+    base = (
+        alt.Chart(table)
+        .mark_line(strokeWidth=2)
+        .encode(
+            x=alt.X("epoch:Q", title="Epoch", axis=alt.Axis(tickMinStep=1)),
+            color=color,
+            strokeDash=SPLIT_DASH,
+            tooltip=[
+                alt.Tooltip("value:N", title=title),
+                "epoch:Q",
+                "split:N",
+                alt.Tooltip("score:Q", format=".3f"),
+            ],
+        )
+        .properties(width=width, height=height)
+    )
+    loss = (
+        base.transform_filter(alt.datum.metric == "loss")
+        .encode(y=alt.Y("score:Q", title="Loss (cross-entropy, lower is better)"))
+        .properties(title="Loss")
+    )
+    accuracy = (
+        base.transform_filter(alt.datum.metric == "accuracy")
+        .encode(
+            y=alt.Y("score:Q", title="Accuracy (higher is better)", scale=alt.Scale(zero=False)),
+        )
+        .properties(title="Accuracy")
+    )
     return alt.hconcat(loss, accuracy).resolve_scale(color="shared", strokeDash="shared")
 
 
 # ColorBrewer "Blues", darkest first: the deeper the valley, the darker the band.
-BANDS = ("#08306b", "#08519c", "#2171b5", "#4292c6", "#6baed6", "#9ecae1", "#c6dbef", "#deebf7",
-         "#f7fbff")
+BANDS = ("#08306b", "#08519c", "#2171b5", "#4292c6", "#6baed6", "#9ecae1", "#c6dbef", "#deebf7", "#f7fbff")
 
 
 def loss_levels(loss: np.ndarray, count: int = len(BANDS)) -> np.ndarray:
@@ -52,45 +76,85 @@ def loss_levels(loss: np.ndarray, count: int = len(BANDS)) -> np.ndarray:
     return low + np.geomspace(0.02 * max(high - low, 1e-9), 0.7 * max(high - low, 1e-9), count - 1)
 
 
-def surface(grid: pd.DataFrame, paths: pd.DataFrame, best: np.ndarray, features: tuple[str, str],
-            size: int = 400) -> alt.LayerChart:
+def surface(
+    grid: pd.DataFrame, paths: pd.DataFrame, best: np.ndarray, features: tuple[str, str], size: int = 400
+) -> alt.LayerChart:
     """The loss over (w1, w2) in bands of equal loss (a filled contour map), with each path
     drawn step by step on it, its start ringed and the lowest point marked."""
     levels = [float(f"{v:.3g}") for v in loss_levels(grid["loss"].to_numpy())]
     w1, w2 = f"w1 (weight on {features[0]})", f"w2 (weight on {features[1]})"
     x_scale = alt.Scale(domain=[grid.w1_low.min(), grid.w1_high.max()], nice=False, zero=False)
     y_scale = alt.Scale(domain=[grid.w2_low.min(), grid.w2_high.max()], nice=False, zero=False)
-    heat = alt.Chart(grid).mark_rect().encode(
-        x=alt.X("w1_low:Q", title=w1, scale=x_scale), x2="w1_high:Q",
-        y=alt.Y("w2_low:Q", title=w2, scale=y_scale), y2="w2_high:Q",
-        color=alt.Color("loss:Q", title="Training loss",
-                        scale=alt.Scale(type="threshold", domain=levels, range=list(BANDS)),
-                        legend=alt.Legend(orient="right", format=".3~f")),
-        tooltip=[alt.Tooltip("w1:Q", format=".2f"), alt.Tooltip("w2:Q", format=".2f"),
-                 alt.Tooltip("loss:Q", format=".3f")],
+    heat = (
+        alt.Chart(grid)
+        .mark_rect()
+        .encode(
+            x=alt.X("w1_low:Q", title=w1, scale=x_scale),
+            x2="w1_high:Q",
+            y=alt.Y("w2_low:Q", title=w2, scale=y_scale),
+            y2="w2_high:Q",
+            color=alt.Color(
+                "loss:Q",
+                title="Training loss",
+                scale=alt.Scale(type="threshold", domain=levels, range=list(BANDS)),
+                legend=alt.Legend(orient="right", format=".3~f"),
+            ),
+            tooltip=[
+                alt.Tooltip("w1:Q", format=".2f"),
+                alt.Tooltip("w2:Q", format=".2f"),
+                alt.Tooltip("loss:Q", format=".3f"),
+            ],
+        )
     )
     order = list(dict.fromkeys(paths["path"]))
     palette = alt.Scale(domain=order, range=_path_colours(len(order)))
-    color = alt.Color("path:N", title="Path (optimizer, learning rate)", sort=order, scale=palette,
-                      legend=alt.Legend(orient="bottom", columns=2, labelLimit=300))
-    tips = ["path:N", "step:Q", alt.Tooltip("w1:Q", format=".3f"), alt.Tooltip("w2:Q", format=".3f"),
-            alt.Tooltip("loss:Q", format=".3f")]
+    color = alt.Color(
+        "path:N",
+        title="Path (optimizer, learning rate)",
+        sort=order,
+        scale=palette,
+        legend=alt.Legend(orient="bottom", columns=2, labelLimit=300),
+    )
+    tips = [
+        "path:N",
+        "step:Q",
+        alt.Tooltip("w1:Q", format=".3f"),
+        alt.Tooltip("w2:Q", format=".3f"),
+        alt.Tooltip("loss:Q", format=".3f"),
+    ]
     drawn = paths[np.isfinite(paths[["w1", "w2"]]).all(axis=1)]
-    lines = alt.Chart(drawn).mark_line(strokeWidth=2.2, clip=True).encode(
-        x=alt.X("w1:Q", scale=x_scale), y=alt.Y("w2:Q", scale=y_scale), order="step:Q", color=color)
+    lines = (
+        alt.Chart(drawn)
+        .mark_line(strokeWidth=2.2, clip=True)
+        .encode(x=alt.X("w1:Q", scale=x_scale), y=alt.Y("w2:Q", scale=y_scale), order="step:Q", color=color)
+    )
     steps = lines.mark_circle(size=26, opacity=1, clip=True, stroke="white", strokeWidth=0.6).encode(
-        color=alt.Color("path:N", scale=palette, legend=None), tooltip=tips)
-    start = alt.Chart(drawn[drawn["step"] == 0].head(1)).mark_point(
-        size=260, shape="circle", filled=False, color="black", strokeWidth=2.5, clip=True).encode(
-        x=alt.X("w1:Q", scale=x_scale), y=alt.Y("w2:Q", scale=y_scale),
-        tooltip=[alt.Tooltip("w1:Q", title="start w1"), alt.Tooltip("w2:Q", title="start w2")])
+        color=alt.Color("path:N", scale=palette, legend=None), tooltip=tips
+    )
+    start = (
+        alt.Chart(drawn[drawn["step"] == 0].head(1))
+        .mark_point(size=260, shape="circle", filled=False, color="black", strokeWidth=2.5, clip=True)
+        .encode(
+            x=alt.X("w1:Q", scale=x_scale),
+            y=alt.Y("w2:Q", scale=y_scale),
+            tooltip=[alt.Tooltip("w1:Q", title="start w1"), alt.Tooltip("w2:Q", title="start w2")],
+        )
+    )
     target = alt.Chart(pd.DataFrame({"w1": [best[0]], "w2": [best[1]], "what": ["lowest loss"]}))
-    star = target.mark_point(shape="diamond", size=260, filled=True, color="#d62728",
-                             stroke="white", strokeWidth=1.5).encode(
-        x=alt.X("w1:Q", scale=x_scale), y=alt.Y("w2:Q", scale=y_scale),
-        tooltip=["what:N", alt.Tooltip("w1:Q", format=".3f"), alt.Tooltip("w2:Q", format=".3f")])
-    return alt.layer(heat, lines, steps, start, star).resolve_scale(color="independent").properties(
-        width=size, height=size, autosize=PAD, title="The loss surface and the paths of the weights")
+    star = target.mark_point(
+        shape="diamond", size=260, filled=True, color="#d62728", stroke="white", strokeWidth=1.5
+    ).encode(
+        x=alt.X("w1:Q", scale=x_scale),
+        y=alt.Y("w2:Q", scale=y_scale),
+        tooltip=["what:N", alt.Tooltip("w1:Q", format=".3f"), alt.Tooltip("w2:Q", format=".3f")],
+    )
+    return (
+        alt.layer(heat, lines, steps, start, star)
+        .resolve_scale(color="independent")
+        .properties(
+            width=size, height=size, autosize=PAD, title="The loss surface and the paths of the weights"
+        )
+    )
 
 
 def _path_colours(n: int) -> list[str]:
@@ -102,13 +166,23 @@ def _path_colours(n: int) -> list[str]:
 def loss_by_step(paths: pd.DataFrame, width: int = 300, height: int = 220) -> alt.Chart:
     """The training loss after each step of each path."""
     order = list(dict.fromkeys(paths["path"]))
-    return alt.Chart(paths[np.isfinite(paths["loss"])]).mark_line(point=alt.OverlayMarkDef(size=16)).encode(
-        x=alt.X("step:Q", title="Step", axis=alt.Axis(tickMinStep=1)),
-        y=alt.Y("loss:Q", title="Training loss", scale=alt.Scale(zero=False)),
-        color=alt.Color("path:N", title="Path", sort=order,
-                        scale=alt.Scale(domain=order, range=_path_colours(len(order))), legend=None),
-        tooltip=["path:N", "step:Q", alt.Tooltip("loss:Q", format=".4f")],
-    ).properties(width=width, height=height, autosize=PAD, title="Loss after each step")
+    return (
+        alt.Chart(paths[np.isfinite(paths["loss"])])
+        .mark_line(point=alt.OverlayMarkDef(size=16))
+        .encode(
+            x=alt.X("step:Q", title="Step", axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y("loss:Q", title="Training loss", scale=alt.Scale(zero=False)),
+            color=alt.Color(
+                "path:N",
+                title="Path",
+                sort=order,
+                scale=alt.Scale(domain=order, range=_path_colours(len(order))),
+                legend=None,
+            ),
+            tooltip=["path:N", "step:Q", alt.Tooltip("loss:Q", format=".4f")],
+        )
+        .properties(width=width, height=height, autosize=PAD, title="Loss after each step")
+    )
 
 
 NORMS = {"gradient": "gradient ‖dL/dW‖ reaching the layer", "update": "update ‖ΔW‖ of the layer"}
@@ -124,22 +198,38 @@ def norms_frame(runs: dict) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def layer_norms(frame: pd.DataFrame, column: str, y_title: str, width: int = 330,
-                height: int = 240) -> alt.FacetChart:
+def layer_norms(
+    frame: pd.DataFrame, column: str, y_title: str, width: int = 330, height: int = 240
+) -> alt.FacetChart:
     """Sizes per layer per epoch on a log scale, one panel per value of `column`, sharing
     the y axis; layers coloured from the input side (light) to the output side (dark)."""
     layers = list(dict.fromkeys(frame["layer"]))
     data = frame[frame["size"] > 0]  # a log scale cannot show an exact zero
-    return alt.Chart(data).mark_line(point=alt.OverlayMarkDef(size=16)).encode(
-        x=alt.X("epoch:Q", title="Epoch", axis=alt.Axis(tickMinStep=1)),
-        y=alt.Y("size:Q", title=y_title, scale=alt.Scale(type="log")),
-        color=alt.Color("layer:N", title="Layer (input side → output)", sort=layers,
-                        scale=alt.Scale(domain=layers, scheme="plasma"),
-                        legend=alt.Legend(orient="top")),
-        tooltip=["run:N", "what:N", "layer:N", "epoch:Q", alt.Tooltip("size:Q", format=".2e")],
-    ).properties(width=width, height=height).facet(
-        column=alt.Column(f"{column}:N", title=None, sort=list(dict.fromkeys(data[column])),
-                          header=alt.Header(labelFontSize=13, labelFontWeight="bold")))
+    return (
+        alt.Chart(data)
+        .mark_line(point=alt.OverlayMarkDef(size=16))
+        .encode(
+            x=alt.X("epoch:Q", title="Epoch", axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y("size:Q", title=y_title, scale=alt.Scale(type="log")),
+            color=alt.Color(
+                "layer:N",
+                title="Layer (input side → output)",
+                sort=layers,
+                scale=alt.Scale(domain=layers, scheme="plasma"),
+                legend=alt.Legend(orient="top"),
+            ),
+            tooltip=["run:N", "what:N", "layer:N", "epoch:Q", alt.Tooltip("size:Q", format=".2e")],
+        )
+        .properties(width=width, height=height)
+        .facet(
+            column=alt.Column(
+                f"{column}:N",
+                title=None,
+                sort=list(dict.fromkeys(data[column])),
+                header=alt.Header(labelFontSize=13, labelFontWeight="bold"),
+            )
+        )
+    )
 
 
 def gradient_by_layer(frame: pd.DataFrame, width: int = 330, height: int = 250) -> alt.FacetChart:
@@ -147,13 +237,28 @@ def gradient_by_layer(frame: pd.DataFrame, width: int = 330, height: int = 250) 
     = first, dark = last), one panel per run: a steep climb to the right is a vanishing gradient."""
     layers = list(dict.fromkeys(frame["layer"]))
     data = frame[frame["size"] > 0]
-    return alt.Chart(data).mark_line(point=alt.OverlayMarkDef(size=20)).encode(
-        x=alt.X("layer:N", title="Layer (input side → output)", sort=layers, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("size:Q", title="Gradient size ‖dL/dW‖ (log scale)", scale=alt.Scale(type="log")),
-        color=alt.Color("epoch:Q", title="Epoch", scale=alt.Scale(scheme="viridis", reverse=True),
-                        legend=alt.Legend(orient="right", format="d", gradientLength=height - 40)),
-        detail="epoch:O",
-        tooltip=["run:N", "layer:N", "epoch:Q", alt.Tooltip("size:Q", format=".2e")],
-    ).properties(width=width, height=height).facet(
-        column=alt.Column("run:N", title=None, sort=list(dict.fromkeys(data["run"])),
-                          header=alt.Header(labelFontSize=13, labelFontWeight="bold")))
+    return (
+        alt.Chart(data)
+        .mark_line(point=alt.OverlayMarkDef(size=20))
+        .encode(
+            x=alt.X("layer:N", title="Layer (input side → output)", sort=layers, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("size:Q", title="Gradient size ‖dL/dW‖ (log scale)", scale=alt.Scale(type="log")),
+            color=alt.Color(
+                "epoch:Q",
+                title="Epoch",
+                scale=alt.Scale(scheme="viridis", reverse=True),
+                legend=alt.Legend(orient="right", format="d", gradientLength=height - 40),
+            ),
+            detail="epoch:O",
+            tooltip=["run:N", "layer:N", "epoch:Q", alt.Tooltip("size:Q", format=".2e")],
+        )
+        .properties(width=width, height=height)
+        .facet(
+            column=alt.Column(
+                "run:N",
+                title=None,
+                sort=list(dict.fromkeys(data["run"])),
+                header=alt.Header(labelFontSize=13, labelFontWeight="bold"),
+            )
+        )
+    )

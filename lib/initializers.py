@@ -4,6 +4,7 @@ Keras' own initializers draw from a global or per-layer seed generator; drawing
 here from a `numpy.random.Generator` built from the run's seed makes the starting
 weights a pure function of the config, in any thread or process.
 """
+
 from __future__ import annotations
 
 import numpy as np

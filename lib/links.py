@@ -5,6 +5,7 @@ parameter, its type, its range or choices and its default. A link with a missing
 malformed or out-of-range value opens with that value clamped or defaulted and a
 notice saying which, never an exception.
 """
+
 from __future__ import annotations
 
 import math
@@ -97,25 +98,34 @@ class Setting:
 
 
 TRAIN_FIELDS = {  # query key → TrainConfig field
-    "hidden": "hidden", "epochs": "epochs", "activation": "activation",
-    "optimizer": "optimizer", "lr": "learning_rate", "batch": "batch_size",
-    "split_seed": "split_seed", "seed": "seed", "init": "initializer",
+    "hidden": "hidden",
+    "epochs": "epochs",
+    "activation": "activation",
+    "optimizer": "optimizer",
+    "lr": "learning_rate",
+    "batch": "batch_size",
+    "split_seed": "split_seed",
+    "seed": "seed",
+    "init": "initializer",
 }
 
-SETTINGS: dict[str, Setting] = {s.key: s for s in (
-    Setting("data", Choice(DATASET_NAMES), "banknotes", "data set"),
-    Setting("hidden", Layers(), DEEPER_LESSON.hidden, "hidden layers"),
-    Setting("epochs", Number(1, 200), DEEPER_LESSON.epochs, "epochs"),
-    Setting("activation", Choice(ACTIVATIONS), DEEPER_LESSON.activation, "activation"),
-    Setting("optimizer", Choice(OPTIMIZERS), DEEPER_LESSON.optimizer, "optimizer"),
-    Setting("lr", Number(1e-4, 1.0, integer=False), DEEPER_LESSON.learning_rate, "learning rate"),
-    Setting("batch", Number(1, 100_000), DEEPER_LESSON.batch_size, "batch size"),
-    Setting("split_seed", Number(0, 9999), DEEPER_LESSON.split_seed, "split seed"),  # the page's ranges
-    Setting("seed", Number(0, 99_999), DEEPER_LESSON.seed, "initialisation seed"),
-    Setting("init", Choice(tuple(INITIALIZERS)), DEEPER_LESSON.initializer, "initializer"),
-    Setting("perplexity", Number(5, 50), 30, "t-SNE perplexity"),
-    Setting("methods", Several(tuple(METHODS)), tuple(DEFAULT_METHODS), "methods shown"),
-)}
+SETTINGS: dict[str, Setting] = {
+    s.key: s
+    for s in (
+        Setting("data", Choice(DATASET_NAMES), "banknotes", "data set"),
+        Setting("hidden", Layers(), DEEPER_LESSON.hidden, "hidden layers"),
+        Setting("epochs", Number(1, 200), DEEPER_LESSON.epochs, "epochs"),
+        Setting("activation", Choice(ACTIVATIONS), DEEPER_LESSON.activation, "activation"),
+        Setting("optimizer", Choice(OPTIMIZERS), DEEPER_LESSON.optimizer, "optimizer"),
+        Setting("lr", Number(1e-4, 1.0, integer=False), DEEPER_LESSON.learning_rate, "learning rate"),
+        Setting("batch", Number(1, 100_000), DEEPER_LESSON.batch_size, "batch size"),
+        Setting("split_seed", Number(0, 9999), DEEPER_LESSON.split_seed, "split seed"),  # the page's ranges
+        Setting("seed", Number(0, 99_999), DEEPER_LESSON.seed, "initialisation seed"),
+        Setting("init", Choice(tuple(INITIALIZERS)), DEEPER_LESSON.initializer, "initializer"),
+        Setting("perplexity", Number(5, 50), 30, "t-SNE perplexity"),
+        Setting("methods", Several(tuple(METHODS)), tuple(DEFAULT_METHODS), "methods shown"),
+    )
+}
 CONTROL_KEYS = tuple(SETTINGS)
 SETTINGS["lock"] = Setting("lock", Several(CONTROL_KEYS), (), "locked controls")
 SETTINGS["hide"] = Setting("hide", Several(CONTROL_KEYS), (), "hidden controls")
@@ -145,14 +155,17 @@ def parse_query(params: Mapping[str, object], settings: Mapping[str, Setting] = 
             value, adjusted = setting.kind.parse(text)
         except (ValueError, OverflowError) as err:
             values[key] = setting.default
-            notices.append(f"The link's {setting.label} ({text[:40]!r}) could not be used ({err}); "
-                           f"using {setting.kind.format(setting.default) or 'none'} instead.")
+            notices.append(
+                f"The link's {setting.label} ({text[:40]!r}) could not be used ({err}); "
+                f"using {setting.kind.format(setting.default) or 'none'} instead."
+            )
             continue
         values[key] = value
         if adjusted:
-            problem = ("named unknown ones" if isinstance(setting.kind, Several) else "was out of range")
-            notices.append(f"The link's {setting.label} {problem}; "
-                           f"using {setting.kind.format(value) or 'none'} instead.")
+            problem = "named unknown ones" if isinstance(setting.kind, Several) else "was out of range"
+            notices.append(
+                f"The link's {setting.label} {problem}; using {setting.kind.format(value) or 'none'} instead."
+            )
     return Parsed(values, tuple(notices))
 
 

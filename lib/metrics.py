@@ -4,6 +4,7 @@ Two questions, two kinds of score: does the map keep each point's neighbours
 (trustworthiness), and do the classes come apart in it (kNN and linear-probe
 accuracy, silhouette)? A map can do well on one and badly on the other.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -26,8 +27,9 @@ def folds(y: np.ndarray, seed: int = 0, n_splits: int = 5) -> StratifiedKFold:
     return StratifiedKFold(n_splits=max(2, min(n_splits, smallest)), shuffle=True, random_state=seed)
 
 
-def embedding_scores(X: np.ndarray, points: np.ndarray, y: np.ndarray, k: int = 10,
-                     seed: int = 0) -> dict[str, float]:
+def embedding_scores(
+    X: np.ndarray, points: np.ndarray, y: np.ndarray, k: int = 10, seed: int = 0
+) -> dict[str, float]:
     """Scores of the map `points` of the rows `X` (the features the map was made from).
 
     trustworthiness: share of each point's k map-neighbours that are real neighbours (1 = all);
@@ -44,8 +46,7 @@ def embedding_scores(X: np.ndarray, points: np.ndarray, y: np.ndarray, k: int = 
     if (counts > 0).sum() < 2 or counts[counts > 0].min() < 2:
         raise ValueError("Scoring a map needs at least two classes with two or more rows each.")
     if len(X) <= 2 * k:
-        raise ValueError(f"Scoring with k = {k} neighbours needs more than {2 * k} rows; "
-                         f"there are {len(X)}.")
+        raise ValueError(f"Scoring with k = {k} neighbours needs more than {2 * k} rows; there are {len(X)}.")
     cv = folds(y, seed)
     smallest_fold = len(y) - int(np.ceil(len(y) / cv.get_n_splits()))
     knn = KNeighborsClassifier(n_neighbors=min(k, smallest_fold))
@@ -73,8 +74,9 @@ def procrustes_align(reference: np.ndarray, points: np.ndarray) -> tuple[np.ndar
     try:
         standard_ref, aligned, disparity = procrustes(reference, points)
     except ValueError:
-        raise ValueError("All points of a map coincide (a dead bottleneck?): "
-                         "there is nothing to align.") from None
+        raise ValueError(
+            "All points of a map coincide (a dead bottleneck?): there is nothing to align."
+        ) from None
     centre = reference.mean(axis=0)
     size = np.linalg.norm(reference - centre)
     return aligned * size + centre, float(disparity)

@@ -5,6 +5,7 @@ so one traced graph serves every session at once without shared state. The
 formulas and defaults follow `keras.optimizers` (epsilon 1e-7, RMSprop rho 0.9,
 Adam betas 0.9/0.999, Adagrad initial accumulator 0.1).
 """
+
 from __future__ import annotations
 
 import tensorflow as tf

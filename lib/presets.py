@@ -5,6 +5,7 @@ to 4 features open the lesson's deeper net (4 → 3 → 2 → 1); wider data get
 that halves towards the 2-node bottleneck, and large data a bigger batch so an epoch
 stays quick.
 """
+
 from __future__ import annotations
 
 import math

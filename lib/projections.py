@@ -6,6 +6,7 @@ method sees the same standardized features: methods that can place new points ar
 fit on the training rows (`fit_on`) and then applied to the rows shown, as the
 network is; t-SNE cannot, so it is refit on exactly the rows it shows.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -68,41 +69,67 @@ def _bottleneck(X_fit, y_fit, X_show, seed, *, run: Run):
     """The trained network's feature model; it standardizes with its own training scaler."""
     points = run.bottleneck(X_show).astype(np.float64)
     if points.shape[1] != 2:
-        raise ValueError(f"This network's bottleneck has {points.shape[1]} nodes; "
-                         "the comparison needs a 2-node bottleneck.")
+        raise ValueError(
+            f"This network's bottleneck has {points.shape[1]} nodes; "
+            "the comparison needs a 2-node bottleneck."
+        )
     shape = " → ".join(str(n) for n in run.layer_sizes)
-    notes = [f"The classifier {shape} ({run.config.activation}, {run.config.epochs} epochs); "
-             "its compute time is its training time."]
-    notes += [f"Node {node + 1} gives the same value for every row shown (a *dead* node): the "
-              "network squeezed these rows onto a single line." for node in range(2)
-              if np.ptp(points[:, node]) < 1e-6]
-    return dict(points=points, axis_titles=("bottleneck node 1", "bottleneck node 2"),
-                training_seconds=run.seconds, notes=tuple(notes))
+    notes = [
+        f"The classifier {shape} ({run.config.activation}, {run.config.epochs} epochs); "
+        "its compute time is its training time."
+    ]
+    notes += [
+        f"Node {node + 1} gives the same value for every row shown (a *dead* node): the "
+        "network squeezed these rows onto a single line."
+        for node in range(2)
+        if np.ptp(points[:, node]) < 1e-6
+    ]
+    return dict(
+        points=points,
+        axis_titles=("bottleneck node 1", "bottleneck node 2"),
+        training_seconds=run.seconds,
+        notes=tuple(notes),
+    )
 
 
 def _pca(X_fit, y_fit, X_show, seed):
     fit, show = _standardize(X_fit, X_show)
     pca = PCA(n_components=2, random_state=seed).fit(fit)
     ratio = tuple(float(r) for r in pca.explained_variance_ratio_)
-    return dict(points=pca.transform(show), explained_variance=ratio,
-                axis_titles=(f"PC1 ({ratio[0]:.0%} of variance)", f"PC2 ({ratio[1]:.0%} of variance)"),
-                notes=(f"The two principal components keep {sum(ratio):.0%} of the variance "
-                       "of the standardized features.",))
+    return dict(
+        points=pca.transform(show),
+        explained_variance=ratio,
+        axis_titles=(f"PC1 ({ratio[0]:.0%} of variance)", f"PC2 ({ratio[1]:.0%} of variance)"),
+        notes=(
+            f"The two principal components keep {sum(ratio):.0%} of the variance "
+            "of the standardized features.",
+        ),
+    )
 
 
 def _tsne(X_fit, y_fit, X_show, seed, *, perplexity: float = 30.0, max_iter: int = 1000):
     if len(X_show) <= perplexity:
-        raise ValueError(f"t-SNE's perplexity ({perplexity:g}) must be below the number of rows "
-                         f"shown ({len(X_show)}): lower the perplexity or show all rows.")
+        raise ValueError(
+            f"t-SNE's perplexity ({perplexity:g}) must be below the number of rows "
+            f"shown ({len(X_show)}): lower the perplexity or show all rows."
+        )
     _, show = _standardize(X_fit, X_show)
     # One thread: OpenMP's spinning threads run many times slower on a shared, busy CPU
     # (the app's server, or CI); see bench/bench_projections.py.
     with threadpool_limits(limits=1):
-        points = TSNE(perplexity=perplexity, max_iter=max_iter, init="pca", random_state=seed,
-                      ).fit_transform(show)
-    return dict(points=points.astype(np.float64), axis_titles=("t-SNE 1", "t-SNE 2"),
-                notes=(f"Refit on the {len(X_show):,} rows shown (perplexity {perplexity:g}, "
-                       f"{max_iter:,} iterations).",))
+        points = TSNE(
+            perplexity=perplexity,
+            max_iter=max_iter,
+            init="pca",
+            random_state=seed,
+        ).fit_transform(show)
+    return dict(
+        points=points.astype(np.float64),
+        axis_titles=("t-SNE 1", "t-SNE 2"),
+        notes=(
+            f"Refit on the {len(X_show):,} rows shown (perplexity {perplexity:g}, {max_iter:,} iterations).",
+        ),
+    )
 
 
 def _lda(X_fit, y_fit, X_show, seed):
@@ -116,32 +143,57 @@ def _lda(X_fit, y_fit, X_show, seed):
     if points.shape[1] == 2:
         return dict(points=points, explained_variance=ratio, axis_titles=("LD1", "LD2"))
     jitter = np.random.default_rng([seed, 3]).uniform(-1, 1, len(points))
-    return dict(points=np.column_stack([points[:, 0], jitter]), dims=1, explained_variance=ratio,
-                axis_titles=("LD1", "random jitter (no meaning)"),
-                notes=("With two classes LDA finds only one direction (at most classes − 1): "
-                       "the vertical position is random jitter so that points do not hide "
-                       "each other.",))
+    return dict(
+        points=np.column_stack([points[:, 0], jitter]),
+        dims=1,
+        explained_variance=ratio,
+        axis_titles=("LD1", "random jitter (no meaning)"),
+        notes=(
+            "With two classes LDA finds only one direction (at most classes − 1): "
+            "the vertical position is random jitter so that points do not hide "
+            "each other.",
+        ),
+    )
 
 
-def _autoencoder(X_fit, y_fit, X_show, seed, *, hidden: tuple[int, ...] = (3,),
-                 activation: str = "elu", epochs: int = 100, learning_rate: float = 0.01,
-                 batch_size: int = 32):
+def _autoencoder(
+    X_fit,
+    y_fit,
+    X_show,
+    seed,
+    *,
+    hidden: tuple[int, ...] = (3,),
+    activation: str = "elu",
+    epochs: int = 100,
+    learning_rate: float = 0.01,
+    batch_size: int = 32,
+):
     """Encoder widths mirrored by a decoder around a 2-node bottleneck, trained by the
     same engine as the network but on reconstruction error (targets = inputs)."""
     fit, show = (a.astype(np.float32) for a in _standardize(X_fit, X_show))
     hidden = tuple(int(n) for n in hidden)
     sizes = (fit.shape[1], *hidden, 2, *hidden[::-1], fit.shape[1])
-    arch = engine.Architecture(sizes=sizes, activation=activation, output="linear",
-                               bottleneck_layer=len(hidden), optimizer="adam")
-    result = engine.fit(arch, engine.Arrays(fit, fit, show, show, show, show),
-                        weights=initial_weights(sizes, "glorot_uniform", seed),
-                        permutations=shuffles(seed, epochs, len(fit)),
-                        learning_rate=learning_rate, batch_size=batch_size)
+    arch = engine.Architecture(
+        sizes=sizes, activation=activation, output="linear", bottleneck_layer=len(hidden), optimizer="adam"
+    )
+    result = engine.fit(
+        arch,
+        engine.Arrays(fit, fit, show, show, show, show),
+        weights=initial_weights(sizes, "glorot_uniform", seed),
+        permutations=shuffles(seed, epochs, len(fit)),
+        learning_rate=learning_rate,
+        batch_size=batch_size,
+    )
     shape = " → ".join(str(n) for n in sizes)
-    return dict(points=result.snapshots[-1].astype(np.float64), loss_curve=result.metrics[:, 0],
-                axis_titles=("autoencoder node 1", "autoencoder node 2"),
-                notes=(f"{shape}, {activation.upper()}, {epochs} epochs of Adam on the mean "
-                       f"squared reconstruction error (final {result.metrics[-1, 0]:.3f}).",))
+    return dict(
+        points=result.snapshots[-1].astype(np.float64),
+        loss_curve=result.metrics[:, 0],
+        axis_titles=("autoencoder node 1", "autoencoder node 2"),
+        notes=(
+            f"{shape}, {activation.upper()}, {epochs} epochs of Adam on the mean "
+            f"squared reconstruction error (final {result.metrics[-1, 0]:.3f}).",
+        ),
+    )
 
 
 def _umap(X_fit, y_fit, X_show, seed, *, n_neighbors: int = 15):
@@ -153,28 +205,53 @@ def _umap(X_fit, y_fit, X_show, seed, *, n_neighbors: int = 15):
 
 
 METHODS: dict[str, Method] = {
-    "bottleneck": Method("Network bottleneck", _bottleneck, True, True,
-                         "the 2 hidden nodes of the classifier: trained to separate the classes"),
-    "pca": Method("PCA", _pca, False, True,
-                  "the two directions of greatest variance: a rotation of the data, flattened"),
-    "tsne": Method("t-SNE", _tsne, False, False,
-                   "places points so that neighbours stay neighbours; distances far apart mean little"),
-    "lda": Method("LDA", _lda, True, True,
-                  "the linear directions that best separate the classes: the linear cousin "
-                  "of the bottleneck"),
-    "autoencoder": Method("Autoencoder", _autoencoder, False, True,
-                          "a network trained to rebuild its input through 2 nodes: the neural "
-                          "cousin of PCA"),
+    "bottleneck": Method(
+        "Network bottleneck",
+        _bottleneck,
+        True,
+        True,
+        "the 2 hidden nodes of the classifier: trained to separate the classes",
+    ),
+    "pca": Method(
+        "PCA", _pca, False, True, "the two directions of greatest variance: a rotation of the data, flattened"
+    ),
+    "tsne": Method(
+        "t-SNE",
+        _tsne,
+        False,
+        False,
+        "places points so that neighbours stay neighbours; distances far apart mean little",
+    ),
+    "lda": Method(
+        "LDA",
+        _lda,
+        True,
+        True,
+        "the linear directions that best separate the classes: the linear cousin of the bottleneck",
+    ),
+    "autoencoder": Method(
+        "Autoencoder",
+        _autoencoder,
+        False,
+        True,
+        "a network trained to rebuild its input through 2 nodes: the neural cousin of PCA",
+    ),
 }
 DEFAULT_METHODS = tuple(METHODS)
 # Optional, and off by default: umap-learn pulls in numba, whose first call compiles for ~40 s.
 if importlib.util.find_spec("umap") is not None:
-    METHODS["umap"] = Method("UMAP", _umap, False, True,
-                             "like t-SNE, keeps neighbours; can place new points")
+    METHODS["umap"] = Method("UMAP", _umap, False, True, "like t-SNE, keeps neighbours; can place new points")
 
 
-def embed(method: str, X: np.ndarray, y: np.ndarray | None = None, seed: int = 0, *,
-          fit_on: tuple[np.ndarray, np.ndarray | None] | None = None, **params) -> Embedding:
+def embed(
+    method: str,
+    X: np.ndarray,
+    y: np.ndarray | None = None,
+    seed: int = 0,
+    *,
+    fit_on: tuple[np.ndarray, np.ndarray | None] | None = None,
+    **params,
+) -> Embedding:
     """The 2-D map of the rows `X` (original units) by `method`.
 
     `fit_on=(X_train, y_train)` fits methods that can place new points on those rows and
@@ -193,9 +270,13 @@ def embed(method: str, X: np.ndarray, y: np.ndarray | None = None, seed: int = 0
     fields = entry.compute(X_fit, None if y_fit is None else np.asarray(y_fit), X, seed, **params)
     # A trained network's map costs its training, done before (and cached) by the caller.
     seconds = time.perf_counter() - started + fields.pop("training_seconds", 0.0)
-    return Embedding(method=method, seconds=seconds,
-                     uses_labels=entry.uses_labels, can_place_new_points=entry.can_place_new_points,
-                     **fields)
+    return Embedding(
+        method=method,
+        seconds=seconds,
+        uses_labels=entry.uses_labels,
+        can_place_new_points=entry.can_place_new_points,
+        **fields,
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -207,8 +288,9 @@ class Rows:
     sampled_from: int  # rows there were to show before any sampling
 
 
-def comparison_rows(n_rows: int, test_index: np.ndarray, all_rows: bool = False,
-                    limit: int = TSNE_ROW_LIMIT, seed: int = 0) -> Rows:
+def comparison_rows(
+    n_rows: int, test_index: np.ndarray, all_rows: bool = False, limit: int = TSNE_ROW_LIMIT, seed: int = 0
+) -> Rows:
     """Fit on the training rows (those not in `test_index`); show the test rows, or all
     rows, capped at `limit` by a seeded sample so that t-SNE stays affordable."""
     test_index = np.asarray(test_index)

@@ -3,6 +3,7 @@
 Every plane is drawn on one fixed extent (all snapshots of a run), so panels and
 the animated view can be compared by eye: points move, the axes do not.
 """
+
 from __future__ import annotations
 
 import altair as alt
@@ -55,9 +56,10 @@ def points_frame(run: Run, dataset: Dataset, epoch: int) -> pd.DataFrame:
     frame["predicted"] = names[predicted]
     frame["outcome"] = np.where(predicted == run.y_test, *OUTCOMES)
     frame[probability_label(run)] = np.round(
-        probabilities[:, 1] if len(names) == 2 else probabilities.max(axis=1), 3)
+        probabilities[:, 1] if len(names) == 2 else probabilities.max(axis=1), 3
+    )
     features = list(dataset.feature_names[:TOOLTIP_FEATURES])
-    originals = pd.DataFrame(dataset.X[run.test_index][:, :len(features)], columns=features)
+    originals = pd.DataFrame(dataset.X[run.test_index][:, : len(features)], columns=features)
     return pd.concat([frame, originals.round(3)], axis=1)
 
 
@@ -75,10 +77,14 @@ def boundary_segment(w: np.ndarray, b: float, extent) -> pd.DataFrame:
         ends += [(x, -(w[0] * x + b) / w[1]) for x in (x0, x1)]
     if abs(w[0]) > 1e-12:
         ends += [(-(w[1] * y + b) / w[0], y) for y in (y0, y1)]
-    inside = {(round(x, 9), round(y, 9)) for x, y in ends
-              if x0 - 1e-9 <= x <= x1 + 1e-9 and y0 - 1e-9 <= y <= y1 + 1e-9}
-    return pd.DataFrame(sorted(inside)[:1] + sorted(inside)[-1:] if len(inside) >= 2 else [],
-                        columns=[H1, H2])
+    inside = {
+        (round(x, 9), round(y, 9))
+        for x, y in ends
+        if x0 - 1e-9 <= x <= x1 + 1e-9 and y0 - 1e-9 <= y <= y1 + 1e-9
+    }
+    return pd.DataFrame(
+        sorted(inside)[:1] + sorted(inside)[-1:] if len(inside) >= 2 else [], columns=[H1, H2]
+    )
 
 
 def probability_grid(run: Run, epoch: int, extent, cells: int = 40) -> pd.DataFrame:
@@ -89,8 +95,9 @@ def probability_grid(run: Run, epoch: int, extent, cells: int = 40) -> pd.DataFr
     w, b = run.head[epoch]
     logits = np.column_stack([cx.ravel(), cy.ravel()]) @ w + b
     ix, iy = np.meshgrid(np.arange(cells), np.arange(cells))
-    frame = pd.DataFrame({"x": xs[ix.ravel()], "x2": xs[ix.ravel() + 1],
-                          "y": ys[iy.ravel()], "y2": ys[iy.ravel() + 1]})
+    frame = pd.DataFrame(
+        {"x": xs[ix.ravel()], "x2": xs[ix.ravel() + 1], "y": ys[iy.ravel()], "y2": ys[iy.ravel() + 1]}
+    )
     if logits.shape[1] == 1:
         frame["p"] = 1 / (1 + np.exp(-logits[:, 0]))
     else:
@@ -100,8 +107,10 @@ def probability_grid(run: Run, epoch: int, extent, cells: int = 40) -> pd.DataFr
 
 def _scales(extent) -> tuple[alt.Scale, alt.Scale]:
     x0, x1, y0, y1 = extent
-    return (alt.Scale(domain=[x0, x1], nice=False, zero=False),
-            alt.Scale(domain=[y0, y1], nice=False, zero=False))
+    return (
+        alt.Scale(domain=[x0, x1], nice=False, zero=False),
+        alt.Scale(domain=[y0, y1], nice=False, zero=False),
+    )
 
 
 def _axes(extent, titles=AXIS_TITLES):
@@ -110,8 +119,11 @@ def _axes(extent, titles=AXIS_TITLES):
 
 
 def _outcome_shape() -> alt.Shape:
-    return alt.Shape("outcome:N", scale=alt.Scale(domain=list(OUTCOMES), range=["circle", "cross"]),
-                     legend=alt.Legend(title="Prediction", orient="top"))
+    return alt.Shape(
+        "outcome:N",
+        scale=alt.Scale(domain=list(OUTCOMES), range=["circle", "cross"]),
+        legend=alt.Legend(title="Prediction", orient="top"),
+    )
 
 
 def representation_chart(run: Run, dataset: Dataset, epoch: int, extent, size: int = 420) -> alt.Chart:
@@ -122,33 +134,64 @@ def representation_chart(run: Run, dataset: Dataset, epoch: int, extent, size: i
     grid = probability_grid(run, epoch, extent)
     if "p" in grid:
         c0, c1 = PALETTE[0], PALETTE[1]
-        shade = alt.Color("p:Q", title=probability_label(run),
-                          scale=alt.Scale(domain=[0, 0.5, 1], range=[c0, "#ffffff", c1]),
-                          legend=alt.Legend(orient="top", direction="horizontal", gradientLength=120,
-                                            format=".1f", values=[0, 0.5, 1]))
+        shade = alt.Color(
+            "p:Q",
+            title=probability_label(run),
+            scale=alt.Scale(domain=[0, 0.5, 1], range=[c0, "#ffffff", c1]),
+            legend=alt.Legend(
+                orient="top", direction="horizontal", gradientLength=120, format=".1f", values=[0, 0.5, 1]
+            ),
+        )
     else:  # the same colours as the dots, so one legend serves both
         shade = class_color(run.class_names, title="True class")
     sx, sy = _scales(extent)
-    background = alt.Chart(grid).mark_rect(opacity=0.3).encode(
-        x=alt.X("x:Q", scale=sx, title=AXIS_TITLES[0]), x2="x2:Q",
-        y=alt.Y("y:Q", scale=sy, title=AXIS_TITLES[1]), y2="y2:Q", color=shade)
-    tooltip = [CLASS_FIELD, "predicted", probability_label(run),
-               *dataset.feature_names[:TOOLTIP_FEATURES], alt.Tooltip(f"{H1}:Q", format=".3f"),
-               alt.Tooltip(f"{H2}:Q", format=".3f")]
-    dots = alt.Chart(points).mark_point(filled=True, opacity=0.85, stroke="black").encode(
-        x=x, y=y, color=class_color(run.class_names, title="True class"), shape=_outcome_shape(),
-        size=alt.Size("outcome:N", scale=alt.Scale(domain=list(OUTCOMES), range=[28, 110]), legend=None),
-        strokeWidth=alt.StrokeWidth("outcome:N", scale=alt.Scale(domain=list(OUTCOMES), range=[0, 1.2]),
-                                    legend=None),
-        tooltip=tooltip)
+    background = (
+        alt.Chart(grid)
+        .mark_rect(opacity=0.3)
+        .encode(
+            x=alt.X("x:Q", scale=sx, title=AXIS_TITLES[0]),
+            x2="x2:Q",
+            y=alt.Y("y:Q", scale=sy, title=AXIS_TITLES[1]),
+            y2="y2:Q",
+            color=shade,
+        )
+    )
+    tooltip = [
+        CLASS_FIELD,
+        "predicted",
+        probability_label(run),
+        *dataset.feature_names[:TOOLTIP_FEATURES],
+        alt.Tooltip(f"{H1}:Q", format=".3f"),
+        alt.Tooltip(f"{H2}:Q", format=".3f"),
+    ]
+    dots = (
+        alt.Chart(points)
+        .mark_point(filled=True, opacity=0.85, stroke="black")
+        .encode(
+            x=x,
+            y=y,
+            color=class_color(run.class_names, title="True class"),
+            shape=_outcome_shape(),
+            size=alt.Size("outcome:N", scale=alt.Scale(domain=list(OUTCOMES), range=[28, 110]), legend=None),
+            strokeWidth=alt.StrokeWidth(
+                "outcome:N", scale=alt.Scale(domain=list(OUTCOMES), range=[0, 1.2]), legend=None
+            ),
+            tooltip=tooltip,
+        )
+    )
     layers = [background, dots]
     if len(run.class_names) == 2:
         line = boundary_segment(run.head[epoch][0][:, 0], float(run.head[epoch][1][0]), extent)
-        layers.append(alt.Chart(line).mark_line(color="black", strokeDash=[6, 3], strokeWidth=2)
-                      .encode(x=x, y=y))
+        layers.append(
+            alt.Chart(line).mark_line(color="black", strokeDash=[6, 3], strokeWidth=2).encode(x=x, y=y)
+        )
     chart = alt.layer(*layers).properties(
-        width=size, height=size, autosize=PLOT_SIZE, usermeta=CANVAS,
-        title=f"Epoch {epoch} · test accuracy {run.snapshot_accuracy[epoch]:.1%}")
+        width=size,
+        height=size,
+        autosize=PLOT_SIZE,
+        usermeta=CANVAS,
+        title=f"Epoch {epoch} · test accuracy {run.snapshot_accuracy[epoch]:.1%}",
+    )
     return chart.resolve_scale(color="independent") if "p" in grid else chart
 
 
@@ -166,25 +209,45 @@ def evolution_chart(run: Run, epochs: list[int], extent, panel: int = 130, colum
     frames = []
     for e in epochs:
         predicted, _ = predictions(run, e)
-        frames.append(pd.DataFrame({
-            "panel": titles[e], "layer": "points", H1: run.snapshots[e][rows, 0],
-            H2: run.snapshots[e][rows, 1], CLASS_FIELD: names,
-            "outcome": np.where(predicted[rows] == run.y_test[rows], *OUTCOMES)}))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "panel": titles[e],
+                    "layer": "points",
+                    H1: run.snapshots[e][rows, 0],
+                    H2: run.snapshots[e][rows, 1],
+                    CLASS_FIELD: names,
+                    "outcome": np.where(predicted[rows] == run.y_test[rows], *OUTCOMES),
+                }
+            )
+        )
         if len(run.class_names) == 2:
             line = boundary_segment(run.head[e][0][:, 0], float(run.head[e][1][0]), extent)
             frames.append(line.assign(panel=titles[e], layer="boundary"))
     x, y = _axes(extent, titles=("unit 1", "unit 2"))
     base = alt.Chart().encode(x=x, y=y)
-    dots = base.transform_filter(alt.datum.layer == "points").mark_point(
-        filled=True, size=14, opacity=0.75).encode(color=class_color(run.class_names, title="True class"),
-                                                   shape=_outcome_shape())
+    dots = (
+        base.transform_filter(alt.datum.layer == "points")
+        .mark_point(filled=True, size=14, opacity=0.75)
+        .encode(color=class_color(run.class_names, title="True class"), shape=_outcome_shape())
+    )
     line = base.transform_filter(alt.datum.layer == "boundary").mark_line(
-        color="black", strokeDash=[4, 2], strokeWidth=1.5)
-    return alt.layer(dots, line, data=pd.concat(frames, ignore_index=True)).properties(
-        width=panel, height=panel).facet(
-        facet=alt.Facet("panel:N", sort=[titles[e] for e in epochs], title=None,
-                        header=alt.Header(labelFontSize=12, labelFontWeight="bold")),
-        columns=columns).properties(usermeta=CANVAS)
+        color="black", strokeDash=[4, 2], strokeWidth=1.5
+    )
+    return (
+        alt.layer(dots, line, data=pd.concat(frames, ignore_index=True))
+        .properties(width=panel, height=panel)
+        .facet(
+            facet=alt.Facet(
+                "panel:N",
+                sort=[titles[e] for e in epochs],
+                title=None,
+                header=alt.Header(labelFontSize=12, labelFontWeight="bold"),
+            ),
+            columns=columns,
+        )
+        .properties(usermeta=CANVAS)
+    )
 
 
 def confusion_frame(run: Run, epoch: int) -> pd.DataFrame:
@@ -193,9 +256,18 @@ def confusion_frame(run: Run, epoch: int) -> pd.DataFrame:
     labels = list(range(len(run.class_names)))
     counts = confusion_matrix(run.y_test, predicted, labels=labels)
     names = list(run.class_names)
-    return pd.DataFrame([{"true class": names[i], "predicted class": names[j], "rows": int(counts[i, j]),
-                          "kind": "correct" if i == j else "wrong"}
-                         for i in labels for j in labels])
+    return pd.DataFrame(
+        [
+            {
+                "true class": names[i],
+                "predicted class": names[j],
+                "rows": int(counts[i, j]),
+                "kind": "correct" if i == j else "wrong",
+            }
+            for i in labels
+            for j in labels
+        ]
+    )
 
 
 def confusion_chart(run: Run, epoch: int) -> alt.Chart:
@@ -204,12 +276,15 @@ def confusion_chart(run: Run, epoch: int) -> alt.Chart:
     step = 60 if len(names) <= 3 else max(24, 240 // len(names))
     base = alt.Chart(frame).encode(
         x=alt.X("predicted class:N", sort=names, axis=alt.Axis(labelAngle=0, orient="top")),
-        y=alt.Y("true class:N", sort=names))
+        y=alt.Y("true class:N", sort=names),
+    )
     cells = base.mark_rect(stroke="white").encode(
-        color=alt.Color("kind:N", scale=alt.Scale(domain=["correct", "wrong"], range=["#c7e9c0", "#fcbba1"]),
-                        legend=None),
+        color=alt.Color(
+            "kind:N", scale=alt.Scale(domain=["correct", "wrong"], range=["#c7e9c0", "#fcbba1"]), legend=None
+        ),
         opacity=alt.condition(alt.datum.rows > 0, alt.value(1), alt.value(0.25)),
-        tooltip=["true class", "predicted class", "rows"])
+        tooltip=["true class", "predicted class", "rows"],
+    )
     text = base.mark_text(fontSize=16 if len(names) <= 4 else 10).encode(text="rows:Q")
     return (cells + text).properties(width=alt.Step(step), height=alt.Step(step))
 
@@ -222,27 +297,50 @@ def curves_frame(history: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for prefix, split in CURVE_SPLITS.items():
         for metric in ("loss", "accuracy"):
-            rows.append(pd.DataFrame({"epoch": history.index, "metric": metric, "split": split,
-                                      "value": history[prefix + metric].to_numpy()}))
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "epoch": history.index,
+                        "metric": metric,
+                        "split": split,
+                        "value": history[prefix + metric].to_numpy(),
+                    }
+                )
+            )
     return pd.concat(rows, ignore_index=True)
 
 
 def curves_chart(history: pd.DataFrame, width: int = 330) -> alt.Chart:
     frame = curves_frame(history)
-    colour = alt.Color("split:N", title="Rows", sort=list(CURVE_SPLITS.values()),
-                       scale=alt.Scale(range=["#4c4c4c", "#9467bd", "#d62728"]),
-                       legend=alt.Legend(orient="top"))
+    colour = alt.Color(
+        "split:N",
+        title="Rows",
+        sort=list(CURVE_SPLITS.values()),
+        scale=alt.Scale(range=["#4c4c4c", "#9467bd", "#d62728"]),
+        legend=alt.Legend(orient="top"),
+    )
     charts = []
     epochs = alt.Scale(domain=[1, max(2, len(history))], nice=False)
-    for metric, title in (("loss", "Loss: cross-entropy, lower is better"),
-                          ("accuracy", "Accuracy: share right, higher is better")):
-        charts.append(alt.Chart(frame).transform_filter(alt.datum.metric == metric)
-                      .mark_line(point=len(history) <= 30).encode(
-                          x=alt.X("epoch:Q", title="Epoch", scale=epochs, axis=alt.Axis(tickMinStep=1)),
-                          y=alt.Y("value:Q", title=metric,
-                                  scale=alt.Scale(domain=[0, 1]) if metric == "accuracy" else alt.Scale()),
-                          color=colour, tooltip=["epoch", "split", alt.Tooltip("value:Q", format=".3f")])
-                      .properties(width=width, height=220, title=title))
+    for metric, title in (
+        ("loss", "Loss: cross-entropy, lower is better"),
+        ("accuracy", "Accuracy: share right, higher is better"),
+    ):
+        charts.append(
+            alt.Chart(frame)
+            .transform_filter(alt.datum.metric == metric)
+            .mark_line(point=len(history) <= 30)
+            .encode(
+                x=alt.X("epoch:Q", title="Epoch", scale=epochs, axis=alt.Axis(tickMinStep=1)),
+                y=alt.Y(
+                    "value:Q",
+                    title=metric,
+                    scale=alt.Scale(domain=[0, 1]) if metric == "accuracy" else alt.Scale(),
+                ),
+                color=colour,
+                tooltip=["epoch", "split", alt.Tooltip("value:Q", format=".3f")],
+            )
+            .properties(width=width, height=220, title=title)
+        )
     return alt.hconcat(*charts)
 
 
@@ -250,13 +348,27 @@ def layer_table(config: TrainConfig, n_features: int, n_classes: int) -> pd.Data
     """Keras' model.summary() as a table, with how each parameter count comes about."""
     sizes = config.layer_sizes(n_features, n_classes)
     output = "sigmoid" if n_classes == 2 else "softmax"
-    rows = [{"layer": "input", "nodes": sizes[0], "activation": "—", "output shape": f"(None, {sizes[0]})",
-             "parameters": 0, "how": "the features, standardized"}]
+    rows = [
+        {
+            "layer": "input",
+            "nodes": sizes[0],
+            "activation": "—",
+            "output shape": f"(None, {sizes[0]})",
+            "parameters": 0,
+            "how": "the features, standardized",
+        }
+    ]
     for name, fan_in, nodes in zip(layer_names(config), sizes[:-1], sizes[1:]):
-        rows.append({"layer": name, "nodes": nodes,
-                     "activation": output if name == "output" else config.activation,
-                     "output shape": f"(None, {nodes})", "parameters": (fan_in + 1) * nodes,
-                     "how": f"({fan_in} inputs + 1 bias) × {nodes} nodes"})
+        rows.append(
+            {
+                "layer": name,
+                "nodes": nodes,
+                "activation": output if name == "output" else config.activation,
+                "output shape": f"(None, {nodes})",
+                "parameters": (fan_in + 1) * nodes,
+                "how": f"({fan_in} inputs + 1 bias) × {nodes} nodes",
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -266,36 +378,84 @@ def architecture_chart(run: Run, most: int = 10, width: int = 640, height: int =
     names = ["input", *layer_names(run.config)]
     shown = [min(n, most) for n in sizes]
     ys = [np.linspace(-(k - 1) / 2, (k - 1) / 2, k) if k > 1 else np.zeros(1) for k in shown]
-    nodes = pd.DataFrame([{"x": layer, "y": float(y), "layer": names[layer],
-                           "kind": "bottleneck" if names[layer] == "bottleneck" else "other"}
-                          for layer in range(len(sizes)) for y in ys[layer]])
+    nodes = pd.DataFrame(
+        [
+            {
+                "x": layer,
+                "y": float(y),
+                "layer": names[layer],
+                "kind": "bottleneck" if names[layer] == "bottleneck" else "other",
+            }
+            for layer in range(len(sizes))
+            for y in ys[layer]
+        ]
+    )
     links = []
     for layer in range(len(sizes) - 1):
         w = run.weights[2 * layer]
         for i, y0 in enumerate(ys[layer]):
             for j, y1 in enumerate(ys[layer + 1]):
-                links.append({"x": layer, "y": float(y0), "x2": layer + 1, "y2": float(y1),
-                              "weight": round(float(w[i, j]), 3), "size": abs(float(w[i, j])),
-                              "sign": "positive" if w[i, j] >= 0 else "negative"})
+                links.append(
+                    {
+                        "x": layer,
+                        "y": float(y0),
+                        "x2": layer + 1,
+                        "y2": float(y1),
+                        "weight": round(float(w[i, j]), 3),
+                        "size": abs(float(w[i, j])),
+                        "sign": "positive" if w[i, j] >= 0 else "negative",
+                    }
+                )
     links = pd.DataFrame(links)
     bottom = -(max(shown) - 1) / 2 - 0.7
-    labels = pd.DataFrame([{"x": layer, "y": bottom, "text": f"{names[layer]}: {size}"
-                            + (f" ({most} shown)" if size > most else "")}
-                           for layer, size in enumerate(sizes)])
+    labels = pd.DataFrame(
+        [
+            {
+                "x": layer,
+                "y": bottom,
+                "text": f"{names[layer]}: {size}" + (f" ({most} shown)" if size > most else ""),
+            }
+            for layer, size in enumerate(sizes)
+        ]
+    )
     span = max(shown) / 2 + 1.2
     x = alt.X("x:Q", axis=None, scale=alt.Scale(domain=[-0.5, len(sizes) - 0.5]))
     y = alt.Y("y:Q", axis=None, scale=alt.Scale(domain=[-span, span - 0.6]))
-    edges = alt.Chart(links).mark_rule(opacity=0.6).encode(
-        x=x, y=y, x2="x2:Q", y2="y2:Q",
-        color=alt.Color("sign:N", title="Weight", scale=alt.Scale(domain=["positive", "negative"],
-                                                                   range=["#2166ac", "#b2182b"]),
-                        legend=alt.Legend(orient="top")),
-        strokeWidth=alt.StrokeWidth("size:Q", scale=alt.Scale(range=[0.3, 4]), legend=None),
-        tooltip=[alt.Tooltip("weight:Q", title="final weight")])
-    dots = alt.Chart(nodes).mark_circle(size=260, opacity=1, stroke="black").encode(
-        x=x, y=y, tooltip=["layer"],
-        color=alt.Color("kind:N", legend=None,
-                        scale=alt.Scale(domain=["bottleneck", "other"], range=["#ffbf00", "#f0f0f0"])))
+    edges = (
+        alt.Chart(links)
+        .mark_rule(opacity=0.6)
+        .encode(
+            x=x,
+            y=y,
+            x2="x2:Q",
+            y2="y2:Q",
+            color=alt.Color(
+                "sign:N",
+                title="Weight",
+                scale=alt.Scale(domain=["positive", "negative"], range=["#2166ac", "#b2182b"]),
+                legend=alt.Legend(orient="top"),
+            ),
+            strokeWidth=alt.StrokeWidth("size:Q", scale=alt.Scale(range=[0.3, 4]), legend=None),
+            tooltip=[alt.Tooltip("weight:Q", title="final weight")],
+        )
+    )
+    dots = (
+        alt.Chart(nodes)
+        .mark_circle(size=260, opacity=1, stroke="black")
+        .encode(
+            x=x,
+            y=y,
+            tooltip=["layer"],
+            color=alt.Color(
+                "kind:N",
+                legend=None,
+                scale=alt.Scale(domain=["bottleneck", "other"], range=["#ffbf00", "#f0f0f0"]),
+            ),
+        )
+    )
     text = alt.Chart(labels).mark_text(fontSize=12, baseline="top").encode(x=x, y=y, text="text:N")
-    return alt.layer(edges, dots, text).resolve_scale(color="independent").properties(
-        width=width, height=height, autosize=PLOT_SIZE)
+    return (
+        alt.layer(edges, dots, text)
+        .resolve_scale(color="independent")
+        .properties(width=width, height=height, autosize=PLOT_SIZE)
+    )

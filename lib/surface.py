@@ -6,6 +6,7 @@ fits on a page. The surface is one batched NumPy evaluation over the grid; the
 weight paths take their steps through `lib.optimizers.apply`, the very update rules
 the engine trains with, so what the picture shows is what the other pages run.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,7 +15,6 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
 
-import lib.engine  # noqa: F401  (configures TensorFlow before lib.optimizers imports it)
 from lib import optimizers
 from lib.datasets import Dataset
 from lib.training import LESSON, TrainConfig, shuffles, split
@@ -66,9 +66,12 @@ def problem(dataset: Dataset, plane: Plane, config: TrainConfig = LESSON) -> Pro
         raise ValueError(f"This data set has no feature {missing[0]!r}.")
     parts = split(dataset, config)
     columns = [dataset.feature_names.index(f) for f in plane.features]
-    return Problem(x=parts.x_fit[:, columns].astype(np.float64),
-                   t=(parts.y_fit == plane.positive).astype(np.float64),
-                   bias=float(plane.bias), features=plane.features)
+    return Problem(
+        x=parts.x_fit[:, columns].astype(np.float64),
+        t=(parts.y_fit == plane.positive).astype(np.float64),
+        bias=float(plane.bias),
+        features=plane.features,
+    )
 
 
 def loss_at(data: Problem, weights: np.ndarray) -> np.ndarray:
@@ -88,8 +91,9 @@ def gradient(data: Problem, w: np.ndarray, rows: np.ndarray | None = None) -> np
 
 def optimum(data: Problem) -> np.ndarray:
     """The weights of lowest loss (a convex problem, so one local search finds it)."""
-    found = minimize(lambda w: float(loss_at(data, w)), np.zeros(2),
-                     jac=lambda w: gradient(data, w), method="BFGS")
+    found = minimize(
+        lambda w: float(loss_at(data, w)), np.zeros(2), jac=lambda w: gradient(data, w), method="BFGS"
+    )
     return found.x
 
 
@@ -99,9 +103,8 @@ def _batches(n: int, descent: Descent) -> list[np.ndarray | None]:
         return [None] * descent.steps
     per_epoch = -(-n // descent.batch_size)
     orders = shuffles(descent.seed, -(-descent.steps // per_epoch), n)
-    batches = [order[i:i + descent.batch_size] for order in orders
-               for i in range(0, n, descent.batch_size)]
-    return batches[:descent.steps]
+    batches = [order[i : i + descent.batch_size] for order in orders for i in range(0, n, descent.batch_size)]
+    return batches[: descent.steps]
 
 
 def path(data: Problem, descent: Descent) -> pd.DataFrame:
@@ -115,18 +118,34 @@ def path(data: Problem, descent: Descent) -> pd.DataFrame:
     points = [w]
     with np.errstate(over="ignore", invalid="ignore"):
         for step, rows in enumerate(_batches(len(data.t), descent), start=1):
-            w, s1, s2 = optimizers.apply(descent.optimizer, w, gradient(data, w, rows), s1, s2,
-                                         step, descent.learning_rate, descent.momentum)
+            w, s1, s2 = optimizers.apply(
+                descent.optimizer,
+                w,
+                gradient(data, w, rows),
+                s1,
+                s2,
+                step,
+                descent.learning_rate,
+                descent.momentum,
+            )
             w = np.asarray(w, dtype=np.float64)
             points.append(w)
         weights = np.array(points)
         losses = loss_at(data, weights)
-    return pd.DataFrame({"path": descent.label, "step": np.arange(len(points)),
-                         "w1": weights[:, 0], "w2": weights[:, 1], "loss": losses})
+    return pd.DataFrame(
+        {
+            "path": descent.label,
+            "step": np.arange(len(points)),
+            "w1": weights[:, 0],
+            "w2": weights[:, 1],
+            "loss": losses,
+        }
+    )
 
 
-def window(data: Problem, paths: pd.DataFrame, best: np.ndarray,
-           margin: float = 0.25) -> tuple[float, float, float]:
+def window(
+    data: Problem, paths: pd.DataFrame, best: np.ndarray, margin: float = 0.25
+) -> tuple[float, float, float]:
     """A square view (centre w1, centre w2, half-width) holding the start, the optimum and
     the paths; a path that runs away is cut at three times the start–optimum distance."""
     starts = paths.loc[paths["step"] == 0, ["w1", "w2"]].to_numpy()
@@ -149,7 +168,7 @@ def grid(data: Problem, view: tuple[float, float, float], size: int = 101) -> pd
     pairs = np.stack(np.meshgrid(w1, w2, indexing="ij"), axis=-1)  # (size, size, 2)
     loss = loss_at(data, pairs)
     cell = half / (size - 1)  # half a grid step: each cell is centred on its grid point
-    frame = pd.DataFrame({"w1": pairs[..., 0].ravel(), "w2": pairs[..., 1].ravel(),
-                          "loss": loss.ravel()})
-    return frame.assign(w1_low=frame.w1 - cell, w1_high=frame.w1 + cell,
-                        w2_low=frame.w2 - cell, w2_high=frame.w2 + cell)
+    frame = pd.DataFrame({"w1": pairs[..., 0].ravel(), "w2": pairs[..., 1].ravel(), "loss": loss.ravel()})
+    return frame.assign(
+        w1_low=frame.w1 - cell, w1_high=frame.w1 + cell, w2_low=frame.w2 - cell, w2_high=frame.w2 + cell
+    )

@@ -6,6 +6,7 @@ kept) through the traced engine in `lib.engine`, and records what the pages
 show: the bottleneck activations of the test rows before training and after
 every epoch ("snapshots"), the history, and per-layer gradient sizes.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -54,10 +55,11 @@ class TrainConfig:
             (self.activation in ACTIVATIONS, f"activation must be one of {', '.join(ACTIVATIONS)}"),
             (self.optimizer in OPTIMIZERS, f"optimizer must be one of {', '.join(OPTIMIZERS)}"),
             (self.initializer in INITIALIZERS, f"initializer must be one of {', '.join(INITIALIZERS)}"),
-            (all(n >= 1 for n in self.hidden) and self.bottleneck >= 1,
-             "every layer needs at least 1 node"),
-            (self.learning_rate > 0 and np.isfinite(self.learning_rate),
-             "the learning rate must be positive"),
+            (all(n >= 1 for n in self.hidden) and self.bottleneck >= 1, "every layer needs at least 1 node"),
+            (
+                self.learning_rate > 0 and np.isfinite(self.learning_rate),
+                "the learning rate must be positive",
+            ),
             (self.batch_size >= 1, "the batch size must be at least 1"),
             (self.epochs >= 1, "train for at least 1 epoch"),
             (0 <= self.validation_split < 1, "the validation split must be in [0, 1)"),
@@ -115,8 +117,7 @@ def split(dataset: Dataset, config: TrainConfig) -> Split:
     rows = np.arange(len(dataset.y))
     if min(np.bincount(dataset.y)) < 1 or len(rows) < 4:
         raise ValueError("The data set is too small to split into training and test rows.")
-    train_rows, test_rows = train_test_split(
-        rows, test_size=config.test_size, random_state=config.split_seed)
+    train_rows, test_rows = train_test_split(rows, test_size=config.test_size, random_state=config.split_seed)
     scaler = StandardScaler().fit(dataset.X[train_rows])
     x_train = scaler.transform(dataset.X[train_rows]).astype(np.float32)
     x_test = scaler.transform(dataset.X[test_rows]).astype(np.float32)
@@ -125,9 +126,15 @@ def split(dataset: Dataset, config: TrainConfig) -> Split:
         raise ValueError("No training rows are left after the validation split.")
     y_train = dataset.y[train_rows]
     return Split(
-        x_fit=x_train[:cut], y_fit=y_train[:cut], x_val=x_train[cut:], y_val=y_train[cut:],
-        x_test=x_test, y_test=dataset.y[test_rows], test_index=test_rows,
-        train_index=train_rows, scaler=scaler,
+        x_fit=x_train[:cut],
+        y_fit=y_train[:cut],
+        x_val=x_train[cut:],
+        y_val=y_train[cut:],
+        x_test=x_test,
+        y_test=dataset.y[test_rows],
+        test_index=test_rows,
+        train_index=train_rows,
+        scaler=scaler,
     )
 
 
@@ -176,7 +183,8 @@ class Run:
         n_hidden = len(self.config.hidden)
         for layer in range(n_hidden + 1):
             h = ACTIVATION_FUNCTIONS[self.config.activation](
-                h @ self.weights[2 * layer] + self.weights[2 * layer + 1])
+                h @ self.weights[2 * layer] + self.weights[2 * layer + 1]
+            )
         return h.astype(np.float32)
 
     def probabilities(self, epoch: int = -1) -> np.ndarray:
@@ -202,16 +210,22 @@ def train(dataset: Dataset, config: TrainConfig, on_epoch=None) -> Run:
     parts = split(dataset, config)
     arch = config.architecture(dataset.n_features, dataset.n_classes)
     arrays = engine.Arrays(
-        parts.x_fit, targets(parts.y_fit, dataset.n_classes),
-        parts.x_val, targets(parts.y_val, dataset.n_classes),
-        parts.x_test, targets(parts.y_test, dataset.n_classes),
+        parts.x_fit,
+        targets(parts.y_fit, dataset.n_classes),
+        parts.x_val,
+        targets(parts.y_val, dataset.n_classes),
+        parts.x_test,
+        targets(parts.y_test, dataset.n_classes),
     )
     result = engine.fit(
-        arch, arrays,
+        arch,
+        arrays,
         weights=initial_weights(arch.sizes, config.initializer, config.seed),
         permutations=shuffles(config.seed, config.epochs, len(parts.y_fit)),
-        learning_rate=config.learning_rate, batch_size=config.batch_size,
-        momentum=config.momentum, on_epoch=on_epoch,
+        learning_rate=config.learning_rate,
+        batch_size=config.batch_size,
+        momentum=config.momentum,
+        on_epoch=on_epoch,
     )
     epochs = pd.RangeIndex(1, config.epochs + 1, name="epoch")
     names = layer_names(config)
@@ -244,26 +258,41 @@ def build_model(config: TrainConfig, n_features: int, n_classes: int):
     """
     import keras
 
-    init = lambda i: keras.initializers.get(  # noqa: E731
+    init = lambda i: keras.initializers.get(
         {"class_name": _KERAS_INITIALIZERS[config.initializer], "config": {"seed": config.seed + i}}
-        if config.initializer != "zeros" else "zeros")
+        if config.initializer != "zeros"
+        else "zeros"
+    )
     inputs = keras.Input(shape=(n_features,), name="features")
     x = inputs
     for i, width in enumerate(config.hidden):
-        x = keras.layers.Dense(width, activation=config.activation, kernel_initializer=init(i),
-                               name=f"hidden_{i + 1}")(x)
-    bottleneck = keras.layers.Dense(config.bottleneck, activation=config.activation,
-                                    kernel_initializer=init(len(config.hidden)), name="bottleneck")(x)
+        x = keras.layers.Dense(
+            width, activation=config.activation, kernel_initializer=init(i), name=f"hidden_{i + 1}"
+        )(x)
+    bottleneck = keras.layers.Dense(
+        config.bottleneck,
+        activation=config.activation,
+        kernel_initializer=init(len(config.hidden)),
+        name="bottleneck",
+    )(x)
     outputs = keras.layers.Dense(
-        output_units(n_classes), activation="sigmoid" if n_classes == 2 else "softmax",
-        kernel_initializer=init(len(config.hidden) + 1), name="output")(bottleneck)
+        output_units(n_classes),
+        activation="sigmoid" if n_classes == 2 else "softmax",
+        kernel_initializer=init(len(config.hidden) + 1),
+        name="output",
+    )(bottleneck)
     model = keras.Model(inputs, outputs, name="bottleneck_mlp")
     return model, keras.Model(inputs, bottleneck, name="features_to_bottleneck")
 
 
 _KERAS_INITIALIZERS = {
-    "glorot_uniform": "GlorotUniform", "glorot_normal": "GlorotNormal",
-    "he_uniform": "HeUniform", "he_normal": "HeNormal",
-    "lecun_uniform": "LecunUniform", "lecun_normal": "LecunNormal",
-    "uniform": "RandomUniform", "normal": "RandomNormal", "zeros": "Zeros",
+    "glorot_uniform": "GlorotUniform",
+    "glorot_normal": "GlorotNormal",
+    "he_uniform": "HeUniform",
+    "he_normal": "HeNormal",
+    "lecun_uniform": "LecunUniform",
+    "lecun_normal": "LecunNormal",
+    "uniform": "RandomUniform",
+    "normal": "RandomNormal",
+    "zeros": "Zeros",
 }

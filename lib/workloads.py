@@ -1,4 +1,5 @@
 """Streams of varied training configs: what a class of students produces, for memory checks."""
+
 from __future__ import annotations
 
 import itertools
@@ -13,6 +14,7 @@ OPTIMIZERS = ("rmsprop", "adam", "sgd", "momentum", "nesterov", "adagrad")
 def varied_configs(count: int, epochs: int = 5) -> list[TrainConfig]:
     """`count` configs cycling through architectures, activations and optimizers, new seeds each."""
     kinds = itertools.cycle(itertools.product(OPTIMIZERS, ACTIVATIONS, WIDTHS))
-    return [TrainConfig(hidden=hidden, activation=activation, optimizer=optimizer,
-                        epochs=epochs, seed=seed)
-            for seed, (optimizer, activation, hidden) in zip(range(count), kinds)]
+    return [
+        TrainConfig(hidden=hidden, activation=activation, optimizer=optimizer, epochs=epochs, seed=seed)
+        for seed, (optimizer, activation, hidden) in zip(range(count), kinds)
+    ]

@@ -1,4 +1,5 @@
 """Shared fixtures: the banknote data from ../shared, AppTest, and a real app in Chromium."""
+
 from __future__ import annotations
 
 import json
@@ -18,14 +19,21 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED_CSV = ROOT.parent / "shared" / "data" / "banknotes.csv"
 ARTIFACTS = ROOT / "artifacts"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-quic", "--no-first-run", "--disable-sync"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-sync",
+]
 
 # The loader reads the shared copy; its cache goes to a throw-away folder, never the user's.
 os.environ.setdefault("BANKNOTES_CSV", str(SHARED_CSV))
 os.environ.setdefault("BOTTLENECK_LAB_CACHE", tempfile.mkdtemp(prefix="bottleneck-lab-cache-"))
 sys.path.insert(0, str(ROOT))
-import lib  # noqa: E402,F401  (sets TensorFlow's environment before any test imports it)
+import lib  # noqa: E402, F401  (sets TensorFlow's environment before any test imports it)
 
 
 @pytest.fixture(scope="session")
@@ -38,8 +46,9 @@ def banknotes():
 def last_line_printed(script: str, timeout: float = 300) -> str:
     """Run `script` in a fresh Python process (nothing other tests left behind counts)."""
     prelude = f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
-    out = subprocess.run([sys.executable, "-c", prelude + script], capture_output=True, text=True,
-                         check=True, timeout=timeout).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", prelude + script], capture_output=True, text=True, check=True, timeout=timeout
+    ).stdout
     return out.strip().splitlines()[-1]
 
 
@@ -89,12 +98,25 @@ def _wait_healthy(url: str, process: subprocess.Popen, seconds: float = 90) -> N
 def start_server(port: int | None = None, env: dict | None = None):
     """`streamlit run` on 127.0.0.1; returns (process, base url)."""
     port = port or _free_port()
-    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
-               "--server.headless", "true", "--server.address", "127.0.0.1",
-               "--server.port", str(port), "--browser.gatherUsageStats", "false"]
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "streamlit_app.py"),
+        "--server.headless",
+        "true",
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--browser.gatherUsageStats",
+        "false",
+    ]
     log = open(tempfile.mktemp(prefix="streamlit-", suffix=".log"), "w")
-    process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                               env={**os.environ, **(env or {})})
+    process = subprocess.Popen(
+        command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, process)
@@ -136,8 +158,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                              args=CHROMIUM_FLAGS)
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
         yield instance
         instance.close()
 
@@ -154,7 +175,8 @@ def wait_for_app(tab, timeout: float = 90_000) -> None:
     """Wait until the script has finished running and at least one chart is drawn."""
     tab.wait_for_selector("[data-testid='stApp']", timeout=timeout)
     tab.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout
+    )
     tab.wait_for_selector(".vega-embed canvas, .vega-embed svg", timeout=timeout)
 
 
@@ -162,7 +184,8 @@ def screenshot(tab, name: str) -> Path:
     """The whole page: Streamlit scrolls inside its main block, so grow the viewport to it."""
     ARTIFACTS.mkdir(exist_ok=True)
     height = tab.evaluate(
-        "() => (document.querySelector('[data-testid=\"stMain\"]') || document.body).scrollHeight")
+        "() => (document.querySelector('[data-testid=\"stMain\"]') || document.body).scrollHeight"
+    )
     tab.set_viewport_size({"width": tab.viewport_size["width"], "height": min(max(height, 800), 8000)})
     tab.wait_for_timeout(800)
     path = ARTIFACTS / f"{name}.png"

@@ -1,4 +1,5 @@
 """The real app in headless Chromium: pages load, charts render, nothing raises."""
+
 import pytest
 
 from conftest import copy_to_docs, screenshot, wait_for_app

@@ -1,4 +1,5 @@
 """The comparison page in headless Chromium: panels, linked brushing, tooltips, scores."""
+
 import pytest
 
 from conftest import ARTIFACTS, screenshot, wait_for_app

@@ -1,4 +1,5 @@
 """The data choice in Chromium: wine from the sidebar, then a bad and a good CSV through the uploader."""
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -19,7 +20,8 @@ def metrics(tab) -> list:
 
 def upload(tab, name: str, data: bytes) -> None:
     tab.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
-        files=[{"name": name, "mimeType": "text/csv", "buffer": data}])
+        files=[{"name": name, "mimeType": "text/csv", "buffer": data}]
+    )
 
 
 def assert_no_exception_on_page(tab):
@@ -41,7 +43,8 @@ def test_wine_then_a_bad_and_a_good_upload(app_url, page):
     choose(page, "Upload a CSV…")
     page.get_by_text("Upload a CSV file in the sidebar").wait_for(timeout=30_000)
     prices = b"area,rooms,price\n" + b"".join(
-        f"{50 + i},{1 + i % 5},{1000 + 37.5 * i:.1f}\n".encode() for i in range(80))
+        f"{50 + i},{1 + i % 5},{1000 + 37.5 * i:.1f}\n".encode() for i in range(80)
+    )
     upload(page, "houses.csv", prices)
     page.get_by_text("looks like a measurement").wait_for(timeout=30_000)
     assert page.locator("[data-testid='stAlertContentError']").count() == 1
@@ -49,8 +52,14 @@ def test_wine_then_a_bad_and_a_good_upload(app_url, page):
     screenshot(page, "data-upload-bad")
 
     rng = np.random.default_rng(0)
-    frame = pd.DataFrame({"size": rng.normal(size=90), "weight": rng.normal(size=90),
-                          "colour": ["red", "green", "blue"] * 30, "kind": ["a", "b", "c"] * 30})
+    frame = pd.DataFrame(
+        {
+            "size": rng.normal(size=90),
+            "weight": rng.normal(size=90),
+            "colour": ["red", "green", "blue"] * 30,
+            "kind": ["a", "b", "c"] * 30,
+        }
+    )
     frame.loc[frame.kind == "b", "size"] += 3
     upload(page, "fruit.csv", frame.to_csv(index=False).encode())
     page.get_by_text("fruit.csv").first.wait_for(timeout=30_000)

@@ -1,4 +1,5 @@
 """The gradient-descent page in headless Chromium: its three sections draw their charts."""
+
 import pytest
 
 from conftest import screenshot, wait_for_app
@@ -12,10 +13,13 @@ def test_gradient_descent_page_renders_its_charts(app_url, page):
     wait_for_app(page)
     page.locator("[data-testid='stSidebarNav'] a", has_text="Gradient descent").click()
     page.get_by_role("heading", name="1 · Compare runs").wait_for(timeout=60_000)
-    page.wait_for_function("() => document.querySelectorAll('.vega-embed').length >= 5",
-                           timeout=120_000)
-    for heading in ("Gradient descent", "1 · Compare runs", "2 · Gradient descent on a loss surface",
-                    "3 · Backpropagation: how much gradient reaches each layer"):
+    page.wait_for_function("() => document.querySelectorAll('.vega-embed').length >= 5", timeout=120_000)
+    for heading in (
+        "Gradient descent",
+        "1 · Compare runs",
+        "2 · Gradient descent on a loss surface",
+        "3 · Backpropagation: how much gradient reaches each layer",
+    ):
         assert page.get_by_role("heading", name=heading).first.is_visible()
     charts = page.locator(".vega-embed")
     assert charts.count() == 5

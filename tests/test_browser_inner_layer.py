@@ -1,4 +1,5 @@
 """The inner-layer page in headless Chromium: it loads at its URL, draws, reacts and plays."""
+
 import re
 
 import pytest
@@ -16,8 +17,7 @@ def open_page(tab, app_url):
 
 
 def wait_idle(tab):
-    tab.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
-                          timeout=90_000)
+    tab.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=90_000)
 
 
 def slider_thumb(tab, label):

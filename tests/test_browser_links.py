@@ -1,4 +1,5 @@
 """A shared link in headless Chromium: the page opens with its settings; the gallery draws."""
+
 import pytest
 
 from conftest import screenshot, wait_for_app

@@ -1,4 +1,5 @@
 """The generated Keras script runs and reproduces the page's split, model and bottleneck."""
+
 import dataclasses
 import json
 import os
@@ -43,8 +44,13 @@ def run_script(config: TrainConfig, dataset: Dataset, folder: Path) -> tuple[dic
     (folder / "script.py").write_text(keras_script(config, dataset))
     (folder / "runner.py").write_text(RUNNER)
     result = subprocess.run(
-        [sys.executable, "runner.py", "script.py", "arrays.npz", "summary.json"], cwd=folder,
-        capture_output=True, text=True, timeout=300, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"})
+        [sys.executable, "runner.py", "script.py", "arrays.npz", "summary.json"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"},
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     return dict(np.load(folder / "arrays.npz")), json.loads((folder / "summary.json").read_text())
 
@@ -70,13 +76,30 @@ def test_a_multiclass_script_uses_softmax_and_one_hot_targets(tmp_path):
 
 
 def test_the_script_states_every_setting(banknotes):
-    config = TrainConfig(hidden=(8, 4), activation="tanh", optimizer="nesterov", learning_rate=0.002,
-                         batch_size=32, epochs=40, split_seed=7, seed=3)
+    config = TrainConfig(
+        hidden=(8, 4),
+        activation="tanh",
+        optimizer="nesterov",
+        learning_rate=0.002,
+        batch_size=32,
+        epochs=40,
+        split_seed=7,
+        seed=3,
+    )
     text = keras_script(config, banknotes)
-    for fragment in ["random_state=7", 'activation="tanh"', 'name="hidden_2"', 'name="bottleneck"',
-                     "SGD(learning_rate=0.002, momentum=0.9, nesterov=True)", "batch_size=32",
-                     "epochs=40", "validation_split=0.3", "GlorotUniform(seed=3)", "4 → 8 → 4 → 2 → 1",
-                     'model.get_layer("bottleneck").output']:
+    for fragment in [
+        "random_state=7",
+        'activation="tanh"',
+        'name="hidden_2"',
+        'name="bottleneck"',
+        "SGD(learning_rate=0.002, momentum=0.9, nesterov=True)",
+        "batch_size=32",
+        "epochs=40",
+        "validation_split=0.3",
+        "GlorotUniform(seed=3)",
+        "4 → 8 → 4 → 2 → 1",
+        'model.get_layer("bottleneck").output',
+    ]:
         assert fragment in text, fragment
     assert 'name="hidden' not in keras_script(LESSON, banknotes)
 
@@ -85,7 +108,7 @@ def test_every_optimizer_becomes_a_keras_optimizer():
     import keras
 
     for name in OPTIMIZERS:
-        optimizer = eval(OPTIMIZER_CODE[name].format(lr=0.05, momentum=0.9), {"keras": keras})  # noqa: S307
+        optimizer = eval(OPTIMIZER_CODE[name].format(lr=0.05, momentum=0.9), {"keras": keras})
         assert float(optimizer.learning_rate) == pytest.approx(0.05)
 
 

@@ -1,4 +1,5 @@
 """read_csv: every rule for a teacher's own CSV, and a property test over generated files."""
+
 import csv
 import io
 
@@ -17,8 +18,12 @@ SPECIES = ("setosa", "versicolor", "virginica")
 def table(rows: int = 30, delimiter: str = ",", target: str = "species") -> str:
     """A small iris-like CSV: four numeric features and a text class, 10 rows per class."""
     header = delimiter.join(["sepal_length", "sepal_width", "petal_length", "petal_width", target])
-    lines = [delimiter.join([f"{4 + i % 7}.{i % 10}", f"{2 + i % 5}.5", f"{1 + i % 3}.25",
-                             f"{i % 11}.5", SPECIES[i % 3]]) for i in range(rows)]
+    lines = [
+        delimiter.join(
+            [f"{4 + i % 7}.{i % 10}", f"{2 + i % 5}.5", f"{1 + i % 3}.25", f"{i % 11}.5", SPECIES[i % 3]]
+        )
+        for i in range(rows)
+    ]
     return "\n".join([header, *lines]) + "\n"
 
 
@@ -50,6 +55,7 @@ def assert_valid(dataset: Dataset) -> None:
 
 
 # --- inputs, delimiters and encodings ---------------------------------------------------------
+
 
 def test_reads_a_small_table():
     dataset = read_csv(table().encode(), name="iris.csv")
@@ -95,8 +101,13 @@ def test_bytes_file_objects_and_paths_read_alike(tmp_path):
     path.write_text(table())
     binary = io.BytesIO(table().encode())
     binary.name = "upload/flowers.csv"
-    readings = [read_csv(table().encode()), read_csv(path), read_csv(str(path)), read_csv(binary),
-                read_csv(io.StringIO(table()))]
+    readings = [
+        read_csv(table().encode()),
+        read_csv(path),
+        read_csv(str(path)),
+        read_csv(binary),
+        read_csv(io.StringIO(table())),
+    ]
     assert len({r.fingerprint for r in readings}) == 1
     assert "flowers.csv" in readings[1].description and "flowers.csv" in readings[3].description
 
@@ -118,10 +129,14 @@ def test_bundled_data_exported_as_csv_reads_back():
 
 # --- the header --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text", [
-    "3.6,8.6,-2.8,-0.4,0\n4.5,8.1,-2.4,-1.4,0\n3.8,-2.6,1.9,0.1,1\n",  # UCI banknotes, no header
-    "5.1,3.5,1.4,0.2,setosa\n4.9,3.0,1.4,0.2,setosa\n7.0,3.2,4.7,1.4,versicolor\n",  # UCI iris
-])
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "3.6,8.6,-2.8,-0.4,0\n4.5,8.1,-2.4,-1.4,0\n3.8,-2.6,1.9,0.1,1\n",  # UCI banknotes, no header
+        "5.1,3.5,1.4,0.2,setosa\n4.9,3.0,1.4,0.2,setosa\n7.0,3.2,4.7,1.4,versicolor\n",  # UCI iris
+    ],
+)
 def test_a_header_row_is_required(text):
     with pytest.raises(DatasetError, match="no header row"):
         read_csv(text.encode())
@@ -147,6 +162,7 @@ def test_unnamed_columns_get_a_name():
 
 
 # --- the target --------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", ["class", "Species", "LABEL", "y", "Target"])
 def test_a_class_like_column_is_the_target(name):
@@ -174,7 +190,12 @@ def test_the_target_can_be_named():
 
 def test_csv_columns_lists_the_header_for_a_target_picker():
     assert csv_columns(table(delimiter=";").encode("utf-8-sig")) == (
-        "sepal_length", "sepal_width", "petal_length", "petal_width", "species")
+        "sepal_length",
+        "sepal_width",
+        "petal_length",
+        "petal_width",
+        "species",
+    )
 
 
 def test_whole_number_labels_are_classes_in_numeric_order():
@@ -195,6 +216,7 @@ def test_a_continuous_target_is_refused():
 
 # --- features and rows -------------------------------------------------------------------------
 
+
 def test_text_columns_are_dropped_and_listed():
     frame = features_and_class(name=[f"id{i}" for i in range(20)], colour=["red", "blue"] * 10)
     dataset = read_csv(frame_csv(frame))
@@ -205,8 +227,10 @@ def test_text_columns_are_dropped_and_listed():
 def test_constant_columns_are_dropped_and_listed():
     dataset = read_csv(frame_csv(features_and_class(ones=[1.0] * 20, c=np.arange(20.0))))
     assert dataset.feature_names == ("a", "b", "c")
-    assert any(n.startswith("Dropped 1 column (the same value in every row") and "'ones'" in n
-               for n in dataset.notices)
+    assert any(
+        n.startswith("Dropped 1 column (the same value in every row") and "'ones'" in n
+        for n in dataset.notices
+    )
 
 
 def test_rows_with_gaps_infinities_or_text_are_dropped_and_counted():
@@ -218,8 +242,9 @@ def test_rows_with_gaps_infinities_or_text_are_dropped_and_counted():
     frame.loc[4, "class"] = None
     dataset = read_csv(frame_csv(frame))
     assert len(dataset.y) == 25
-    assert "Dropped 5 rows of 30 with a missing, infinite or non-numeric value, or no class." \
-        in dataset.notices
+    assert (
+        "Dropped 5 rows of 30 with a missing, infinite or non-numeric value, or no class." in dataset.notices
+    )
 
 
 def test_rows_longer_than_the_header_are_skipped_and_counted():
@@ -237,6 +262,7 @@ def test_all_rows_dropped_names_the_worst_column():
 
 
 # --- limits --------------------------------------------------------------------------------------
+
 
 def test_at_least_two_feature_columns():
     frame = features_and_class(word=["x"] * 20).drop(columns="b")
@@ -262,8 +288,9 @@ def test_at_most_fifty_classes():
 
 
 def test_at_most_a_thousand_feature_columns():
-    frame = pd.DataFrame(np.random.default_rng(2).normal(size=(10, 1001)),
-                         columns=[f"f{i}" for i in range(1001)])
+    frame = pd.DataFrame(
+        np.random.default_rng(2).normal(size=(10, 1001)), columns=[f"f{i}" for i in range(1001)]
+    )
     frame["class"] = np.arange(10) % 2
     with pytest.raises(DatasetError, match="1,001 feature columns.*at most 1,000"):
         read_csv(frame_csv(frame))
@@ -286,16 +313,20 @@ def test_large_files_are_sampled_down_stratified_and_seeded():
 
 # --- files that are not tables -----------------------------------------------------------------
 
-@pytest.mark.parametrize("data, message", [
-    (b"", "is empty"),
-    (b" \n\n  \r\n", "is empty"),
-    (bytes(np.random.default_rng(4).integers(0, 256, 3000, dtype=np.uint8)), "not a text file"),
-    (b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00" + b"xl/workbook.xml" * 20, "not a text file"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a text file"),
-    (b"weight\n1\n2\n3\n", "single column"),
-    (b"a,b,class\n", "no data rows"),
-    (b'a,b,class\n1,2,"x\n3,4,y\n', "quote mark"),
-])
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"", "is empty"),
+        (b" \n\n  \r\n", "is empty"),
+        (bytes(np.random.default_rng(4).integers(0, 256, 3000, dtype=np.uint8)), "not a text file"),
+        (b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00" + b"xl/workbook.xml" * 20, "not a text file"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a text file"),
+        (b"weight\n1\n2\n3\n", "single column"),
+        (b"a,b,class\n", "no data rows"),
+        (b'a,b,class\n1,2,"x\n3,4,y\n', "quote mark"),
+    ],
+)
 def test_files_that_are_not_tables_get_a_clear_message(data, message):
     with pytest.raises(DatasetError, match=message):
         read_csv(data, name="mine.csv")
@@ -312,8 +343,14 @@ def test_an_upload_trains_with_a_softmax_output():
     rng = np.random.default_rng(5)
     labels = np.repeat(["low", "mid", "high"], 20)
     centre = {"low": 0.0, "mid": 3.0, "high": 6.0}
-    frame = pd.DataFrame({"u": [centre[c] for c in labels] + rng.normal(size=60),
-                          "v": rng.normal(size=60), "w": rng.normal(size=60), "class": labels})
+    frame = pd.DataFrame(
+        {
+            "u": [centre[c] for c in labels] + rng.normal(size=60),
+            "v": rng.normal(size=60),
+            "w": rng.normal(size=60),
+            "class": labels,
+        }
+    )
     dataset = read_csv(frame_csv(frame))
     run = train(dataset, TrainConfig(hidden=(4,), epochs=3))
     assert run.layer_sizes[-1] == 3
@@ -322,14 +359,39 @@ def test_an_upload_trains_with_a_softmax_output():
 
 # --- any generated file: a valid Dataset or a DatasetError, nothing else ------------------------
 
-WORDS = st.sampled_from(["a", "b", "x y", "é", "Ünïcode", "1,5", "N/A", "?", "nan", "inf", "-inf",
-                         "TRUE", "", " ", '"', "''", "12abc", "1e3", "0x1F", "—", "\u00a0"])
+WORDS = st.sampled_from(
+    [
+        "a",
+        "b",
+        "x y",
+        "é",
+        "Ünïcode",
+        "1,5",
+        "N/A",
+        "?",
+        "nan",
+        "inf",
+        "-inf",
+        "TRUE",
+        "",
+        " ",
+        '"',
+        "''",
+        "12abc",
+        "1e3",
+        "0x1F",
+        "—",
+        "\u00a0",
+    ]
+)
 TEXT = st.text(st.characters(exclude_categories=("Cc", "Cs")), max_size=6)
-NUMBERS = st.one_of(st.integers(-1000, 1000).map(str),
-                    st.floats(allow_nan=True, allow_infinity=True, width=32).map(repr))
+NUMBERS = st.one_of(
+    st.integers(-1000, 1000).map(str), st.floats(allow_nan=True, allow_infinity=True, width=32).map(repr)
+)
 MESSY = st.one_of(NUMBERS, NUMBERS, NUMBERS, WORDS, TEXT)
-TIDY = st.sampled_from([str(n) for n in range(-9, 10)] + [f"{n / 7:.3f}" for n in range(-20, 20)]
-                       + ["", "nan", "1,5", "x"])
+TIDY = st.sampled_from(
+    [str(n) for n in range(-9, 10)] + [f"{n / 7:.3f}" for n in range(-20, 20)] + ["", "nan", "1,5", "x"]
+)
 NAMES = st.one_of(st.sampled_from(["a", "b", "c", "class", "Label", "y", "1", " d ", ""]), TEXT)
 ENCODINGS = st.sampled_from(["utf-8", "utf-8-sig", "latin-1", "cp1252", "utf-16"])
 
@@ -388,8 +450,13 @@ def test_any_file_gives_a_valid_dataset_or_a_dataset_error(generated):
 def tidy_tables(draw):
     """A clean table (features, then a class column) and its rows in a random supported format."""
     n_rows, n_features = draw(st.integers(10, 40)), draw(st.integers(2, 5))
-    values = draw(st.lists(st.lists(st.integers(-99, 99), min_size=n_features, max_size=n_features),
-                           min_size=n_rows, max_size=n_rows))
+    values = draw(
+        st.lists(
+            st.lists(st.integers(-99, 99), min_size=n_features, max_size=n_features),
+            min_size=n_rows,
+            max_size=n_rows,
+        )
+    )
     matrix = 1000 * np.array(values) + np.arange(n_rows)[:, None]  # no column is constant
     classes = draw(st.sampled_from([("no", "yes"), ("rosé", "rouge", "blanc"), ("1", "2", "3", "4")]))
     labels = draw(st.permutations([classes[i % len(classes)] for i in range(n_rows)]))

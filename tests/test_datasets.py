@@ -1,4 +1,5 @@
 """The loader finds the banknote data, checks it, and explains every bad file."""
+
 import os
 from pathlib import Path
 
@@ -30,15 +31,18 @@ def test_uci_layout_reads_the_same_numbers(banknotes):
     assert from_uci.fingerprint == banknotes.fingerprint
 
 
-@pytest.mark.parametrize("mangle, message", [
-    (lambda t: "", "empty"),
-    (lambda t: "\n".join(t.splitlines()[:701]), "700 rows"),
-    (lambda t: t.replace("3.6216,8.6661", "3.6216;8.6661", 1), "comma-separated"),
-    (lambda t: t.replace(",0\n", ",7\n", 1), "class column"),
-    (lambda t: "\n".join(line + ",1" for line in t.splitlines()), "6 columns"),
-    (lambda t: t.replace("3.6216", "nan", 1), "missing or infinite"),
-    (lambda t: t.replace("3.6216", "abc", 1), "comma-separated"),
-])
+@pytest.mark.parametrize(
+    "mangle, message",
+    [
+        (lambda t: "", "empty"),
+        (lambda t: "\n".join(t.splitlines()[:701]), "700 rows"),
+        (lambda t: t.replace("3.6216,8.6661", "3.6216;8.6661", 1), "comma-separated"),
+        (lambda t: t.replace(",0\n", ",7\n", 1), "class column"),
+        (lambda t: "\n".join(line + ",1" for line in t.splitlines()), "6 columns"),
+        (lambda t: t.replace("3.6216", "nan", 1), "missing or infinite"),
+        (lambda t: t.replace("3.6216", "abc", 1), "comma-separated"),
+    ],
+)
 def test_bad_files_name_the_file_and_the_problem(tmp_path, mangle, message):
     bad = tmp_path / "bad.csv"
     bad.write_text(mangle(SHARED_CSV.read_text()))

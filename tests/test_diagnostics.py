@@ -1,4 +1,5 @@
 """Diagnoses of runs that would draw a broken picture: diverged, dead bottleneck, dead unit."""
+
 import dataclasses
 
 from lib.diagnostics import diagnose, diverged_at
@@ -31,8 +32,9 @@ def test_one_dead_unit_is_a_warning_not_a_blocker(banknotes):
 
 
 def test_divergence_is_reported_with_its_epoch_and_a_remedy(banknotes):
-    run = train(banknotes, dataclasses.replace(SHORT, activation="linear", optimizer="momentum",
-                                               learning_rate=1.0))
+    run = train(
+        banknotes, dataclasses.replace(SHORT, activation="linear", optimizer="momentum", learning_rate=1.0)
+    )
     epoch = diverged_at(run)
     assert epoch is not None and 1 <= epoch <= 5
     [found] = diagnose(run)

@@ -1,4 +1,5 @@
 """Compare runs: one curve per chosen value, the rest fixed, a reading, and clear errors."""
+
 import numpy as np
 import pytest
 
@@ -58,32 +59,50 @@ def test_the_mlp_comparison_trains_the_current_network(banknotes):
 def test_reading_names_a_diverged_run():
     import pandas as pd
 
-    rows = [("a", e, s, m, np.nan if m == "loss" and e == 2 else 0.5)
-            for e in (1, 2) for s in ("train", "validation") for m in ("loss", "accuracy")]
-    rows += [("b", e, s, m, 0.3) for e in (1, 2) for s in ("train", "validation")
-             for m in ("loss", "accuracy")]
+    rows = [
+        ("a", e, s, m, np.nan if m == "loss" and e == 2 else 0.5)
+        for e in (1, 2)
+        for s in ("train", "validation")
+        for m in ("loss", "accuracy")
+    ]
+    rows += [
+        ("b", e, s, m, 0.3) for e in (1, 2) for s in ("train", "validation") for m in ("loss", "accuracy")
+    ]
     table = pd.DataFrame(rows, columns=["value", "epoch", "split", "metric", "score"])
     sentence = reading(table, "learning_rate")
     assert "learning rate a diverged" in sentence and "with learning rate b" in sentence
 
 
-@pytest.mark.parametrize("vary, text, canonical", [
-    ("learning_rate", " 0.20 ", "0.2"), ("learning_rate", "1e-3", "0.001"),
-    ("batch_size", "032", "32"), ("optimizer", "Momentum 0.9", "momentum 0.9"),
-    ("optimizer", "nesterov", "nesterov 0.3"), ("optimizer", "ADAM", "adam"),
-    ("initializer", "glorot_normal", "glorot_normal"),
-])
+@pytest.mark.parametrize(
+    "vary, text, canonical",
+    [
+        ("learning_rate", " 0.20 ", "0.2"),
+        ("learning_rate", "1e-3", "0.001"),
+        ("batch_size", "032", "32"),
+        ("optimizer", "Momentum 0.9", "momentum 0.9"),
+        ("optimizer", "nesterov", "nesterov 0.3"),
+        ("optimizer", "ADAM", "adam"),
+        ("initializer", "glorot_normal", "glorot_normal"),
+    ],
+)
 def test_typed_values_are_accepted(vary, text, canonical):
     assert parse_value(vary, text) == canonical
 
 
-@pytest.mark.parametrize("vary, text, message", [
-    ("learning_rate", "fast", "not a number"), ("learning_rate", "-1", "above 0"),
-    ("learning_rate", "50", "at most 10"), ("batch_size", "2.5", "whole number"),
-    ("batch_size", "0", "whole number"), ("optimizer", "lbfgs", "Unknown optimizer"),
-    ("optimizer", "momentum 1.5", "below 1"), ("optimizer", "adam 0.9", "Only momentum"),
-    ("initializer", "ones", "Unknown initializer"),
-])
+@pytest.mark.parametrize(
+    "vary, text, message",
+    [
+        ("learning_rate", "fast", "not a number"),
+        ("learning_rate", "-1", "above 0"),
+        ("learning_rate", "50", "at most 10"),
+        ("batch_size", "2.5", "whole number"),
+        ("batch_size", "0", "whole number"),
+        ("optimizer", "lbfgs", "Unknown optimizer"),
+        ("optimizer", "momentum 1.5", "below 1"),
+        ("optimizer", "adam 0.9", "Only momentum"),
+        ("initializer", "ones", "Unknown initializer"),
+    ],
+)
 def test_bad_values_get_a_clear_message(vary, text, message):
     with pytest.raises(ValueError, match=message):
         parse_value(vary, text)

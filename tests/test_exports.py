@@ -1,4 +1,5 @@
 """Downloads carry the run's real numbers and a model that reloads to the same predictions."""
+
 import io
 import json
 
@@ -14,8 +15,17 @@ def test_bottleneck_csv_has_the_test_rows_and_activations(banknotes):
     run = train(banknotes, DEEPER_LESSON)
     frame = pd.read_csv(io.BytesIO(csv_bytes(bottleneck_frame(run, banknotes))))
     assert len(frame) == 412
-    assert list(frame.columns) == ["row_id", "variance", "skewness", "kurtosis", "entropy", "class",
-                                   "bottleneck_1", "bottleneck_2", "predicted"]
+    assert list(frame.columns) == [
+        "row_id",
+        "variance",
+        "skewness",
+        "kurtosis",
+        "entropy",
+        "class",
+        "bottleneck_1",
+        "bottleneck_2",
+        "predicted",
+    ]
     np.testing.assert_allclose(frame[["bottleneck_1", "bottleneck_2"]], run.snapshots[-1], rtol=1e-6)
     assert set(frame["class"]) == {"genuine", "forged"}
     np.testing.assert_allclose(frame["variance"], banknotes.X[frame["row_id"], 0])
@@ -39,8 +49,9 @@ def test_projections_csv_has_a_column_pair_per_method(banknotes):
     from lib.projections import Embedding
 
     rows = np.array([5, 9, 200])
-    flat = Embedding("lda", np.array([[1.0, 0.3], [2.0, -0.1], [3.0, 0.2]]), 0.0, True, True,
-                     ("LD1", "jitter"), dims=1)
+    flat = Embedding(
+        "lda", np.array([[1.0, 0.3], [2.0, -0.1], [3.0, 0.2]]), 0.0, True, True, ("LD1", "jitter"), dims=1
+    )
     pca = Embedding("pca", np.arange(6.0).reshape(3, 2), 0.0, False, True, ("PC1", "PC2"))
     frame = pd.read_csv(io.BytesIO(csv_bytes(projections_frame(banknotes, rows, [pca, flat]))))
     assert list(frame.columns) == ["row_id", "class", "pca_1", "pca_2", "lda_1", "lda_2"]

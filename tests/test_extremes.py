@@ -1,5 +1,6 @@
 """Every control at its extremes on the inner-layer, compare and gradient pages: no exception,
 and a result that cannot be drawn or learned is explained on the page."""
+
 import dataclasses
 
 import pytest
@@ -26,20 +27,29 @@ def inner(**widgets):
     """The inner-layer page with sidebar widgets set (sliders, select sliders, number inputs)."""
     at = app_test(INNER)
     for key, value in widgets.items():
-        widget = next(w for kind in ("slider", "select_slider", "number_input", "selectbox")
-                      for w in getattr(at.sidebar, kind) if w.key == key)
+        widget = next(
+            w
+            for kind in ("slider", "select_slider", "number_input", "selectbox")
+            for w in getattr(at.sidebar, kind)
+            if w.key == key
+        )
         widget.set_value(value)
         at.run()  # one at a time: the nodes sliders exist only once their layer is switched on
     assert_no_exception(at)
     return at
 
 
-@pytest.mark.parametrize("widgets, parameters", [
-    (dict(epochs=2, nodes_1=1), (4 + 1) * 1 + (1 + 1) * 2 + 3),  # 1 node before the bottleneck
-    (dict(epochs=2, n_hidden=3, nodes_1=32, nodes_2=32, nodes_3=32),
-     (4 + 1) * 32 + 2 * (32 + 1) * 32 + (32 + 1) * 2 + 3),  # 32 nodes in 3 layers
-    (dict(epochs=1, n_hidden=0), 13),  # 1 epoch of the lesson's 4 → 2 → 1
-])
+@pytest.mark.parametrize(
+    "widgets, parameters",
+    [
+        (dict(epochs=2, nodes_1=1), (4 + 1) * 1 + (1 + 1) * 2 + 3),  # 1 node before the bottleneck
+        (
+            dict(epochs=2, n_hidden=3, nodes_1=32, nodes_2=32, nodes_3=32),
+            (4 + 1) * 32 + 2 * (32 + 1) * 32 + (32 + 1) * 2 + 3,
+        ),  # 32 nodes in 3 layers
+        (dict(epochs=1, n_hidden=0), 13),  # 1 epoch of the lesson's 4 → 2 → 1
+    ],
+)
 def test_network_sizes_at_their_extremes_train_and_state_their_size(widgets, parameters):
     at = inner(**widgets)
     assert metric(at, "Trainable parameters") == f"{parameters:,}"

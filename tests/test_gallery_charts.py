@@ -1,4 +1,5 @@
 """The gallery aligns each seed's map to the first, and marks runs with nothing to draw."""
+
 from dataclasses import replace
 
 import numpy as np

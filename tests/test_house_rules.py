@@ -1,4 +1,5 @@
 """The architecture's rules, checked on the source: they protect every session of the app."""
+
 import re
 import subprocess
 import sys
@@ -7,8 +8,9 @@ from conftest import ROOT
 
 
 def tracked_python() -> list:
-    files = subprocess.run(["git", "ls-files", "*.py"], cwd=ROOT, capture_output=True,
-                           text=True).stdout.split()
+    files = subprocess.run(
+        ["git", "ls-files", "*.py"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.split()
     return [ROOT / f for f in files] or list(ROOT.glob("**/*.py"))
 
 
@@ -30,6 +32,7 @@ def test_no_banknote_data_is_tracked():
 
 
 def test_lint_is_clean():
-    result = subprocess.run([sys.executable, "-m", "ruff", "check", "."], cwd=ROOT,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "."], cwd=ROOT, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout

@@ -1,34 +1,38 @@
 """Links carry settings; every bad value opens clamped or defaulted, with a notice."""
+
 import pytest
 
 from lib.links import SETTINGS, config_from_values, parse_query, to_query, values_from_config
 from lib.training import DEEPER_LESSON, TrainConfig
 
 
-@pytest.mark.parametrize("key, raw, expected, noticed", [
-    ("epochs", "40", 40, False),
-    ("epochs", "10e9", 200, True),           # huge: clamped to the slider's end
-    ("epochs", "0", 1, True),
-    ("epochs", "ten", 25, True),              # text where a number belongs: default
-    ("epochs", "2.5", 25, True),              # not a whole number
-    ("epochs", "nan", 25, True),
-    ("lr", "0.05", 0.05, False),
-    ("lr", "-0.1", 1e-4, True),               # negative learning rate: clamped to the smallest
-    ("lr", "inf", 0.01, True),
-    ("lr", "5", 1.0, True),
-    ("optimizer", "adam", "adam", False),
-    ("optimizer", "lbfgs", "rmsprop", True),  # unknown optimizer: default
-    ("hidden", "8,5", (8, 5), False),
-    ("hidden", "", (), False),                # no hidden layer: the lesson's first model
-    ("hidden", "64,0,3", (32, 1, 3), True),
-    ("hidden", ",".join(["4"] * 50), (4, 4, 4), True),  # a huge list of layers: first three
-    ("hidden", "a,b", (3,), True),
-    ("batch", "-3", 1, True),
-    ("data", "wine", "wine", False),
-    ("data", "<script>", "banknotes", True),
-    ("perplexity", "100", 50, True),
-    ("lock", "epochs,optimizer,bogus", ("epochs", "optimizer"), True),
-])
+@pytest.mark.parametrize(
+    "key, raw, expected, noticed",
+    [
+        ("epochs", "40", 40, False),
+        ("epochs", "10e9", 200, True),  # huge: clamped to the slider's end
+        ("epochs", "0", 1, True),
+        ("epochs", "ten", 25, True),  # text where a number belongs: default
+        ("epochs", "2.5", 25, True),  # not a whole number
+        ("epochs", "nan", 25, True),
+        ("lr", "0.05", 0.05, False),
+        ("lr", "-0.1", 1e-4, True),  # negative learning rate: clamped to the smallest
+        ("lr", "inf", 0.01, True),
+        ("lr", "5", 1.0, True),
+        ("optimizer", "adam", "adam", False),
+        ("optimizer", "lbfgs", "rmsprop", True),  # unknown optimizer: default
+        ("hidden", "8,5", (8, 5), False),
+        ("hidden", "", (), False),  # no hidden layer: the lesson's first model
+        ("hidden", "64,0,3", (32, 1, 3), True),
+        ("hidden", ",".join(["4"] * 50), (4, 4, 4), True),  # a huge list of layers: first three
+        ("hidden", "a,b", (3,), True),
+        ("batch", "-3", 1, True),
+        ("data", "wine", "wine", False),
+        ("data", "<script>", "banknotes", True),
+        ("perplexity", "100", 50, True),
+        ("lock", "epochs,optimizer,bogus", ("epochs", "optimizer"), True),
+    ],
+)
 def test_each_value_is_used_clamped_or_defaulted(key, raw, expected, noticed):
     parsed = parse_query({key: raw})
     assert parsed.values[key] == expected
@@ -53,8 +57,15 @@ def test_lists_from_streamlit_take_the_first_value():
 
 
 def test_round_trip_of_a_config():
-    config = TrainConfig(hidden=(8, 5), epochs=50, optimizer="adam", learning_rate=0.003,
-                         batch_size=32, seed=7, initializer="he_normal")
+    config = TrainConfig(
+        hidden=(8, 5),
+        epochs=50,
+        optimizer="adam",
+        learning_rate=0.003,
+        batch_size=32,
+        seed=7,
+        initializer="he_normal",
+    )
     query = to_query(values_from_config(config))
     assert query["lr"] == "0.003" and query["hidden"] == "8,5"
     parsed = parse_query(query)

@@ -5,6 +5,7 @@ comparison page; at the end each page's stated test accuracy and parameter count
 equal those of the same config trained alone, and the server must have answered its
 health check all along. The driver is shared with bench/bench_load.py.
 """
+
 import pytest
 
 from bench.load_driver import drive, expected_numbers
@@ -22,10 +23,12 @@ def load():
         result = drive(url, process.pid, SESSIONS, SECONDS, chromium=CHROMIUM, flags=CHROMIUM_FLAGS)
     finally:
         stop_server(process)
-    print(f"\n{SESSIONS} sessions, {result.seconds:.0f} s, {result.actions} actions; server RSS "
-          f"{result.rss_fresh:.0f} MiB fresh, {result.rss_before:.0f} MiB after one session, "
-          f"{result.rss_after:.0f} MiB after; health {result.health_ok} answers, "
-          f"{len(result.health_failures)} failures, slowest {result.health_worst:.2f} s")
+    print(
+        f"\n{SESSIONS} sessions, {result.seconds:.0f} s, {result.actions} actions; server RSS "
+        f"{result.rss_fresh:.0f} MiB fresh, {result.rss_before:.0f} MiB after one session, "
+        f"{result.rss_after:.0f} MiB after; health {result.health_ok} answers, "
+        f"{len(result.health_failures)} failures, slowest {result.health_worst:.2f} s"
+    )
     return result
 
 
@@ -46,7 +49,10 @@ def test_each_session_shows_the_numbers_of_its_config_trained_alone(load, bankno
     for session in load.sessions:
         label, accuracy, parameters = expected_numbers(banknotes, session)
         assert (session.accuracy_label, session.accuracy, session.parameters) == (
-            label, accuracy, parameters), session
+            label,
+            accuracy,
+            parameters,
+        ), session
 
 
 def test_the_server_answered_its_health_check_throughout(load):

@@ -1,4 +1,5 @@
 """Many trainings in one process do not grow memory without bound (sessions share a process)."""
+
 import json
 
 from conftest import last_line_printed

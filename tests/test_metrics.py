@@ -1,4 +1,5 @@
 """Map scores against scikit-learn computed directly, and the Procrustes alignment."""
+
 import numpy as np
 import pytest
 from sklearn.datasets import load_iris
@@ -28,7 +29,8 @@ def test_scores_match_scikit_learn_computed_directly(iris):
     probe = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
     assert scores["trustworthiness"] == pytest.approx(trustworthiness(X, points, n_neighbors=10))
     assert scores["knn_accuracy"] == pytest.approx(
-        cross_val_score(KNeighborsClassifier(10), points, y, cv=cv).mean())
+        cross_val_score(KNeighborsClassifier(10), points, y, cv=cv).mean()
+    )
     assert scores["linear_accuracy"] == pytest.approx(cross_val_score(probe, points, y, cv=cv).mean())
     assert scores["silhouette"] == pytest.approx(silhouette_score(points, y))
 
@@ -37,8 +39,10 @@ def test_scores_are_deterministic_for_a_seed_and_change_with_k(iris):
     X, y = iris
     points = X[:, :2]
     assert embedding_scores(X, points, y, seed=0) == embedding_scores(X, points, y, seed=0)
-    assert (embedding_scores(X, points, y, k=5)["trustworthiness"]
-            != embedding_scores(X, points, y, k=20)["trustworthiness"])
+    assert (
+        embedding_scores(X, points, y, k=5)["trustworthiness"]
+        != embedding_scores(X, points, y, k=20)["trustworthiness"]
+    )
 
 
 def test_a_map_that_separates_the_classes_scores_high_and_a_random_one_low(iris):

@@ -1,4 +1,5 @@
 """The comparison page in AppTest: defaults, every control, and inputs that cannot be drawn."""
+
 import dataclasses
 
 import pytest
@@ -135,8 +136,9 @@ def test_each_map_is_cached_on_its_own_key(banknotes, monkeypatch):
     """Moving the t-SNE slider recomputes t-SNE only, and going back is a cache hit."""
     calls = []
     real_embed = ui.projections.embed
-    monkeypatch.setattr(ui.projections, "embed",
-                        lambda method, *a, **k: calls.append(method) or real_embed(method, *a, **k))
+    monkeypatch.setattr(
+        ui.projections, "embed", lambda method, *a, **k: calls.append(method) or real_embed(method, *a, **k)
+    )
     run = train(banknotes, dataclasses.replace(DEEPER_LESSON, epochs=1))
     seed = 7  # a key no other test uses
     for perplexity in (20, 21, 20):

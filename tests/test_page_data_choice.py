@@ -4,6 +4,7 @@ AppTest (Streamlit 1.67) draws the entrypoint's sidebar on an app's first run on
 test puts the sidebar's state in place before that run (as a returning user would have
 it) and then drives the widgets the first run drew.
 """
+
 import re
 
 import numpy as np
@@ -47,9 +48,15 @@ def colour_domain(at: AppTest) -> list:
 def flowers(rows: int = 60, extra: dict | None = None) -> bytes:
     rng = np.random.default_rng(0)
     kinds = np.array(["daisy", "rose", "tulip"])[np.arange(rows) % 3]
-    frame = pd.DataFrame({"petal": rng.normal(size=rows) + (kinds == "rose") * 3,
-                          "stem": rng.normal(size=rows), "leaf": np.arange(rows) % 4,
-                          **(extra or {}), "kind": kinds})
+    frame = pd.DataFrame(
+        {
+            "petal": rng.normal(size=rows) + (kinds == "rose") * 3,
+            "stem": rng.normal(size=rows),
+            "leaf": np.arange(rows) % 4,
+            **(extra or {}),
+            "kind": kinds,
+        }
+    )
     return frame.to_csv(index=False).encode()
 
 
@@ -91,13 +98,18 @@ def test_a_good_upload_is_shown_with_its_notices():
     assert colour_domain(at) == ["daisy", "rose", "tulip"]
 
 
-@pytest.mark.parametrize("data, message", [
-    (SHARED_CSV.read_bytes().split(b"\n", 1)[1], "no header row"),
-    (bytes(np.random.default_rng(7).integers(0, 256, 5000, dtype=np.uint8)), "not a text file"),
-    (b"a,b,price\n" + b"".join(f"{i},{i % 7},{i * 1.37:.2f}\n".encode() for i in range(80)),
-     "looks like a measurement"),
-    (b"width,width,class\n" + b"1,2,a\n" * 10, "two columns named"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (SHARED_CSV.read_bytes().split(b"\n", 1)[1], "no header row"),
+        (bytes(np.random.default_rng(7).integers(0, 256, 5000, dtype=np.uint8)), "not a text file"),
+        (
+            b"a,b,price\n" + b"".join(f"{i},{i % 7},{i * 1.37:.2f}\n".encode() for i in range(80)),
+            "looks like a measurement",
+        ),
+        (b"width,width,class\n" + b"1,2,a\n" * 10, "two columns named"),
+    ],
+)
 def test_a_bad_upload_shows_what_to_change(data, message):
     at = upload(first_run(dataset_name="upload"), "mine.csv", data)
     assert_no_exception(at)

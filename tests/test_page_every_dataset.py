@@ -1,5 +1,6 @@
 """Every bundled data set works on the pages that train: softmax for many classes, a legend
 naming each class, and the network widened for wide data."""
+
 import pytest
 
 from conftest import app_test, assert_no_exception, chart_specs

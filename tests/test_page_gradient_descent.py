@@ -1,4 +1,5 @@
 """The gradient-descent page in AppTest: each section's defaults, its controls, bad input."""
+
 import pandas as pd
 import pyarrow as pa
 import pytest
@@ -15,18 +16,22 @@ def at():
 
 def chart_titles(at) -> list[str]:
     """Titles of the charts' panels, to tell which chart is which."""
+
     def titles(spec):
         found = [spec["title"]] if isinstance(spec.get("title"), str) else []
         for child in spec.get("hconcat", []) + spec.get("layer", []):
             found += titles(child)
         return found
+
     return [t for spec in chart_specs(at) for t in titles(spec)]
 
 
 def chart_data(at) -> list[pd.DataFrame]:
     """The rows each chart draws (Streamlit ships them beside the spec, as Arrow)."""
-    return [pd.concat([pa.ipc.open_stream(d.data.data).read_pandas() for d in chart.proto.datasets])
-            for chart in at.get("vega_lite_chart")]
+    return [
+        pd.concat([pa.ipc.open_stream(d.data.data).read_pandas() for d in chart.proto.datasets])
+        for chart in at.get("vega_lite_chart")
+    ]
 
 
 def values_of(frame: pd.DataFrame, field: str) -> set:
@@ -37,12 +42,18 @@ def test_defaults_show_all_three_sections(at):
     assert_no_exception(at)
     assert at.title[0].value == "Gradient descent"
     assert [h.value for h in at.header] == [
-        "1 · Compare runs", "2 · Gradient descent on a loss surface",
-        "3 · Backpropagation: how much gradient reaches each layer"]
+        "1 · Compare runs",
+        "2 · Gradient descent on a loss surface",
+        "3 · Backpropagation: how much gradient reaches each layer",
+    ]
     specs = chart_data(at)
     assert len(specs) == 5
-    assert {"Loss", "Accuracy", "The loss surface and the paths of the weights",
-            "Loss after each step"} <= set(chart_titles(at))
+    assert {
+        "Loss",
+        "Accuracy",
+        "The loss surface and the paths of the weights",
+        "Loss after each step",
+    } <= set(chart_titles(at))
     assert values_of(specs[0], "value") == {"0.01", "0.05", "0.1", "0.5"}  # the course's rates
     assert values_of(specs[1], "path") == {"sgd, lr 0.3", "sgd, lr 1", "sgd, lr 4", "sgd, lr 9"}
     assert values_of(specs[3], "layer") == {"hidden_1", "bottleneck", "output"}  # DEEPER_LESSON
@@ -58,7 +69,13 @@ def test_compare_runs_follows_the_varied_choice():
     at.segmented_control(key="gd_vary").set_value("optimizer").run()
     assert_no_exception(at)
     assert values_of(chart_data(at)[0], "value") == {
-        "sgd", "momentum 0.3", "nesterov 0.3", "adam", "adagrad", "rmsprop"}
+        "sgd",
+        "momentum 0.3",
+        "nesterov 0.3",
+        "adam",
+        "adagrad",
+        "rmsprop",
+    }
     assert at.info[0].value.startswith("Optimizer ")
     at.multiselect(key="gd_values_optimizer").set_value(["sgd", "momentum 0.9", "warp drive"]).run()
     assert_no_exception(at)

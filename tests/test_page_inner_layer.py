@@ -1,4 +1,5 @@
 """The inner-layer page in AppTest: defaults, every control, and runs that cannot be drawn."""
+
 import pytest
 
 from conftest import app_test, assert_no_exception, chart_specs

@@ -1,4 +1,5 @@
 """Links open pages with their settings; bad values get a notice; classroom links lock or hide."""
+
 from conftest import app_test, assert_no_exception, chart_specs
 from lib.training import DEEPER_LESSON, WINE_EXERCISE
 from ui.charts import SAVE_AS
@@ -13,8 +14,10 @@ def widget(at, kind: str, label: str):
 
 
 def test_a_link_opens_the_inner_layer_page_with_its_settings():
-    at = app_test(INNER, {"epochs": "7", "optimizer": "adam", "hidden": "5", "seed": "3",
-                          "lr": "0.05", "activation": "tanh"})
+    at = app_test(
+        INNER,
+        {"epochs": "7", "optimizer": "adam", "hidden": "5", "seed": "3", "lr": "0.05", "activation": "tanh"},
+    )
     assert_no_exception(at)
     assert not at.warning
     assert widget(at, "slider", "Epochs").value == 7
@@ -24,7 +27,12 @@ def test_a_link_opens_the_inner_layer_page_with_its_settings():
     assert widget(at, "number_input", "Weights seed").value == 3
     config = at.session_state["train_config"]
     assert (config.epochs, config.hidden, config.optimizer, config.learning_rate, config.seed) == (
-        7, (5,), "adam", 0.05, 3)
+        7,
+        (5,),
+        "adam",
+        0.05,
+        3,
+    )
     assert at.query_params["epochs"] == "7" and at.query_params["hidden"] == "5"  # the address follows
     assert any("epochs=7" in c.value and "optimizer=adam" in c.value for c in at.code)  # copy-link box
     # the user's later change wins over the link
@@ -34,8 +42,9 @@ def test_a_link_opens_the_inner_layer_page_with_its_settings():
 
 
 def test_bad_values_open_defaulted_or_clamped_with_a_notice():
-    at = app_test(INNER, {"epochs": "ten", "optimizer": "lbfgs", "lr": "-1", "hidden": "4," * 30,
-                          "batch": "50"})
+    at = app_test(
+        INNER, {"epochs": "ten", "optimizer": "lbfgs", "lr": "-1", "hidden": "4," * 30, "batch": "50"}
+    )
     assert_no_exception(at)
     notices = " ".join(w.value for w in at.warning)
     for label in ("epochs", "optimizer", "learning rate", "hidden layers"):
@@ -67,8 +76,9 @@ def test_the_classroom_link_maker_builds_a_link_with_lock_and_hide():
     at.multiselect(key="classroom_lock").set_value(["epochs"])
     at.multiselect(key="classroom_hide").set_value(["optimizer", "lr"]).run()
     assert_no_exception(at)
-    assert any("lock=epochs" in c.value and "hide=optimizer,lr" in c.value and "epochs=4" in c.value
-               for c in at.code)
+    assert any(
+        "lock=epochs" in c.value and "hide=optimizer,lr" in c.value and "epochs=4" in c.value for c in at.code
+    )
 
 
 def test_a_link_to_wine_preloads_its_network_and_keeps_given_values():
@@ -91,8 +101,9 @@ def test_choosing_another_data_set_preloads_its_network():
 
 
 def test_a_link_opens_the_compare_page_with_its_methods_and_perplexity():
-    at = app_test("app_pages/compare.py", {"methods": "pca,bottleneck,nonsense", "perplexity": "12",
-                                           "epochs": "3"})
+    at = app_test(
+        "app_pages/compare.py", {"methods": "pca,bottleneck,nonsense", "perplexity": "12", "epochs": "3"}
+    )
     assert_no_exception(at)
     assert widget(at, "multiselect", "Methods to show").value == ["pca", "bottleneck"]
     assert widget(at, "slider", "t-SNE perplexity").value == 12
@@ -118,8 +129,12 @@ def test_every_chart_has_a_save_menu_made_on_click():
 def test_the_inner_layer_page_offers_its_downloads():
     at = app_test(INNER, {"epochs": "3"})
     buttons = {b.label: b.proto for b in at.get("download_button") if b.label not in SAVE_AS.values()}
-    assert set(buttons) == {"Bottleneck activations (CSV)", "Learning curves (CSV)",
-                            "Trained model (.keras)", "Python script (.py)"}
+    assert set(buttons) == {
+        "Bottleneck activations (CSV)",
+        "Learning curves (CSV)",
+        "Trained model (.keras)",
+        "Python script (.py)",
+    }
     # the costly files are made on click (deferred); the script is sent with the page
     assert buttons["Trained model (.keras)"].deferred_file_id
     assert buttons["Python script (.py)"].url

@@ -1,4 +1,5 @@
 """Every page in AppTest: it runs, shows the right elements, and handles bad input."""
+
 from conftest import app_test, assert_no_exception, chart_specs
 
 

@@ -1,4 +1,5 @@
 """Which network each data set opens with, and which features its pairplot starts from."""
+
 import numpy as np
 import pytest
 
@@ -8,13 +9,16 @@ from lib.presets import default_config_for, funnel
 from lib.training import DEEPER_LESSON, WINE_EXERCISE
 
 
-@pytest.mark.parametrize("name, sizes", [
-    ("banknotes", (4, 3, 2, 1)),
-    ("iris", (4, 3, 2, 3)),
-    ("wine", (13, 8, 5, 2, 3)),
-    ("breast_cancer", (30, 16, 8, 2, 1)),
-    ("digits", (64, 32, 16, 2, 10)),
-])
+@pytest.mark.parametrize(
+    "name, sizes",
+    [
+        ("banknotes", (4, 3, 2, 1)),
+        ("iris", (4, 3, 2, 3)),
+        ("wine", (13, 8, 5, 2, 3)),
+        ("breast_cancer", (30, 16, 8, 2, 1)),
+        ("digits", (64, 32, 16, 2, 10)),
+    ],
+)
 def test_each_bundled_set_opens_with_a_network_that_fits_it(name, sizes):
     dataset = load_dataset(name)
     config = default_config_for(dataset)
@@ -29,8 +33,13 @@ def test_the_lesson_and_the_exercise_are_the_presets_themselves(banknotes):
 
 def synthetic(rows: int, features: int) -> Dataset:
     rng = np.random.default_rng(0)
-    return Dataset("upload", rng.normal(size=(rows, features)), np.arange(rows) % 2,
-                   tuple(f"f{i}" for i in range(features)), ("a", "b"))
+    return Dataset(
+        "upload",
+        rng.normal(size=(rows, features)),
+        np.arange(rows) % 2,
+        tuple(f"f{i}" for i in range(features)),
+        ("a", "b"),
+    )
 
 
 def test_large_and_wide_uploads_get_a_bigger_batch_and_at_most_32_nodes():

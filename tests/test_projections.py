@@ -1,4 +1,5 @@
 """`embed`: each method against scikit-learn or the network computed directly, seeds, shapes."""
+
 import dataclasses
 import importlib.util
 
@@ -71,8 +72,11 @@ def test_lda_with_two_classes_is_one_dimensional_and_says_so(iris):
     X, y = iris
     X, y = X[y < 2], y[y < 2]
     embedding = embed("lda", X, y, seed=4)
-    expected = LinearDiscriminantAnalysis(n_components=1).fit(
-        StandardScaler().fit_transform(X), y).transform(StandardScaler().fit_transform(X))
+    expected = (
+        LinearDiscriminantAnalysis(n_components=1)
+        .fit(StandardScaler().fit_transform(X), y)
+        .transform(StandardScaler().fit_transform(X))
+    )
     assert embedding.dims == 1 and embedding.coordinates.shape == (len(y), 1)
     np.testing.assert_allclose(embedding.coordinates, expected, atol=1e-8)
     jitter = embedding.points[:, 1]
@@ -91,7 +95,8 @@ def test_tsne_matches_scikit_learn_and_is_deterministic_for_a_seed(iris):
     embedding = embed("tsne", X, seed=2, perplexity=10, max_iter=250)
     with threadpool_limits(1):
         expected = TSNE(perplexity=10, max_iter=250, init="pca", random_state=2).fit_transform(
-            StandardScaler().fit_transform(X))
+            StandardScaler().fit_transform(X)
+        )
     np.testing.assert_allclose(embedding.points, expected, rtol=1e-6, atol=1e-6)
     again = embed("tsne", X, seed=2, perplexity=10, max_iter=250)
     np.testing.assert_array_equal(embedding.points, again.points)
@@ -107,8 +112,7 @@ def test_tsne_perplexity_above_the_rows_shown_gets_a_sentence(iris):
 
 def test_autoencoder_learns_to_reconstruct_and_is_seeded(iris):
     X, y = iris
-    embedding = embed("autoencoder", X[100:], fit_on=(X[:100], None), seed=1, epochs=40,
-                      hidden=(3,))
+    embedding = embed("autoencoder", X[100:], fit_on=(X[:100], None), seed=1, epochs=40, hidden=(3,))
     curve = embedding.loss_curve
     assert curve.shape == (40,)
     assert curve[-1] < 0.5 * curve[0]  # the reconstruction error falls
@@ -167,7 +171,8 @@ def test_comparison_rows_are_a_seeded_sample_beyond_the_limit():
     assert len(rows.show) == 30 and rows.sampled_from == 100
     assert np.all(np.diff(rows.show) > 0)  # sorted, no repeats
     np.testing.assert_array_equal(
-        rows.show, comparison_rows(100, np.arange(60, 100), all_rows=True, limit=30, seed=5).show)
+        rows.show, comparison_rows(100, np.arange(60, 100), all_rows=True, limit=30, seed=5).show
+    )
 
 
 @pytest.mark.skipif(importlib.util.find_spec("umap") is None, reason="umap-learn is optional")

@@ -1,4 +1,5 @@
 """The bottleneck-plane charts: fixed extents, boundaries, tooltips, panels, tables."""
+
 import dataclasses
 
 import numpy as np

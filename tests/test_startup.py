@@ -1,4 +1,5 @@
 """The libraries' objects are frozen out of the garbage collections Streamlit runs after each script run."""
+
 from conftest import last_line_printed
 
 
@@ -9,7 +10,8 @@ def test_freeze_leaves_few_objects_for_each_collection():
         "before = len(gc.get_objects())\n"
         "freeze_libraries(); freeze_libraries()\n"
         "import tensorflow\n"
-        "print(before, gc.get_freeze_count(), len(gc.get_objects()))\n")
+        "print(before, gc.get_freeze_count(), len(gc.get_objects()))\n"
+    )
     before, frozen, left = map(int, line.split())
     assert frozen > 200_000  # TensorFlow, Keras, scikit-learn, Altair: all imported, then frozen
     assert left < frozen / 20  # what a collection still walks

@@ -1,4 +1,5 @@
 """The 2-weight loss surface and the weight paths drawn on it."""
+
 import numpy as np
 import pytest
 

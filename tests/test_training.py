@@ -1,4 +1,5 @@
 """The engine reproduces the lesson's numbers, deterministically, in any thread."""
+
 import concurrent.futures
 import json
 
@@ -6,7 +7,7 @@ import numpy as np
 import pytest
 
 from conftest import last_line_printed
-from lib.training import DEEPER_LESSON as DEEPER  # noqa: E402
+from lib.training import DEEPER_LESSON as DEEPER
 from lib.training import LESSON, TrainConfig, build_model, split, train
 
 
@@ -28,8 +29,14 @@ def test_parameter_counts(banknotes):
 def test_run_shapes(banknotes):
     run = train(banknotes, DEEPER)
     assert run.snapshots.shape == (26, 412, 2)
-    assert list(run.history.columns) == ["loss", "accuracy", "val_loss", "val_accuracy",
-                                         "test_loss", "test_accuracy"]
+    assert list(run.history.columns) == [
+        "loss",
+        "accuracy",
+        "val_loss",
+        "val_accuracy",
+        "test_loss",
+        "test_accuracy",
+    ]
     assert len(run.history) == 25 and run.history.index[0] == 1
     assert run.grad_norms.shape == (25, 3) and np.isfinite(run.grad_norms.to_numpy()).all()
     assert len(run.head) == 26 and run.probabilities().shape == (412, 2)
@@ -40,13 +47,15 @@ def test_run_shapes(banknotes):
 
 def test_bottleneck_of_original_rows_matches_the_snapshot(banknotes):
     run = train(banknotes, DEEPER)
-    np.testing.assert_allclose(run.bottleneck(banknotes.X[run.test_index]), run.snapshots[-1],
-                               rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(
+        run.bottleneck(banknotes.X[run.test_index]), run.snapshots[-1], rtol=1e-4, atol=1e-5
+    )
     model, features = build_model(DEEPER, 4, 2)
     model.set_weights(run.weights)
     parts = split(banknotes, DEEPER)
-    np.testing.assert_allclose(features.predict(parts.x_test, verbose=0), run.snapshots[-1],
-                               rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(
+        features.predict(parts.x_test, verbose=0), run.snapshots[-1], rtol=1e-4, atol=1e-5
+    )
 
 
 def test_lesson_config_reaches_97_percent_for_most_seeds(banknotes):
@@ -74,8 +83,10 @@ def test_different_seeds_give_different_pictures(banknotes):
 
 def test_deterministic_while_other_threads_train(banknotes):
     alone = train(banknotes, DEEPER)
-    others = [TrainConfig(hidden=(h,), epochs=25, seed=s, batch_size=b)
-              for h, s, b in [(3, 1, 8), (5, 2, 32), (8, 3, 16), (3, 4, 1)]]
+    others = [
+        TrainConfig(hidden=(h,), epochs=25, seed=s, batch_size=b)
+        for h, s, b in [(3, 1, 8), (5, 2, 32), (8, 3, 16), (3, 4, 1)]
+    ]
     with concurrent.futures.ThreadPoolExecutor(max_workers=6) as pool:
         busy = [pool.submit(train, banknotes, c) for c in others]
         again = [pool.submit(train, banknotes, DEEPER) for _ in range(2)]
@@ -114,12 +125,15 @@ def test_deterministic_while_the_keras_session_is_cleared(banknotes):
 
 
 def test_deterministic_across_processes(banknotes):
-    history, last = json.loads(last_line_printed(
-        "import json\n"
-        "from lib.datasets import load_dataset\n"
-        "from lib.training import DEEPER_LESSON, train\n"
-        "r = train(load_dataset('banknotes'), DEEPER_LESSON)\n"
-        "print(json.dumps([r.history.to_numpy().tolist(), r.snapshots[-1].tolist()]))\n"))
+    history, last = json.loads(
+        last_line_printed(
+            "import json\n"
+            "from lib.datasets import load_dataset\n"
+            "from lib.training import DEEPER_LESSON, train\n"
+            "r = train(load_dataset('banknotes'), DEEPER_LESSON)\n"
+            "print(json.dumps([r.history.to_numpy().tolist(), r.snapshots[-1].tolist()]))\n"
+        )
+    )
     here = train(banknotes, DEEPER)
     np.testing.assert_array_equal(np.array(history), here.history.to_numpy())
     np.testing.assert_array_equal(np.array(last, dtype=np.float32), here.snapshots[-1])
@@ -150,10 +164,17 @@ def test_wine_exercise_uses_softmax(banknotes):
     assert run.test_accuracy > 0.85
 
 
-@pytest.mark.parametrize("bad", [
-    dict(optimizer="lbfgs"), dict(learning_rate=-1.0), dict(batch_size=0),
-    dict(hidden=(0,)), dict(epochs=0), dict(activation="swish2"),
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        dict(optimizer="lbfgs"),
+        dict(learning_rate=-1.0),
+        dict(batch_size=0),
+        dict(hidden=(0,)),
+        dict(epochs=0),
+        dict(activation="swish2"),
+    ],
+)
 def test_bad_configs_say_what_is_wrong(bad):
     with pytest.raises(ValueError, match="must|least|choose|epoch"):
         TrainConfig(**bad)
@@ -169,8 +190,9 @@ def test_comparable_to_plain_model_fit(banknotes):
         ours.append(train(banknotes, config).test_accuracy)
         parts = split(banknotes, config)
         model, _ = build_model(config, 4, 2)
-        model.compile(optimizer=keras.optimizers.RMSprop(0.01), loss="binary_crossentropy",
-                      metrics=["accuracy"])
+        model.compile(
+            optimizer=keras.optimizers.RMSprop(0.01), loss="binary_crossentropy", metrics=["accuracy"]
+        )
         x = np.concatenate([parts.x_fit, parts.x_val])
         y = np.concatenate([parts.y_fit, parts.y_val])
         model.fit(x, y, batch_size=16, epochs=15, validation_split=0.3, verbose=0)

@@ -1,4 +1,5 @@
 """No user text is rendered as HTML or Markdown: column names and class labels show as written."""
+
 import re
 
 from test_page_data_choice import first_run, upload

@@ -4,6 +4,7 @@ Building and validating an Altair chart takes longer than training the lesson's 
 it is cached, so charts of a cached run are keyed by what they show and their spec reused.
 Streamlit turns off Vega's own "Save as SVG / PNG" menu; `save_menu` puts it back.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
@@ -22,8 +23,9 @@ def _spec(key: Hashable, _build: Callable[[], alt.TopLevelMixin]) -> dict:
     return vega_lite(_build())
 
 
-def cached_chart(key: Hashable, build: Callable[[], alt.TopLevelMixin], name: str, place=st,
-                 **options) -> None:
+def cached_chart(
+    key: Hashable, build: Callable[[], alt.TopLevelMixin], name: str, place=st, **options
+) -> None:
     """Draw `build()` in `place`; `key` must name everything the chart depends on."""
     spec = _spec(key, build)
     place.vega_lite_chart(spec, **options)
@@ -38,8 +40,18 @@ def show_chart(chart: alt.TopLevelMixin, name: str, place=st, **options) -> None
 
 def save_menu(spec: Callable[[], dict], name: str, place=st) -> None:
     """A small "Save chart" menu; a file is drawn only when its button is clicked."""
-    with place.popover("Save chart", icon=":material/download:", type="tertiary",
-                       help="Save this chart as a picture, or its Vega-Lite source."):
+    with place.popover(
+        "Save chart",
+        icon=":material/download:",
+        type="tertiary",
+        help="Save this chart as a picture, or its Vega-Lite source.",
+    ):
         for fmt, label in SAVE_AS.items():
-            st.download_button(label, lambda fmt=fmt: chart_file(spec(), fmt), file_name=f"{name}.{fmt}",
-                               mime=CHART_FORMATS[fmt], on_click="ignore", width="stretch")
+            st.download_button(
+                label,
+                lambda fmt=fmt: chart_file(spec(), fmt),
+                file_name=f"{name}.{fmt}",
+                mime=CHART_FORMATS[fmt],
+                on_click="ignore",
+                width="stretch",
+            )

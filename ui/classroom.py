@@ -1,4 +1,5 @@
 """Controls a classroom link locks (shown, disabled) or hides (its value stands, unseen)."""
+
 from __future__ import annotations
 
 import streamlit as st

@@ -4,6 +4,7 @@ An uploaded CSV lives only in the uploading user's session (its bytes and what w
 read from them, in `st.session_state`); nothing is written to disk, and a bad file
 shows its message in that session alone.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -30,11 +31,14 @@ LABELS = {
     "digits": "Digits (8×8 images)",
     UPLOAD: "Upload a CSV…",
 }
-CSV_EXAMPLE = ("length,width,colour,class\n5.1,3.5,red,setosa\n7.0,3.2,blue,versicolor\n"
-               "6.3,3.3,red,virginica\n")
-CSV_FORMAT = ("The file needs a header row naming the columns, one row per example, numeric "
-              "feature columns and a class column (named class, target, label, y or species, "
-              "or the last column). Commas, semicolons or tabs; at most 50 MB.")
+CSV_EXAMPLE = (
+    "length,width,colour,class\n5.1,3.5,red,setosa\n7.0,3.2,blue,versicolor\n6.3,3.3,red,virginica\n"
+)
+CSV_FORMAT = (
+    "The file needs a header row naming the columns, one row per example, numeric "
+    "feature columns and a class column (named class, target, label, y or species, "
+    "or the last column). Commas, semicolons or tabs; at most 50 MB."
+)
 
 
 def plain(text: str) -> str:
@@ -50,15 +54,23 @@ def load_builtin(name: str) -> Dataset:
 def dataset_picker() -> None:
     """The sidebar choice; its key keeps the choice while moving between pages."""
     st.session_state.setdefault(DATASET_KEY, CHOICES[0])
-    control(st.sidebar.selectbox, "data", "Data set", CHOICES, key=DATASET_KEY, format_func=LABELS.get,
-            help="Every page works on this data set.")
+    control(
+        st.sidebar.selectbox,
+        "data",
+        "Data set",
+        CHOICES,
+        key=DATASET_KEY,
+        format_func=LABELS.get,
+        help="Every page works on this data set.",
+    )
     if st.session_state[DATASET_KEY] == UPLOAD:
         _upload_controls()
 
 
 def _upload_controls() -> None:
-    st.sidebar.file_uploader("Your CSV file", type=["csv", "tsv", "txt"], key=UPLOADER_KEY,
-                             on_change=_keep_upload, help=CSV_FORMAT)
+    st.sidebar.file_uploader(
+        "Your CSV file", type=["csv", "tsv", "txt"], key=UPLOADER_KEY, on_change=_keep_upload, help=CSV_FORMAT
+    )
     stored = st.session_state.get(FILE_KEY)
     if stored is None:
         return
@@ -69,9 +81,12 @@ def _upload_controls() -> None:
         return  # current_dataset() shows the message on the page
     if st.session_state.get(TARGET_KEY) not in columns:
         st.session_state[TARGET_KEY] = guess_target(columns)
-    st.sidebar.selectbox("Class column (the target)", columns, key=TARGET_KEY,
-                         help="The column the network learns to predict; every other numeric "
-                              "column is a feature.")
+    st.sidebar.selectbox(
+        "Class column (the target)",
+        columns,
+        key=TARGET_KEY,
+        help="The column the network learns to predict; every other numeric column is a feature.",
+    )
 
 
 def _keep_upload() -> None:
@@ -92,8 +107,9 @@ def _read(stored: tuple, what: str | None):
     memo = st.session_state.setdefault(READ_KEY, {})
     if (digest, what) not in memo:
         try:
-            memo[digest, what] = (csv_columns(data, name=name) if what == "columns"
-                                  else read_csv(data, target=what, name=name))
+            memo[digest, what] = (
+                csv_columns(data, name=name) if what == "columns" else read_csv(data, target=what, name=name)
+            )
         except DatasetError as err:
             memo[digest, what] = err
     return memo[digest, what]
@@ -102,17 +118,21 @@ def _read(stored: tuple, what: str | None):
 def _uploaded_dataset() -> Dataset | None:
     stored = st.session_state.get(FILE_KEY)
     if stored is None:
-        st.info("Upload a CSV file in the sidebar, or choose one of the bundled data sets there. "
-                + CSV_FORMAT, icon=":material/upload_file:")
+        st.info(
+            "Upload a CSV file in the sidebar, or choose one of the bundled data sets there. " + CSV_FORMAT,
+            icon=":material/upload_file:",
+        )
         _show_format()
         return None
     with st.spinner(f"Reading {stored[0]}…"):
         result = _read(stored, st.session_state.get(TARGET_KEY))
     if isinstance(result, DatasetError):
         columns_read = not isinstance(_read(stored, "columns"), DatasetError)
-        what_next = ("The class column can be changed in the sidebar; or fix the file and upload it "
-                     "again." if columns_read else
-                     "Fix the file and upload it again, or choose another data set in the sidebar.")
+        what_next = (
+            "The class column can be changed in the sidebar; or fix the file and upload it again."
+            if columns_read
+            else "Fix the file and upload it again, or choose another data set in the sidebar."
+        )
         st.error(f"{plain(result)} {what_next}", icon=":material/error:")
         _show_format()
         return None
@@ -122,9 +142,11 @@ def _uploaded_dataset() -> Dataset | None:
 def _show_format() -> None:
     with st.expander("What a CSV for this app looks like"):
         st.code(CSV_EXAMPLE, language=None)
-        st.markdown("The first row names the columns. **class** holds each row's class (text or whole "
-                    "numbers, at least 5 rows per class); **length** and **width** are features; "
-                    "**colour** is text, so it is left out. Rows with a gap are left out too.")
+        st.markdown(
+            "The first row names the columns. **class** holds each row's class (text or whole "
+            "numbers, at least 5 rows per class); **length** and **width** are features; "
+            "**colour** is text, so it is left out. Rows with a gap are left out too."
+        )
 
 
 def current_dataset() -> Dataset | None:

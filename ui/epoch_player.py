@@ -4,6 +4,7 @@ The view lives in a fragment; while playing, the fragment reruns itself on a
 timer and steps the slider. Starting and stopping rerun the whole app, because
 a fragment's timer is fixed when the app run creates it.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
@@ -35,8 +36,13 @@ def epoch_player(owner: Hashable, n_epochs: int, draw: Callable[[int], None]) ->
             st.session_state[EPOCH_KEY] = min(n_epochs, st.session_state[EPOCH_KEY] + step)
         button, slider = st.columns([1, 5], vertical_alignment="bottom")
         label, icon = ("Pause", ":material/pause:") if playing else ("Play", ":material/play_arrow:")
-        if button.button(label, icon=icon, key="view_play", width="stretch",
-                         help="Watch the representation form, epoch by epoch."):
+        if button.button(
+            label,
+            icon=icon,
+            key="view_play",
+            width="stretch",
+            help="Watch the representation form, epoch by epoch.",
+        ):
             if not playing and st.session_state[EPOCH_KEY] >= n_epochs:
                 st.session_state[EPOCH_KEY] = 0
             st.session_state[PLAYING_KEY] = not playing

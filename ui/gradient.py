@@ -1,4 +1,5 @@
 """Streamlit glue of the gradient-descent page: value pickers and cached experiments."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -13,9 +14,14 @@ def values_picker(vary: str, key: str, options=None, default=None) -> list[str]:
     saying what to type instead."""
     options = list(options or experiments.COURSE_VALUES[vary])
     chosen = st.multiselect(
-        f"Values of the {experiments.VARIABLES[vary]} to compare", options,
-        default=options if default is None else default, key=key, accept_new_options=True,
-        max_selections=8, help="Pick from the list, or type another value and press Enter.")
+        f"Values of the {experiments.VARIABLES[vary]} to compare",
+        options,
+        default=options if default is None else default,
+        key=key,
+        accept_new_options=True,
+        max_selections=8,
+        help="Pick from the list, or type another value and press Enter.",
+    )
     values = []
     for text in chosen:
         try:
@@ -29,8 +35,9 @@ def values_picker(vary: str, key: str, options=None, default=None) -> list[str]:
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
-def _curves(fingerprint: str, experiment: experiments.Experiment, value: str,
-            _dataset: Dataset) -> pd.DataFrame:
+def _curves(
+    fingerprint: str, experiment: experiments.Experiment, value: str, _dataset: Dataset
+) -> pd.DataFrame:
     return experiments.curves(_dataset, experiment, value)
 
 
@@ -38,16 +45,18 @@ def compared(dataset: Dataset, experiment: experiments.Experiment, values: list[
     """One cached run per value; None after saying on the page why a run cannot be made."""
     try:
         with st.spinner(f"Training {len(values)} runs…"):
-            return pd.concat([_curves(dataset.fingerprint, experiment, v, dataset) for v in values],
-                             ignore_index=True)
+            return pd.concat(
+                [_curves(dataset.fingerprint, experiment, v, dataset) for v in values], ignore_index=True
+            )
     except ValueError as err:
         st.error(str(err), icon=":material/error:")
         return None
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _descents(fingerprint: str, plane: surface.Plane, descents: tuple[surface.Descent, ...],
-              _dataset: Dataset):
+def _descents(
+    fingerprint: str, plane: surface.Plane, descents: tuple[surface.Descent, ...], _dataset: Dataset
+):
     data = surface.problem(_dataset, plane)
     paths = pd.concat([surface.path(data, d) for d in descents], ignore_index=True)
     best = surface.optimum(data)

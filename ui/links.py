@@ -7,6 +7,7 @@ carry an address from before the last write, and reading it would undo the user'
 Every page writes its current settings back into the address, so the address bar is
 always the link to what is on screen.
 """
+
 from __future__ import annotations
 
 from urllib.parse import urlencode
@@ -64,8 +65,10 @@ def _apply(query: dict[str, str]) -> None:
         asked, config = config, on_the_controls(config, dataset)
         for key, field in (("lr", "learning_rate"), ("batch", "batch_size")):
             if key in given and getattr(asked, field) != getattr(config, field):
-                notices.append(f"The link's {SETTINGS[key].label} {getattr(asked, field):g} is not one "
-                               f"of the slider's values; using {getattr(config, field):g} instead.")
+                notices.append(
+                    f"The link's {SETTINGS[key].label} {getattr(asked, field):g} is not one "
+                    f"of the slider's values; using {getattr(config, field):g} instead."
+                )
     adopt_config(config, dataset.fingerprint if dataset is not None else None)
     for key, widget_key in PAGE_KEYS.items():
         st.session_state.pop(widget_key, None)
@@ -111,8 +114,10 @@ def share_link() -> None:
     if _address_query() != query:
         st.query_params.from_dict(query)
     with st.sidebar.popover("Copy link to these settings", icon=":material/link:", width="stretch"):
-        st.markdown("Anyone opening this address sees this page with the same data set and settings. "
-                    "Copy it with the button at the code's top right.")
+        st.markdown(
+            "Anyone opening this address sees this page with the same data set and settings. "
+            "Copy it with the button at the code's top right."
+        )
         st.code(link_url(query), language=None, wrap_lines=True)
         if st.session_state.get(DATASET_KEY) not in DATASET_NAMES:
             st.caption("An uploaded file cannot travel in a link: the link opens the banknote data.")
@@ -121,9 +126,11 @@ def share_link() -> None:
 def classroom_link_maker() -> None:
     """For teachers: a link that locks or hides chosen controls, so a class starts alike."""
     with st.expander("Make a classroom link (for teachers)", icon=":material/school:"):
-        st.markdown("Choose the controls the class may not change. **Locked** controls stay visible "
-                    "but greyed out; **hidden** ones are not shown at all. Everything else starts "
-                    "from the settings on screen now.")
+        st.markdown(
+            "Choose the controls the class may not change. **Locked** controls stay visible "
+            "but greyed out; **hidden** ones are not shown at all. Everything else starts "
+            "from the settings on screen now."
+        )
         label = {key: SETTINGS[key].label.capitalize() for key in CONTROL_KEYS}
         left, right = st.columns(2)
         lock = left.multiselect("Lock", CONTROL_KEYS, format_func=label.get, key="classroom_lock")

@@ -1,4 +1,5 @@
 """Training from a page: cached per (data, config), with a progress bar while it runs."""
+
 from __future__ import annotations
 
 import streamlit as st

@@ -6,14 +6,21 @@ TensorFlow, Keras, scikit-learn and Altair loaded, each pass walks some 400,000 
 about 0.2 s while holding the GIL, so every session's page waits. Those objects live as long
 as the process: freezing them once, after the imports, leaves them out of every later pass.
 """
+
 from __future__ import annotations
 
 import functools
 import gc
 import importlib
 
-HEAVY_MODULES = ("lib.engine", "lib.training", "lib.projections", "lib.metrics",
-                 "lib.representation_charts", "keras")
+HEAVY_MODULES = (
+    "lib.engine",
+    "lib.training",
+    "lib.projections",
+    "lib.metrics",
+    "lib.representation_charts",
+    "keras",
+)
 
 
 @functools.cache
