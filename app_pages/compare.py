@@ -2,15 +2,15 @@
 
 import streamlit as st
 
-from lib import comparison_charts
+from lib.charts import compare as compare_charts
 from lib.exports import csv_bytes, projections_frame
 from lib.presets import default_config_for
 from lib.projections import DEFAULT_METHODS, METHODS, TSNE_ROW_LIMIT, comparison_rows
 from ui.charts import show_chart
 from ui.classroom import control
+from ui.compare import projection
 from ui.data import current_dataset
 from ui.links import share_link
-from ui.projections import projection
 from ui.runs import trained
 from ui.train_controls import current_config
 
@@ -104,10 +104,8 @@ st.caption(
     "**Drag a box** in any panel to highlight those rows in every panel (double-click to "
     "clear); **hover** over a dot to see its row, class and original features."
 )
-frame = comparison_charts.points_frame(dataset, rows.show, embeddings)
-show_chart(
-    comparison_charts.linked_panels(frame, dataset, embeddings), f"maps_{dataset.name}", width="content"
-)
+frame = compare_charts.points_frame(dataset, rows.show, embeddings)
+show_chart(compare_charts.linked_panels(frame, dataset, embeddings), f"maps_{dataset.name}", width="content")
 st.download_button(
     "Download every map's coordinates (CSV)",
     csv_bytes(projections_frame(dataset, rows.show, embeddings)),
@@ -142,7 +140,7 @@ st.caption(
     "Hover over a heading for its meaning."
 )
 st.dataframe(
-    comparison_charts.scores_table(embeddings, scores),
+    compare_charts.scores_table(embeddings, scores),
     hide_index=True,
     width="stretch",
     column_config={
@@ -192,5 +190,5 @@ if autoencoder:
             "of the input as they can."
         )
         show_chart(
-            comparison_charts.loss_curve(autoencoder[0]), f"autoencoder_loss_{dataset.name}", width="stretch"
+            compare_charts.loss_curve(autoencoder[0]), f"autoencoder_loss_{dataset.name}", width="stretch"
         )

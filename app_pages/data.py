@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lib import charts
+from lib.charts import data as charts
 from lib.data_summary import separating_features
 from ui.charts import show_chart
 from ui.data import current_dataset, plain

@@ -4,8 +4,8 @@ from dataclasses import replace
 
 import streamlit as st
 
-from lib.gallery_charts import accuracy_summary, align_runs, gallery_chart
-from lib.representation_charts import panel_rows
+from lib.charts.gallery import accuracy_summary, align_runs, gallery_chart
+from lib.charts.plane import panel_rows
 from ui.charts import show_chart
 from ui.data import current_dataset
 from ui.links import share_link

@@ -5,14 +5,14 @@ from dataclasses import replace
 
 import streamlit as st
 
-from lib import gradient_charts as charts
+from lib.charts import gradient_descent as charts
 from lib.experiments import LOGISTIC, MODELS, VARIABLES, Experiment, deep_nets, reading, vanishing_reading
 from lib.surface import Descent, Plane
 from lib.training import DEEPER_LESSON
 from ui.charts import show_chart
 from ui.data import current_dataset
 from ui.data import plain as as_written
-from ui.gradient import compared, descents, values_picker
+from ui.gradient_descent import compared, descents, values_picker
 from ui.links import share_link
 from ui.runs import trained
 

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from lib import representation_charts as rc
+from lib.charts import inner_layer as rc
+from lib.charts import plane
 from lib.codegen import keras_script
 from lib.diagnostics import diagnose
 from ui.charts import cached_chart
@@ -38,7 +39,7 @@ st.caption(
 )
 problems = diagnose(run)
 diverged = any(p.kind == "diverged" for p in problems)
-extent = rc.plane_extent(run.snapshots)
+extent = plane.plane_extent(run.snapshots)
 
 st.header("1 · The learned representation", divider="gray")
 binary = dataset.n_classes == 2
@@ -60,7 +61,7 @@ st.markdown(
     "The axes are the bottleneck units' **activations**, features the network invented, not any of "
     f"the original measurements. {shading} Hover a dot for its original values."
 )
-if (shown := len(rc.panel_rows(len(run.y_test)))) < len(run.y_test):
+if (shown := len(plane.panel_rows(len(run.y_test)))) < len(run.y_test):
     st.caption(
         f"So that the page stays quick, the plane shows the same random {shown:,} of the "
         f"{len(run.y_test):,} test rows at every epoch; the accuracies count them all."
@@ -111,7 +112,7 @@ if diverged:
     st.info("Nothing to draw: the activations became NaN (see above).", icon=":material/info:")
 else:
     epochs = rc.chosen_epochs(config.epochs)
-    shown, n_test = len(rc.panel_rows(len(run.y_test), len(epochs))), len(run.y_test)
+    shown, n_test = len(plane.panel_rows(len(run.y_test), len(epochs))), len(run.y_test)
     sample = "" if shown == n_test else f" (the same {shown} of the {n_test} test rows in each)"
     st.markdown(
         f"The same plane at {len(epochs)} moments of training{sample}, from epoch 0 (random starting "

@@ -16,8 +16,8 @@ from dataclasses import replace
 
 from common import print_table, summary
 
+from lib.charts.gallery import align_runs, gallery_chart
 from lib.datasets import load_dataset
-from lib.gallery_charts import align_runs, gallery_chart
 from lib.training import DEEPER_LESSON, train
 
 GOAL = 3.0

@@ -4,7 +4,7 @@ import dataclasses
 
 import pytest
 
-import ui.projections
+import ui.compare
 from conftest import app_test, assert_no_exception, chart_specs
 from lib.training import DEEPER_LESSON, train
 
@@ -135,15 +135,15 @@ def test_the_network_comes_from_the_inner_layer_page_settings():
 def test_each_map_is_cached_on_its_own_key(banknotes, monkeypatch):
     """Moving the t-SNE slider recomputes t-SNE only, and going back is a cache hit."""
     calls = []
-    real_embed = ui.projections.embed
+    real_embed = ui.compare.embed
     monkeypatch.setattr(
-        ui.projections, "embed", lambda method, *a, **k: calls.append(method) or real_embed(method, *a, **k)
+        ui.compare, "embed", lambda method, *a, **k: calls.append(method) or real_embed(method, *a, **k)
     )
     run = train(banknotes, dataclasses.replace(DEEPER_LESSON, epochs=1))
     seed = 7  # a key no other test uses
     for perplexity in (20, 21, 20):
         for method in ("pca", "tsne"):
             params = dict(perplexity=perplexity, max_iter=250) if method == "tsne" else {}
-            embedding, scores = ui.projections.projection(banknotes, run, method, False, seed, **params)
+            embedding, scores = ui.compare.projection(banknotes, run, method, False, seed, **params)
             assert embedding.points.shape == (412, 2) and set(scores) >= {"trustworthiness"}
     assert calls == ["pca", "tsne", "tsne"]

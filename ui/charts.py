@@ -12,7 +12,7 @@ from collections.abc import Callable, Hashable
 import altair as alt
 import streamlit as st
 
-from lib.charts import vega_lite
+from lib.charts.common import vega_lite
 from lib.exports import CHART_FORMATS, chart_file
 
 SAVE_AS = {"svg": "SVG (any size, for slides)", "png": "PNG (picture)", "json": "Vega-Lite source (JSON)"}

@@ -18,7 +18,7 @@ HEAVY_MODULES = (
     "lib.training",
     "lib.projections",
     "lib.metrics",
-    "lib.representation_charts",
+    "lib.charts.inner_layer",
     "keras",
 )
 

@@ -1,12 +1,9 @@
-"""Altair charts built from data sets and runs; no Streamlit here, so a notebook can draw them."""
+"""What every chart shares: the class colours, row sampling and the Vega-Lite spec of a chart."""
 
 from __future__ import annotations
 
 import altair as alt
-import numpy as np
 import pandas as pd
-
-from lib.datasets import Dataset
 
 PALETTE = (
     "#1f77b4",
@@ -50,32 +47,8 @@ def class_color(class_names, title: str = "Class") -> alt.Color:
     )
 
 
-def dataset_frame(dataset: Dataset) -> pd.DataFrame:
-    """The data as a table: features in original units, then the class name."""
-    frame = pd.DataFrame(dataset.X, columns=list(dataset.feature_names))
-    frame[CLASS_FIELD] = np.asarray(dataset.class_names, dtype=object)[dataset.y]
-    return frame
-
-
 def sample_rows(frame: pd.DataFrame, limit: int, seed: int = 0) -> pd.DataFrame:
     """At most `limit` rows, drawn with a fixed seed so the picture does not flicker."""
     if len(frame) <= limit:
         return frame
     return frame.sample(n=limit, random_state=seed).sort_index()
-
-
-def scatter_matrix(dataset: Dataset, features: list[str], limit: int = 2000, panel: int = 150) -> alt.Chart:
-    """The course's pairplot: every pair of chosen features, coloured by class."""
-    frame = sample_rows(dataset_frame(dataset), limit)[features + [CLASS_FIELD]]
-    return (
-        alt.Chart(frame)
-        .mark_circle(size=14, opacity=0.55)
-        .encode(
-            x=alt.X(alt.repeat("column"), type="quantitative", scale=alt.Scale(zero=False)),
-            y=alt.Y(alt.repeat("row"), type="quantitative", scale=alt.Scale(zero=False)),
-            color=class_color(dataset.class_names),
-            tooltip=features + [CLASS_FIELD],
-        )
-        .properties(width=panel, height=panel)
-        .repeat(row=features, column=features)
-    )

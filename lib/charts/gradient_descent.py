@@ -10,7 +10,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from lib.charts import PALETTE
+from lib.charts.common import PALETTE
 
 PAD = alt.AutoSizeParams(type="pad", contains="padding")  # legends outside the plot's size
 SPLIT_DASH = alt.StrokeDash(

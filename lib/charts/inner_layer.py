@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import confusion_matrix
 
-from lib.charts import CLASS_FIELD, PALETTE, class_color
+from lib.charts.common import CLASS_FIELD, PALETTE, class_color
+from lib.charts.plane import panel_rows
 from lib.datasets import Dataset
 from lib.training import Run, TrainConfig, layer_names
 
@@ -21,19 +22,6 @@ OUTCOMES = ("correct", "misclassified")
 PLOT_SIZE = alt.AutoSizeParams(type="pad")  # width/height size the plot, not plot + legends
 CANVAS = {"embedOptions": {"renderer": "canvas"}}  # thousands of marks draw faster than as SVG nodes
 TOOLTIP_FEATURES = 6  # more original features than this would bury the tooltip
-MAX_ROWS = 5000  # Altair's default row limit per chart: keeps a notebook working and the page quick
-
-
-def plane_extent(snapshots: np.ndarray, pad: float = 0.05) -> tuple[float, float, float, float]:
-    """(x0, x1, y0, y1) holding every finite snapshot point, padded; never zero-width."""
-    finite = snapshots[np.isfinite(snapshots).all(axis=-1)]
-    if finite.size == 0:
-        return (-1.0, 1.0, -1.0, 1.0)
-    bounds = []
-    for lo, hi in zip(finite.min(axis=0)[:2], finite.max(axis=0)[:2]):
-        margin = max((hi - lo) * pad, 0.05)
-        bounds += [float(lo - margin), float(hi + margin)]
-    return tuple(bounds)
 
 
 def chosen_epochs(n_epochs: int, panels: int = 25) -> list[int]:
@@ -193,12 +181,6 @@ def representation_chart(run: Run, dataset: Dataset, epoch: int, extent, size: i
         title=f"Epoch {epoch} · test accuracy {run.snapshot_accuracy[epoch]:.1%}",
     )
     return chart.resolve_scale(color="independent") if "p" in grid else chart
-
-
-def panel_rows(n_test: int, n_panels: int = 1) -> np.ndarray:
-    """The test rows drawn in every panel: all of them, or one fixed sample within MAX_ROWS."""
-    keep = min(n_test, MAX_ROWS // n_panels - 2)  # 2 rows per panel for its boundary
-    return np.sort(np.random.default_rng(0).choice(n_test, keep, replace=False))
 
 
 def evolution_chart(run: Run, epochs: list[int], extent, panel: int = 130, columns: int = 5) -> alt.Chart:

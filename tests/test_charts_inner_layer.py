@@ -5,7 +5,8 @@ import dataclasses
 import numpy as np
 import pytest
 
-from lib import representation_charts as rc
+from lib.charts import inner_layer as rc
+from lib.charts import plane
 from lib.datasets import load_dataset
 from lib.training import DEEPER_LESSON, LESSON, WINE_EXERCISE, train
 
@@ -22,12 +23,12 @@ def wine_run():
 
 
 def test_extent_holds_every_snapshot_and_survives_degenerate_input(run):
-    x0, x1, y0, y1 = rc.plane_extent(run.snapshots)
+    x0, x1, y0, y1 = plane.plane_extent(run.snapshots)
     points = run.snapshots.reshape(-1, 2)
     assert x0 < points[:, 0].min() and points[:, 0].max() < x1
     assert y0 < points[:, 1].min() and points[:, 1].max() < y1
-    assert rc.plane_extent(np.zeros((3, 5, 2))) == pytest.approx((-0.05, 0.05, -0.05, 0.05))
-    assert rc.plane_extent(np.full((2, 4, 2), np.nan)) == (-1.0, 1.0, -1.0, 1.0)
+    assert plane.plane_extent(np.zeros((3, 5, 2))) == pytest.approx((-0.05, 0.05, -0.05, 0.05))
+    assert plane.plane_extent(np.full((2, 4, 2), np.nan)) == (-1.0, 1.0, -1.0, 1.0)
 
 
 def test_chosen_epochs_start_before_training_and_end_at_the_last():
@@ -58,7 +59,7 @@ def test_points_carry_original_features_classes_and_probability(run, banknotes):
 
 
 def test_shading_agrees_with_the_boundary(run):
-    extent = rc.plane_extent(run.snapshots)
+    extent = plane.plane_extent(run.snapshots)
     grid = rc.probability_grid(run, 6, extent, cells=20)
     assert len(grid) == 400 and grid["p"].between(0, 1).all()
     w, b = run.head[6]
@@ -67,7 +68,7 @@ def test_shading_agrees_with_the_boundary(run):
 
 
 def test_representation_chart_for_a_sigmoid_output(run, banknotes):
-    extent = rc.plane_extent(run.snapshots)
+    extent = plane.plane_extent(run.snapshots)
     spec = rc.representation_chart(run, banknotes, 3, extent).to_dict()
     assert spec["title"] == f"Epoch 3 · test accuracy {run.snapshot_accuracy[3]:.1%}"
     kinds = [layer["mark"]["type"] for layer in spec["layer"]]
@@ -80,7 +81,7 @@ def test_representation_chart_for_a_sigmoid_output(run, banknotes):
 
 def test_softmax_shades_predicted_classes_without_a_single_line(wine_run):
     wine, run = wine_run
-    spec = rc.representation_chart(run, wine, -1, rc.plane_extent(run.snapshots)).to_dict()
+    spec = rc.representation_chart(run, wine, -1, plane.plane_extent(run.snapshots)).to_dict()
     assert [layer["mark"]["type"] for layer in spec["layer"]] == ["rect", "point"]
     assert spec["layer"][0]["encoding"]["color"]["field"] == "class"
     assert len(rc.confusion_frame(run, -1)) == 9
@@ -88,7 +89,7 @@ def test_softmax_shades_predicted_classes_without_a_single_line(wine_run):
 
 def test_evolution_has_one_titled_panel_per_epoch_on_shared_axes(run):
     epochs = [0, 3, 6]
-    spec = rc.evolution_chart(run, epochs, rc.plane_extent(run.snapshots)).to_dict()
+    spec = rc.evolution_chart(run, epochs, plane.plane_extent(run.snapshots)).to_dict()
     titles = spec["facet"]["sort"]
     assert titles == [f"Epoch {e} · test acc {run.snapshot_accuracy[e]:.0%}" for e in epochs]
     assert spec["columns"] == 5
@@ -137,9 +138,9 @@ def test_architecture_draws_every_weight_of_small_layers_and_caps_wide_ones(run,
 
 
 def test_cached_spec_keeps_every_row_and_the_charts_own_size(run, banknotes):
-    from lib.charts import vega_lite
+    from lib.charts.common import vega_lite
 
-    chart = rc.representation_chart(run, banknotes, 3, rc.plane_extent(run.snapshots), size=333)
+    chart = rc.representation_chart(run, banknotes, 3, plane.plane_extent(run.snapshots), size=333)
     spec = vega_lite(chart)
     sizes = sorted(len(frame) for frame in spec["datasets"].values())
     assert sizes == [2, len(run.y_test), 40 * 40]  # boundary ends, test rows, background cells

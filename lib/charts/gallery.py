@@ -13,10 +13,10 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from lib.charts import CLASS_FIELD, class_color
+from lib.charts.common import CLASS_FIELD, class_color
+from lib.charts.plane import panel_rows, plane_extent
 from lib.diagnostics import diagnose
 from lib.metrics import procrustes_align
-from lib.representation_charts import panel_rows, plane_extent
 from lib.training import Run
 
 PANEL_SIZE = 210

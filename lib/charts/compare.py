@@ -13,7 +13,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from lib.charts import CLASS_FIELD, class_color
+from lib.charts.common import CLASS_FIELD, class_color
 from lib.datasets import Dataset
 from lib.projections import METHODS, Embedding
 

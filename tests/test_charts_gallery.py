@@ -5,7 +5,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from lib.gallery_charts import accuracy_summary, align_runs, gallery_chart
+from lib.charts.gallery import accuracy_summary, align_runs, gallery_chart
 from lib.training import DEEPER_LESSON, train
 
 
