@@ -4,8 +4,9 @@ from dataclasses import replace
 
 import streamlit as st
 
-from lib.charts.gallery import accuracy_summary, align_runs, gallery_chart
+from lib.charts.gallery import ONE_FEATURE_TEXT, accuracy_summary, align_runs, gallery_chart
 from lib.charts.plane import panel_rows
+from ui.advice import remedies_in_words
 from ui.charts import show_chart
 from ui.data import current_dataset
 from ui.links import share_link
@@ -56,8 +57,16 @@ broken = [p for p in panels if p.points is None]
 if broken:
     st.warning(
         f"{len(broken)} of {n_runs} runs have no map to draw (marked in red): a **dead** "
-        "bottleneck outputs 0 for every row, a **diverged** run's numbers overflowed. Try a "
-        "smaller learning rate or the tanh activation on the inner-layer page.",
+        "bottleneck outputs 0 for every row, a **diverged** run's numbers overflowed. "
+        + remedies_in_words(("lr", "activation")),
+        icon=":material/warning:",
+    )
+one_feature = [p for p in panels if p.status in ONE_FEATURE_TEXT]
+if one_feature:
+    st.warning(
+        f"{len(one_feature)} of {n_runs} runs learned one feature instead of two (marked in their "
+        "titles): a **dead** node outputs 0 for every row, a **collapsed** bottleneck's two nodes say the "
+        "same thing, so the points lie on one line. " + remedies_in_words(("seed", "lr", "activation")),
         icon=":material/warning:",
     )
 
@@ -77,5 +86,6 @@ show_chart(
 st.markdown(
     "**What to notice.** The accuracies are close even where the pictures are not: the network "
     "only needs the classes on two sides of a line, and there are many ways to put them there. "
-    'Some seeds stretch the classes along one axis, some squash a unit flat ("one unit dead").'
+    'Some seeds stretch the classes along one axis, some squash a node flat ("one node dead") '
+    'or onto one line ("collapsed").'
 )

@@ -6,6 +6,7 @@ from lib.charts import inner_layer as rc
 from lib.charts import plane
 from lib.codegen import keras_script
 from lib.diagnostics import diagnose
+from ui.advice import explained
 from ui.charts import cached_chart
 from ui.data import current_dataset, plain
 from ui.epoch_player import epoch_player
@@ -67,14 +68,14 @@ if (shown := len(plane.panel_rows(len(run.y_test)))) < len(run.y_test):
         f"{len(run.y_test):,} test rows at every epoch; the accuracies count them all."
     )
 if diverged:
-    st.error(problems[0].message, icon=":material/error:")
+    st.error(explained(problems[0]), icon=":material/error:")
 else:
 
     def draw(epoch: int) -> None:
         left, right = st.columns([3, 2], gap="large")
         found = diagnose(run, epoch)
         for problem in found:
-            (left.error if problem.blocking else left.warning)(problem.message, icon=":material/warning:")
+            (left.error if problem.blocking else left.warning)(explained(problem), icon=":material/warning:")
         if not any(p.blocking for p in found):
             cached_chart(
                 ("plane", run_key, epoch),

@@ -1,8 +1,11 @@
-"""Diagnoses of runs that would draw a broken picture: diverged, dead bottleneck, dead unit."""
+"""Diagnoses of runs that would draw a broken or misleading picture: diverged, dead, collapsed."""
 
 import dataclasses
 
-from lib.diagnostics import diagnose, diverged_at
+import numpy as np
+import pytest
+
+from lib.diagnostics import COLLAPSED_CORRELATION, diagnose, diverged_at, node_correlation
 from lib.training import DEEPER_LESSON, train
 
 SHORT = dataclasses.replace(DEEPER_LESSON, epochs=5)
@@ -19,16 +22,34 @@ def test_a_too_large_step_kills_the_relu_bottleneck(banknotes):
     assert (run.snapshots[-1] == 0).all()
     [found] = diagnose(run)
     assert found.kind == "dead" and found.blocking
-    assert "every bottleneck unit outputs 0" in found.message
-    assert "smaller learning rate" in found.message and "Re-initialize" in found.message
+    assert "every bottleneck node outputs 0" in found.finding
+    assert found.remedies == ("lr", "seed", "activation")  # a smaller step, another start, tanh/elu
     assert diagnose(run, 0) == []  # before training the random start is alive
 
 
-def test_one_dead_unit_is_a_warning_not_a_blocker(banknotes):
-    run = train(banknotes, dataclasses.replace(DEEPER_LESSON, seed=0))  # unit 1 dies in training
+def test_one_dead_node_is_a_warning_not_a_blocker(banknotes):
+    run = train(banknotes, dataclasses.replace(DEEPER_LESSON, seed=0))  # node 1 dies in training
     [found] = diagnose(run)
-    assert found.kind == "dead_unit" and not found.blocking
-    assert "unit 1 is dead at epoch 25" in found.message
+    assert found.kind == "dead_node" and not found.blocking
+    assert "node 1 is dead at epoch 25" in found.finding
+    assert found.remedies[0] == "seed"
+
+
+def test_a_collapsed_bottleneck_is_said_like_a_dead_node(banknotes):
+    run = train(banknotes, dataclasses.replace(DEEPER_LESSON, seed=6))  # both nodes learn one feature
+    assert node_correlation(run.snapshots[-1]) >= COLLAPSED_CORRELATION
+    [found] = diagnose(run)
+    assert found.kind == "collapsed" and not found.blocking
+    assert "two nodes carry the same feature" in found.finding and "one line" in found.finding
+    assert found.remedies == ("seed", "lr", "activation")
+    assert diagnose(run, 0) == []  # the random start was not collapsed
+
+
+def test_node_correlation_is_blind_to_scale_and_sign_and_zero_for_a_flat_node():
+    x = np.linspace(-1, 1, 50)
+    assert node_correlation(np.column_stack([x, -3 * x + 1])) == pytest.approx(1.0)
+    assert node_correlation(np.column_stack([x, np.zeros(50)])) == 0.0
+    assert node_correlation(np.column_stack([x, x**2])) < 0.1
 
 
 def test_divergence_is_reported_with_its_epoch_and_a_remedy(banknotes):
@@ -39,4 +60,4 @@ def test_divergence_is_reported_with_its_epoch_and_a_remedy(banknotes):
     assert epoch is not None and 1 <= epoch <= 5
     [found] = diagnose(run)
     assert found.kind == "diverged" and found.blocking
-    assert f"diverged at epoch {epoch}" in found.message and "learning rate" in found.message
+    assert f"diverged at epoch {epoch}" in found.finding and found.remedies[0] == "lr"

@@ -28,5 +28,14 @@ def test_dead_runs_are_marked_in_the_gallery():
     assert_no_exception(at)
     titles = [p["title"]["text"] for p in panels(at)]
     assert ["DEAD" in t for t in titles] == [True, False, True, True, True, False]
-    assert "disparity 0.000 · one unit dead" in titles[1]  # the first live run is the reference
+    assert "disparity 0.000 · one node dead" in titles[1]  # the first live run is the reference
     assert any("4 of 6 runs have no map" in w.value for w in at.warning)
+
+
+def test_collapsed_runs_are_marked_with_advice():
+    at = app_test(PAGE, {"seed": "5"})  # seeds 5-10 of the lesson's net: 6, 8 and 10 collapse onto a line
+    assert_no_exception(at)
+    titles = [p["title"]["text"] for p in panels(at)]
+    assert ["collapsed onto one line" in t for t in titles] == [False, True, False, True, False, True]
+    [warning] = [w.value for w in at.warning if "learned one feature instead of two" in w.value]
+    assert warning.startswith("3 of 6 runs") and "Re-initialize" in warning

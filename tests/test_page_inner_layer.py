@@ -50,10 +50,11 @@ def test_defaults_are_the_lessons_deeper_network(at):
     assert not at.warning  # the default start keeps both bottleneck units alive
 
 
-def test_a_dead_unit_is_said_not_hidden(at):
-    at.sidebar.number_input(key="init_seed").set_value(0).run()  # this start loses unit 1
+def test_a_dead_node_is_said_not_hidden(at):
+    at.sidebar.number_input(key="init_seed").set_value(0).run()  # this start loses node 1
     assert_no_exception(at)
-    assert any("unit 1 is dead" in w.value for w in at.warning)
+    [warning] = [w.value for w in at.warning if "node 1 is dead" in w.value]
+    assert "**Try:** **Re-initialize**" in warning and "smaller learning rate" in warning
 
 
 def test_epochs_change_the_snapshots_and_the_scrubber(at):

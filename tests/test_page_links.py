@@ -16,7 +16,7 @@ def widget(at, kind: str, label: str):
 def test_a_link_opens_the_inner_layer_page_with_its_settings():
     at = app_test(
         INNER,
-        {"epochs": "7", "optimizer": "adam", "hidden": "5", "seed": "3", "lr": "0.05", "activation": "tanh"},
+        {"epochs": "7", "optimizer": "adam", "hidden": "5", "seed": "1", "lr": "0.05", "activation": "tanh"},
     )
     assert_no_exception(at)
     assert not at.warning
@@ -24,14 +24,14 @@ def test_a_link_opens_the_inner_layer_page_with_its_settings():
     assert widget(at, "slider", "Nodes in hidden layer 1").value == 5
     assert widget(at, "selectbox", "Optimizer").value == "adam"
     assert widget(at, "selectbox", "Activation").value == "tanh"
-    assert widget(at, "number_input", "Weights seed").value == 3
+    assert widget(at, "number_input", "Weights seed").value == 1
     config = at.session_state["train_config"]
     assert (config.epochs, config.hidden, config.optimizer, config.learning_rate, config.seed) == (
         7,
         (5,),
         "adam",
         0.05,
-        3,
+        1,
     )
     assert at.query_params["epochs"] == "7" and at.query_params["hidden"] == "5"  # the address follows
     assert any("epochs=7" in c.value and "optimizer=adam" in c.value for c in at.code)  # copy-link box
@@ -157,3 +157,15 @@ def test_a_config_set_from_outside_or_a_control_changed_with_the_data_set_is_kep
     assert_no_exception(at)
     assert at.session_state["train_config"] == explicit
     assert "13 → 6 → 2 → 3" in at.caption[0].value
+
+
+def test_advice_never_points_at_a_control_the_link_hides():
+    # seed 0 loses bottleneck node 1; the teacher hid the seed and the learning rate
+    at = app_test("app_pages/inner_layer.py", {"seed": "0", "hide": "lr,seed"})
+    assert_no_exception(at)
+    [warning] = [w.value for w in at.warning if "node 1 is dead" in w.value]
+    assert "Re-initialize" not in warning and "learning rate" not in warning
+    assert "**Try:** the tanh or elu activation" in warning
+    at = app_test("app_pages/inner_layer.py", {"seed": "0", "hide": "lr,seed,activation"})
+    [warning] = [w.value for w in at.warning if "node 1 is dead" in w.value]
+    assert "fixed by your teacher's link" in warning and "Try" not in warning

@@ -20,6 +20,7 @@ from lib.metrics import procrustes_align
 from lib.training import Run
 
 PANEL_SIZE = 210
+ONE_FEATURE_TEXT = {"dead_node": " · one node dead", "collapsed": " · collapsed onto one line"}
 STATUS_TEXT = {"dead": "dead bottleneck: every point at (0, 0)", "diverged": "diverged: the loss became NaN"}
 
 
@@ -29,7 +30,7 @@ class Panel:
 
     seed: int
     test_accuracy: float
-    status: str  # "ok", "dead_unit", "dead", "diverged"
+    status: str  # "ok", "dead_node", "collapsed", "dead", "diverged" (see lib.diagnostics)
     disparity: float | None  # Procrustes disparity to the reference run (0 for the reference)
     points: np.ndarray | None
 
@@ -38,7 +39,7 @@ class Panel:
         head = f"seed {self.seed} · test accuracy {self.test_accuracy:.1%}"
         if self.points is None:
             return f"{head} · {self.status.upper()}"
-        marks = " · one unit dead" if self.status == "dead_unit" else ""
+        marks = ONE_FEATURE_TEXT.get(self.status, "")
         return f"{head} · disparity {self.disparity:.3f}{marks}"
 
 
