@@ -10,7 +10,10 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import socket
 import tempfile
+import threading
+import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
@@ -84,10 +87,20 @@ def cache_dir() -> Path:
 def missing_banknotes_help() -> str:
     return (
         "The banknote data could not be found or downloaded. Download "
-        f"{BANKNOTES_URL} (or the course's banknotes.csv), then either set the "
-        f"environment variable {BANKNOTES_ENV} to its path, or save it as "
-        f"{cache_dir() / 'banknotes.csv'}, and reload the page."
+        f"{BANKNOTES_URL} (or the course's banknotes.csv) and save it as "
+        f"{cache_dir() / 'banknotes.csv'} (looked at again on the next attempt), or set the "
+        f"environment variable {BANKNOTES_ENV} to its path and restart the app."
     )
+
+
+class BanknotesUnavailable(DatasetError):
+    """No banknote file here and no download: `reason` says why in plain words, `cache_path` where
+    a copy may be put (it is looked at again on every attempt, no restart needed)."""
+
+    def __init__(self, reason: str, cache_path: Path):
+        super().__init__(f"The banknote data could not be downloaded: {reason}. " + missing_banknotes_help())
+        self.reason = reason
+        self.cache_path = cache_path
 
 
 def parse_banknotes(text: str, source: str) -> Dataset:
@@ -148,9 +161,56 @@ def _read_text(path: Path) -> str:
         raise DatasetError(f"{path} is not a text file; expected banknote data as CSV.") from None
 
 
-def _download(url: str, timeout: float = 15.0) -> str:
+DOWNLOAD_TIMEOUT = 4.0  # seconds to connect and between bytes: a blocked address fails fast
+RETRY_AFTER = 300.0  # seconds a failed download is remembered, so page changes do not wait again
+_failure: tuple[float, str] | None = None  # (when, reason) of the last failed download
+_failure_lock = threading.Lock()
+
+
+def _download(url: str, timeout: float = DOWNLOAD_TIMEOUT) -> str:
     with urllib.request.urlopen(url, timeout=timeout) as response:
         return response.read().decode("utf-8")
+
+
+def _failure_reason(err: Exception) -> str:
+    """Why a download failed, for a student rather than a network administrator."""
+    cause = getattr(err, "reason", err)
+    if isinstance(err, urllib.error.HTTPError):
+        return f"the download address answered with error {err.code}"
+    if isinstance(cause, socket.gaierror):
+        return "this computer cannot reach the internet (the download address could not be looked up)"
+    if isinstance(cause, TimeoutError | socket.timeout):
+        return (
+            f"the download address did not answer within {DOWNLOAD_TIMEOUT:g} s "
+            "(no internet connection, or a firewall blocks it)"
+        )
+    if isinstance(cause, ConnectionError):
+        return "the connection to the download address was refused or dropped"
+    if isinstance(err, UnicodeDecodeError):
+        return "what came back was not the banknote text"
+    return "the network is not reachable from here"
+
+
+def _download_or_remember(download, now: float) -> str:
+    """The download's text; a failure is remembered for RETRY_AFTER seconds and raised at once."""
+    global _failure
+    with _failure_lock:
+        if _failure is not None and now - _failure[0] < RETRY_AFTER:
+            raise BanknotesUnavailable(_failure[1], cache_dir() / "banknotes.csv")
+    try:
+        return download(BANKNOTES_URL)
+    except (urllib.error.URLError, OSError, UnicodeDecodeError) as err:
+        reason = _failure_reason(err)
+        with _failure_lock:
+            _failure = (now, reason)
+        raise BanknotesUnavailable(reason, cache_dir() / "banknotes.csv") from None
+
+
+def forget_failed_download() -> None:
+    """Try the download again on the next attempt (the retry pause is over, or tests start clean)."""
+    global _failure
+    with _failure_lock:
+        _failure = None
 
 
 def _write_atomically(path: Path, text: str) -> None:
@@ -183,10 +243,7 @@ def load_banknotes(path: str | os.PathLike | None = None, download=_download) ->
             return parse_banknotes(_read_text(cached), str(cached))
         except DatasetError:
             pass  # a damaged cache is replaced by a fresh download below
-    try:
-        text = download(BANKNOTES_URL)
-    except (urllib.error.URLError, OSError, UnicodeDecodeError) as err:
-        raise DatasetError(f"Download failed ({err}). " + missing_banknotes_help()) from None
+    text = _download_or_remember(download, time.monotonic())
     dataset = parse_banknotes(text, BANKNOTES_URL)
     _write_atomically(cached, text)
     return dataset

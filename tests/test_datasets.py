@@ -11,6 +11,14 @@ from lib import datasets
 from lib.datasets import DatasetError, load_banknotes, load_dataset, parse_banknotes
 
 
+@pytest.fixture(autouse=True)
+def no_remembered_failure():
+    """A failed download is remembered for minutes; each test starts as a fresh server would."""
+    datasets.forget_failed_download()
+    yield
+    datasets.forget_failed_download()
+
+
 def uci_text() -> str:
     """The shared course CSV rewritten in UCI's headerless layout."""
     return "\n".join(SHARED_CSV.read_text().splitlines()[1:]) + "\n"
@@ -71,9 +79,11 @@ def test_offline_without_a_copy_explains_what_to_do(tmp_path, monkeypatch):
     def offline(url):
         raise OSError("network unreachable")
 
-    with pytest.raises(DatasetError, match="network unreachable") as caught:
+    with pytest.raises(datasets.BanknotesUnavailable, match="could not be downloaded") as caught:
         load_banknotes(download=offline)
     assert str(tmp_path / "banknotes.csv") in str(caught.value)
+    assert caught.value.cache_path == tmp_path / "banknotes.csv"
+    assert "network unreachable" not in str(caught.value)  # the student reads words, not errno
 
 
 def test_download_is_validated_then_cached_atomically(tmp_path, monkeypatch, banknotes):
