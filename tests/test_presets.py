@@ -60,3 +60,17 @@ def test_separating_features_skip_blank_pixels_and_rank_the_clearest_first():
     ranked = separating_features(Dataset("upload", X, data.y, data.feature_names, ("a", "b")), 5)
     assert ranked[0] == "f4" and "f0" not in ranked
     assert separating_features(load_dataset("iris"), 4) == list(load_dataset("iris").feature_names)
+
+
+OPENING_ACCURACY = {"banknotes": 0.98, "wine": 0.95, "iris": 0.95, "breast_cancer": 0.95, "digits": 0.85}
+
+
+@pytest.mark.parametrize("name", sorted(OPENING_ACCURACY))
+def test_every_preset_opens_alive_with_the_classes_apart(name):
+    from lib.diagnostics import diagnose
+    from lib.training import train
+
+    dataset = load_dataset(name)
+    run = train(dataset, default_config_for(dataset))
+    assert diagnose(run) == []  # no dead node, no collapsed bottleneck, no divergence
+    assert run.test_accuracy >= OPENING_ACCURACY[name]
