@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 
 from conftest import last_line_printed
+from lib.keras_model import build_model
 from lib.training import DEEPER_LESSON as DEEPER
-from lib.training import LESSON, TrainConfig, build_model, split, train
+from lib.training import LESSON, TrainConfig, split, train
 
 
 def test_lesson_split_has_412_test_rows(banknotes):
