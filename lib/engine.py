@@ -36,7 +36,8 @@ class Activation:
 
 
 def _sigmoid(z):
-    return 1 / (1 + np.exp(-z))
+    with np.errstate(over="ignore"):  # exp(-z) = inf for z far below 0 gives the right limit, 0
+        return 1 / (1 + np.exp(-z))
 
 
 def _softmax(z):
