@@ -6,6 +6,7 @@ from lib.charts import compare as compare_charts
 from lib.exports import csv_bytes, projections_frame
 from lib.presets import default_config_for
 from lib.projections import DEFAULT_METHODS, METHODS, TSNE_ROW_LIMIT, comparison_rows
+from lib.training import network_name
 from ui.charts import show_chart
 from ui.classroom import control
 from ui.compare import projection
@@ -27,7 +28,7 @@ config = current_config(dataset)
 run = trained(dataset, config)
 if run is None:
     st.stop()
-shape = " → ".join(str(n) for n in run.layer_sizes)
+shape = network_name(run.layer_sizes)
 source = (
     "the lesson's defaults (change them on the inner-layer page)"
     if config == default_config_for(dataset)

@@ -6,6 +6,7 @@ import streamlit as st
 
 from lib.charts.gallery import ONE_FEATURE_TEXT, accuracy_summary, align_runs, gallery_chart
 from lib.charts.plane import panel_rows
+from lib.training import network_name
 from ui.advice import remedies_in_words
 from ui.charts import show_chart
 from ui.data import current_dataset
@@ -33,7 +34,7 @@ n_runs = st.slider(
     help="Each seed is one training run; runs seen before come from the cache.",
 )
 share_link()
-shape = " → ".join(map(str, config.layer_sizes(dataset.n_features, dataset.n_classes)))
+shape = network_name(config.layer_sizes(dataset.n_features, dataset.n_classes))
 st.caption(
     f"Network {shape} · {config.activation} · {config.optimizer} · {config.epochs} epochs · "
     f"seeds {config.seed} to {config.seed + n_runs - 1} (change the network on the inner-layer page)."

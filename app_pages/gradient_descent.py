@@ -8,7 +8,7 @@ import streamlit as st
 from lib.charts import gradient_descent as charts
 from lib.experiments import LOGISTIC, MODELS, VARIABLES, Experiment, deep_nets, reading, vanishing_reading
 from lib.surface import Descent, Plane
-from lib.training import DEEPER_LESSON
+from lib.training import DEEPER_LESSON, network_name
 from ui.charts import show_chart
 from ui.data import current_dataset
 from ui.data import plain as as_written
@@ -74,7 +74,7 @@ st.caption(
     f"Held fixed: optimizer **{held.optimizer}**, learning rate **{held.learning_rate:g}**, batch "
     f"**{held.batch_size}**, initializer **{held.initializer}**"
     + (
-        f", network {' → '.join(map(str, held.layer_sizes(dataset.n_features, dataset.n_classes)))}"
+        f", network {network_name(held.layer_sizes(dataset.n_features, dataset.n_classes))}"
         f" with **{held.activation}**"
         if model == "mlp"
         else ""
@@ -176,7 +176,7 @@ st.markdown(
 )
 run = trained(dataset, current)
 if run is not None:
-    sizes = " → ".join(map(str, run.layer_sizes))
+    sizes = network_name(run.layer_sizes)
     st.caption(
         f"The current network: {sizes}, {current.activation}, {current.optimizer} at "
         f"{current.learning_rate:g}, {current.epochs} epochs (change it on the inner-layer page)."

@@ -6,6 +6,7 @@ from lib.charts import inner_layer as rc
 from lib.charts import plane
 from lib.codegen import keras_script
 from lib.diagnostics import diagnose
+from lib.training import network_name
 from ui.advice import explained
 from ui.charts import cached_chart
 from ui.data import current_dataset, plain
@@ -33,7 +34,7 @@ if run is None:
 run_key = (dataset.fingerprint, config)  # names a run, and so every chart of it
 stem = run_stem(run, dataset)
 
-sizes = " → ".join(map(str, run.layer_sizes))
+sizes = network_name(run.layer_sizes)
 st.caption(
     f"Network {sizes} · {config.activation} · {config.epochs} epochs · final test accuracy "
     f"**{run.test_accuracy:.1%}** on {len(run.y_test)} test rows · trained in {run.seconds:.1f} s"

@@ -13,7 +13,8 @@ from common import seconds, summary
 
 from lib import surface
 from lib.datasets import load_dataset
-from lib.training import DEEPER_LESSON, build_model, split, train
+from lib.keras_model import build_model
+from lib.training import DEEPER_LESSON, split, train
 
 dataset = load_dataset("banknotes")
 data = surface.problem(dataset, surface.Plane(("skewness", "kurtosis")))

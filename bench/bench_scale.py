@@ -18,7 +18,7 @@ from common import summary
 
 from lib.csv_reader import read_csv
 from lib.presets import default_config_for
-from lib.training import train
+from lib.training import network_name, train
 
 ROWS, FEATURES, CLASSES, BASELINE_ROWS = 100_000, 20, 3, 1_000
 EPOCHS, BATCH = 20, 128
@@ -48,7 +48,7 @@ def main() -> None:
     train(small, replace(config, epochs=1))  # trace the engine once, outside both timings
     small_run, small_train = timed(train, small, config)
     big_run, big_train = timed(train, big, config)
-    sizes = " → ".join(map(str, big_run.layer_sizes))
+    sizes = network_name(big_run.layer_sizes)
     print(f"network {sizes}, {EPOCHS} epochs, batch {BATCH}")
     print(
         f"read_csv {len(big_bytes) / 1e6:.1f} MB, {ROWS:,} rows: {big_read:.2f} s "

@@ -18,7 +18,8 @@ import numpy as np
 from common import print_table, seconds, summary
 
 from lib.datasets import load_dataset
-from lib.training import DEEPER_LESSON, build_model, split, train
+from lib.keras_model import build_model
+from lib.training import DEEPER_LESSON, split, train
 
 CONFIG = DEEPER_LESSON
 

@@ -1,15 +1,16 @@
-"""The plain Keras script equivalent to a `TrainConfig`, so a student can redo a page in a notebook.
+"""The plain Keras script equivalent to a `TrainConfig`, so a student can redo a run in a notebook.
 
 The script uses the same split, scaling, layer names, optimizer and fit settings
-as the app. Keras draws its own initial weights and minibatch order, so its
-numbers are close to the page's, not identical.
+as the app, and the model `lib.keras_model.build_model` builds. Keras draws its own
+initial weights and minibatch order, so its numbers are close to the app's, not identical.
 """
 
 from __future__ import annotations
 
+from lib import engine
 from lib.datasets import BANKNOTES_ENV, Dataset
-from lib.training import _KERAS_INITIALIZERS as INITIALIZER_CODE  # one name table for both
-from lib.training import TrainConfig, output_units
+from lib.keras_model import KERAS_INITIALIZERS
+from lib.training import TrainConfig, network_name, output_activation, output_units
 
 OPTIMIZER_CODE = {
     "sgd": "keras.optimizers.SGD(learning_rate={lr})",
@@ -51,7 +52,7 @@ def _load_data(dataset: Dataset) -> str:
 
 
 def _initializer(config: TrainConfig, layer: int) -> str:
-    name = INITIALIZER_CODE[config.initializer]
+    name = KERAS_INITIALIZERS[config.initializer]
     if name == "Zeros":
         return "keras.initializers.Zeros()"
     return f"keras.initializers.{name}(seed={config.seed + layer})"
@@ -71,19 +72,15 @@ def keras_script(config: TrainConfig, dataset: Dataset) -> str:
         raise ValueError(f"No loading code for the data set {dataset.name!r}.")
     binary = dataset.n_classes == 2
     units = output_units(dataset.n_classes)
-    sizes = " → ".join(str(n) for n in config.layer_sizes(dataset.n_features, dataset.n_classes))
+    output = engine.OUTPUTS[output_activation(dataset.n_classes)]
+    sizes = network_name(config.layer_sizes(dataset.n_features, dataset.n_classes))
+    hidden = engine.ACTIVATIONS[config.activation].keras
     layers = []
     for i, width in enumerate(config.hidden):
-        layers.append(_dense("x", width, config.activation, f"hidden_{i + 1}", _initializer(config, i), "x"))
+        layers.append(_dense("x", width, hidden, f"hidden_{i + 1}", _initializer(config, i), "x"))
     n = len(config.hidden)
-    layers.append(
-        _dense("h", config.bottleneck, config.activation, "bottleneck", _initializer(config, n), "x")
-    )
-    layers.append(
-        _dense(
-            "outputs", units, "sigmoid" if binary else "softmax", "output", _initializer(config, n + 1), "h"
-        )
-    )
+    layers.append(_dense("h", config.bottleneck, hidden, "bottleneck", _initializer(config, n), "x"))
+    layers.append(_dense("outputs", units, output.keras, "output", _initializer(config, n + 1), "h"))
     targets = (
         "t_train, t_test = y_train, y_test\n"
         if binary
@@ -93,7 +90,7 @@ def keras_script(config: TrainConfig, dataset: Dataset) -> str:
     optimizer = OPTIMIZER_CODE[config.optimizer].format(lr=config.learning_rate, momentum=config.momentum)
     return f'''"""Bottleneck Lab, reproduced in plain Keras: a {sizes} network on the {dataset.name} data.
 
-The page trains with the same split, scaling and settings; Keras draws its own
+Bottleneck Lab trains with the same split, scaling and settings; Keras draws its own
 initial weights and minibatch order, so your numbers will be close, not identical.
 """
 {_imports(dataset)}from sklearn.model_selection import train_test_split
@@ -115,7 +112,7 @@ model.summary()
 
 # 4. Train: Keras holds out the last {config.validation_split:.0%} of the training rows for validation.
 model.compile(optimizer={optimizer},
-              loss="{"binary_crossentropy" if binary else "categorical_crossentropy"}", metrics=["accuracy"])
+              loss="{output.keras_loss}", metrics=["accuracy"])
 history = model.fit(X_train, t_train, batch_size={config.batch_size}, epochs={config.epochs},
                     validation_split={config.validation_split}, verbose=0)
 test_loss, test_accuracy = model.evaluate(X_test, t_test, verbose=0)

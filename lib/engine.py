@@ -18,18 +18,64 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 import tensorflow as tf
 
 from lib import optimizers
 
+
+@dataclass(frozen=True)
+class Activation:
+    """One activation in every form the code needs it, side by side (as scikit-learn keeps
+    `ACTIVATIONS` and `DERIVATIVES` in `neural_network/_base.py`)."""
+
+    tf: Callable  # z -> a inside the traced graph
+    derivative: Callable  # da/dz written in terms of the output a (so backpropagation needs no z)
+    numpy: Callable  # z -> a for any rows, outside the graph
+    keras: str  # its name in `keras.layers.Dense(activation=...)`
+
+
+def _sigmoid(z):
+    with np.errstate(over="ignore"):  # exp(-z) = inf for z far below 0 gives the right limit, 0
+        return 1 / (1 + np.exp(-z))
+
+
+def _softmax(z):
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+# The activations of the hidden layers (and of the bottleneck); the one table every module reads.
 ACTIVATIONS = {
-    "relu": tf.nn.relu,
-    "tanh": tf.math.tanh,
-    "sigmoid": tf.math.sigmoid,
-    "elu": tf.nn.elu,
-    "linear": tf.identity,
+    "relu": Activation(tf.nn.relu, lambda a: tf.cast(a > 0, a.dtype), lambda z: np.maximum(z, 0), "relu"),
+    "tanh": Activation(tf.math.tanh, lambda a: 1 - tf.square(a), np.tanh, "tanh"),
+    "sigmoid": Activation(tf.math.sigmoid, lambda a: a * (1 - a), _sigmoid, "sigmoid"),
+    "elu": Activation(
+        tf.nn.elu,
+        lambda a: tf.where(a > 0, tf.ones_like(a), a + 1),
+        lambda z: np.where(z > 0, z, np.expm1(np.minimum(z, 0))),
+        "elu",
+    ),
+    "linear": Activation(tf.identity, tf.ones_like, lambda z: z, "linear"),
 }
-OUTPUTS = ("sigmoid", "softmax", "linear")  # binary cross-entropy, categorical, mean squared error
+
+
+@dataclass(frozen=True)
+class Output:
+    """One output layer: what its logits mean in NumPy, and its activation and loss in Keras."""
+
+    numpy: Callable  # logits -> class probabilities (sigmoid: of class 1) or reconstructed values
+    keras: str
+    keras_loss: str
+
+
+# Inside the graph each loss is computed from the logits (`_loss_and_accuracy`).
+OUTPUTS = {
+    "sigmoid": Output(_sigmoid, "sigmoid", "binary_crossentropy"),
+    "softmax": Output(_softmax, "softmax", "categorical_crossentropy"),
+    "linear": Output(lambda z: z, "linear", "mean_squared_error"),
+}
+METRIC_NAMES = ("loss", "accuracy", "val_loss", "val_accuracy", "test_loss", "test_accuracy")
 
 
 @dataclass(frozen=True)
@@ -67,18 +113,31 @@ class Arrays:
 class Fit:
     """What one training leaves: per-epoch metrics and norms, snapshots, weights."""
 
-    metrics: np.ndarray  # (epochs, 6): loss, accuracy, val_loss, val_accuracy, test_loss, test_accuracy
-    initial_test: np.ndarray  # (2,): test loss and accuracy before training
+    metrics: np.ndarray  # (epochs, len(METRIC_NAMES)), columns named by METRIC_NAMES
+    initial_metrics: np.ndarray  # (len(METRIC_NAMES),) before training; no training rows, so those NaN
     snapshots: np.ndarray  # (epochs + 1, n_test, bottleneck)
     weight_history: list[list[np.ndarray]]  # weights after each epoch, the initial ones first
     grad_norms: np.ndarray  # (epochs, n_layers): mean norm of dL/dW per step
     update_norms: np.ndarray  # (epochs, n_layers): mean norm of the step taken on W
     seconds: float
 
+    def metric(self, name: str, with_initial: bool = False) -> np.ndarray:
+        """One metric per epoch, by name; `with_initial` puts its value before training first."""
+        column = METRIC_NAMES.index(name)
+        values = self.metrics[:, column]
+        return np.concatenate([[self.initial_metrics[column]], values]) if with_initial else values
 
+    def history(self) -> pd.DataFrame:
+        """The metrics as a table under their names, one row per epoch from 1."""
+        index = pd.RangeIndex(1, len(self.metrics) + 1, name="epoch")
+        return pd.DataFrame(self.metrics, columns=list(METRIC_NAMES), index=index)
+
+
+# Two forward passes, both reading ACTIVATIONS: `_layers` runs inside the traced graph (training,
+# evaluation, snapshots); `numpy_forward` re-evaluates the trained network on any rows outside it.
 def _layers(arch: Architecture, params, x):
     """Forward pass; returns (bottleneck activations, output logits, every layer's output)."""
-    act = ACTIVATIONS[arch.activation]
+    act = ACTIVATIONS[arch.activation].tf
     outputs = [x]
     for layer in range(arch.n_layers):
         x = tf.matmul(x, params[2 * layer]) + params[2 * layer + 1]
@@ -88,14 +147,16 @@ def _layers(arch: Architecture, params, x):
     return outputs[arch.bottleneck_layer + 1], x, outputs
 
 
-# d(activation)/dz written in terms of the activation's output a (and so needing no z).
-DERIVATIVES = {
-    "relu": lambda a: tf.cast(a > 0, a.dtype),
-    "tanh": lambda a: 1 - tf.square(a),
-    "sigmoid": lambda a: a * (1 - a),
-    "elu": lambda a: tf.where(a > 0, tf.ones_like(a), a + 1),
-    "linear": tf.ones_like,
-}
+def numpy_forward(x, weights: Sequence[np.ndarray], activation: str, output: str | None = None) -> np.ndarray:
+    """The dense layers `weights` ([W0, b0, W1, b1, ...], any consecutive ones) on any rows, in
+    NumPy: `activation` after each layer, except `output` after the last one when given."""
+    h = np.asarray(x)
+    n_layers = len(weights) // 2
+    for layer in range(n_layers):
+        z = h @ weights[2 * layer] + weights[2 * layer + 1]
+        last = output is not None and layer == n_layers - 1
+        h = OUTPUTS[output].numpy(z) if last else ACTIVATIONS[activation].numpy(z)
+    return h
 
 
 def _output_error(arch: Architecture, logits, targets):
@@ -112,9 +173,9 @@ def _backward(arch: Architecture, params, outputs, error):
     """Backpropagation by hand: [dW0, db0, dW1, db1, ...] from each layer's output.
 
     Written out rather than taped: the graph is a third the size, so it traces and
-    first runs faster, and it is the algorithm the gradient page explains.
+    first runs faster, and it is the algorithm the lesson on gradient descent explains.
     """
-    derivative = DERIVATIVES[arch.activation]
+    derivative = ACTIVATIONS[arch.activation].derivative
     grads = []
     for layer in reversed(range(arch.n_layers)):
         grads = [tf.matmul(outputs[layer], error, transpose_a=True), tf.reduce_sum(error, 0)] + grads
@@ -263,13 +324,10 @@ def fit(
     n_epochs = len(permutations)
     return Fit(
         metrics=np.array(metrics, dtype=np.float64).reshape(n_epochs, len(METRIC_NAMES)),
-        initial_test=initial.numpy()[4:].astype(np.float64),
+        initial_metrics=initial.numpy().astype(np.float64),
         snapshots=np.stack(snapshots),
         weight_history=history,
         grad_norms=np.array(grads).reshape(n_epochs, arch.n_layers),
         update_norms=np.array(updates).reshape(n_epochs, arch.n_layers),
         seconds=time.perf_counter() - started,
     )
-
-
-METRIC_NAMES = ("loss", "accuracy", "val_loss", "val_accuracy", "test_loss", "test_accuracy")

@@ -16,9 +16,17 @@ import pandas as pd
 
 from lib import engine
 from lib.datasets import Dataset
-from lib.initializers import INITIALIZERS, initial_weights
+from lib.initializers import INITIALIZERS
 from lib.optimizers import OPTIMIZERS
-from lib.training import TrainConfig, output_units, shuffles, split, targets, train
+from lib.training import (
+    TrainConfig,
+    engine_arrays,
+    fit_network,
+    output_activation,
+    output_units,
+    split,
+    train,
+)
 
 VARIABLES = {
     "learning_rate": "learning rate",
@@ -121,34 +129,15 @@ def configure(experiment: Experiment, value: str) -> TrainConfig:
 def fit_logistic(dataset: Dataset, config: TrainConfig) -> pd.DataFrame:
     """The course's logistic regression (one sigmoid unit, or one softmax unit per class,
     on the standardized features) trained by the engine; returns the per-epoch history."""
-    parts = split(dataset, config)
     k = dataset.n_classes
     arch = engine.Architecture(
         sizes=(dataset.n_features, output_units(k)),
         activation="linear",
-        output="sigmoid" if k == 2 else "softmax",
+        output=output_activation(k),
         bottleneck_layer=0,
         optimizer=config.optimizer,
     )
-    arrays = engine.Arrays(
-        parts.x_fit,
-        targets(parts.y_fit, k),
-        parts.x_val,
-        targets(parts.y_val, k),
-        parts.x_test,
-        targets(parts.y_test, k),
-    )
-    result = engine.fit(
-        arch,
-        arrays,
-        weights=initial_weights(arch.sizes, config.initializer, config.seed),
-        permutations=shuffles(config.seed, config.epochs, len(parts.y_fit)),
-        learning_rate=config.learning_rate,
-        batch_size=config.batch_size,
-        momentum=config.momentum,
-    )
-    index = pd.RangeIndex(1, config.epochs + 1, name="epoch")
-    return pd.DataFrame(result.metrics, columns=list(engine.METRIC_NAMES), index=index)
+    return fit_network(arch, engine_arrays(split(dataset, config), k), config).history()
 
 
 def curves(dataset: Dataset, experiment: Experiment, value: str) -> pd.DataFrame:

@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 
 from lib.datasets import Dataset
-from lib.training import Run, build_model
+from lib.keras_model import build_model
+from lib.training import Run
 
 
 def bottleneck_frame(run: Run, dataset: Dataset) -> pd.DataFrame:
@@ -30,7 +31,7 @@ def csv_bytes(frame: pd.DataFrame, index: bool = False) -> bytes:
 
 def keras_bytes(run: Run) -> bytes:
     """The trained network as a `.keras` file that `keras.saving.load_model` opens."""
-    model, _ = build_model(run.config, run.layer_sizes[0], len(run.class_names))
+    model, _ = build_model(run.config, run.layer_sizes[0], run.n_classes)
     model.set_weights(run.weights)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bottleneck_mlp.keras"
@@ -60,7 +61,7 @@ def chart_file(spec: dict, fmt: str) -> bytes:
     """A chart as SVG, PNG (at twice the pixels) or its Vega-Lite source, drawn without a browser.
 
     Streamlit turns off Vega's own export menu; vl-convert draws the same spec with Vega's
-    own code, so the picture matches the page except for Streamlit's theme.
+    own code, so the picture matches the one in the app except for Streamlit's theme.
     """
     if fmt not in CHART_FORMATS:
         raise ValueError(f"unknown chart format {fmt!r}; choose one of {', '.join(CHART_FORMATS)}")

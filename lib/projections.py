@@ -22,8 +22,7 @@ from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
 from lib import engine
-from lib.initializers import initial_weights
-from lib.training import Run, shuffles
+from lib.training import Run, TrainConfig, fit_network, network_name
 
 TSNE_ROW_LIMIT = 5000  # t-SNE's cost grows with rows: every panel shows at most this many
 
@@ -73,7 +72,7 @@ def _bottleneck(X_fit, y_fit, X_show, seed, *, run: Run):
             f"This network's bottleneck has {points.shape[1]} nodes; "
             "the comparison needs a 2-node bottleneck."
         )
-    shape = " → ".join(str(n) for n in run.layer_sizes)
+    shape = network_name(run.layer_sizes)
     notes = [
         f"The classifier {shape} ({run.config.activation}, {run.config.epochs} epochs); "
         "its compute time is its training time."
@@ -176,22 +175,25 @@ def _autoencoder(
     arch = engine.Architecture(
         sizes=sizes, activation=activation, output="linear", bottleneck_layer=len(hidden), optimizer="adam"
     )
-    result = engine.fit(
-        arch,
-        engine.Arrays(fit, fit, show, show, show, show),
-        weights=initial_weights(sizes, "glorot_uniform", seed),
-        permutations=shuffles(seed, epochs, len(fit)),
+    settings = TrainConfig(
+        activation=activation,
+        optimizer="adam",
         learning_rate=learning_rate,
         batch_size=batch_size,
+        epochs=epochs,
+        seed=seed,
+        initializer="glorot_uniform",
+        momentum=0.0,  # unused by Adam
     )
-    shape = " → ".join(str(n) for n in sizes)
+    result = fit_network(arch, engine.Arrays(fit, fit, show, show, show, show), settings)
+    loss = result.metric("loss")
     return dict(
         points=result.snapshots[-1].astype(np.float64),
-        loss_curve=result.metrics[:, 0],
+        loss_curve=loss,
         axis_titles=("autoencoder node 1", "autoencoder node 2"),
         notes=(
-            f"{shape}, {activation.upper()}, {epochs} epochs of Adam on the mean "
-            f"squared reconstruction error (final {result.metrics[-1, 0]:.3f}).",
+            f"{network_name(sizes)}, {activation.upper()}, {epochs} epochs of Adam on the mean "
+            f"squared reconstruction error (final {loss[-1]:.3f}).",
         ),
     )
 

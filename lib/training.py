@@ -1,9 +1,9 @@
-"""The lesson's network: its config, its Keras model, and `train()` that returns a `Run`.
+"""The lesson's network: its config, its split, and `train()` that returns a `Run`.
 
 `train()` reproduces `model.fit` semantics (the last `validation_split` of the
 training rows held out, reshuffled minibatches every epoch, the last short batch
-kept) through the traced engine in `lib.engine`, and records what the pages
-show: the bottleneck activations of the test rows before training and after
+kept) through the traced engine in `lib.engine`, and records what the lesson
+looks at: the bottleneck activations of the test rows before training and after
 every epoch ("snapshots"), the history, and per-layer gradient sizes.
 """
 
@@ -21,14 +21,7 @@ from lib.datasets import Dataset
 from lib.initializers import INITIALIZERS, initial_weights
 from lib.optimizers import OPTIMIZERS
 
-ACTIVATION_FUNCTIONS = {
-    "relu": lambda z: np.maximum(z, 0),
-    "tanh": np.tanh,
-    "sigmoid": lambda z: 1 / (1 + np.exp(-z)),
-    "elu": lambda z: np.where(z > 0, z, np.expm1(np.minimum(z, 0))),
-    "linear": lambda z: z,
-}
-ACTIVATIONS = tuple(ACTIVATION_FUNCTIONS)
+ACTIVATIONS = tuple(engine.ACTIVATIONS)  # the names of the one activation table, in its order
 
 
 @dataclass(frozen=True)
@@ -76,7 +69,7 @@ class TrainConfig:
         return engine.Architecture(
             sizes=self.layer_sizes(n_features, n_classes),
             activation=self.activation,
-            output="sigmoid" if n_classes == 2 else "softmax",
+            output=output_activation(n_classes),
             bottleneck_layer=len(self.hidden),
             optimizer=self.optimizer,
         )
@@ -87,7 +80,7 @@ class TrainConfig:
 
 LESSON = TrainConfig()  # 4 → 2 relu → 1 sigmoid, the lesson's first model
 DEEPER_LESSON = TrainConfig(hidden=(3,), epochs=25, seed=1)  # 4 → 3 → 2 → 1, the epoch grid
-# (seed 1 keeps both bottleneck units alive; with seed 0 one dies, which the page explains)
+# (seed 1 keeps both bottleneck nodes alive; with seed 0 one dies, as the lesson shows)
 WINE_EXERCISE = TrainConfig(hidden=(8, 5), epochs=50, seed=4)  # 13 → 8 → 5 → 2 → 3 softmax
 # (seed 4 keeps both bottleneck nodes alive; with seed 0 node 2 dies: every data set opens alive)
 
@@ -95,6 +88,16 @@ WINE_EXERCISE = TrainConfig(hidden=(8, 5), epochs=50, seed=4)  # 13 → 8 → 5 
 def output_units(n_classes: int) -> int:
     """One sigmoid unit for two classes, one softmax unit per class otherwise."""
     return 1 if n_classes == 2 else n_classes
+
+
+def output_activation(n_classes: int) -> str:
+    """The output layer's activation: sigmoid for two classes, softmax for more."""
+    return "sigmoid" if n_classes == 2 else "softmax"
+
+
+def network_name(sizes) -> str:
+    """The layer sizes as the lesson writes a network: "4 → 3 → 2 → 1"."""
+    return " → ".join(str(n) for n in sizes)
 
 
 @dataclass(frozen=True, eq=False)
@@ -154,7 +157,7 @@ def shuffles(seed: int, epochs: int, n_rows: int) -> np.ndarray:
 
 @dataclass(frozen=True, eq=False)
 class Run:
-    """One training of one config on one data set, with everything the pages draw."""
+    """One training of one config on one data set, with everything the lesson draws."""
 
     config: TrainConfig
     dataset_name: str
@@ -178,30 +181,61 @@ class Run:
     def test_accuracy(self) -> float:
         return float(self.snapshot_accuracy[-1])
 
+    @property
+    def n_classes(self) -> int:
+        return len(self.class_names)
+
+    @property
+    def output(self) -> str:
+        return output_activation(self.n_classes)
+
     def bottleneck(self, X: np.ndarray) -> np.ndarray:
         """Bottleneck activations of any rows in original units (the feature model, in NumPy)."""
         h = (np.asarray(X, dtype=np.float64) - self.scaler_mean) / self.scaler_scale
-        n_hidden = len(self.config.hidden)
-        for layer in range(n_hidden + 1):
-            h = ACTIVATION_FUNCTIONS[self.config.activation](
-                h @ self.weights[2 * layer] + self.weights[2 * layer + 1]
-            )
-        return h.astype(np.float32)
+        to_bottleneck = self.weights[: 2 * (len(self.config.hidden) + 1)]
+        return engine.numpy_forward(h, to_bottleneck, self.config.activation).astype(np.float32)
 
-    def probabilities(self, epoch: int = -1) -> np.ndarray:
-        """Predicted class probabilities of the test rows at a snapshot, (n_test, n_classes)."""
-        w, b = self.head[epoch]
-        logits = self.snapshots[epoch] @ w + b
-        if logits.shape[1] == 1:
-            p = 1 / (1 + np.exp(-logits[:, 0]))
-            return np.column_stack([1 - p, p])
-        z = np.exp(logits - logits.max(axis=1, keepdims=True))
-        return z / z.sum(axis=1, keepdims=True)
+    def probabilities(self, epoch: int = -1, points: np.ndarray | None = None) -> np.ndarray:
+        """Predicted class probabilities, (n, n_classes), of the test rows at a snapshot, or of
+        any `points` of the bottleneck plane under that snapshot's output layer."""
+        points = self.snapshots[epoch] if points is None else points
+        p = engine.numpy_forward(points, self.head[epoch], self.config.activation, self.output)
+        return np.column_stack([1 - p[:, 0], p[:, 0]]) if p.shape[1] == 1 else p
 
 
 def layer_names(config: TrainConfig) -> list[str]:
     """Names shared by the Keras model, the tables and the charts."""
     return [f"hidden_{i + 1}" for i in range(len(config.hidden))] + ["bottleneck", "output"]
+
+
+def engine_arrays(parts: Split, n_classes: int) -> engine.Arrays:
+    """The split's rows with their targets, as the engine takes them."""
+    return engine.Arrays(
+        parts.x_fit,
+        targets(parts.y_fit, n_classes),
+        parts.x_val,
+        targets(parts.y_val, n_classes),
+        parts.x_test,
+        targets(parts.y_test, n_classes),
+    )
+
+
+def fit_network(
+    arch: engine.Architecture, data: engine.Arrays, config: TrainConfig, on_epoch=None
+) -> engine.Fit:
+    """Train `arch` by the engine from `config`'s seeded initial weights, in its seeded
+    minibatch order, with its optimizer settings: every network here is trained this way.
+    (`config` gives only initializer, seed, epochs, learning rate, batch size, momentum.)"""
+    return engine.fit(
+        arch,
+        data,
+        weights=initial_weights(arch.sizes, config.initializer, config.seed),
+        permutations=shuffles(config.seed, config.epochs, len(data.x_train)),
+        learning_rate=config.learning_rate,
+        batch_size=config.batch_size,
+        momentum=config.momentum,
+        on_epoch=on_epoch,
+    )
 
 
 def train(dataset: Dataset, config: TrainConfig, on_epoch=None) -> Run:
@@ -210,34 +244,17 @@ def train(dataset: Dataset, config: TrainConfig, on_epoch=None) -> Run:
         raise ValueError("Training needs at least two classes.")
     parts = split(dataset, config)
     arch = config.architecture(dataset.n_features, dataset.n_classes)
-    arrays = engine.Arrays(
-        parts.x_fit,
-        targets(parts.y_fit, dataset.n_classes),
-        parts.x_val,
-        targets(parts.y_val, dataset.n_classes),
-        parts.x_test,
-        targets(parts.y_test, dataset.n_classes),
-    )
-    result = engine.fit(
-        arch,
-        arrays,
-        weights=initial_weights(arch.sizes, config.initializer, config.seed),
-        permutations=shuffles(config.seed, config.epochs, len(parts.y_fit)),
-        learning_rate=config.learning_rate,
-        batch_size=config.batch_size,
-        momentum=config.momentum,
-        on_epoch=on_epoch,
-    )
-    epochs = pd.RangeIndex(1, config.epochs + 1, name="epoch")
-    names = layer_names(config)
+    result = fit_network(arch, engine_arrays(parts, dataset.n_classes), config, on_epoch)
+    history = result.history()
+    epochs, names = history.index, layer_names(config)
     return Run(
         config=config,
         dataset_name=dataset.name,
         layer_sizes=arch.sizes,
         n_params=arch.n_params,
-        history=pd.DataFrame(result.metrics, columns=list(engine.METRIC_NAMES), index=epochs),
+        history=history,
         snapshots=result.snapshots,
-        snapshot_accuracy=np.concatenate([[result.initial_test[1]], result.metrics[:, 5]]),
+        snapshot_accuracy=result.metric("test_accuracy", with_initial=True),
         y_test=parts.y_test,
         test_index=parts.test_index,
         weights=result.weight_history[-1],
@@ -249,51 +266,3 @@ def train(dataset: Dataset, config: TrainConfig, on_epoch=None) -> Run:
         scaler_scale=parts.scaler.scale_,
         class_names=dataset.class_names,
     )
-
-
-def build_model(config: TrainConfig, n_features: int, n_classes: int):
-    """The Keras functional model of `config` and its feature model (input → bottleneck).
-
-    Seeded initializers make a fresh model a function of the config; `Run.weights`
-    can be loaded with `model.set_weights` to get the trained network.
-    """
-    import keras
-
-    init = lambda i: keras.initializers.get(
-        {"class_name": _KERAS_INITIALIZERS[config.initializer], "config": {"seed": config.seed + i}}
-        if config.initializer != "zeros"
-        else "zeros"
-    )
-    inputs = keras.Input(shape=(n_features,), name="features")
-    x = inputs
-    for i, width in enumerate(config.hidden):
-        x = keras.layers.Dense(
-            width, activation=config.activation, kernel_initializer=init(i), name=f"hidden_{i + 1}"
-        )(x)
-    bottleneck = keras.layers.Dense(
-        config.bottleneck,
-        activation=config.activation,
-        kernel_initializer=init(len(config.hidden)),
-        name="bottleneck",
-    )(x)
-    outputs = keras.layers.Dense(
-        output_units(n_classes),
-        activation="sigmoid" if n_classes == 2 else "softmax",
-        kernel_initializer=init(len(config.hidden) + 1),
-        name="output",
-    )(bottleneck)
-    model = keras.Model(inputs, outputs, name="bottleneck_mlp")
-    return model, keras.Model(inputs, bottleneck, name="features_to_bottleneck")
-
-
-_KERAS_INITIALIZERS = {
-    "glorot_uniform": "GlorotUniform",
-    "glorot_normal": "GlorotNormal",
-    "he_uniform": "HeUniform",
-    "he_normal": "HeNormal",
-    "lecun_uniform": "LecunUniform",
-    "lecun_normal": "LecunNormal",
-    "uniform": "RandomUniform",
-    "normal": "RandomNormal",
-    "zeros": "Zeros",
-}

@@ -3,6 +3,9 @@
 import json
 
 from conftest import last_line_printed
+from lib.optimizers import OPTIMIZERS
+from lib.training import ACTIVATIONS
+from lib.workloads import NONLINEAR_ACTIVATIONS, varied_configs
 
 # Run alone in a fresh process, so that what other tests left behind does not count.
 SCRIPT = """
@@ -29,3 +32,9 @@ def test_memory_stays_flat_over_many_different_trainings():
     result = json.loads(last_line_printed(SCRIPT, timeout=600))
     assert result["distinct"] > 60  # mostly new traces: an unbounded cache would grow ~4 MiB each
     assert result["growth_mib"] < 40, f"grew {result['growth_mib']:.0f} MiB over 70 trainings"
+
+
+def test_the_workload_varies_every_optimizer_and_every_nonlinear_activation():
+    configs = varied_configs(len(OPTIMIZERS) * len(NONLINEAR_ACTIVATIONS) * 8)
+    assert {c.optimizer for c in configs} == set(OPTIMIZERS)
+    assert {c.activation for c in configs} == set(NONLINEAR_ACTIVATIONS) == set(ACTIVATIONS) - {"linear"}

@@ -2,13 +2,16 @@
 
 import concurrent.futures
 import json
+import re
+import subprocess
 
 import numpy as np
 import pytest
 
-from conftest import last_line_printed
+from conftest import ROOT, last_line_printed
+from lib.keras_model import build_model
 from lib.training import DEEPER_LESSON as DEEPER
-from lib.training import LESSON, TrainConfig, build_model, split, train
+from lib.training import LESSON, TrainConfig, network_name, output_activation, split, train
 
 
 def test_lesson_split_has_412_test_rows(banknotes):
@@ -24,6 +27,27 @@ def test_parameter_counts(banknotes):
     model, features = build_model(TrainConfig(hidden=(3,)), 4, 2)
     assert model.count_params() == 26
     assert features.output.shape[-1] == 2 and features.layers[-1].name == "bottleneck"
+
+
+def test_one_helper_names_the_network_and_its_output():
+    assert network_name((4, 3, 2, 1)) == "4 → 3 → 2 → 1"
+    assert network_name([13]) == "13"
+    assert output_activation(2) == "sigmoid"
+    assert output_activation(3) == output_activation(10) == "softmax"
+
+
+def test_the_network_name_and_output_rule_are_written_once():
+    files = subprocess.run(
+        ["git", "ls-files", "*.py"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.split()
+    twice = [
+        f
+        for f in files
+        if not f.startswith("tests/")
+        and f != "lib/training.py"
+        and re.search(r"→ ['\"]\.join|['\"]sigmoid['\"] if", (ROOT / f).read_text())
+    ]
+    assert not twice, f"use training.network_name / output_activation in {twice}"
 
 
 def test_run_shapes(banknotes):
@@ -66,6 +90,7 @@ def test_lesson_config_reaches_97_percent_for_most_seeds(banknotes):
 def test_snapshots_start_untrained_and_separate(banknotes):
     run = train(banknotes, DEEPER)
     assert run.snapshot_accuracy[-1] > run.snapshot_accuracy[0]
+    np.testing.assert_array_equal(run.snapshot_accuracy[1:], run.history["test_accuracy"])
     assert run.history["loss"].iloc[-1] < run.history["loss"].iloc[0]
 
 

@@ -14,7 +14,7 @@ from sklearn.metrics import confusion_matrix
 from lib.charts.common import CLASS_FIELD, PALETTE, class_color
 from lib.charts.plane import panel_rows
 from lib.datasets import Dataset
-from lib.training import Run, TrainConfig, layer_names
+from lib.training import Run, TrainConfig, layer_names, output_activation
 
 H1, H2 = "unit 1", "unit 2"
 AXIS_TITLES = ("Bottleneck unit 1 (its activation)", "Bottleneck unit 2 (its activation)")
@@ -80,16 +80,15 @@ def probability_grid(run: Run, epoch: int, extent, cells: int = 40) -> pd.DataFr
     x0, x1, y0, y1 = extent
     xs, ys = np.linspace(x0, x1, cells + 1), np.linspace(y0, y1, cells + 1)
     cx, cy = np.meshgrid((xs[:-1] + xs[1:]) / 2, (ys[:-1] + ys[1:]) / 2)
-    w, b = run.head[epoch]
-    logits = np.column_stack([cx.ravel(), cy.ravel()]) @ w + b
+    probabilities = run.probabilities(epoch, points=np.column_stack([cx.ravel(), cy.ravel()]))
     ix, iy = np.meshgrid(np.arange(cells), np.arange(cells))
     frame = pd.DataFrame(
         {"x": xs[ix.ravel()], "x2": xs[ix.ravel() + 1], "y": ys[iy.ravel()], "y2": ys[iy.ravel() + 1]}
     )
-    if logits.shape[1] == 1:
-        frame["p"] = 1 / (1 + np.exp(-logits[:, 0]))
+    if run.output == "sigmoid":
+        frame["p"] = probabilities[:, 1]
     else:
-        frame[CLASS_FIELD] = np.asarray(run.class_names, dtype=object)[logits.argmax(axis=1)]
+        frame[CLASS_FIELD] = np.asarray(run.class_names, dtype=object)[probabilities.argmax(axis=1)]
     return frame
 
 
@@ -329,7 +328,7 @@ def curves_chart(history: pd.DataFrame, width: int = 330) -> alt.Chart:
 def layer_table(config: TrainConfig, n_features: int, n_classes: int) -> pd.DataFrame:
     """Keras' model.summary() as a table, with how each parameter count comes about."""
     sizes = config.layer_sizes(n_features, n_classes)
-    output = "sigmoid" if n_classes == 2 else "softmax"
+    output = output_activation(n_classes)
     rows = [
         {
             "layer": "input",

@@ -1,0 +1,50 @@
+"""The lesson's network as a Keras model, for the exported `.keras` file and for comparing the
+engine with Keras' own training; `lib.codegen` writes the same model as a script."""
+
+from __future__ import annotations
+
+from lib import engine
+from lib.training import TrainConfig, layer_names, output_activation, output_units
+
+# Keras' class name of each initializer in `lib.initializers` (one name table for model and script).
+KERAS_INITIALIZERS = {
+    "glorot_uniform": "GlorotUniform",
+    "glorot_normal": "GlorotNormal",
+    "he_uniform": "HeUniform",
+    "he_normal": "HeNormal",
+    "lecun_uniform": "LecunUniform",
+    "lecun_normal": "LecunNormal",
+    "uniform": "RandomUniform",
+    "normal": "RandomNormal",
+    "zeros": "Zeros",
+}
+
+
+def build_model(config: TrainConfig, n_features: int, n_classes: int):
+    """The Keras functional model of `config` and its feature model (input → bottleneck).
+
+    Seeded initializers make a fresh model a function of the config; `Run.weights`
+    can be loaded with `model.set_weights` to get the trained network.
+    """
+    import keras
+
+    init = lambda i: keras.initializers.get(
+        {"class_name": KERAS_INITIALIZERS[config.initializer], "config": {"seed": config.seed + i}}
+        if config.initializer != "zeros"
+        else "zeros"
+    )
+    names = layer_names(config)
+    hidden = engine.ACTIVATIONS[config.activation].keras
+    inputs = keras.Input(shape=(n_features,), name="features")
+    x = inputs
+    for i, width in enumerate((*config.hidden, config.bottleneck)):
+        x = keras.layers.Dense(width, activation=hidden, kernel_initializer=init(i), name=names[i])(x)
+    bottleneck = x
+    outputs = keras.layers.Dense(
+        output_units(n_classes),
+        activation=engine.OUTPUTS[output_activation(n_classes)].keras,
+        kernel_initializer=init(len(config.hidden) + 1),
+        name="output",
+    )(bottleneck)
+    model = keras.Model(inputs, outputs, name="bottleneck_mlp")
+    return model, keras.Model(inputs, bottleneck, name="features_to_bottleneck")
