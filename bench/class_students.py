@@ -431,6 +431,7 @@ class Usage:
     cpu_seconds: float  # user + system CPU time of the app's processes, children included
     rss_mib: float  # their resident memory now, summed
     rss_peak_mib: float  # the highest sum sampled since `Servers.mark()`
+    replica_peak_mib: float  # the highest of one process, sampled since `Servers.mark()`
 
 
 class Servers:
@@ -446,7 +447,8 @@ class Servers:
         self.url = ""  # what students open: nginx, or the one server
         self.replica_urls: list[str] = []
         self.run_dir = ""
-        self._peak, self._sampling = 0.0, threading.Event()
+        self._peak = self._replica_peak = 0.0
+        self._sampling = threading.Event()
 
     def __enter__(self) -> Servers:
         first = _free_ports(self.replicas + 1)
@@ -500,26 +502,27 @@ class Servers:
         return [p for p in found if any("streamlit" in part for part in _cmdline(p))]
 
     def usage(self) -> Usage:
-        cpu = rss = 0.0
+        cpu, rss = 0.0, []
         for process in self.app_processes():
             try:
                 times = process.cpu_times()
                 cpu += times.user + times.system + times.children_user + times.children_system
-                rss += process.memory_info().rss / 2**20
+                rss.append(process.memory_info().rss / 2**20)
             except psutil.NoSuchProcess:
                 continue
-        return Usage(cpu, rss, max(self._peak, rss))
+        return Usage(cpu, sum(rss), max(self._peak, sum(rss)), max([self._replica_peak, *rss]))
 
     def mark(self) -> None:
-        """Start a new peak of the memory samples."""
-        self._peak = 0.0
+        """Start new peaks of the memory samples."""
+        self._peak = self._replica_peak = 0.0
 
     def _sample(self) -> None:
         while not self._sampling.wait(0.5):
             try:
-                self._peak = max(self._peak, self.usage().rss_mib)
+                now = self.usage()
             except psutil.Error:
-                pass
+                continue
+            self._peak, self._replica_peak = now.rss_peak_mib, now.replica_peak_mib
 
     def replica_logs(self) -> dict[str, str]:
         """Each replica's output (proxy runs), for a failing test to show."""
@@ -545,8 +548,8 @@ async def warm_up(urls: list[str]) -> list[str]:
     The first run of a process imports TensorFlow and traces the network, the first comparison
     computes t-SNE: seconds a class would otherwise wait for at its first action.
     """
-    errors = []
-    for number, url in enumerate(urls):
+
+    async def teacher(number: int, url: str) -> str:
         student = Student(-1 - number, url)
         try:
             await student.connect(start_link(0))
@@ -554,7 +557,9 @@ async def warm_up(urls: list[str]) -> list[str]:
             await student.switch(COMPARE)
             await student.switch(INNER_LAYER)
         except (StudentError, OSError, websockets.WebSocketException) as error:
-            errors.append(f"warm-up of {url}: {error}")
+            return f"warm-up of {url}: {error}"
         finally:
             await student.close()
-    return errors
+        return ""
+
+    return [e for e in await asyncio.gather(*(teacher(n, u) for n, u in enumerate(urls))) if e]
