@@ -47,7 +47,7 @@ INNER_LAYER, COMPARE = "inner_layer", "compare"
 ACTIONS = ("open", "train", "scrub", "compare", "back")  # "compare" and "back" are the two legs
 RUN_TIMEOUT = 120.0  # seconds one run may take before it counts as an error
 THINK = (2.5, 7.5)  # seconds a student looks at the page between actions, uniformly
-EPOCH_STEPS = (-1, 0, 1, 2)  # how far one move of the Epochs slider goes (0 is moved again to +1)
+EPOCH_STEPS = (-1, 1, 2)  # how far one move of the Epochs slider goes, uniformly
 MAX_EPOCHS = 200
 FINISHED = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
 
@@ -133,7 +133,8 @@ class Student:
         self._seen: set[str] = set()  # widget ids drawn in the current run
         self._errors: list[str] = []
         self._finished: asyncio.Queue = asyncio.Queue()
-        self.epochs = 0
+        self._first_page = INNER_LAYER  # the page the link names
+        self.epochs = 0  # the Epochs slider's value after the last move
 
     @property
     def cookie(self) -> str:
@@ -189,6 +190,8 @@ class Student:
                 self._handle(ForwardMsg.FromString(frame))
         except websockets.ConnectionClosed as closed:
             self._finished.put_nowait(f"connection dropped: {closed}")
+        except Exception as error:  # a message this client cannot follow: the action fails, not a hang
+            self._finished.put_nowait(f"could not read a message: {type(error).__name__}: {error}")
         else:
             self._finished.put_nowait("connection closed by the server")
 
@@ -336,7 +339,7 @@ async def _student(number: int, base: str, deadline: float, seed: int, timings: 
             await asyncio.sleep(pause)
             choice = rng.randrange(3)
             if choice == 0:
-                ok = await act("train", lambda: student.train(rng.choice(EPOCH_STEPS) or 1))
+                ok = await act("train", lambda: student.train(rng.choice(EPOCH_STEPS)))
             elif choice == 1:
                 ok = await act("scrub", lambda: student.scrub(rng))
             else:
