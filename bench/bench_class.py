@@ -1,6 +1,7 @@
 """A whole class against a fresh server: simulated students on Streamlit's websocket, no browsers.
 
-Each student opens the inner-layer page from a shared link with its own seed, then every 2.5-7.5 s
+Each student opens the inner-layer page from a shared link with its own seed (the class arrives over
+the first --arrival seconds, 5 by default), then every 2.5-7.5 s
 (uniformly) moves the Epochs slider by -1..+2 (a new config: train and draw), moves the epoch
 scrubber, or opens the comparison page and comes back (`bench/class_students.py`). For each class
 size a fresh server is started (or with --proxy, `deploy/run_local.sh`'s replicas behind nginx),
@@ -20,13 +21,14 @@ import time
 
 from common import print_table, summary
 
-from bench.class_students import ClassRun, Servers, median, percentile, run_class, warm_up
+from bench.class_students import ARRIVAL, ClassRun, Servers, median, percentile, run_class, warm_up
 
 SHOWN = ("open", "train", "scrub", "compare", "back")
 GOAL_SECONDS, GOAL_RSS_MIB = 2.0, 1536
 
 
-def measure(students: int, seconds: float, proxy: bool, replicas: int, seed: int) -> tuple[ClassRun, dict]:
+def measure(args: argparse.Namespace, students: int) -> tuple[ClassRun, dict]:
+    proxy, replicas = args.proxy, args.replicas
     with Servers(replicas if proxy else 1, proxy=proxy) as servers:
         started = time.perf_counter()
         warm_errors = asyncio.run(warm_up(servers.replica_urls))
@@ -34,7 +36,7 @@ def measure(students: int, seconds: float, proxy: bool, replicas: int, seed: int
         before = servers.usage()
         servers.mark()
         client = time.process_time()
-        result = asyncio.run(run_class(servers.url, students, seconds, seed))
+        result = asyncio.run(run_class(servers.url, students, args.seconds, args.seed, args.arrival))
         client = time.process_time() - client
         after = servers.usage()
     facts = {
@@ -129,10 +131,11 @@ def main() -> None:
     parser.add_argument("--proxy", action="store_true", help="replicas behind nginx (deploy/run_local.sh)")
     parser.add_argument("--replicas", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0, help="the students' choices and pauses")
+    parser.add_argument("--arrival", type=float, default=ARRIVAL, help="seconds over which the class arrives")
     args = parser.parse_args()
     rows = []
     for students in args.students:
-        result, facts = measure(students, args.seconds, args.proxy, args.replicas, args.seed)
+        result, facts = measure(args, students)
         report(result, facts, args.proxy, args.replicas)
         rows.append(overview_row(result, facts))
     where = f"{args.replicas} replicas behind nginx" if args.proxy else "one server"

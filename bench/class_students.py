@@ -47,6 +47,7 @@ INNER_LAYER, COMPARE = "inner_layer", "compare"
 ACTIONS = ("open", "train", "scrub", "compare", "back")  # "compare" and "back" are the two legs
 RUN_TIMEOUT = 120.0  # seconds one run may take before it counts as an error
 THINK = (2.5, 7.5)  # seconds a student looks at the page between actions, uniformly
+ARRIVAL = 5.0  # seconds over which a class opens its links
 EPOCH_STEPS = (-1, 1, 2)  # how far one move of the Epochs slider goes, uniformly
 MAX_EPOCHS = 200
 FINISHED = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
@@ -312,7 +313,9 @@ def start_link(number: int) -> str:
     return f"/inner_layer?data=banknotes&seed={17 + number}&epochs={8 + number % 5}"
 
 
-async def _student(number: int, base: str, deadline: float, seed: int, timings: list[Timing]) -> Student:
+async def _student(
+    number: int, base: str, deadline: float, seed: int, arrival: float, timings: list[Timing]
+) -> Student:
     rng = random.Random(seed * 1000 + number)
     student = Student(number, base)
 
@@ -327,7 +330,7 @@ async def _student(number: int, base: str, deadline: float, seed: int, timings: 
         return True
 
     try:
-        await asyncio.sleep(rng.uniform(0, THINK[1] - THINK[0]))  # a class does not arrive at once
+        await asyncio.sleep(rng.uniform(0, arrival))  # a class does not arrive at once
         if not await act("connect", lambda: student.connect(start_link(number))):
             return student
         if not await act("open", student.open):
@@ -381,14 +384,20 @@ def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
 
-async def run_class(base: str, students: int, seconds: float, seed: int = 0) -> ClassRun:
-    """`students` simulated students against the app at `base` (http://127.0.0.1:port) for `seconds`."""
+async def run_class(
+    base: str, students: int, seconds: float, seed: int = 0, arrival: float = ARRIVAL
+) -> ClassRun:
+    """`students` simulated students against the app at `base` (http://127.0.0.1:port) for `seconds`.
+
+    They open their links at uniformly random moments of the first `arrival` seconds.
+    """
     if urlsplit(base).hostname not in ("127.0.0.1", "localhost"):
         raise ValueError("the class only ever talks to this machine")
     result = ClassRun(students, seconds)
     deadline = time.monotonic() + seconds
     done = await asyncio.gather(
-        *(_student(n, base, deadline, seed, result.timings) for n in range(students)), return_exceptions=True
+        *(_student(n, base, deadline, seed, arrival, result.timings) for n in range(students)),
+        return_exceptions=True,
     )
     for number, student in enumerate(done):
         if isinstance(student, BaseException):
