@@ -1,0 +1,160 @@
+"""A whole class against a fresh server: simulated students on Streamlit's websocket, no browsers.
+
+Each student opens the inner-layer page from a shared link with its own seed (the class arrives over
+the first --arrival seconds, 5 by default), then every 2.5-7.5 s
+(uniformly) moves the Epochs slider by -1..+2 (a new config: train and draw), moves the epoch
+scrubber, or opens the comparison page and comes back (`bench/class_students.py`). For each class
+size a fresh server is started (or with --proxy, `deploy/run_local.sh`'s replicas behind nginx),
+opened once on each replica as a teacher would (TensorFlow, the trace, t-SNE), and then the class
+runs for --seconds. Prints per action p50/p95/max, the errors, the servers' CPU time per action and
+their memory (summed over replicas), and a SUMMARY line per class size.
+
+    python bench/bench_class.py --students 10 20 30 --seconds 60
+    python bench/bench_class.py --students 10 20 30 --seconds 60 --proxy --replicas 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import time
+
+from common import print_table, summary
+
+from bench.class_students import ARRIVAL, ClassRun, Servers, median, percentile, run_class, warm_up
+
+SHOWN = ("open", "train", "scrub", "compare", "back")
+GOAL_SECONDS, GOAL_RSS_MIB = 2.0, 1536
+
+
+def measure(args: argparse.Namespace, students: int) -> tuple[ClassRun, dict]:
+    proxy, replicas = args.proxy, args.replicas
+    with Servers(replicas if proxy else 1, proxy=proxy) as servers:
+        started = time.perf_counter()
+        warm_errors = asyncio.run(warm_up(servers.replica_urls))
+        warm_seconds = time.perf_counter() - started
+        before = servers.usage()
+        servers.mark()
+        client = time.process_time()
+        result = asyncio.run(run_class(servers.url, students, args.seconds, args.seed, args.arrival))
+        client = time.process_time() - client
+        after = servers.usage()
+    facts = {
+        "warm_seconds": warm_seconds,
+        "warm_errors": warm_errors,
+        "cpu": after.cpu_seconds - before.cpu_seconds,
+        "rss_before": before.rss_mib,
+        "rss_peak": after.rss_peak_mib,
+        "rss_after": after.rss_mib,
+        "replica_peak": after.replica_peak_mib,
+        "client_cpu": client,
+    }
+    return result, facts
+
+
+def overview_row(result: ClassRun, facts: dict) -> tuple:
+    """One line of the issue's table."""
+    p95 = {a: f"{percentile(result.done(a), 0.95):.1f}" for a in SHOWN}
+    actions = result.actions
+    return (
+        f"{result.students}, {result.seconds:.0f} s",
+        actions,
+        len(result.errors) + len(facts["warm_errors"]),
+        p95["train"],
+        p95["scrub"],
+        p95["open"],
+        f"{p95['compare']} / {p95['back']}",
+        f"{facts['cpu'] / actions:.2f} s" if actions else "-",
+        f"{facts['rss_peak']:.0f}",
+    )
+
+
+def report(result: ClassRun, facts: dict, proxy: bool, replicas: int) -> None:
+    where = f"{replicas} replicas behind nginx" if proxy else "one server"
+    rows = []
+    for action in SHOWN:
+        times = result.done(action)
+        failed = sum(1 for t in result.errors if t.action == action)
+        rows.append(
+            (
+                action,
+                len(times),
+                failed,
+                f"{median(times):.2f}",
+                f"{percentile(times, 0.95):.2f}",
+                f"{max(times, default=float('nan')):.2f}",
+            )
+        )
+    print_table(
+        f"{result.students} students, {result.seconds:.0f} s, {where}",
+        rows,
+        ("action", "done", "errors", "p50 s", "p95 s", "max s"),
+    )
+    actions = result.actions
+    per_action = facts["cpu"] / actions if actions else float("nan")
+    print(
+        f"actions {actions} ({actions / result.seconds:.2f}/s), errors {len(result.errors)}, "
+        f"server CPU {facts['cpu']:.1f} s = {per_action:.2f} s per action, RSS {facts['rss_before']:.0f} MiB "
+        f"after the warm-up ({facts['warm_seconds']:.0f} s) → peak {facts['rss_peak']:.0f} MiB, "
+        f"{facts['rss_after']:.0f} MiB at the end (one process at most {facts['replica_peak']:.0f} MiB); "
+        f"the students' own CPU {facts['client_cpu']:.1f} s"
+    )
+    for error in [
+        *facts["warm_errors"],
+        *(f"student {t.student} {t.action}: {t.error}" for t in result.errors),
+    ]:
+        print(f"  error: {error}")
+    p95 = {a: percentile(result.done(a), 0.95) for a in SHOWN}
+    worst = max((percentile(result.done(a), 0.95) for a in SHOWN if result.done(a)), default=float("nan"))
+    met = (
+        not result.errors
+        and worst <= GOAL_SECONDS
+        and facts["replica_peak"] <= GOAL_RSS_MIB
+        and not facts["warm_errors"]
+    )
+    summary(
+        f"class: {result.students} students × {result.seconds:.0f} s, {where}",
+        f"{actions} actions, {len(result.errors)} errors, p95 train {p95['train']:.1f} s, "
+        f"scrub {p95['scrub']:.1f} s, open {p95['open']:.1f} s, compare {p95['compare']:.1f} s, "
+        f"back {p95['back']:.1f} s; "
+        f"CPU {per_action:.2f} s/action; RSS peak {facts['rss_peak']:.0f} MiB"
+        + (f" ({facts['replica_peak']:.0f} per replica)" if proxy else "")
+        + f" (goal: 0 errors, p95 ≤ {GOAL_SECONDS:g} s, ≤ {GOAL_RSS_MIB} MiB a process: "
+        + ("met)" if met else "not met)"),
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--students", type=int, nargs="+", default=[10, 20, 30])
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--proxy", action="store_true", help="replicas behind nginx (deploy/run_local.sh)")
+    parser.add_argument("--replicas", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=0, help="the students' choices and pauses")
+    parser.add_argument("--arrival", type=float, default=ARRIVAL, help="seconds over which the class arrives")
+    args = parser.parse_args()
+    rows = []
+    for students in args.students:
+        result, facts = measure(args, students)
+        report(result, facts, args.proxy, args.replicas)
+        rows.append(overview_row(result, facts))
+    where = f"{args.replicas} replicas behind nginx" if args.proxy else "one server"
+    print_table(
+        f"The class, {where} (p95 in seconds; compare = to the comparison / back)",
+        rows,
+        (
+            "students",
+            "actions",
+            "errors",
+            "p95 train",
+            "p95 scrub",
+            "p95 open",
+            "p95 compare",
+            "CPU/action",
+            "RSS MiB",
+        ),
+    )
+
+
+if __name__ == "__main__":
+    main()
