@@ -7,6 +7,7 @@ from lib.data_summary import separating_features
 from ui.charts import show_chart
 from ui.data import current_dataset, plain
 from ui.links import share_link
+from ui.state import PAIRPLOT_FEATURES
 
 PLOT_LIMIT = 2000  # points per pairplot panel
 TABLE_CELLS = 200_000  # cells sent to the table (a 1,000-column upload shows 199 rows)
@@ -79,7 +80,7 @@ features = st.multiselect(
     dataset.feature_names,
     default=default,
     max_selections=6,
-    key=f"pairplot_features_{dataset.fingerprint}",
+    key=PAIRPLOT_FEATURES.format(fingerprint=dataset.fingerprint),
 )
 if len(features) < 1:
     st.info("Choose at least one feature to plot.")
