@@ -15,7 +15,7 @@ from lib.experiments import (
     reading,
     vanishing_reading,
 )
-from lib.settings import bounds, names, options
+from lib.settings import bounds, names, options, step
 from lib.surface import Descent, Plane
 from ui import state
 from ui.charts import show_chart
@@ -127,8 +127,8 @@ cols = st.columns(4)
 first = page_control(cols[0].selectbox, state.SF_X1, "Feature for w1", features)
 second = page_control(cols[1].selectbox, state.SF_X2, "Feature for w2", features)
 start = (
-    page_control(cols[2].number_input, state.SF_W1, "Start w1", *bounds("start_w1"), step=0.5),
-    page_control(cols[3].number_input, state.SF_W2, "Start w2", *bounds("start_w2"), step=0.5),
+    page_control(cols[2].number_input, state.SF_W1, "Start w1", *bounds("start_w1"), step=step("start_w1")),
+    page_control(cols[3].number_input, state.SF_W2, "Start w2", *bounds("start_w2"), step=step("start_w2")),
 )
 cols = st.columns(4)
 mode = page_control(cols[0].segmented_control, state.SF_MODE, "Compare", options("paths"), required=True)

@@ -20,7 +20,7 @@ LARGE_BATCH = 128
 
 
 def default_config_for(dataset: Dataset) -> TrainConfig:
-    """The network a page should preload for `dataset` (see the module docstring)."""
+    """The network to preload for `dataset` (see the module docstring)."""
     if dataset.name == "wine":
         return WINE_EXERCISE
     hidden = DEEPER_LESSON.hidden if dataset.n_features <= 4 else funnel(dataset.n_features)

@@ -1,7 +1,7 @@
 """Every setting a person can change, described once: its query key, kind, range or options, default, name.
 
 `SETTINGS` is the one table. Links are parsed and clamped with its kinds (`lib.links`),
-the controls take their ranges, steps and options from it, and the presets stay inside
+whatever sets a value takes its range, step and options from it, and the presets stay inside
 its limits. The grids some numbers live on (the learning rates, the batch sizes for a
 number of training rows) and the snapping onto them are here too.
 """
@@ -72,7 +72,7 @@ def on_the_grids(config: TrainConfig, n_fit: int) -> TrainConfig:
 
 @dataclass(frozen=True)
 class Number:
-    """A number in [low, high], whole unless `integer=False`; `step` where the control has one."""
+    """A number in [low, high], whole unless `integer=False`; `step`: what one step up adds, if fixed."""
 
     low: float
     high: float
@@ -170,6 +170,20 @@ class Text:
 
 
 @dataclass(frozen=True)
+class Names:
+    """Up to `most` comma-separated names whose options depend on the data (features); checked there."""
+
+    most: int
+
+    def parse(self, text: str):
+        asked = tuple(dict.fromkeys(p.strip() for p in text.split(",") if p.strip()))
+        return asked[: self.most], len(asked) > self.most
+
+    def format(self, value) -> str:
+        return "" if value is None else ",".join(value)
+
+
+@dataclass(frozen=True)
 class Layers:
     """Hidden layer widths as "8,5"; an empty value means no hidden layer."""
 
@@ -230,7 +244,7 @@ class Values:
         return ",".join(value)
 
 
-Kind = Number | Choice | Levels | Flag | Text | Layers | Several | Values
+Kind = Number | Choice | Levels | Flag | Text | Names | Layers | Several | Values
 
 
 @dataclass(frozen=True)
@@ -271,6 +285,7 @@ SETTINGS: dict[str, Setting] = {
     s.key: s
     for s in (
         Setting("data", Choice(DATASET_NAMES), "banknotes", "data set"),
+        Setting("pairplot", Names(most=6), None, "features plotted"),  # None: the data's clearest
         # the network and its training (a TrainConfig)
         Setting("hidden", Layers(), DEEPER_LESSON.hidden, "hidden layers"),
         Setting("epochs", Number(1, MAX_EPOCHS), DEEPER_LESSON.epochs, "epochs"),
@@ -333,6 +348,11 @@ SETTINGS["hide"] = Setting("hide", Several(CONTROL_KEYS), (), "hidden controls")
 def bounds(key: str) -> tuple:
     """(low, high) of a numeric setting."""
     return SETTINGS[key].kind.bounds
+
+
+def step(key: str) -> float | None:
+    """What one step up adds to a numeric setting (None: whole numbers step by 1)."""
+    return SETTINGS[key].kind.step
 
 
 def options(key: str) -> tuple:

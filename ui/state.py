@@ -57,7 +57,7 @@ VIEW_OWNER = "view_owner"  # the run the player belongs to: a new run starts it 
 VIEW_PLAY = "view_play"  # the play/pause button
 
 # The data page
-PAIRPLOT_FEATURES = "pairplot_features_{fingerprint}"  # the features plotted, per data set (.format it)
+PAIRPLOT_FEATURES = "pairplot_features"  # the features plotted
 
 # Re-initialisations
 GALLERY_RUNS = "gallery_runs"  # number of seeds
@@ -97,6 +97,7 @@ BP_ADAPTIVE = "bp_adaptive"  # train them with the current optimizer instead of 
 # query key of a link (lib.settings.SETTINGS) → the key of the page control holding it;
 # the TrainConfig's settings travel through CONFIG instead, the data set through DATASET.
 LINKED = {
+    "pairplot": PAIRPLOT_FEATURES,
     "runs": GALLERY_RUNS,
     "methods": COMPARE_METHODS,
     "all_rows": COMPARE_ALL_ROWS,
