@@ -15,8 +15,10 @@ from lib.settings import (
     SETTINGS,
     TRAIN_FIELDS,
     Levels,
+    Names,
     Setting,
     Several,
+    Text,
     Values,
 )
 from lib.training import DEEPER_LESSON, TrainConfig
@@ -64,6 +66,26 @@ def parse_query(params: Mapping[str, object], settings: Mapping[str, Setting] = 
                 f"The link's {setting.label} {problem}; using {setting.kind.format(value) or 'none'} instead."
             )
     return Parsed(values, tuple(notices))
+
+
+def fit_to_data(values: Mapping[str, object], given, feature_names) -> Parsed:
+    """`values` with the settings that name features (`Text`, `Names`) checked against the data's.
+
+    Only settings in `given` (those a link carried) are checked: an unknown feature is dropped,
+    and a setting left without any is defaulted, each with a notice.
+    """
+    fixed, notices = dict(values), []
+    for key in given:
+        setting, value = SETTINGS[key], values[key]
+        if isinstance(setting.kind, Text) and value not in feature_names:
+            fixed[key] = setting.default
+            notices.append(f"The link's {setting.label} is not a feature of this data; using the usual one.")
+        elif isinstance(setting.kind, Names) and not set(value) <= set(feature_names):
+            known = tuple(name for name in value if name in feature_names)
+            fixed[key] = known or setting.default
+            shown = setting.kind.format(known) if known else "the usual ones"
+            notices.append(f"The link's {setting.label} named unknown ones; using {shown} instead.")
+    return Parsed(fixed, tuple(notices))
 
 
 def to_query(values: Mapping[str, object], settings: Mapping[str, Setting] = SETTINGS) -> dict[str, str]:

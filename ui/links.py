@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from lib.datasets import DATASET_NAMES, DatasetError
-from lib.links import config_from_values, parse_query, to_query, values_from_config
+from lib.links import config_from_values, fit_to_data, parse_query, to_query, values_from_config
 from lib.presets import default_config_for
 from lib.settings import CONTROL_KEYS, SETTINGS, TRAIN_FIELDS, on_the_grids
 from lib.training import DEEPER_LESSON, split
@@ -58,10 +58,12 @@ def _apply(query: dict[str, str]) -> None:
                     f"The link's {SETTINGS[key].label} {getattr(asked, field):g} is not one "
                     f"of the slider's values; using {getattr(config, field):g} instead."
                 )
+        fitted = fit_to_data(values, [key for key in query if key in state.LINKED], dataset.feature_names)
+        values, notices = fitted.values, notices + list(fitted.notices)
     adopt_config(config, dataset.fingerprint if dataset is not None else None)
     for key, widget_key in state.LINKED.items():
         st.session_state.pop(widget_key, None)
-        if key in query:
+        if key in query and values[key] is not None:
             value = values[key]
             st.session_state[widget_key] = list(value) if isinstance(value, tuple) else value
     st.session_state[state.LINK_LOCK] = values["lock"]
