@@ -5,10 +5,12 @@ import streamlit as st
 from lib.charts import compare as compare_charts
 from lib.exports import csv_bytes, projections_frame
 from lib.presets import default_config_for
-from lib.projections import DEFAULT_METHODS, METHODS, TSNE_ROW_LIMIT, comparison_rows
+from lib.projections import METHODS, TSNE_ROW_LIMIT, comparison_rows
+from lib.settings import bounds, options
 from lib.training import network_name
+from ui import state
 from ui.charts import show_chart
-from ui.classroom import control
+from ui.classroom import page_control
 from ui.compare import projection
 from ui.data import current_dataset
 from ui.links import share_link
@@ -39,36 +41,32 @@ st.caption(
     f"test accuracy {run.test_accuracy:.1%}."
 )
 
-st.session_state.setdefault("compare_methods", list(DEFAULT_METHODS))
-st.session_state.setdefault("compare_perplexity", 30)
-methods = control(
+methods = page_control(
     st.multiselect,
-    "methods",
+    state.COMPARE_METHODS,
     "Methods to show",
-    list(METHODS),
+    options("methods"),
     format_func=lambda m: METHODS[m].label,
-    key="compare_methods",
 )
 left, middle, right = st.columns([1.2, 1, 1])
-all_rows = left.toggle(
+all_rows = page_control(
+    left.toggle,
+    state.COMPARE_ALL_ROWS,
     "Show all rows (training and test)",
-    key="compare_all_rows",
     help="By default only the test rows are shown: rows the network never saw.",
 )
-perplexity = control(
+perplexity = page_control(
     middle.slider,
-    "perplexity",
+    state.COMPARE_PERPLEXITY,
     "t-SNE perplexity",
-    5,
-    50,
-    key="compare_perplexity",
+    *bounds("perplexity"),
     help="Roughly how many neighbours each point tries to keep close.",
 )
-iterations = right.select_slider(
+iterations = page_control(
+    right.select_slider,
+    state.COMPARE_ITERATIONS,
     "t-SNE iterations",
-    [250, 500, 1000, 2000],
-    value=1000,
-    key="compare_iterations",
+    options("iterations"),
     help="More iterations let t-SNE settle; fewer are faster.",
 )
 share_link()

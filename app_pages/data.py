@@ -4,9 +4,12 @@ import streamlit as st
 
 from lib.charts import data as charts
 from lib.data_summary import separating_features
+from lib.settings import SETTINGS
 from ui.charts import show_chart
+from ui.classroom import page_control, seed
 from ui.data import current_dataset, plain
 from ui.links import share_link
+from ui.state import PAIRPLOT_FEATURES
 
 PLOT_LIMIT = 2000  # points per pairplot panel
 TABLE_CELLS = 200_000  # cells sent to the table (a 1,000-column upload shows 199 rows)
@@ -72,14 +75,17 @@ default = separating_features(dataset, 4)
 if dataset.n_features > 4:
     st.caption(
         f"This data set has {dataset.n_features} features; preselected are the 4 whose class "
-        "averages differ most (for their spread). Choose up to 6."
+        f"averages differ most (for their spread). Choose up to {SETTINGS['pairplot'].kind.most}."
     )
-features = st.multiselect(
+if not set(st.session_state.get(PAIRPLOT_FEATURES, ())) <= set(dataset.feature_names):
+    st.session_state.pop(PAIRPLOT_FEATURES)  # another data set's features, or a link's unknown ones
+seed(PAIRPLOT_FEATURES, default=default)
+features = page_control(
+    st.multiselect,
+    PAIRPLOT_FEATURES,
     "Features to plot",
     dataset.feature_names,
-    default=default,
-    max_selections=6,
-    key=f"pairplot_features_{dataset.fingerprint}",
+    max_selections=SETTINGS["pairplot"].kind.most,
 )
 if len(features) < 1:
     st.info("Choose at least one feature to plot.")

@@ -6,9 +6,12 @@ import streamlit as st
 
 from lib.charts.gallery import ONE_FEATURE_TEXT, accuracy_summary, align_runs, gallery_chart
 from lib.charts.plane import panel_rows
+from lib.settings import bounds
 from lib.training import network_name
+from ui import state
 from ui.advice import remedies_in_words
 from ui.charts import show_chart
+from ui.classroom import page_control
 from ui.data import current_dataset
 from ui.links import share_link
 from ui.runs import trained
@@ -25,12 +28,11 @@ dataset = current_dataset()
 if dataset is None:
     st.stop()
 config = current_config(dataset)
-n_runs = st.slider(
+n_runs = page_control(
+    st.slider,
+    state.GALLERY_RUNS,
     "Number of seeds",
-    2,
-    12,
-    6,
-    key="gallery_runs",
+    *bounds("runs"),
     help="Each seed is one training run; runs seen before come from the cache.",
 )
 share_link()

@@ -6,15 +6,27 @@ from dataclasses import replace
 import streamlit as st
 
 from lib.charts import gradient_descent as charts
-from lib.experiments import LOGISTIC, MODELS, VARIABLES, Experiment, deep_nets, reading, vanishing_reading
+from lib.experiments import (
+    LOGISTIC,
+    VARIABLES,
+    Experiment,
+    deep_nets,
+    optimizer_and_momentum,
+    reading,
+    vanishing_reading,
+)
+from lib.settings import bounds, names, options, step
 from lib.surface import Descent, Plane
-from lib.training import DEEPER_LESSON, network_name
+from lib.training import network_name
+from ui import state
 from ui.charts import show_chart
+from ui.classroom import page_control, seed
 from ui.data import current_dataset
 from ui.data import plain as as_written
 from ui.gradient_descent import compared, descents, values_picker
 from ui.links import share_link
 from ui.runs import trained
+from ui.train_controls import current_config
 
 NOTICE = {
     "learning_rate": "A small learning rate creeps down the loss; a larger one gets there in fewer "
@@ -37,8 +49,8 @@ st.markdown(
 dataset = current_dataset()
 if dataset is None:
     st.stop()
-share_link()
-current = st.session_state.get("train_config", DEEPER_LESSON)
+notices = st.container()  # what a link could not use; the link is written after every control
+current = current_config(dataset)
 
 st.header("1 · Compare runs", divider="gray")
 st.markdown(
@@ -47,28 +59,29 @@ st.markdown(
     "standardized features (SGD, learning rate 0.01, batch 16); the **current network** is the one "
     "set on the inner-layer page."
 )
-vary = st.segmented_control(
+vary = page_control(
+    st.segmented_control,
+    state.GD_VARY,
     "What to vary",
-    list(VARIABLES),
+    options("vary"),
     format_func=VARIABLES.get,
-    default="learning_rate",
     required=True,
-    key="gd_vary",
 )
 left, middle, right = st.columns([3, 3, 2])
-model = left.radio("Model", list(MODELS), format_func=MODELS.get, key="gd_model", horizontal=True)
-epochs = middle.slider("Epochs", 1, 100, 20, key="gd_epochs")
-seed = right.number_input(
+model = page_control(
+    left.radio, state.GD_MODEL, "Model", options("model"), format_func=names("model"), horizontal=True
+)
+epochs = page_control(middle.slider, state.GD_EPOCHS, "Epochs", *bounds("gd_epochs"))
+seed_of_runs = page_control(
+    right.number_input,
+    state.GD_SEED,
     "Seed",
-    0,
-    9999,
-    0,
-    key="gd_seed",
+    *bounds("gd_seed"),
     help="Sets the starting weights and the order of the rows; the same seed gives the same curves.",
 )
-values = values_picker(vary, key=f"gd_values_{vary}")
+values = values_picker(state.GD_VALUES[vary])
 base = LOGISTIC if model == "logistic" else current
-experiment = Experiment(vary, model, replace(base, epochs=int(epochs), seed=int(seed)))
+experiment = Experiment(vary, model, replace(base, epochs=int(epochs), seed=int(seed_of_runs)))
 held = experiment.base
 st.caption(
     f"Held fixed: optimizer **{held.optimizer}**, learning rate **{held.learning_rate:g}**, batch "
@@ -105,41 +118,40 @@ st.markdown(
     "Every path starts at the black ring and takes one gradient step at a time towards the red "
     "diamond, the lowest point."
 )
-names = list(dataset.feature_names)
-pair = ("skewness", "kurtosis") if {"skewness", "kurtosis"} <= set(names) else tuple(names[:2])
+features = list(dataset.feature_names)
+pair = ("skewness", "kurtosis") if {"skewness", "kurtosis"} <= set(features) else tuple(features[:2])
+for key, feature in zip((state.SF_X1, state.SF_X2), pair):
+    if st.session_state.get(key) not in features:  # a link's unknown feature, or another data set's
+        st.session_state.pop(key, None)
+    seed(key, default=feature)
 cols = st.columns(4)
-first = cols[0].selectbox("Feature for w1", names, index=names.index(pair[0]), key="sf_x1")
-second = cols[1].selectbox("Feature for w2", names, index=names.index(pair[1]), key="sf_x2")
+first = page_control(cols[0].selectbox, state.SF_X1, "Feature for w1", features)
+second = page_control(cols[1].selectbox, state.SF_X2, "Feature for w2", features)
 start = (
-    cols[2].number_input("Start w1", -10.0, 10.0, 3.0, 0.5, key="sf_w1"),
-    cols[3].number_input("Start w2", -10.0, 10.0, 3.0, 0.5, key="sf_w2"),
+    page_control(cols[2].number_input, state.SF_W1, "Start w1", *bounds("start_w1"), step=step("start_w1")),
+    page_control(cols[3].number_input, state.SF_W2, "Start w2", *bounds("start_w2"), step=step("start_w2")),
 )
 cols = st.columns(4)
-mode = cols[0].segmented_control(
-    "Compare", ["learning rates", "optimizers"], default="learning rates", required=True, key="sf_mode"
-)
-steps = cols[1].slider("Steps", 5, 100, 30, key="sf_steps")
-batch = cols[2].radio(
+mode = page_control(cols[0].segmented_control, state.SF_MODE, "Compare", options("paths"), required=True)
+steps = page_control(cols[1].slider, state.SF_STEPS, "Steps", *bounds("steps"))
+batch = page_control(
+    cols[2].radio,
+    state.SF_BATCH,
     "Rows per step",
-    [0, 16],
-    key="sf_batch",
+    options("rows_per_step"),
     horizontal=True,
     format_func=lambda b: "all (full batch)" if b == 0 else f"{b} (minibatch)",
 )
 if mode == "learning rates":
-    rates = values_picker("learning_rate", key="sf_rates", options=["0.3", "1", "4", "9"])
+    rates = values_picker(state.SF_RATES)
     paths = tuple(Descent("sgd", float(r), 0.0, steps, batch, start) for r in rates)
 else:
-    rate = cols[3].number_input("Learning rate", 0.001, 10.0, 0.5, key="sf_rate", format="%g")
-    chosen = values_picker(
-        "optimizer",
-        key="sf_optimizers",
-        options=["sgd", "momentum 0.9", "nesterov 0.9", "adam", "rmsprop", "adagrad"],
-        default=["sgd", "momentum 0.9", "adam"],
+    rate = page_control(
+        cols[3].number_input, state.SF_RATE, "Learning rate", *bounds("surface_lr"), format="%g"
     )
     paths = tuple(
-        Descent(name, rate, float(beta[0]) if beta else 0.0, steps, batch, start)
-        for name, *beta in (c.split() for c in chosen)
+        Descent(name, rate, momentum or 0.0, steps, batch, start)
+        for name, momentum in map(optimizer_and_momentum, values_picker(state.SF_OPTIMIZERS))
     )
 if first == second:
     st.warning("Choose two different features for the two weights.", icon=":material/warning:")
@@ -197,10 +209,13 @@ st.markdown(
     "Each line is one epoch, from light (first) to dark (last); the input side is on the left."
 )
 left, right = st.columns(2)
-depth = left.slider("Hidden layers of 8 units (before the 2-unit bottleneck)", 1, 6, 3, key="bp_depth")
-adaptive = right.toggle(
+depth = page_control(
+    left.slider, state.BP_DEPTH, "Hidden layers of 8 units (before the 2-unit bottleneck)", *bounds("depth")
+)
+adaptive = page_control(
+    right.toggle,
+    state.BP_ADAPTIVE,
     f"Train with {current.optimizer} at {current.learning_rate:g} (the current network's optimizer)",
-    key="bp_adaptive",
     help="Off: plain SGD at learning rate 0.1, which shows the problem best.",
 )
 plain = current if adaptive else replace(current, optimizer="sgd", learning_rate=0.1)
@@ -225,3 +240,4 @@ if all(nets.values()):
         "(Adaptive optimizers such as RMSprop and Adam rescale each weight's step by its own "
         "gradient history, which is one way round the problem: try the switch above.)"
     )
+share_link(notices)

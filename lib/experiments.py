@@ -120,10 +120,16 @@ def configure(experiment: Experiment, value: str) -> TrainConfig:
         return replace(experiment.base, batch_size=int(value))
     if experiment.vary == "initializer":
         return replace(experiment.base, initializer=value)
-    name, *beta = value.split()
+    name, momentum = optimizer_and_momentum(value)
     return replace(
-        experiment.base, optimizer=name, momentum=float(beta[0]) if beta else experiment.base.momentum
+        experiment.base, optimizer=name, momentum=experiment.base.momentum if momentum is None else momentum
     )
+
+
+def optimizer_and_momentum(text: str) -> tuple[str, float | None]:
+    """An optimizer as typed ("adam", "momentum 0.9") → (its name, its momentum or None)."""
+    name, *beta = parse_value("optimizer", text).split()
+    return name, float(beta[0]) if beta else None
 
 
 def fit_logistic(dataset: Dataset, config: TrainConfig) -> pd.DataFrame:

@@ -1,134 +1,33 @@
-"""Settings to and from a page's address, so a teacher can share a link.
+"""Settings to and from the query parameters of a link, so a teacher can share one.
 
-Every value a link can carry is described once here (`SETTINGS`): its query
-parameter, its type, its range or choices and its default. A link with a missing,
-malformed or out-of-range value opens with that value clamped or defaulted and a
-notice saying which, never an exception.
+The settings themselves (query key, kind, range or options, default) are the table
+`lib.settings.SETTINGS`. A link with a missing, malformed or out-of-range value opens
+with that value clamped or defaulted and a notice saying which, never an exception.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from lib.datasets import DATASET_NAMES
-from lib.initializers import INITIALIZERS
-from lib.optimizers import OPTIMIZERS
-from lib.projections import DEFAULT_METHODS, METHODS
-from lib.training import ACTIVATIONS, DEEPER_LESSON, TrainConfig
+from lib.settings import (
+    MAX_TEXT,
+    SETTINGS,
+    TRAIN_FIELDS,
+    Levels,
+    Names,
+    Setting,
+    Several,
+    Text,
+    Values,
+)
+from lib.training import DEEPER_LESSON, TrainConfig
 
-MAX_TEXT = 200  # longer values are refused before parsing: a link is not a data channel
-MAX_LAYERS = 3
-
-
-@dataclass(frozen=True)
-class Number:
-    low: float
-    high: float
-    integer: bool = True
-
-    def parse(self, text: str):
-        value = float(text)
-        if not math.isfinite(value):
-            raise ValueError("not a finite number")
-        if self.integer:
-            if value != int(value):
-                raise ValueError("not a whole number")
-            value = int(value)
-        clamped = min(max(value, self.low), self.high)
-        return (int(clamped) if self.integer else clamped), clamped != value
-
-    def format(self, value) -> str:
-        return str(int(value)) if self.integer else f"{value:g}"
-
-
-@dataclass(frozen=True)
-class Choice:
-    options: tuple[str, ...]
-
-    def parse(self, text: str):
-        if text not in self.options:
-            raise ValueError(f"not one of {', '.join(self.options)}")
-        return text, False
-
-    def format(self, value) -> str:
-        return str(value)
-
-
-@dataclass(frozen=True)
-class Layers:
-    """Hidden layer widths as "8,5"; an empty value means no hidden layer."""
-
-    low: int = 1
-    high: int = 32
-    most: int = MAX_LAYERS
-
-    def parse(self, text: str):
-        parts = [p for p in text.split(",") if p.strip()]
-        widths = [int(float(p)) for p in parts]
-        fixed = [min(max(w, self.low), self.high) for w in widths][: self.most]
-        return tuple(fixed), fixed != widths
-
-    def format(self, value) -> str:
-        return ",".join(str(w) for w in value)
-
-
-@dataclass(frozen=True)
-class Several:
-    """A comma-separated subset of known options (unknown ones are dropped)."""
-
-    options: tuple[str, ...]
-
-    def parse(self, text: str):
-        asked = [p.strip() for p in text.split(",") if p.strip()]
-        known = tuple(dict.fromkeys(p for p in asked if p in self.options))
-        return known, len(known) != len(asked)
-
-    def format(self, value) -> str:
-        return ",".join(value)
-
-
-@dataclass(frozen=True)
-class Setting:
-    key: str
-    kind: Number | Choice | Layers | Several
-    default: object
-    label: str
-
-
-TRAIN_FIELDS = {  # query key → TrainConfig field
-    "hidden": "hidden",
-    "epochs": "epochs",
-    "activation": "activation",
-    "optimizer": "optimizer",
-    "lr": "learning_rate",
-    "batch": "batch_size",
-    "split_seed": "split_seed",
-    "seed": "seed",
-    "init": "initializer",
+PROBLEMS = {
+    Several: "named unknown ones",
+    Values: "named values that cannot be compared",
+    Levels: "was not one of its values",
 }
-
-SETTINGS: dict[str, Setting] = {
-    s.key: s
-    for s in (
-        Setting("data", Choice(DATASET_NAMES), "banknotes", "data set"),
-        Setting("hidden", Layers(), DEEPER_LESSON.hidden, "hidden layers"),
-        Setting("epochs", Number(1, 200), DEEPER_LESSON.epochs, "epochs"),
-        Setting("activation", Choice(ACTIVATIONS), DEEPER_LESSON.activation, "activation"),
-        Setting("optimizer", Choice(OPTIMIZERS), DEEPER_LESSON.optimizer, "optimizer"),
-        Setting("lr", Number(1e-4, 1.0, integer=False), DEEPER_LESSON.learning_rate, "learning rate"),
-        Setting("batch", Number(1, 100_000), DEEPER_LESSON.batch_size, "batch size"),
-        Setting("split_seed", Number(0, 9999), DEEPER_LESSON.split_seed, "split seed"),  # the page's ranges
-        Setting("seed", Number(0, 99_999), DEEPER_LESSON.seed, "initialisation seed"),
-        Setting("init", Choice(tuple(INITIALIZERS)), DEEPER_LESSON.initializer, "initializer"),
-        Setting("perplexity", Number(5, 50), 30, "t-SNE perplexity"),
-        Setting("methods", Several(tuple(METHODS)), tuple(DEFAULT_METHODS), "methods shown"),
-    )
-}
-CONTROL_KEYS = tuple(SETTINGS)
-SETTINGS["lock"] = Setting("lock", Several(CONTROL_KEYS), (), "locked controls")
-SETTINGS["hide"] = Setting("hide", Several(CONTROL_KEYS), (), "hidden controls")
 
 
 @dataclass(frozen=True)
@@ -162,11 +61,31 @@ def parse_query(params: Mapping[str, object], settings: Mapping[str, Setting] = 
             continue
         values[key] = value
         if adjusted:
-            problem = "named unknown ones" if isinstance(setting.kind, Several) else "was out of range"
+            problem = PROBLEMS.get(type(setting.kind), "was out of range")
             notices.append(
                 f"The link's {setting.label} {problem}; using {setting.kind.format(value) or 'none'} instead."
             )
     return Parsed(values, tuple(notices))
+
+
+def fit_to_data(values: Mapping[str, object], given, feature_names) -> Parsed:
+    """`values` with the settings that name features (`Text`, `Names`) checked against the data's.
+
+    Only settings in `given` (those a link carried) are checked: an unknown feature is dropped,
+    and a setting left without any is defaulted, each with a notice.
+    """
+    fixed, notices = dict(values), []
+    for key in given:
+        setting, value = SETTINGS[key], values[key]
+        if isinstance(setting.kind, Text) and value not in feature_names:
+            fixed[key] = setting.default
+            notices.append(f"The link's {setting.label} is not a feature of this data; using the usual one.")
+        elif isinstance(setting.kind, Names) and not set(value) <= set(feature_names):
+            known = tuple(name for name in value if name in feature_names)
+            fixed[key] = known or setting.default
+            shown = setting.kind.format(known) if known else "the usual ones"
+            notices.append(f"The link's {setting.label} named unknown ones; using {shown} instead.")
+    return Parsed(fixed, tuple(notices))
 
 
 def to_query(values: Mapping[str, object], settings: Mapping[str, Setting] = SETTINGS) -> dict[str, str]:

@@ -1,9 +1,9 @@
-"""Which network a data set starts with, so a page never opens with a net that cannot fit it.
+"""Which network a data set starts with, so it never opens with a net that cannot fit it.
 
 The wine data opens the lesson's exercise (13 → 8 → 5 → 2 → 3 softmax); data with up
 to 4 features open the lesson's deeper net (4 → 3 → 2 → 1); wider data get a funnel
-that halves towards the 2-node bottleneck, and large data a bigger batch so an epoch
-stays quick.
+that halves towards the 2-node bottleneck (at most `lib.settings.MAX_NODES` wide), and
+large data a bigger batch so an epoch stays quick.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import math
 from dataclasses import replace
 
 from lib.datasets import Dataset
+from lib.settings import MAX_NODES
 from lib.training import DEEPER_LESSON, WINE_EXERCISE, TrainConfig
 
 # The weights seed each bundled data set opens with: one whose two bottleneck nodes both live and
@@ -19,11 +20,10 @@ from lib.training import DEEPER_LESSON, WINE_EXERCISE, TrainConfig
 OPENING_SEEDS = {"iris": 5, "digits": 2}
 LARGE_ROWS = 20_000
 LARGE_BATCH = 128
-MAX_NODES = 32  # the inner-layer page's nodes slider ends here
 
 
 def default_config_for(dataset: Dataset) -> TrainConfig:
-    """The network a page should preload for `dataset` (see the module docstring)."""
+    """The network to preload for `dataset` (see the module docstring)."""
     if dataset.name == "wine":
         return WINE_EXERCISE
     hidden = DEEPER_LESSON.hidden if dataset.n_features <= 4 else funnel(dataset.n_features)

@@ -22,6 +22,7 @@ from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
 from lib import engine
+from lib.metrics import embedding_scores
 from lib.training import Run, TrainConfig, fit_network, network_name
 
 TSNE_ROW_LIMIT = 5000  # t-SNE's cost grows with rows: every panel shows at most this many
@@ -302,3 +303,17 @@ def comparison_rows(
     if total > limit:
         show = np.sort(np.random.default_rng([seed, 4]).choice(show, size=limit, replace=False))
     return Rows(fit=fit, show=show, sampled_from=total)
+
+
+def scored_map(dataset, rows: Rows, method: str, seed: int = 0, **params) -> tuple[Embedding, dict]:
+    """The map of `rows.show` by `method` (fit on `rows.fit`) and its scores.
+
+    The scores compare the map with the standardized features of the shown rows (the
+    scaler fit on the training rows, as every method and the network see them), so a
+    feature in large units does not decide alone who counts as a neighbour. Pass the
+    trained network as `run=` for the bottleneck; other `params` go to the method.
+    """
+    X, y = dataset.X, dataset.y
+    embedding = embed(method, X[rows.show], y[rows.show], seed, fit_on=(X[rows.fit], y[rows.fit]), **params)
+    features = _standardize(X[rows.fit], X[rows.show])[1]
+    return embedding, embedding_scores(features, embedding.coordinates, y[rows.show], seed=seed)

@@ -129,3 +129,17 @@ def test_gradients_vanish_in_the_deep_sigmoid_net_only(banknotes):
     assert sigmoid.iloc[0] < sigmoid.iloc[-1] / 10  # the first layer gets < 1/10 of the output's
     assert relu.iloc[0] > relu.iloc[-1] / 3
     assert "sigmoid net it is" in vanishing_reading(runs) and "smaller" in vanishing_reading(runs)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("adam", ("adam", None)), ("Momentum 0.9", ("momentum", 0.9)), ("nesterov", ("nesterov", 0.3))],
+)
+def test_an_optimizer_as_typed_gives_its_name_and_momentum(text, expected):
+    from lib.experiments import LOGISTIC, Experiment, configure, optimizer_and_momentum
+
+    assert optimizer_and_momentum(text) == expected
+    config = configure(Experiment("optimizer", base=LOGISTIC), text)  # the same parser
+    assert (config.optimizer, config.momentum) == (expected[0], expected[1] or LOGISTIC.momentum)
+    with pytest.raises(ValueError, match="Unknown optimizer"):
+        optimizer_and_momentum("warp drive")

@@ -91,3 +91,14 @@ def test_methods_are_a_subset_of_the_projection_registry():
 def test_seeds_are_clamped_to_the_pages_ranges():
     assert parse_query({"seed": "123456789"}).values["seed"] == 99_999
     assert parse_query({"split_seed": "10000"}).values["split_seed"] == 9999
+
+
+def test_settings_naming_features_are_checked_against_the_data():
+    from lib.links import fit_to_data
+
+    values = parse_query({"feature1": "entropy", "feature2": "colour", "pairplot": "variance,colour"}).values
+    fitted = fit_to_data(values, ["feature1", "feature2", "pairplot"], ("variance", "entropy"))
+    assert (fitted.values["feature1"], fitted.values["feature2"]) == ("entropy", None)
+    assert fitted.values["pairplot"] == ("variance",)
+    assert len(fitted.notices) == 2 and "feature for w2" in fitted.notices[0]
+    assert fit_to_data(values, ["feature1"], ("entropy",)).notices == ()  # only what the link gave

@@ -4,6 +4,7 @@ import dataclasses
 
 import pytest
 
+import lib.projections
 import ui.compare
 from conftest import app_test, assert_no_exception, chart_specs
 from lib.training import DEEPER_LESSON, train
@@ -135,9 +136,9 @@ def test_the_network_comes_from_the_inner_layer_page_settings():
 def test_each_map_is_cached_on_its_own_key(banknotes, monkeypatch):
     """Moving the t-SNE slider recomputes t-SNE only, and going back is a cache hit."""
     calls = []
-    real_embed = ui.compare.embed
+    real_embed = lib.projections.embed
     monkeypatch.setattr(
-        ui.compare, "embed", lambda method, *a, **k: calls.append(method) or real_embed(method, *a, **k)
+        lib.projections, "embed", lambda method, *a, **k: calls.append(method) or real_embed(method, *a, **k)
     )
     run = train(banknotes, dataclasses.replace(DEEPER_LESSON, epochs=1))
     seed = 7  # a key no other test uses

@@ -156,3 +156,26 @@ def test_surface_learning_rates_can_be_typed_in():
     assert_no_exception(at)
     assert values_of(chart_data(at)[1], "path") == {"sgd, lr 0.3", "sgd, lr 2.5"}
     assert "at most 10" in at.warning[0].value
+
+
+def test_the_network_changed_on_the_inner_layer_page_is_the_one_named_here():
+    from ui import state
+
+    at = app_test("app_pages/inner_layer.py")
+    at.sidebar.slider(key=state.EPOCHS).set_value(3)
+    at.sidebar.slider(key=state.NODES[0]).set_value(5)
+    at.sidebar.selectbox(key=state.OPTIMIZER).select("adam").run()
+    at.switch_page(PAGE).run()
+    assert_no_exception(at)
+    assert any("The current network: 4 → 5 → 2 → 1, relu, adam" in c.value for c in at.caption)
+    at.radio(key=state.GD_MODEL).set_value("mlp").run()
+    assert "network 4 → 5 → 2 → 1" in at.caption[0].value
+
+
+def test_a_fresh_session_on_another_data_set_shows_that_data_sets_network():
+    from ui import state
+
+    at = app_test(PAGE)
+    at.sidebar.selectbox(key=state.DATASET).select("wine").run()  # never visited the inner-layer page
+    assert_no_exception(at)
+    assert any("The current network: 13 → 8 → 5 → 2 → 3" in c.value for c in at.caption)

@@ -2,6 +2,7 @@
 
 from conftest import app_test, assert_no_exception, chart_specs
 from lib.training import DEEPER_LESSON, WINE_EXERCISE
+from ui import state
 from ui.charts import SAVE_AS
 
 INNER = "app_pages/inner_layer.py"
@@ -169,3 +170,149 @@ def test_advice_never_points_at_a_control_the_link_hides():
     at = app_test("app_pages/inner_layer.py", {"seed": "0", "hide": "lr,seed,activation"})
     [warning] = [w.value for w in at.warning if "node 1 is dead" in w.value]
     assert "fixed by your teacher's link" in warning and "Try" not in warning
+
+
+GRADIENT = "app_pages/gradient_descent.py"
+
+
+def chart_data(at):
+    from test_page_gradient_descent import chart_data as frames
+
+    return frames(at)
+
+
+def keys_of(at, kind: str) -> set[str]:
+    return {w.key for w in at.get(kind)}
+
+
+def test_the_initializer_has_a_control_that_follows_links_and_sets_the_config():
+    at = app_test(INNER, {"epochs": "3", "init": "he_normal"})
+    assert_no_exception(at)
+    picker = widget(at, "selectbox", "Initializer (starting weights)")
+    assert picker.value == "he_normal" and "starting weights" in picker.help
+    assert "He normal (for ReLU)" in picker.options  # readable names
+    assert at.session_state[state.CONFIG].initializer == "he_normal"
+    picker.set_value("zeros").run()
+    assert_no_exception(at)
+    assert at.session_state[state.CONFIG].initializer == "zeros"
+    assert at.query_params["init"] == "zeros"
+    locked = app_test(INNER, {"epochs": "3", "lock": "init"})
+    assert widget(locked, "selectbox", "Initializer (starting weights)").disabled
+    hidden = app_test(INNER, {"epochs": "3", "init": "lecun_normal", "hide": "init"})
+    assert_no_exception(hidden)
+    assert "Initializer (starting weights)" not in [s.label for s in hidden.selectbox]
+    assert hidden.session_state[state.CONFIG].initializer == "lecun_normal"
+
+
+GD_LINK = {
+    "epochs": "3",
+    "vary": "optimizer",
+    "model": "mlp",
+    "gd_epochs": "4",
+    "gd_seed": "5",
+    "gd_optimizers": "sgd,momentum 0.9",
+    "feature1": "variance",
+    "feature2": "entropy",
+    "start_w1": "-2",
+    "paths": "optimizers",
+    "steps": "12",
+    "rows_per_step": "16",
+    "surface_lr": "0.2",
+    "surface_optimizers": "adam,nesterov 0.5",
+    "depth": "1",
+    "adaptive": "true",
+}
+
+
+def test_a_link_opens_the_gradient_page_with_its_settings():
+    at = app_test(GRADIENT, GD_LINK)
+    assert_no_exception(at)
+    assert not at.warning
+    assert at.segmented_control(key=state.GD_VARY).value == "optimizer"
+    assert at.radio(key=state.GD_MODEL).value == "mlp"
+    assert at.slider(key=state.GD_EPOCHS).value == 4 and at.number_input(key=state.GD_SEED).value == 5
+    assert at.multiselect(key=state.GD_VALUES["optimizer"]).value == ["sgd", "momentum 0.9"]
+    assert (at.selectbox(key=state.SF_X1).value, at.selectbox(key=state.SF_X2).value) == (
+        "variance",
+        "entropy",
+    )
+    assert at.number_input(key=state.SF_W1).value == -2.0
+    assert at.segmented_control(key=state.SF_MODE).value == "optimizers"
+    assert at.slider(key=state.SF_STEPS).value == 12 and at.radio(key=state.SF_BATCH).value == 16
+    assert at.number_input(key=state.SF_RATE).value == 0.2
+    assert at.multiselect(key=state.SF_OPTIMIZERS).value == ["adam", "nesterov 0.5"]
+    assert at.slider(key=state.BP_DEPTH).value == 1 and at.toggle(key=state.BP_ADAPTIVE).value
+    assert "4 epochs, seed 5" in at.caption[0].value
+    for key, text in GD_LINK.items():  # the address carries them all
+        assert at.query_params[key] == (text if key != "start_w1" else "-2"), key
+    at.slider(key=state.GD_EPOCHS).set_value(6).run()
+    assert at.query_params["gd_epochs"] == "6"
+
+
+def test_bad_gradient_page_values_in_a_link_get_notices():
+    at = app_test(GRADIENT, {"gd_rates": "0.1,fast", "steps": "500", "feature1": "<b>nope</b>"})
+    assert_no_exception(at)
+    notices = " ".join(w.value for w in at.warning)
+    assert "link's learning rates compared" in notices and "link's number of steps" in notices
+    assert "link's feature for w1 is not a feature of this data" in notices
+    assert "<b>" not in notices  # the link's text is not shown
+    assert at.multiselect(key=state.GD_VALUES["learning_rate"]).value == ["0.1"]
+    assert at.slider(key=state.SF_STEPS).value == 100
+    assert at.selectbox(key=state.SF_X1).value == "skewness"  # not a feature: the page's choice
+
+
+def test_a_classroom_link_locks_and_hides_the_gradient_pages_controls():
+    at = app_test(GRADIENT, {"lock": "gd_epochs,vary,paths", "hide": "gd_seed,surface_rates,depth"})
+    assert_no_exception(at)
+    assert at.slider(key=state.GD_EPOCHS).disabled and at.segmented_control(key=state.GD_VARY).disabled
+    assert at.segmented_control(key=state.SF_MODE).disabled
+    assert state.GD_SEED not in keys_of(at, "number_input")
+    assert state.SF_RATES not in keys_of(at, "multiselect")
+    assert state.BP_DEPTH not in keys_of(at, "slider")
+    assert len(chart_specs(at)) == 5  # the hidden ones' values are used: every section draws
+
+
+def test_a_hidden_gradient_page_control_keeps_the_links_value():
+    at = app_test(GRADIENT, {"gd_epochs": "3", "surface_rates": "0.5", "hide": "gd_epochs,surface_rates"})
+    assert_no_exception(at)
+    assert state.GD_EPOCHS not in keys_of(at, "slider")
+    assert "; 3 epochs, seed 0" in at.caption[0].value
+    assert set(chart_data(at)[1]["path"].dropna()) == {"sgd, lr 0.5"}
+
+
+def test_a_link_sets_the_gallerys_seeds_and_the_compare_pages_t_sne():
+    at = app_test("app_pages/gallery.py", {"epochs": "2", "runs": "3", "lock": "runs"})
+    assert_no_exception(at)
+    assert at.slider(key=state.GALLERY_RUNS).value == 3 and at.slider(key=state.GALLERY_RUNS).disabled
+    first = DEEPER_LESSON.seed
+    assert f"seeds {first} to {first + 2}" in at.caption[0].value
+    assert at.query_params["runs"] == "3"
+    hidden = app_test("app_pages/gallery.py", {"epochs": "2", "runs": "2", "hide": "runs"})
+    assert state.GALLERY_RUNS not in keys_of(hidden, "slider")
+    assert f"seeds {first} to {first + 1}" in hidden.caption[0].value
+    at = app_test(
+        "app_pages/compare.py",
+        {"epochs": "2", "methods": "pca,lda", "iterations": "250", "all_rows": "true", "lock": "iterations"},
+    )
+    assert_no_exception(at)
+    assert at.select_slider(key=state.COMPARE_ITERATIONS).value == 250
+    assert at.select_slider(key=state.COMPARE_ITERATIONS).disabled
+    assert at.toggle(key=state.COMPARE_ALL_ROWS).value
+    assert "1,372 rows: all rows" in " ".join(m.value for m in at.markdown)
+    assert (at.query_params["iterations"], at.query_params["all_rows"]) == ("250", "true")
+    hidden = app_test(
+        "app_pages/compare.py", {"epochs": "2", "methods": "pca", "all_rows": "true", "hide": "all_rows"}
+    )
+    assert_no_exception(hidden)
+    assert state.COMPARE_ALL_ROWS not in keys_of(hidden, "toggle")
+    assert "1,372 rows: all rows" in " ".join(m.value for m in hidden.markdown)
+
+
+def test_a_link_sets_the_data_pages_features():
+    at = app_test(None, {"pairplot": "entropy,variance"})
+    assert_no_exception(at)
+    assert chart_specs(at)[0]["repeat"]["column"] == ["entropy", "variance"]
+    assert at.query_params["pairplot"] == "entropy,variance"
+    locked = app_test(None, {"lock": "pairplot"})
+    assert at.multiselect(key=state.PAIRPLOT_FEATURES).disabled is False
+    assert locked.multiselect(key=state.PAIRPLOT_FEATURES).disabled

@@ -180,3 +180,21 @@ def test_umap_when_installed_places_new_points(iris):
     X, y = iris
     embedding = embed("umap", X[100:], fit_on=(X[:100], y[:100]), seed=0)
     assert embedding.points.shape == (50, 2) and embedding.can_place_new_points
+
+
+def test_a_scored_map_is_scored_on_the_standardized_shown_rows(banknotes):
+    from lib.metrics import embedding_scores
+    from lib.projections import scored_map
+
+    rows = comparison_rows(len(banknotes.y), np.arange(0, len(banknotes.y), 3))
+    embedding, scores = scored_map(banknotes, rows, "pca", seed=1)
+    X, y = banknotes.X, banknotes.y
+    assert np.allclose(embedding.points, embed("pca", X[rows.show], fit_on=(X[rows.fit], y[rows.fit])).points)
+    _, features = standardized(X[rows.fit], X[rows.show])
+    assert scores == embedding_scores(features, embedding.coordinates, y[rows.show], seed=1)
+    # a feature in other units (here ×1000) changes neither the map nor who counts as a neighbour
+    rescaled = dataclasses.replace(banknotes, X=X * np.array([1000.0, 1, 1, 1]))
+    again = scored_map(rescaled, rows, "pca", seed=1)[1]
+    assert again == pytest.approx(scores)
+    raw = embedding_scores(rescaled.X[rows.show], embedding.coordinates, y[rows.show], seed=1)
+    assert raw["trustworthiness"] != pytest.approx(scores["trustworthiness"])  # unstandardized differs

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-LOCK_KEY, HIDE_KEY = "link_lock", "link_hide"  # link setting names, set from a link (ui/links.py)
+from lib.settings import SETTINGS
+from ui import state
 
 
 def locked(name: str) -> bool:
-    return name in st.session_state.get(LOCK_KEY, ())
+    return name in st.session_state.get(state.LINK_LOCK, ())
 
 
 def hidden(name: str) -> bool:
-    return name in st.session_state.get(HIDE_KEY, ())
+    return name in st.session_state.get(state.LINK_HIDE, ())
 
 
 def control(widget, name: str, *args, key: str, **kwargs):
@@ -23,3 +24,18 @@ def control(widget, name: str, *args, key: str, **kwargs):
     if hidden(name):
         return st.session_state[key]
     return widget(*args, key=key, disabled=locked(name), **kwargs)
+
+
+def seed(key: str, default=None) -> None:
+    """Give the page control `key` (one of `state.LINKED`) its setting's default unless it has a value.
+
+    `default` replaces the setting's default where that depends on the data.
+    """
+    value = SETTINGS[state.SETTING_OF[key]].default if default is None else default
+    st.session_state.setdefault(key, list(value) if isinstance(value, tuple) else value)
+
+
+def page_control(widget, key: str, *args, **kwargs):
+    """The control of a page's own setting (`state.LINKED`): seeded, then locked or hidden like any."""
+    seed(key)
+    return control(widget, state.SETTING_OF[key], *args, key=key, **kwargs)

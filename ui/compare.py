@@ -2,17 +2,16 @@
 
 The key is (data fingerprint, rows choice, the train/test split, method, its
 parameters, seed): moving the t-SNE slider recomputes t-SNE only, and coming
-back to an earlier value is a cache hit.
+back to an earlier value is a cache hit. The map and its scores are
+`lib.projections.scored_map`.
 """
 
 from __future__ import annotations
 
 import streamlit as st
-from sklearn.preprocessing import StandardScaler
 
 from lib.datasets import Dataset
-from lib.metrics import embedding_scores
-from lib.projections import Embedding, comparison_rows, embed
+from lib.projections import Embedding, comparison_rows, scored_map
 from lib.training import Run
 
 
@@ -28,11 +27,8 @@ def _projected(
     _run: Run,
 ) -> tuple[Embedding, dict]:
     rows = comparison_rows(len(_dataset.y), _run.test_index, all_rows)
-    X, y = _dataset.X, _dataset.y
     kwargs = {"run": _run} if method == "bottleneck" else dict(params)
-    embedding = embed(method, X[rows.show], y[rows.show], seed, fit_on=(X[rows.fit], y[rows.fit]), **kwargs)
-    features = StandardScaler().fit(X[rows.fit]).transform(X[rows.show])
-    return embedding, embedding_scores(features, embedding.coordinates, y[rows.show], seed=seed)
+    return scored_map(_dataset, rows, method, seed, **kwargs)
 
 
 def projection(

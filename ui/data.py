@@ -22,15 +22,11 @@ from lib.datasets import (
     DatasetError,
     load_dataset,
 )
+from ui import state
 from ui.classroom import control
 
-DATASET_KEY = "dataset_name"
 UPLOAD = "upload"
 CHOICES = (*DATASET_NAMES, UPLOAD)
-UPLOADER_KEY = "csv_uploader"
-TARGET_KEY = "csv_target"
-FILE_KEY = "csv_file"  # (file name, bytes, digest): kept when the uploader widget is not drawn
-READ_KEY = "csv_read"  # (digest, target) → Dataset, column names or DatasetError, for this file only
 LABELS = {
     "banknotes": "Banknotes (the lesson)",
     "wine": "Wine (the exercise)",
@@ -61,58 +57,62 @@ def load_builtin(name: str) -> Dataset:
 
 def dataset_picker() -> None:
     """The sidebar choice; its key keeps the choice while moving between pages."""
-    st.session_state.setdefault(DATASET_KEY, CHOICES[0])
+    st.session_state.setdefault(state.DATASET, CHOICES[0])
     control(
         st.sidebar.selectbox,
         "data",
         "Data set",
         CHOICES,
-        key=DATASET_KEY,
+        key=state.DATASET,
         format_func=LABELS.get,
         help="Every page works on this data set.",
     )
-    if st.session_state[DATASET_KEY] == UPLOAD:
+    if st.session_state[state.DATASET] == UPLOAD:
         _upload_controls()
 
 
 def _upload_controls() -> None:
     st.sidebar.file_uploader(
-        "Your CSV file", type=["csv", "tsv", "txt"], key=UPLOADER_KEY, on_change=_keep_upload, help=CSV_FORMAT
+        "Your CSV file",
+        type=["csv", "tsv", "txt"],
+        key=state.CSV_UPLOADER,
+        on_change=_keep_upload,
+        help=CSV_FORMAT,
     )
-    stored = st.session_state.get(FILE_KEY)
+    stored = st.session_state.get(state.CSV_FILE)
     if stored is None:
         return
-    if st.session_state.get(UPLOADER_KEY) is None:
+    if st.session_state.get(state.CSV_UPLOADER) is None:
         st.sidebar.caption(f"Using {stored[0]}, uploaded earlier. Upload another file to replace it.")
     columns = _read(stored, "columns")
     if isinstance(columns, DatasetError):
         return  # current_dataset() shows the message on the page
-    if st.session_state.get(TARGET_KEY) not in columns:
-        st.session_state[TARGET_KEY] = guess_target(columns)
+    if st.session_state.get(state.CSV_TARGET) not in columns:
+        st.session_state[state.CSV_TARGET] = guess_target(columns)
     st.sidebar.selectbox(
         "Class column (the target)",
         columns,
-        key=TARGET_KEY,
+        key=state.CSV_TARGET,
         help="The column the network learns to predict; every other numeric column is a feature.",
     )
 
 
 def _keep_upload() -> None:
     """Copy a new upload into the session (the widget forgets it when not drawn); None clears it."""
-    upload = st.session_state.get(UPLOADER_KEY)
-    st.session_state.pop(TARGET_KEY, None)
-    st.session_state.pop(READ_KEY, None)
+    upload = st.session_state.get(state.CSV_UPLOADER)
+    st.session_state.pop(state.CSV_TARGET, None)
+    st.session_state.pop(state.CSV_READ, None)
     if upload is None:
-        st.session_state.pop(FILE_KEY, None)
+        st.session_state.pop(state.CSV_FILE, None)
         return
     data = upload.getvalue()
-    st.session_state[FILE_KEY] = (upload.name, data, hashlib.sha256(data).hexdigest()[:16])
+    st.session_state[state.CSV_FILE] = (upload.name, data, hashlib.sha256(data).hexdigest()[:16])
 
 
 def _read(stored: tuple, what: str | None):
     """`csv_columns` (what="columns") or `read_csv` with target `what`, once per file and target."""
     name, data, digest = stored
-    memo = st.session_state.setdefault(READ_KEY, {})
+    memo = st.session_state.setdefault(state.CSV_READ, {})
     if (digest, what) not in memo:
         try:
             memo[digest, what] = (
@@ -124,7 +124,7 @@ def _read(stored: tuple, what: str | None):
 
 
 def _uploaded_dataset() -> Dataset | None:
-    stored = st.session_state.get(FILE_KEY)
+    stored = st.session_state.get(state.CSV_FILE)
     if stored is None:
         st.info(
             "Upload a CSV file in the sidebar, or choose one of the bundled data sets there. " + CSV_FORMAT,
@@ -133,7 +133,7 @@ def _uploaded_dataset() -> Dataset | None:
         _show_format()
         return None
     with st.spinner(f"Reading {stored[0]}…"):
-        result = _read(stored, st.session_state.get(TARGET_KEY))
+        result = _read(stored, st.session_state.get(state.CSV_TARGET))
     if isinstance(result, DatasetError):
         columns_read = not isinstance(_read(stored, "columns"), DatasetError)
         what_next = (
@@ -159,7 +159,7 @@ def _show_format() -> None:
 
 def current_dataset() -> Dataset | None:
     """The chosen data set, or None after showing on the page why it cannot be loaded."""
-    name = st.session_state.get(DATASET_KEY, DATASET_NAMES[0])
+    name = st.session_state.get(state.DATASET, DATASET_NAMES[0])
     if name == UPLOAD:
         return _uploaded_dataset()
     try:

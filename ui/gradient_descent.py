@@ -7,25 +7,28 @@ import streamlit as st
 
 from lib import experiments, surface
 from lib.datasets import Dataset
+from lib.settings import SETTINGS
+from ui import state
+from ui.classroom import page_control
 
 
-def values_picker(vary: str, key: str, options=None, default=None) -> list[str]:
-    """Offered values plus any typed in, in canonical spelling; a bad entry gets a warning
-    saying what to type instead."""
-    options = list(options or experiments.COURSE_VALUES[vary])
-    chosen = st.multiselect(
-        f"Values of the {experiments.VARIABLES[vary]} to compare",
-        options,
-        default=options if default is None else default,
-        key=key,
+def values_picker(key: str, place=st) -> list[str]:
+    """The values of the page control `key` (a `Values` setting of `lib.settings`): offered ones
+    plus any typed in, in canonical spelling; a bad entry gets a warning saying what to type instead."""
+    kind = SETTINGS[state.SETTING_OF[key]].kind
+    chosen = page_control(
+        place.multiselect,
+        key,
+        f"Values of the {experiments.VARIABLES[kind.vary]} to compare",
+        list(kind.offered),
         accept_new_options=True,
-        max_selections=8,
+        max_selections=kind.most,
         help="Pick from the list, or type another value and press Enter.",
     )
     values = []
     for text in chosen:
         try:
-            value = experiments.parse_value(vary, text)
+            value = experiments.parse_value(kind.vary, text)
         except ValueError as err:
             st.warning(str(err), icon=":material/warning:")
             continue

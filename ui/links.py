@@ -15,25 +15,13 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from lib.datasets import DATASET_NAMES, DatasetError
-from lib.links import (
-    CONTROL_KEYS,
-    SETTINGS,
-    TRAIN_FIELDS,
-    config_from_values,
-    parse_query,
-    to_query,
-    values_from_config,
-)
+from lib.links import config_from_values, fit_to_data, parse_query, to_query, values_from_config
 from lib.presets import default_config_for
-from lib.training import DEEPER_LESSON
-from ui.classroom import HIDE_KEY, LOCK_KEY
-from ui.data import DATASET_KEY, load_builtin
-from ui.train_controls import CONFIG_KEY, adopt_config, on_the_controls
-
-READ_KEY = "link_read"  # set once the session's first run has read the address
-WRITTEN_KEY = "link_written"  # the query last written to the address
-NOTICES_KEY = "link_notices"
-PAGE_KEYS = {"perplexity": "compare_perplexity", "methods": "compare_methods"}  # link → widget key
+from lib.settings import CONTROL_KEYS, SETTINGS, TRAIN_FIELDS, on_the_grids
+from lib.training import DEEPER_LESSON, split
+from ui import state
+from ui.data import load_builtin
+from ui.train_controls import adopt_config
 
 
 def _address_query() -> dict[str, str]:
@@ -42,56 +30,59 @@ def _address_query() -> dict[str, str]:
 
 def apply_link() -> None:
     """On the session's first run, seed it from the link in the address (before any widget)."""
-    if READ_KEY in st.session_state:
+    if state.LINK_READ in st.session_state:
         return
     query = _address_query()
     if query:
         _apply(query)
-    st.session_state[READ_KEY] = True
+    st.session_state[state.LINK_READ] = True
 
 
 def _apply(query: dict[str, str]) -> None:
     parsed = parse_query(query)
     values, notices = parsed.values, list(parsed.notices)
-    st.session_state[DATASET_KEY] = values["data"]
+    st.session_state[state.DATASET] = values["data"]
     try:
         dataset = load_builtin(values["data"])
     except DatasetError:
         dataset = None  # the page says why it cannot load the data
-    base = default_config_for(dataset) if dataset is not None else st.session_state.get(CONFIG_KEY)
+    base = default_config_for(dataset) if dataset is not None else st.session_state.get(state.CONFIG)
     given = {key: values[key] for key in TRAIN_FIELDS if key in query}
     config = config_from_values(given, base or DEEPER_LESSON)
     if dataset is not None:
-        asked, config = config, on_the_controls(config, dataset)
-        for key, field in (("lr", "learning_rate"), ("batch", "batch_size")):
+        asked, config = config, on_the_grids(config, len(split(dataset, config).y_fit))
+        for key in ("lr", "batch"):  # the settings on a grid
+            field = TRAIN_FIELDS[key]
             if key in given and getattr(asked, field) != getattr(config, field):
                 notices.append(
                     f"The link's {SETTINGS[key].label} {getattr(asked, field):g} is not one "
                     f"of the slider's values; using {getattr(config, field):g} instead."
                 )
+        fitted = fit_to_data(values, [key for key in query if key in state.LINKED], dataset.feature_names)
+        values, notices = fitted.values, notices + list(fitted.notices)
     adopt_config(config, dataset.fingerprint if dataset is not None else None)
-    for key, widget_key in PAGE_KEYS.items():
+    for key, widget_key in state.LINKED.items():
         st.session_state.pop(widget_key, None)
-        if key in query:
+        if key in query and values[key] is not None:
             value = values[key]
             st.session_state[widget_key] = list(value) if isinstance(value, tuple) else value
-    st.session_state[LOCK_KEY] = values["lock"]
-    st.session_state[HIDE_KEY] = values["hide"]
-    st.session_state[NOTICES_KEY] = tuple(notices)
+    st.session_state[state.LINK_LOCK] = values["lock"]
+    st.session_state[state.LINK_HIDE] = values["hide"]
+    st.session_state[state.LINK_NOTICES] = tuple(notices)
 
 
 def current_query(lock=None, hide=None) -> dict[str, str]:
     """The session's settings as query parameters (what a link to them carries)."""
     values = {}
-    if st.session_state.get(DATASET_KEY, DATASET_NAMES[0]) in DATASET_NAMES:
-        values["data"] = st.session_state.get(DATASET_KEY, DATASET_NAMES[0])
-    if CONFIG_KEY in st.session_state:
-        values.update(values_from_config(st.session_state[CONFIG_KEY]))
-    for key, widget_key in PAGE_KEYS.items():
+    if st.session_state.get(state.DATASET, DATASET_NAMES[0]) in DATASET_NAMES:
+        values["data"] = st.session_state.get(state.DATASET, DATASET_NAMES[0])
+    if state.CONFIG in st.session_state:
+        values.update(values_from_config(st.session_state[state.CONFIG]))
+    for key, widget_key in state.LINKED.items():
         if widget_key in st.session_state:
             values[key] = st.session_state[widget_key]
-    values["lock"] = st.session_state.get(LOCK_KEY, ()) if lock is None else lock
-    values["hide"] = st.session_state.get(HIDE_KEY, ()) if hide is None else hide
+    values["lock"] = st.session_state.get(state.LINK_LOCK, ()) if lock is None else lock
+    values["hide"] = st.session_state.get(state.LINK_HIDE, ()) if hide is None else hide
     return {key: text for key, text in to_query(values).items() if text or key in TRAIN_FIELDS}
 
 
@@ -100,17 +91,20 @@ def link_url(query: dict[str, str]) -> str:
     return f"{st.context.url or ''}?{urlencode(query, safe=',')}"
 
 
-def share_link() -> None:
+def share_link(place=st) -> None:
     """Write the settings into the address and offer the link; call after the page's controls.
 
-    What the link that opened the session could not use is listed until the settings change.
+    What the link that opened the session could not use is listed (in `place`, a container
+    made before the controls, if given) until the settings change.
     """
     query = current_query()
-    if st.session_state.get(WRITTEN_KEY, query) != query:
-        st.session_state.pop(NOTICES_KEY, None)  # the settings moved on from the link's
-    st.session_state[WRITTEN_KEY] = query
-    for notice in st.session_state.get(NOTICES_KEY, ()):
-        st.warning(notice, icon=":material/link_off:")
+    written = st.session_state.get(state.LINK_WRITTEN, query)
+    if any(written[key] != text for key, text in query.items() if key in written):
+        # the settings moved on from the link's (a page's controls coming and going do not count)
+        st.session_state.pop(state.LINK_NOTICES, None)
+    st.session_state[state.LINK_WRITTEN] = query
+    for notice in st.session_state.get(state.LINK_NOTICES, ()):
+        place.warning(notice, icon=":material/link_off:")
     if _address_query() != query:
         st.query_params.from_dict(query)
     with st.sidebar.popover("Copy link to these settings", icon=":material/link:", width="stretch"):
@@ -119,7 +113,7 @@ def share_link() -> None:
             "Copy it with the button at the code's top right."
         )
         st.code(link_url(query), language=None, wrap_lines=True)
-        if st.session_state.get(DATASET_KEY) not in DATASET_NAMES:
+        if st.session_state.get(state.DATASET) not in DATASET_NAMES:
             st.caption("An uploaded file cannot travel in a link: the link opens the banknote data.")
 
 
@@ -133,6 +127,6 @@ def classroom_link_maker() -> None:
         )
         label = {key: SETTINGS[key].label.capitalize() for key in CONTROL_KEYS}
         left, right = st.columns(2)
-        lock = left.multiselect("Lock", CONTROL_KEYS, format_func=label.get, key="classroom_lock")
-        hide = right.multiselect("Hide", CONTROL_KEYS, format_func=label.get, key="classroom_hide")
+        lock = left.multiselect("Lock", CONTROL_KEYS, format_func=label.get, key=state.CLASSROOM_LOCK)
+        hide = right.multiselect("Hide", CONTROL_KEYS, format_func=label.get, key=state.CLASSROOM_HIDE)
         st.code(link_url(current_query(tuple(lock), tuple(hide))), language=None, wrap_lines=True)

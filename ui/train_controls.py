@@ -10,53 +10,21 @@ from __future__ import annotations
 
 import dataclasses
 
-import numpy as np
 import streamlit as st
 
 from lib.datasets import Dataset
-from lib.optimizers import OPTIMIZERS
 from lib.presets import default_config_for
-from lib.training import ACTIVATIONS, TrainConfig, split
+from lib.settings import LEARNING_RATES, SETTINGS, batch_sizes, bounds, names, nearest, options
+from lib.training import TrainConfig, split
+from ui import state
 from ui.classroom import control, locked
 from ui.classroom import hidden as link_hides
 
-CONFIG_KEY = "train_config"
-CONFIG_DATA_KEY = "train_config_data"  # (data fingerprint, config) as last stored here
-SCALAR_WIDGETS = {
-    "epochs": "epochs",
-    "activation": "activation",
-    "optimizer": "optimizer",
-    "learning_rate": "learning_rate",
-    "split_seed": "split_seed",
-    "init_seed": "seed",
-}
-WIDTHS_KEY = "hidden_widths"  # every layer's nodes, also of layers switched off for now
-MAX_LAYERS, MAX_NODES, MAX_EPOCHS = 3, 32, 200
 NEW_LAYER_NODES = 4
-LEARNING_RATES = tuple(float(f"{m}e{e}") for e in range(-4, 0) for m in (1, 2, 5)) + (1.0,)
-OPTIMIZER_LABELS = {
-    "sgd": "SGD",
-    "momentum": "SGD + momentum",
-    "nesterov": "Nesterov momentum",
-    "rmsprop": "RMSprop",
-    "adam": "Adam",
-    "adagrad": "Adagrad",
-}
-
-
-WIDGET_KEYS = (
-    "n_hidden",
-    "nodes_1",
-    "nodes_2",
-    "nodes_3",
-    WIDTHS_KEY,
-    "epochs",
-    "activation",
-    "optimizer",
-    "learning_rate",
-    "batch_size",
-    "split_seed",
-    "init_seed",
+WIDGET_KEYS = (state.N_HIDDEN, *state.NODES, state.WIDTHS, *state.CONFIG_WIDGETS)
+INITIALIZER_HELP = (
+    "How the starting weights are drawn. Glorot and LeCun scale them to each layer's number "
+    "of inputs (and outputs), He for ReLU; zeros make every node of a layer learn the same."
 )
 
 
@@ -68,8 +36,8 @@ def adopt_config(config: TrainConfig, fingerprint: str | None) -> None:
 
 
 def _store(config: TrainConfig, fingerprint: str | None) -> None:
-    st.session_state[CONFIG_KEY] = config
-    st.session_state[CONFIG_DATA_KEY] = (fingerprint, config)
+    st.session_state[state.CONFIG] = config
+    st.session_state[state.CONFIG_DATA] = (fingerprint, config)
 
 
 def current_config(dataset: Dataset) -> TrainConfig:
@@ -78,60 +46,37 @@ def current_config(dataset: Dataset) -> TrainConfig:
     A config set from outside (a link, a test, another page) is kept; so are controls
     changed in the same rerun as the data set.
     """
-    stored = st.session_state.get(CONFIG_KEY)
-    made_for, ours = st.session_state.get(CONFIG_DATA_KEY, (None, stored))
+    stored = st.session_state.get(state.CONFIG)
+    made_for, ours = st.session_state.get(state.CONFIG_DATA, (None, stored))
     if stored is None or (made_for not in (None, dataset.fingerprint) and stored == ours):
         changed = {
             field: st.session_state[key]
-            for key, field in SCALAR_WIDGETS.items()
-            if stored is not None
+            for key, field in state.CONFIG_WIDGETS.items()
+            if key != state.BATCH_SIZE  # its options belong to the data set
+            and stored is not None
             and key in st.session_state
             and st.session_state[key] != getattr(stored, field)
         }
         adopt_config(dataclasses.replace(default_config_for(dataset), **changed), dataset.fingerprint)
     else:
         _store(stored, dataset.fingerprint)
-    return st.session_state[CONFIG_KEY]
-
-
-def batch_sizes(n_fit: int) -> list[int]:
-    """Powers of two below the number of training rows, then the full batch."""
-    return [2**k for k in range(int(np.log2(n_fit)) + 1) if 2**k < n_fit] + [n_fit]
-
-
-def nearest(options, value):
-    return min(options, key=lambda option: abs(np.log(option) - np.log(value)))
-
-
-def on_the_controls(config: TrainConfig, dataset: Dataset) -> TrainConfig:
-    """`config` with its learning rate and batch size moved onto the sliders' nearest options."""
-    return dataclasses.replace(
-        config,
-        learning_rate=nearest(LEARNING_RATES, config.learning_rate),
-        batch_size=nearest(batch_sizes(len(split(dataset, config).y_fit)), config.batch_size),
-    )
+    return st.session_state[state.CONFIG]
 
 
 def _seed_widgets(config: TrainConfig, n_fit: int) -> None:
     """Fill widgets missing from the session from `config`; snap values onto the options."""
-    defaults = {
-        "n_hidden": len(config.hidden),
-        "epochs": config.epochs,
-        "activation": config.activation,
-        "optimizer": config.optimizer,
-        "learning_rate": nearest(LEARNING_RATES, config.learning_rate),
-        "batch_size": config.batch_size,
-        "split_seed": config.split_seed,
-        "init_seed": config.seed,
-    }
-    defaults.update({f"nodes_{i + 1}": n for i, n in enumerate(config.hidden)})
+    defaults = {key: getattr(config, field) for key, field in state.CONFIG_WIDGETS.items()}
+    defaults[state.LEARNING_RATE] = nearest(LEARNING_RATES, config.learning_rate)
+    defaults[state.N_HIDDEN] = len(config.hidden)
+    defaults.update(zip(state.NODES, config.hidden))
     for key, value in defaults.items():
         st.session_state.setdefault(key, value)
-    st.session_state["batch_size"] = nearest(batch_sizes(n_fit), st.session_state["batch_size"])
+    st.session_state[state.BATCH_SIZE] = nearest(batch_sizes(n_fit), st.session_state[state.BATCH_SIZE])
 
 
 def _reinitialize() -> None:
-    st.session_state["init_seed"] = (st.session_state["init_seed"] + 1) % 100_000
+    low, high = bounds("seed")
+    st.session_state[state.INIT_SEED] = low + (st.session_state[state.INIT_SEED] + 1 - low) % (high - low + 1)
 
 
 def training_controls(dataset: Dataset) -> TrainConfig:
@@ -141,33 +86,39 @@ def training_controls(dataset: Dataset) -> TrainConfig:
     _seed_widgets(base, n_fit)
     bar = st.sidebar
     bar.subheader("The network")
+    layers = SETTINGS["hidden"].kind
     n_hidden = control(
         bar.slider,
         "hidden",
         "Hidden layers before the bottleneck",
         0,
-        MAX_LAYERS,
-        key="n_hidden",
+        layers.most,
+        key=state.N_HIDDEN,
         help="0 gives the lesson's first model, 4 → 2 → 1.",
     )
-    widths = list(st.session_state.get(WIDTHS_KEY, base.hidden))
-    widths += [NEW_LAYER_NODES] * (MAX_LAYERS - len(widths))
+    widths = list(st.session_state.get(state.WIDTHS, base.hidden))
+    widths += [NEW_LAYER_NODES] * (layers.most - len(widths))
     hidden = []
     for i in range(n_hidden):
-        st.session_state.setdefault(f"nodes_{i + 1}", widths[i])
+        st.session_state.setdefault(state.NODES[i], widths[i])
         hidden.append(
             control(
-                bar.slider, "hidden", f"Nodes in hidden layer {i + 1}", 1, MAX_NODES, key=f"nodes_{i + 1}"
+                bar.slider,
+                "hidden",
+                f"Nodes in hidden layer {i + 1}",
+                layers.low,
+                layers.high,
+                key=state.NODES[i],
             )
         )
-    st.session_state[WIDTHS_KEY] = tuple(hidden) + tuple(widths[n_hidden:])
+    st.session_state[state.WIDTHS] = tuple(hidden) + tuple(widths[n_hidden:])
     bar.caption("Then the **bottleneck: 2 nodes**, the layer we plot, and the output layer.")
     activation = control(
         bar.selectbox,
         "activation",
         "Activation",
-        ACTIVATIONS,
-        key="activation",
+        options("activation"),
+        key=state.ACTIVATION,
         help="The function every hidden and bottleneck node applies.",
     )
     bar.subheader("Training")
@@ -175,20 +126,24 @@ def training_controls(dataset: Dataset) -> TrainConfig:
         bar.slider,
         "epochs",
         "Epochs",
-        1,
-        MAX_EPOCHS,
-        key="epochs",
+        *bounds("epochs"),
+        key=state.EPOCHS,
         help="One epoch = one pass through all training rows.",
     )
     optimizer = control(
-        bar.selectbox, "optimizer", "Optimizer", OPTIMIZERS, key="optimizer", format_func=OPTIMIZER_LABELS.get
+        bar.selectbox,
+        "optimizer",
+        "Optimizer",
+        options("optimizer"),
+        key=state.OPTIMIZER,
+        format_func=names("optimizer"),
     )
     learning_rate = control(
         bar.select_slider,
         "lr",
         "Learning rate (log scale)",
         LEARNING_RATES,
-        key="learning_rate",
+        key=state.LEARNING_RATE,
         format_func=lambda v: f"{v:g}",
         help="How big each step is. Too big and training diverges "
         "or kills the bottleneck; too small and nothing moves.",
@@ -198,28 +153,35 @@ def training_controls(dataset: Dataset) -> TrainConfig:
         "batch",
         "Batch size",
         batch_sizes(n_fit),
-        key="batch_size",
+        key=state.BATCH_SIZE,
         format_func=lambda v: f"{v} (full batch)" if v == n_fit else str(v),
         help=f"Rows per weight update; {n_fit} is every training row at once.",
     )
     bar.subheader("Randomness")
+    initializer = control(
+        bar.selectbox,
+        "init",
+        "Initializer (starting weights)",
+        options("init"),
+        key=state.INITIALIZER,
+        format_func=names("init"),
+        help=INITIALIZER_HELP,
+    )
     left, right = bar.columns(2)
     split_seed = control(
         left.number_input,
         "split_seed",
         "Split seed",
-        0,
-        9999,
-        key="split_seed",
+        *bounds("split_seed"),
+        key=state.SPLIT_SEED,
         help="Which rows become test rows (random_state of train_test_split).",
     )
     seed = control(
         right.number_input,
         "seed",
         "Weights seed",
-        0,
-        99_999,
-        key="init_seed",
+        *bounds("seed"),
+        key=state.INIT_SEED,
         help="The random starting weights and the shuffling of batches.",
     )
     if not link_hides("seed"):
@@ -241,6 +203,7 @@ def training_controls(dataset: Dataset) -> TrainConfig:
         batch_size=batch_size,
         split_seed=int(split_seed),
         seed=int(seed),
+        initializer=initializer,
     )
     _store(config, dataset.fingerprint)
     return config

@@ -1,0 +1,151 @@
+"""The one settings table: its grids and snapping, its kinds, and that everything else reads it."""
+
+import re
+
+import pytest
+
+from conftest import ROOT
+from lib.links import parse_query, to_query
+from lib.presets import funnel
+from lib.settings import (
+    CONTROL_KEYS,
+    LEARNING_RATES,
+    MAX_NODES,
+    SETTINGS,
+    TRAIN_FIELDS,
+    batch_sizes,
+    nearest,
+    on_the_grids,
+)
+from lib.training import DEEPER_LESSON
+from ui import state
+
+
+def test_the_learning_rate_grid_is_log_spaced_from_1e_4_to_1():
+    assert LEARNING_RATES[:4] == (1e-4, 2e-4, 5e-4, 1e-3) and LEARNING_RATES[-1] == 1.0
+    low, high = SETTINGS["lr"].kind.bounds
+    assert (low, high) == (LEARNING_RATES[0], LEARNING_RATES[-1])
+
+
+def test_the_batch_size_grid_ends_with_the_full_batch():
+    assert batch_sizes(672) == (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 672)
+    assert batch_sizes(512) == (1, 2, 4, 8, 16, 32, 64, 128, 256, 512)
+    assert batch_sizes(1) == (1,)
+
+
+@pytest.mark.parametrize(
+    "options, value, log, expected",
+    [
+        (LEARNING_RATES, 0.003, True, 0.002),  # nearer on a log scale
+        (LEARNING_RATES, 0.004, True, 0.005),
+        (LEARNING_RATES, 5.0, True, 1.0),
+        (LEARNING_RATES, 1e-9, True, 1e-4),
+        (batch_sizes(672), 50, True, 64),
+        (batch_sizes(672), 10_000, True, 672),
+        ((250, 500, 1000, 2000), 600, False, 500),
+        ((0, 16), 3, False, 0),
+    ],
+)
+def test_nearest_snaps_onto_a_grid(options, value, log, expected):
+    assert nearest(options, value, log) == expected
+
+
+def test_a_config_is_moved_onto_the_grids():
+    config = DEEPER_LESSON.__class__(learning_rate=0.003, batch_size=50)
+    snapped = on_the_grids(config, 672)
+    assert (snapped.learning_rate, snapped.batch_size) == (0.002, 64)
+    assert on_the_grids(DEEPER_LESSON, 672) == DEEPER_LESSON  # the lesson is on the grids
+
+
+def test_presets_stay_inside_the_nodes_limit():
+    assert SETTINGS["hidden"].kind.high == MAX_NODES
+    assert max(funnel(n)[0] for n in (5, 64, 1000, 100_000)) == MAX_NODES
+
+
+def test_every_default_survives_a_link_unchanged():
+    defaults = {key: s.default for key, s in SETTINGS.items() if s.default is not None}
+    parsed = parse_query(to_query(defaults))
+    assert parsed.notices == ()
+    assert {key: parsed.values[key] for key in defaults} == defaults
+
+
+@pytest.mark.parametrize("text", ["", " ", "nan", "-1e999", "1e999", "<b>x</b>", ",,,", "0x10", "é" * 300])
+def test_no_value_of_any_setting_raises(text):
+    parsed = parse_query(dict.fromkeys(SETTINGS, text))
+    assert set(parsed.values) == set(SETTINGS)
+
+
+@pytest.mark.parametrize(
+    "key, raw, expected, noticed",
+    [
+        ("gd_rates", "0.1, fast,0.10,1e-3", ("0.1", "0.001"), True),  # canonical, no duplicates
+        ("gd_optimizers", "adam,momentum 0.9", ("adam", "momentum 0.9"), False),
+        ("gd_optimizers", "warp drive", (), True),
+        ("gd_batches", ",".join(str(2**k) for k in range(10)), tuple(str(2**k) for k in range(8)), True),
+        ("gd_inits", "zeros,HE_NORMAL", ("zeros", "he_normal"), False),
+        ("iterations", "600", 500, True),  # onto the nearest level
+        ("iterations", "2000", 2000, False),
+        ("rows_per_step", "16", 16, False),
+        ("all_rows", "true", True, False),
+        ("all_rows", "maybe", False, True),
+        ("adaptive", "0", False, False),
+        ("runs", "40", 12, True),
+        ("gd_epochs", "0", 1, True),
+        ("start_w1", "-11.5", -10.0, True),
+        ("surface_lr", "0.25", 0.25, False),
+        ("vary", "batch_size", "batch_size", False),
+        ("model", "forest", "logistic", True),
+        ("paths", "optimizers", "optimizers", False),
+        ("init", "he_normal", "he_normal", False),
+        ("init", "ones", "glorot_uniform", True),
+        ("pairplot", "variance,entropy,variance", ("variance", "entropy"), False),
+    ],
+)
+def test_page_settings_are_parsed_clamped_or_defaulted(key, raw, expected, noticed):
+    parsed = parse_query({key: raw})
+    assert parsed.values[key] == expected
+    assert bool(parsed.notices) == noticed
+    if noticed:
+        assert SETTINGS[key].label in parsed.notices[0]
+
+
+def test_every_setting_is_carried_by_the_config_the_data_set_or_a_page_control():
+    carried = set(TRAIN_FIELDS) | {"data"} | set(state.LINKED)
+    assert carried == set(CONTROL_KEYS)
+    assert set(state.SETTING_OF) == set(state.LINKED.values())  # one control per setting
+
+
+def test_every_setting_can_be_locked_and_hidden():
+    assert SETTINGS["lock"].kind.options == SETTINGS["hide"].kind.options == CONTROL_KEYS
+
+
+VIEWS = [ROOT / "streamlit_app.py", *(ROOT / "app_pages").glob("*.py"), *(ROOT / "ui").glob("*.py")]
+
+
+@pytest.mark.parametrize("path", VIEWS, ids=lambda p: p.name)
+def test_no_session_key_is_spelled_outside_ui_state(path):
+    if path.name == "state.py":
+        return
+    source = path.read_text()
+    literal = r"""\s*f?["']"""
+    for pattern in (
+        rf"key={literal}",
+        rf"session_state\[{literal}",
+        rf"session_state\.(get|pop|setdefault)\({literal}",
+    ):
+        assert not re.search(pattern, source), (path, pattern)
+
+
+LIMITS = r"MAX_(LAYERS|NODES|EPOCHS)\s*=|LEARNING_RATES\s*=|def (batch_sizes|nearest)\("
+
+
+@pytest.mark.parametrize("path", [*VIEWS, *(ROOT / "lib").glob("*.py")], ids=lambda p: p.name)
+def test_ranges_and_grids_are_declared_only_in_the_settings_table(path):
+    if path.name != "settings.py":
+        assert not re.search(LIMITS, path.read_text()), path
+
+
+@pytest.mark.parametrize("name", ["settings.py", "links.py", "presets.py"])
+def test_the_settings_speak_no_page_words(name):
+    source = (ROOT / "lib" / name).read_text()
+    assert not re.search(r"\b(page|slider|button|sidebar|widget)s?\b", source, re.I), name
