@@ -9,6 +9,7 @@ nginx configuration passes `nginx -t`. Correctness only, no timings.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import re
 import subprocess
 import urllib.request
@@ -70,8 +71,9 @@ def test_two_students_open_and_train_each_on_one_replica(proxy):
     async def both():
         return await asyncio.gather(lesson(1), lesson(2))
 
-    try:
-        students = asyncio.run(both())
+    try:  # a thread of its own: an earlier browser test may leave an event loop running in this one
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            students = pool.submit(lambda: asyncio.run(both())).result()
     except Exception as error:
         logs = "\n".join(f"--- {name}\n{text}" for name, text in proxy.replica_logs().items())
         raise AssertionError(f"{error}\n{logs}") from error
