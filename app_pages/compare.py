@@ -5,11 +5,11 @@ import streamlit as st
 from lib.charts import compare as compare_charts
 from lib.exports import csv_bytes, projections_frame
 from lib.presets import default_config_for
-from lib.projections import METHODS, TSNE_ROW_LIMIT, comparison_rows
+from lib.projections import METHODS, TSNE_ROW_LIMIT, comparison_rows, drawing_order
 from lib.settings import bounds, options
 from lib.training import network_name
 from ui import state
-from ui.charts import show_chart
+from ui.charts import chart_spec, save_menu, show_chart
 from ui.classroom import page_control
 from ui.compare import projection
 from ui.data import current_dataset
@@ -19,9 +19,8 @@ from ui.train_controls import current_config
 
 st.title("Compare reductions")
 st.markdown(
-    "The network's 2-node bottleneck turns every row into two numbers: it draws a **2-D map** "
-    "of data that has more dimensions. Other methods draw such maps too, each keeping something "
-    "different; here they stand side by side, on the same rows, in the same class colours."
+    "The network's 2-node bottleneck draws a **2-D map** of data with more dimensions. "
+    "Other reductions draw such maps too: here they stand side by side, same rows, same colours."
 )
 dataset = current_dataset()
 if dataset is None:
@@ -48,26 +47,32 @@ methods = page_control(
     options("methods"),
     format_func=lambda m: METHODS[m].label,
 )
-left, middle, right = st.columns([1.2, 1, 1])
+left, right = st.columns([1, 2])
 all_rows = page_control(
     left.toggle,
     state.COMPARE_ALL_ROWS,
     "Show all rows (training and test)",
     help="By default only the test rows are shown: rows the network never saw.",
 )
+slider, rules = right.columns([1, 1])
 perplexity = page_control(
-    middle.slider,
+    slider.slider,
     state.COMPARE_PERPLEXITY,
     "t-SNE perplexity",
     *bounds("perplexity"),
     help="Roughly how many neighbours each point tries to keep close.",
 )
 iterations = page_control(
-    right.select_slider,
+    slider.select_slider,
     state.COMPARE_ITERATIONS,
     "t-SNE iterations",
     options("iterations"),
     help="More iterations let t-SNE settle; fewer are faster.",
+)
+rules.caption(
+    "**Reading a t-SNE map** ([Distill](https://distill.pub/2016/misread-tsne/)): the sizes of its "
+    "clusters and the distances between them mean little; each perplexity draws another picture; "
+    "one run can mislead, so try a few."
 )
 share_link()
 if not methods:
@@ -76,18 +81,44 @@ if not methods:
 
 rows = comparison_rows(len(dataset.y), run.test_index, all_rows)
 params = {"tsne": dict(perplexity=perplexity, max_iter=iterations), "autoencoder": dict(hidden=config.hidden)}
-embeddings, scores = [], []
-with st.spinner("Computing the maps…"):
-    for method in methods:
-        result = projection(dataset, run, method, all_rows, **params.get(method, {}))
-        if isinstance(result, str):
-            st.warning(f"**{METHODS[method].label}** cannot be drawn: {result}", icon=":material/warning:")
-            continue
-        embeddings.append(result[0])
-        scores.append(result[1])
+progress = st.empty()
+with st.container(key="compare_maps"):
+    slots = {name: st.container(key=f"compare_maps_{name}").empty() for name, *_ in compare_charts.LAYOUTS}
+results, spec = {}, None
+for group in drawing_order(methods):  # the cheap maps first, t-SNE last
+    busy = [m for m in group if METHODS[m].cost]
+    if busy:
+        progress.caption(
+            " ".join(f"{METHODS[m].label}: computing…" for m in busy)
+            + (" (the other maps are ready)" if results else ""),
+        )
+    for method in group:
+        results[method] = projection(dataset, run, method, all_rows, **params.get(method, {}))
+    drawn = [m for m in methods if m in results and not isinstance(results[m], str)]
+    if drawn:
+        spec = chart_spec(
+            (dataset.fingerprint, all_rows, tuple(drawn), config, perplexity, iterations),
+            lambda drawn=drawn: compare_charts.linked_maps(
+                dataset, rows.show, [results[m][0] for m in drawn]
+            ),
+        )
+        for name, _, columns, size in compare_charts.LAYOUTS:
+            slots[name].vega_lite_chart(compare_charts.laid_out(spec, columns, size), width="content")
+progress.empty()
+for method in methods:
+    if isinstance(results[method], str):
+        st.warning(
+            f"**{METHODS[method].label}** cannot be drawn: {results[method]}", icon=":material/warning:"
+        )
+embeddings = [results[m][0] for m in methods if not isinstance(results[m], str)]
+scores = [results[m][1] for m in methods if not isinstance(results[m], str)]
 if not embeddings:
     st.stop()
-
+save_menu(lambda: spec, f"maps_{dataset.name}")
+st.caption(
+    "**Drag a box** in any panel to highlight those rows in every panel (double-click to "
+    "clear); **hover** over a dot to see its row, class and original features."
+)
 which = "all rows" if all_rows else "the test rows (rows the network never trained on)"
 st.markdown(
     f"**Each dot is one of {len(rows.show):,} rows: {which}.** Every method except t-SNE was fit "
@@ -99,12 +130,6 @@ if rows.sampled_from > len(rows.show):
         f"t-SNE slows down with many rows: every panel shows the same seeded random "
         f"sample of {TSNE_ROW_LIMIT:,} of the {rows.sampled_from:,} rows."
     )
-st.caption(
-    "**Drag a box** in any panel to highlight those rows in every panel (double-click to "
-    "clear); **hover** over a dot to see its row, class and original features."
-)
-frame = compare_charts.points_frame(dataset, rows.show, embeddings)
-show_chart(compare_charts.linked_panels(frame, dataset, embeddings), f"maps_{dataset.name}", width="content")
 st.download_button(
     "Download every map's coordinates (CSV)",
     csv_bytes(projections_frame(dataset, rows.show, embeddings)),

@@ -23,6 +23,11 @@ def _spec(key: Hashable, _build: Callable[[], alt.TopLevelMixin]) -> dict:
     return vega_lite(_build())
 
 
+def chart_spec(key: Hashable, build: Callable[[], alt.TopLevelMixin]) -> dict:
+    """The Vega-Lite spec of `build()`, cached: `key` must name everything the chart depends on."""
+    return _spec(key, build)
+
+
 def cached_chart(
     key: Hashable, build: Callable[[], alt.TopLevelMixin], name: str, place=st, **options
 ) -> None:
