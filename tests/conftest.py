@@ -177,7 +177,12 @@ def wait_for_app(tab, timeout: float = 90_000) -> None:
     tab.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout
     )
-    tab.wait_for_selector(".vega-embed canvas, .vega-embed svg", timeout=timeout)
+    # Any chart on screen: the comparison page keeps one layout per screen width, hidden but the one.
+    tab.wait_for_function(
+        "() => [...document.querySelectorAll('.vega-embed canvas, .vega-embed svg')]"
+        ".some(chart => chart.getBoundingClientRect().width > 0)",
+        timeout=timeout,
+    )
 
 
 def screenshot(tab, name: str) -> Path:
