@@ -11,7 +11,7 @@ from lib.training import network_name
 from ui import state
 from ui.charts import chart_spec, save_menu, show_chart
 from ui.classroom import page_control
-from ui.compare import projection
+from ui.compare import projection, projection_scores
 from ui.data import current_dataset
 from ui.links import share_link
 from ui.runs import trained
@@ -82,8 +82,10 @@ if not methods:
 rows = comparison_rows(len(dataset.y), run.test_index, all_rows)
 params = {"tsne": dict(perplexity=perplexity, max_iter=iterations), "autoencoder": dict(hidden=config.hidden)}
 progress = st.empty()
-with st.container(key="compare_maps"):
-    slots = {name: st.container(key=f"compare_maps_{name}").empty() for name, *_ in compare_charts.LAYOUTS}
+with st.container(key=state.COMPARE_MAPS):
+    slots = {
+        name: st.container(key=state.compare_maps_layout(name)).empty() for name, *_ in compare_charts.LAYOUTS
+    }
 results, spec = {}, None
 for group in drawing_order(methods):  # the cheap maps first, t-SNE last
     busy = [m for m in group if METHODS[m].cost]
@@ -98,9 +100,7 @@ for group in drawing_order(methods):  # the cheap maps first, t-SNE last
     if drawn:
         spec = chart_spec(
             (dataset.fingerprint, all_rows, tuple(drawn), config, perplexity, iterations),
-            lambda drawn=drawn: compare_charts.linked_maps(
-                dataset, rows.show, [results[m][0] for m in drawn]
-            ),
+            lambda drawn=drawn: compare_charts.linked_maps(dataset, rows.show, [results[m] for m in drawn]),
         )
         for name, _, columns, size in compare_charts.LAYOUTS:
             slots[name].vega_lite_chart(compare_charts.laid_out(spec, columns, size), width="content")
@@ -110,8 +110,7 @@ for method in methods:
         st.warning(
             f"**{METHODS[method].label}** cannot be drawn: {results[method]}", icon=":material/warning:"
         )
-embeddings = [results[m][0] for m in methods if not isinstance(results[m], str)]
-scores = [results[m][1] for m in methods if not isinstance(results[m], str)]
+embeddings = [results[m] for m in methods if not isinstance(results[m], str)]
 if not embeddings:
     st.stop()
 save_menu(lambda: spec, f"maps_{dataset.name}")
@@ -154,6 +153,13 @@ st.markdown(
 )
 
 st.subheader("Scores: which map keeps what?")
+scored = [
+    (e, projection_scores(dataset, run, e.method, all_rows, **params.get(e.method, {}))) for e in embeddings
+]
+for embedding, score in scored:
+    if isinstance(score, str):
+        st.warning(f"**{METHODS[embedding.method].label}** has no scores: {score}", icon=":material/warning:")
+scored = [(e, score) for e, score in scored if not isinstance(score, str)]
 one_d = (
     " (LDA with two classes: from LD1 alone, without the jitter)"
     if any(e.dims == 1 for e in embeddings)
@@ -164,7 +170,7 @@ st.caption(
     "Hover over a heading for its meaning."
 )
 st.dataframe(
-    compare_charts.scores_table(embeddings, scores),
+    compare_charts.scores_table([e for e, _ in scored], [score for _, score in scored]),
     hide_index=True,
     width="stretch",
     column_config={

@@ -20,7 +20,6 @@ from lib.projections import (
     map_of,
     map_scores,
     placed_rows,
-    scored_map,
     take_rows,
 )
 from lib.training import Run
@@ -36,7 +35,7 @@ def _placed(
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _projected(
+def _map(
     fingerprint: str,
     all_rows: bool,
     split: tuple,
@@ -45,25 +44,55 @@ def _projected(
     seed: int,
     _dataset: Dataset,
     _run: Run,
-) -> tuple[Embedding, dict]:
+) -> Embedding:
     rows = comparison_rows(len(_dataset.y), _run.test_index, all_rows)
     if not METHODS[method].can_place_new_points:  # t-SNE: refit on exactly the rows shown
-        return scored_map(_dataset, rows, method, seed, **dict(params))
+        return map_of(_dataset, rows, method, seed, **dict(params))
     mapped = placed_rows(len(_dataset.y), _run.test_index)
-    whole = _placed(fingerprint, split, method, params, seed, _dataset, _run)
-    embedding = take_rows(whole, mapped.show, rows.show)
-    return embedding, map_scores(_dataset, rows, embedding, seed)
+    return take_rows(
+        _placed(fingerprint, split, method, params, seed, _dataset, _run), mapped.show, rows.show
+    )
 
 
-def projection(
-    dataset: Dataset, run: Run, method: str, all_rows: bool, seed: int = 0, **params
-) -> tuple[Embedding, dict] | str:
-    """The map and scores of `method`, or the sentence saying why it cannot be drawn."""
+@st.cache_data(max_entries=64, show_spinner=False)
+def _scores(
+    fingerprint: str,
+    all_rows: bool,
+    split: tuple,
+    method: str,
+    params: tuple,
+    seed: int,
+    _dataset: Dataset,
+    _run: Run,
+) -> dict:
+    rows = comparison_rows(len(_dataset.y), _run.test_index, all_rows)
+    embedding = _map(fingerprint, all_rows, split, method, params, seed, _dataset, _run)
+    return map_scores(_dataset, rows, embedding, seed)
+
+
+def _key(dataset: Dataset, run: Run, method: str, all_rows: bool, seed: int, params: dict) -> tuple:
     key = tuple(sorted(params.items()))
     if method == "bottleneck":  # the network is its parameter; the Run itself is not hashed
         key = (("network", run.config),)
     split = (run.config.test_size, run.config.split_seed)
+    return (dataset.fingerprint, all_rows, split, method, key, seed, dataset, run)
+
+
+def projection(
+    dataset: Dataset, run: Run, method: str, all_rows: bool, seed: int = 0, **params
+) -> Embedding | str:
+    """The map of `method`, or the sentence saying why it cannot be drawn."""
     try:
-        return _projected(dataset.fingerprint, all_rows, split, method, key, seed, dataset, run)
+        return _map(*_key(dataset, run, method, all_rows, seed, params))
+    except ValueError as err:
+        return str(err)
+
+
+def projection_scores(
+    dataset: Dataset, run: Run, method: str, all_rows: bool, seed: int = 0, **params
+) -> dict | str:
+    """The scores of the map of `method` (see `lib.metrics.embedding_scores`), or why there are none."""
+    try:
+        return _scores(*_key(dataset, run, method, all_rows, seed, params))
     except ValueError as err:
         return str(err)

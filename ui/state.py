@@ -67,6 +67,14 @@ COMPARE_METHODS = "compare_methods"
 COMPARE_ALL_ROWS = "compare_all_rows"
 COMPARE_PERPLEXITY = "compare_perplexity"
 COMPARE_ITERATIONS = "compare_iterations"
+# Containers, not settings: their keys name the CSS classes ui/responsive.css styles.
+COMPARE_MAPS = "compare_maps"  # the linked maps, one layout per width band inside
+
+
+def compare_maps_layout(name: str) -> str:
+    """The container of one layout of the maps (lib.charts.compare.LAYOUTS), e.g. compare_maps_wide."""
+    return f"{COMPARE_MAPS}_{name}"
+
 
 # Gradient descent: compare runs
 GD_VARY = "gd_vary"  # which training choice varies
