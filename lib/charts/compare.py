@@ -31,7 +31,7 @@ def _feature_field(i: int) -> str:
     return f"feature_{i}"  # feature names may hold dots or slashes, which Vega reads as paths
 
 
-def points_frame(dataset: Dataset, rows: np.ndarray, embeddings: list[Embedding]) -> pd.DataFrame:
+def maps_frame(dataset: Dataset, rows: np.ndarray, embeddings: list[Embedding]) -> pd.DataFrame:
     """One row per shown data row: its id, class, first features, and x/y of every method."""
     frame = pd.DataFrame(
         {ROW_FIELD: rows, CLASS_FIELD: np.asarray(dataset.class_names, dtype=object)[dataset.y[rows]]}
@@ -102,7 +102,7 @@ def linked_panels(
 
 def linked_maps(dataset: Dataset, rows: np.ndarray, embeddings: list[Embedding]) -> alt.ConcatChart:
     """`linked_panels` of the maps of the row ids `rows`."""
-    return linked_panels(points_frame(dataset, rows, embeddings), dataset, embeddings)
+    return linked_panels(maps_frame(dataset, rows, embeddings), dataset, embeddings)
 
 
 def laid_out(spec: dict, columns: int, size: int) -> dict:
