@@ -3,6 +3,7 @@
 import streamlit as st
 
 from lib.charts import compare as compare_charts
+from lib.charts.common import with_columns
 from lib.exports import csv_bytes, projections_frame
 from lib.presets import default_config_for
 from lib.projections import METHODS, TSNE_ROW_LIMIT, comparison_rows, drawing_order
@@ -84,7 +85,8 @@ params = {"tsne": dict(perplexity=perplexity, max_iter=iterations), "autoencoder
 progress = st.empty()
 with st.container(key=state.COMPARE_MAPS):
     slots = {
-        name: st.container(key=state.compare_maps_layout(name)).empty() for name, *_ in compare_charts.LAYOUTS
+        name: st.container(key=state.layout_key(state.COMPARE_MAPS, name)).empty()
+        for name, *_ in compare_charts.LAYOUTS
     }
 results, spec = {}, None
 for group in drawing_order(methods):  # the cheap maps first, t-SNE last
@@ -103,7 +105,7 @@ for group in drawing_order(methods):  # the cheap maps first, t-SNE last
             lambda drawn=drawn: compare_charts.linked_maps(dataset, rows.show, [results[m] for m in drawn]),
         )
         for name, _, columns, size in compare_charts.LAYOUTS:
-            slots[name].vega_lite_chart(compare_charts.laid_out(spec, columns, size), width="content")
+            slots[name].vega_lite_chart(with_columns(spec, columns, size), width="content")
 progress.empty()
 for method in methods:
     if isinstance(results[method], str):

@@ -10,7 +10,7 @@ from lib.settings import bounds
 from lib.training import network_name
 from ui import state
 from ui.advice import remedies_in_words
-from ui.charts import show_chart
+from ui.charts import responsive_chart
 from ui.classroom import page_control
 from ui.data import current_dataset
 from ui.links import share_link
@@ -81,10 +81,11 @@ st.markdown(
 )
 if (shown := len(panel_rows(len(runs[0].y_test)))) < len(runs[0].y_test):
     st.caption(f"Each map shows the same random {shown:,} of the {len(runs[0].y_test):,} test rows.")
-show_chart(
+responsive_chart(  # 3 columns, 2 on a tablet, 1 on a phone
     gallery_chart(panels, runs[0].y_test, dataset.class_names),
     f"reinitializations_{dataset.name}",
-    width="content",
+    state.GALLERY_MAPS,
+    (("wide", 3), ("medium", 2), ("narrow", 1)),
 )
 st.markdown(
     "**What to notice.** The accuracies are close even where the pictures are not: the network "

@@ -69,11 +69,12 @@ COMPARE_PERPLEXITY = "compare_perplexity"
 COMPARE_ITERATIONS = "compare_iterations"
 # Containers, not settings: their keys name the CSS classes ui/responsive.css styles.
 COMPARE_MAPS = "compare_maps"  # the linked maps, one layout per width band inside
+GALLERY_MAPS = "gallery_maps"  # the re-initialisations' maps, likewise
 
 
-def compare_maps_layout(name: str) -> str:
-    """The container of one layout of the maps (lib.charts.compare.LAYOUTS), e.g. compare_maps_wide."""
-    return f"{COMPARE_MAPS}_{name}"
+def layout_key(container: str, layout: str) -> str:
+    """The container of one layout (wide, medium, narrow) of a chart, e.g. compare_maps_wide."""
+    return f"{container}_{layout}"
 
 
 # Gradient descent: compare runs

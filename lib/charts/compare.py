@@ -105,13 +105,6 @@ def linked_maps(dataset: Dataset, rows: np.ndarray, embeddings: list[Embedding])
     return linked_panels(maps_frame(dataset, rows, embeddings), dataset, embeddings)
 
 
-def laid_out(spec: dict, columns: int, size: int) -> dict:
-    """The spec of `linked_panels` with another number of columns and panel size (no rebuild:
-    building and validating the Altair chart is the slow part)."""
-    panels = [{**panel, "width": size, "height": size} for panel in spec["concat"]]
-    return {**spec, "columns": min(columns, len(panels)), "concat": panels}
-
-
 def scores_table(embeddings: list[Embedding], scores: list[dict]) -> pd.DataFrame:
     """One row per method: the four scores (accuracies in percent), what the method knew,
     and what it cost."""
