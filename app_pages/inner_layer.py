@@ -59,10 +59,13 @@ else:
     )
 st.markdown(
     "Each dot is a **test row** (never used for training), placed at the two numbers the bottleneck "
-    "outputs for it and coloured by its **true class**; a cross marks a row the network gets wrong. "
-    "The axes are the bottleneck nodes' **activations**, features the network invented, not any of "
-    f"the original measurements. {shading} Hover a dot for its original values."
+    "outputs for it and coloured by its **true class**; a cross marks a row the network gets wrong."
 )
+with st.expander("How to read the plane"):  # short before the first chart, on a phone too
+    st.markdown(
+        "The axes are the bottleneck nodes' **activations**, features the network invented, not any "
+        f"of the original measurements. {shading} Hover a dot for its original values."
+    )
 if (shown := len(plane.panel_rows(len(run.y_test)))) < len(run.y_test):
     st.caption(
         f"So that the page stays quick, the plane shows the same random {shown:,} of the "

@@ -7,6 +7,10 @@ from conftest import screenshot, wait_for_app
 pytestmark = pytest.mark.browser
 
 PAGES = ["", "inner_layer", "gallery", "compare", "gradient_descent"]
+SHORT_INTRO = {"inner_layer", "gallery", "compare"}  # the first chart within about one phone screen
+FIRST_CHART = """() => Math.min(...[...document.querySelectorAll('.vega-embed')]
+  .filter((chart) => chart.getBoundingClientRect().width > 0)
+  .map((chart) => chart.getBoundingClientRect().top))"""
 
 # Elements of the main area whose right edge is past the viewport, unless an ancestor that
 # scrolls or clips (a table's own scroller) keeps them inside the screen; and how far the
@@ -48,6 +52,8 @@ def test_every_page_fits_the_screen(app_url, browser, size):
             assert result["charts"] >= 1, name
             assert result["past"] == [], (name, result["past"])
             assert result["scroll"] <= 1, (name, result["scroll"])
+            if size[0] == 390 and name in SHORT_INTRO:
+                assert tab.evaluate(FIRST_CHART) < 1000, name
             if size[0] == 390:
                 screenshot(tab, f"phone-{name or 'data'}")
                 tab.set_viewport_size({"width": size[0], "height": size[1]})
