@@ -27,7 +27,7 @@ from lib.settings import (
 )
 from lib.training import TrainConfig, split
 from ui import state
-from ui.classroom import control, locked
+from ui.classroom import LOCKED_HELP, control, locked
 from ui.classroom import hidden as link_hides
 
 NEW_LAYER_NODES = 4
@@ -36,6 +36,18 @@ INITIALIZER_HELP = (
     "How the starting weights are drawn. Glorot and LeCun scale them to each layer's number "
     "of inputs (and outputs), He for ReLU; zeros make every node of a layer learn the same."
 )
+
+
+def follow_page(page: str) -> None:
+    """Call before the page runs: on another page the controls are new widgets, seeded from the config.
+
+    Streamlit gives a widget on each page its own identity; the one left on the last page would
+    otherwise hand the same key its own value and the new one would start at its default.
+    """
+    if st.session_state.get(state.CONTROLS_PAGE) != page:
+        for key in (state.N_HIDDEN, *state.NODES, *state.CONFIG_WIDGETS):
+            st.session_state.pop(key, None)
+    st.session_state[state.CONTROLS_PAGE] = page
 
 
 def adopt_config(config: TrainConfig, fingerprint: str | None) -> None:
@@ -211,7 +223,9 @@ def training_controls(dataset: Dataset) -> TrainConfig:
             on_click=_reinitialize,
             width="stretch",
             disabled=locked("seed"),
-            help="Train again from new random starting weights (the next seed).",
+            help=LOCKED_HELP
+            if locked("seed")
+            else "Train again from new random starting weights (the next seed).",
         )
     config = dataclasses.replace(
         base,
