@@ -1,6 +1,7 @@
 """Links open pages with their settings; bad values get a notice; classroom links lock or hide."""
 
 from conftest import app_test, assert_no_exception, chart_specs
+from lib.settings import SETTINGS
 from lib.training import DEEPER_LESSON, WINE_EXERCISE
 from ui import state
 from ui.charts import SAVE_AS
@@ -363,3 +364,12 @@ def test_a_classroom_link_offers_no_classroom_link_maker_and_says_what_is_locked
     [button] = [b for b in locked_seed.button if b.label == "Re-initialize"]
     assert button.disabled and "set by your teacher's link" in button.help
     assert "set by your teacher's link" in widget(locked_seed, "selectbox", "Data set").help
+
+
+def test_a_link_with_no_usable_method_opens_the_default_methods_with_a_notice():
+    at = app_test("app_pages/compare.py", {"epochs": "2", "methods": "abc", "iterations": "250"})
+    assert_no_exception(at)
+    assert widget(at, "multiselect", "Methods to show").value == list(SETTINGS["methods"].default)
+    assert not [i for i in at.info if "at least one method" in i.value]
+    assert any("'abc' names none of" in w.value and "instead" in w.value for w in at.warning)
+    assert len(chart_specs(at)[0]["concat"]) == len(SETTINGS["methods"].default)
