@@ -150,7 +150,7 @@ def test_a_config_set_from_outside_or_a_control_changed_with_the_data_set_is_kep
     at.sidebar.slider(key="epochs").set_value(3).run()  # same rerun as the data set change
     config = at.session_state["train_config"]
     assert config.epochs == 3 and config.hidden == DEEPER_LESSON.hidden  # iris has 4 features
-    # another page (no training controls): a config set with the data set change stands
+    # another page: a config set from outside with the data set change stands, and the controls show it
     at = app_test("app_pages/compare.py")
     explicit = dataclasses.replace(DEEPER_LESSON, hidden=(6,), epochs=2)
     at.sidebar.selectbox(key="dataset_name").select("wine")
@@ -159,6 +159,7 @@ def test_a_config_set_from_outside_or_a_control_changed_with_the_data_set_is_kep
     assert_no_exception(at)
     assert at.session_state["train_config"] == explicit
     assert "13 → 6 → 2 → 3" in at.caption[0].value
+    assert at.sidebar.slider(key="epochs").value == 2 and at.sidebar.slider(key="nodes_1").value == 6
 
 
 def test_advice_never_points_at_a_control_the_link_hides():
@@ -358,6 +359,7 @@ def test_a_classroom_link_offers_no_classroom_link_maker_and_says_what_is_locked
     assert "set by your teacher's link" in widget(at, "slider", "Epochs").help
     assert "set by your teacher's link" in widget(at, "selectbox", "Optimizer").help
     assert "teacher" not in (widget(at, "selectbox", "Activation").help or "")
+    assert any("set by your teacher's link" in c.value for c in at.sidebar.caption)
     hidden_only = app_test(INNER, {"epochs": "3", "hide": "seed"})
     assert maker not in [e.label for e in hidden_only.expander]
     locked_seed = app_test(INNER, {"epochs": "3", "lock": "seed,data"})

@@ -118,6 +118,8 @@ def training_controls(dataset: Dataset) -> TrainConfig:
     _seed_widgets(base, n_fit)
     bar = st.sidebar
     bar.subheader("The network")
+    if st.session_state.get(state.LINK_LOCK):
+        bar.caption(":material/lock: Greyed-out controls are set by your teacher's link.")
     layers = SETTINGS["hidden"].kind
     n_hidden = control(
         bar.slider,
