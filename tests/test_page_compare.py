@@ -128,7 +128,7 @@ def test_the_network_comes_from_the_inner_layer_page_settings():
     assert "4 → 4 → 2 → 1" in at.caption[0].value and "your settings" in at.caption[0].value
     assert "inner-layer page" not in page_text(at)
     assert at.sidebar.slider(key="epochs").value == 3  # the sidebar shows the network drawn
-    at.session_state["train_config"] = dataclasses.replace(DEEPER_LESSON, bottleneck=3, epochs=1)
+    at.session_state["train_config"] = dataclasses.replace(DEEPER_LESSON, bottleneck_nodes=3, epochs=1)
     at.run()
     assert_no_exception(at)
     assert "3 nodes" in at.warning[0].value
