@@ -15,18 +15,18 @@ from ui.classroom import page_control
 from ui.data import current_dataset
 from ui.links import share_link
 from ui.runs import trained
-from ui.train_controls import current_config
+from ui.train_controls import training_controls
 
 st.title("Re-initializations")
 st.markdown(
-    "Training starts from random weights: the inner-layer page's network, trained again from "
+    "Training starts from random weights: the network set in the sidebar, trained again from "
     "another **seed**, lands elsewhere. A different picture, or the same one turned around? "
     "Each seed's final bottleneck, side by side."
 )
 dataset = current_dataset()
 if dataset is None:
     st.stop()
-config = current_config(dataset)
+config = training_controls(dataset)
 n_runs = page_control(
     st.slider,
     state.GALLERY_RUNS,
@@ -38,7 +38,7 @@ share_link()
 shape = network_name(config.layer_sizes(dataset.n_features, dataset.n_classes))
 st.caption(
     f"Network {shape} · {config.activation} · {config.optimizer} · {config.epochs} epochs · "
-    f"seeds {config.seed} to {config.seed + n_runs - 1} (change the network on the inner-layer page)."
+    f"seeds {config.seed} to {config.seed + n_runs - 1} (change the network in the sidebar)."
 )
 
 runs = [trained(dataset, replace(config, seed=seed)) for seed in range(config.seed, config.seed + n_runs)]
