@@ -97,12 +97,18 @@ def test_panels_are_large_at_1440_and_one_column_on_a_phone(app_url, browser):
 
 
 def test_cheap_maps_show_before_t_sne_is_done(app_url, page):
-    page.goto(f"{app_url}/compare?perplexity=11")  # a perplexity no other test computes
+    # A perplexity no other test computes, and t-SNE's most iterations, so that it takes a while;
+    # the data page first, as a student opens the app: the browser has loaded Vega by then.
+    page.goto(f"{app_url}/?perplexity=11&iterations=2000")
+    wait_for_app(page)
+    page.get_by_role("link", name="Compare reductions").click()
     page.wait_for_function(
         "() => document.body.innerText.includes('t-SNE: computing') && "
         "[...document.querySelectorAll('.st-key-compare_maps canvas')]"
         ".some(chart => chart.getBoundingClientRect().width > 0)",
         timeout=180_000,
+        polling="raf",
     )
     page.get_by_role("heading", name="Scores: which map keeps what?").wait_for(timeout=180_000)
     assert not page.get_by_text("t-SNE: computing").count()
+    assert "2,000 iterations" in page.locator("[data-testid='stMain']").inner_text()
