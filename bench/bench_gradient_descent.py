@@ -25,6 +25,13 @@ print(
     f"surface 101×101: batched {batched * 1e3:.1f} ms, loop {looped * 1e3:.0f} ms, "
     f"ratio {looped / batched:.0f}×"
 )
+summary(
+    "loss surface 101×101, batched",
+    batched * 1e3,
+    "ms",
+    baseline="one pair at a time",
+    ratio=batched / looped,
+)
 
 train(dataset, DEEPER_LESSON)  # trace once
 ours = seconds(lambda: train(dataset, DEEPER_LESSON))
