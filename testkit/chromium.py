@@ -39,8 +39,12 @@ def chromium():
             browser.close()
 
 
-def wait_for_app(tab, timeout: float = 90_000) -> None:
-    """Wait until the script has finished running and at least one chart is drawn."""
+def wait_for_app(tab, timeout: float = 180_000) -> None:
+    """Wait until the script has finished running and at least one chart is drawn.
+
+    The timeout is a hang guard, not a goal: a fresh server on a busy 2-core machine may take
+    over a minute for a page that trains and computes t-SNE.
+    """
     tab.wait_for_selector("[data-testid='stApp']", timeout=timeout)
     tab.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout
