@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+import common  # noqa: F401  (puts the project on the path, for testkit)
 import websockets
 
 from testkit.students import COMPARE, INNER_LAYER, Student, StudentError, start_link

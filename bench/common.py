@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import statistics
 import sys
 import time
@@ -46,9 +47,10 @@ def summary(
     as one `SUMMARY<tab>{json}` line (bench/run_all.py collects them) and written, with this
     script's other figures, to artifacts/bench/<script>.json.
     """
-    figure = {
+    value, ratio = (None if x is None or not math.isfinite(x) else float(x) for x in (value, ratio))
+    figure = {  # NaN (nothing measured) is written as null: the file stays strict JSON
         "name": name,
-        "value": round(float(value), 6),
+        "value": None if value is None else round(value, 6),
         "unit": unit,
         "goal": goal,
         "met": met,

@@ -90,7 +90,9 @@ def table(summary: dict) -> str:
             why = bench["failure"] or "printed no summary"
             lines.append(f"| {bench['script']} | no figures ({why}) | | |")
         for f in bench["figures"]:
-            figure = f"{_number(f['value'])} {f['unit']}" + (f" ({f['note']})" if f.get("note") else "")
+            figure = ("not measured" if f["value"] is None else f"{_number(f['value'])} {f['unit']}") + (
+                f" ({f['note']})" if f.get("note") else ""
+            )
             versus = f"{_ratio(f['ratio'])} {f['baseline']}" if f.get("ratio") else ""
             goal = f["goal"] or ""
             if goal and f.get("met") is not None:
