@@ -137,6 +137,8 @@ async def _metric(tab, label: str) -> tuple[str, str]:
 
 async def _tab(browser, session: Session):
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(TIMEOUT)  # every wait, page loads too, has the same hang guard
+    context.set_default_navigation_timeout(TIMEOUT)
     tab = await context.new_page()
     tab.runs = RunCounter(tab)
     tab.on("pageerror", lambda err: session.errors.append(f"javascript: {err}"))
