@@ -143,7 +143,7 @@ def test_each_map_is_cached_on_its_own_key(banknotes, monkeypatch):
         lib.projections, "embed", lambda method, *a, **k: calls.append(method) or real_embed(method, *a, **k)
     )
     run = train(banknotes, dataclasses.replace(DEEPER_LESSON, epochs=1))
-    seed = 7  # a key no other test uses
+    seed = 0  # the caches start empty in every test (conftest)
     for perplexity in (20, 21, 20):
         for method in ("pca", "tsne"):
             params = dict(perplexity=perplexity, max_iter=250) if method == "tsne" else {}
