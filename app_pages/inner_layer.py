@@ -3,16 +3,16 @@
 import streamlit as st
 
 from lib.charts import inner_layer as rc
-from lib.charts import plane
+from lib.charts import plane, player
 from lib.codegen import keras_script
 from lib.diagnostics import diagnose
 from lib.training import network_name
 from ui.advice import explained
 from ui.charts import cached_chart
 from ui.data import current_dataset, plain
-from ui.epoch_player import epoch_player
 from ui.exports import run_downloads, run_stem
 from ui.links import classroom_link_maker, share_link
+from ui.player import epoch_player
 from ui.runs import trained
 from ui.train_controls import training_controls
 
@@ -45,25 +45,12 @@ extent = plane.plane_extent(run.snapshots)
 
 st.header("1 · The learned representation", divider="gray")
 binary = dataset.n_classes == 2
-if binary:
-    shading = (
-        f"The background is the probability the output layer gives to "
-        f"*{plain(dataset.class_names[1])}* "
-        "at each spot; the **dashed line** is its decision boundary, where w₁·h₁ + w₂·h₂ + b = 0 "
-        "(h₁, h₂: the two activations; w₁, w₂, b: the output unit's weights and bias)."
-    )
-else:
-    shading = (
-        "The background is the class the output layer (one softmax unit per class) predicts at "
-        "each spot; its borders are straight lines too."
-    )
 st.markdown(
     "Each dot is a **test row** (never used for training), placed at the two numbers the bottleneck "
     "outputs for it and coloured by its **true class**; a cross marks a row the network gets wrong. "
-    "The axes are the bottleneck units' **activations**, features the network invented, not any of "
-    f"the original measurements. {shading} Hover a dot for its original values."
+    "Drag the **Epoch** slider under the plane, or tick **Play** to watch training as a film."
 )
-if (shown := len(plane.panel_rows(len(run.y_test)))) < len(run.y_test):
+if (shown := len(player.frame_rows(len(run.y_test), len(run.snapshots)))) < len(run.y_test):
     st.caption(
         f"So that the page stays quick, the plane shows the same random {shown:,} of the "
         f"{len(run.y_test):,} test rows at every epoch; the accuracies count them all."
@@ -71,43 +58,32 @@ if (shown := len(plane.panel_rows(len(run.y_test)))) < len(run.y_test):
 if diverged:
     st.error(explained(problems[0]), icon=":material/error:")
 else:
-
-    def draw(epoch: int) -> None:
-        left, right = st.columns([3, 2], gap="large")
-        found = diagnose(run, epoch)
-        for problem in found:
-            (left.error if problem.blocking else left.warning)(explained(problem), icon=":material/warning:")
-        if not any(p.blocking for p in found):
-            cached_chart(
-                ("plane", run_key, epoch),
-                lambda: rc.representation_chart(run, dataset, epoch, extent),
-                f"{stem}_plane_epoch{epoch}",
-                left,
-                width="content",
-            )
-        right.metric(
-            f"Test accuracy after epoch {epoch}",
-            f"{run.snapshot_accuracy[epoch]:.1%}",
-            help="The share of test rows on the correct side of the boundary.",
+    for problem in problems:  # about the last epoch, which the player opens at
+        (st.error if problem.blocking else st.warning)(explained(problem), icon=":material/warning:")
+    epoch_player(run_key, run, dataset, extent, f"{stem}_plane")
+    if binary:
+        shading = (
+            f"The background is the probability the output layer gives to "
+            f"*{plain(dataset.class_names[1])}* "
+            "at each spot; the **dashed line** is its decision boundary, where w₁·h₁ + w₂·h₂ + b = 0 "
+            "(h₁, h₂: the two activations; w₁, w₂, b: the output node's weights and bias)."
         )
-        right.markdown(
-            "**Confusion matrix** of the test rows: the diagonal (green) counts right "
-            "answers, the other cells (red) the mistakes."
+    else:
+        shading = (
+            "The background is the class the output layer (one softmax node per class) predicts at "
+            "each spot; its borders are straight lines too."
         )
-        cached_chart(
-            ("confusion", run_key, epoch),
-            lambda: rc.confusion_chart(run, epoch),
-            f"{stem}_confusion_epoch{epoch}",
-            right,
-            width="content",
-        )
-        right.markdown(
-            "**Why a straight line?** The output layer only adds up its two inputs with weights and "
-            "a bias, so it can only cut the plane with a straight line. The layers before it must "
-            "move the classes to different sides of a line: make them **linearly separable** here."
-        )
-
-    epoch_player(run_key, config.epochs, draw)
+    st.markdown(
+        "The axes are the bottleneck nodes' **activations**, features the network invented, not any of "
+        f"the original measurements. {shading} Hover a dot for its original values. In the "
+        "**confusion matrix** the diagonal (green) counts right answers, the other cells (red) the "
+        "mistakes."
+    )
+    st.markdown(
+        "**Why a straight line?** The output layer only adds up its two inputs with weights and "
+        "a bias, so it can only cut the plane with a straight line. The layers before it must "
+        "move the classes to different sides of a line: make them **linearly separable** here."
+    )
 
 st.header("2 · How the representation forms", divider="gray")
 if diverged:
