@@ -92,11 +92,15 @@ else:
     epochs = rc.chosen_epochs(config.epochs)
     shown, n_test = len(plane.panel_rows(len(run.y_test), len(epochs))), len(run.y_test)
     sample = "" if shown == n_test else f" (the same {shown} of the {n_test} test rows in each)"
+    step = epochs[1] - epochs[0] if len(epochs) > 1 else 1
+    if step == 1:
+        which = f"epochs {epochs[0]}–{epochs[-1]}" if len(epochs) > 1 else f"epoch {epochs[0]}"
+    else:
+        which = f"epochs {epochs[0]}, {epochs[1]}, … {epochs[-1]} (one panel every {step} epochs)"
     st.markdown(
-        f"The same plane at {len(epochs)} moments of training{sample}, from epoch 0 (random starting "
-        f"weights) to epoch {config.epochs}, all on the **same axes**, so you see the points move: "
-        "training pulls the classes apart until a straight line can separate them (like the lesson's "
-        "5 × 5 grid). Press **Play** above to watch it as a film."
+        f"The same plane after {which}{sample}, all on the **same axes**, so you see the points "
+        "move: training pulls the classes apart until a straight line can separate them (like the "
+        "lesson's 5 × 5 grid). Epoch 0, the random starting weights, is on the player's slider above."
     )
     cached_chart(
         ("evolution", run_key),

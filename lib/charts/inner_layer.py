@@ -25,8 +25,11 @@ TOOLTIP_FEATURES = 6  # more original features than this would bury the tooltip
 
 
 def chosen_epochs(n_epochs: int, panels: int = 25) -> list[int]:
-    """Epoch 0 (before training), the last epoch, and evenly spaced ones between."""
-    return sorted({int(round(e)) for e in np.linspace(0, n_epochs, min(n_epochs + 1, panels))})
+    """The epochs of the small multiples: every `step`-th epoch counted back from the last, so the
+    last one is always shown, the spacing is even, and at most `panels` are shown (epochs 1–25 of
+    the lesson's 25; epoch 0, before training, is left to the player)."""
+    step = -(-n_epochs // panels)
+    return list(range(n_epochs, 0, -step))[::-1]
 
 
 def predictions(run: Run, epoch: int) -> tuple[np.ndarray, np.ndarray]:

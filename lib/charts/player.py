@@ -28,8 +28,7 @@ MAX_FRAME_ROWS = 100_000  # points carried over all epochs: the spec stays near 
 N1, N2 = "node 1", "node 2"
 AXIS_TITLES = ("Bottleneck node 1 (its activation)", "Bottleneck node 2 (its activation)")
 TOOLTIP_FEATURES = 6
-CELLS = 40  # a binary net's probability is shaded on CELLS × CELLS rectangles, computed in the browser
-CLASS_CELLS = 80  # finer for several classes, whose regions have edges
+BANDS = 20  # a sigmoid output's probability is shaded in bands 0.05 wide, bounded by straight lines
 CLASS_LEGEND = {"title": "True class", "orient": "top", "symbolOpacity": 1}
 TITLE_EXPR = f"'Epoch ' + {EPOCH} + ' · test accuracy ' + format(accuracy[{EPOCH}], '.1%')"
 
@@ -70,8 +69,27 @@ def at_epoch(chart: alt.Chart) -> alt.Chart:
     return chart.transform_filter(f"datum.epoch == {EPOCH}")
 
 
+def accuracy_param(run: Run) -> dict:
+    """Each epoch's test accuracy, for the title's expression."""
+    return {"name": "accuracy", "value": [round(float(a), 6) for a in run.snapshot_accuracy]}
+
+
 def _epoch_filter() -> dict:
     return {"filter": f"datum.epoch == {EPOCH}"}
+
+
+def by_epoch(values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Columns per epoch: {prefix: array (epochs, rows)} → {prefix + epoch: that epoch's column}.
+
+    Data laid out so scales better than `at_epoch`'s long form: each frame reads one column per
+    field for each row instead of filtering every epoch's rows (Streamlit's Vega interprets
+    every expression, so a frame costs about one evaluation per row touched)."""
+    return {f"{prefix}{e}": column for prefix, columns in values.items() for e, column in enumerate(columns)}
+
+
+def pick_epoch(fields: dict[str, str]) -> list[dict]:
+    """Transforms that give each row the current epoch's value: {field: prefix} from `by_epoch`."""
+    return [{"calculate": f"datum['{prefix}' + {EPOCH}]", "as": field} for field, prefix in fields.items()]
 
 
 def _scale(lo: float, hi: float) -> dict:
@@ -82,102 +100,106 @@ def _class_scale(names) -> dict:
     return class_color(names).to_dict()["scale"]
 
 
-def _frames(run: Run, rows: np.ndarray) -> pd.DataFrame:
-    """Every epoch's points: epoch, row, the two activations, predicted class and probability."""
-    parts = []
+def _points(run: Run, dataset: Dataset, rows: np.ndarray, features: list[str]) -> pd.DataFrame:
+    """One row per test row drawn: true class, original features, and per epoch its two
+    activations (x, y), predicted class (c) and probability in thousandths (q)."""
     binary = len(run.class_names) == 2
-    for epoch in range(len(run.snapshots)):
-        predicted, probabilities = predictions(run, epoch)
-        parts.append(
-            pd.DataFrame(
-                {
-                    "epoch": np.int16(epoch),
-                    "row": rows.astype(np.int32),
-                    N1: run.snapshots[epoch][rows, 0].astype(np.float32),
-                    N2: run.snapshots[epoch][rows, 1].astype(np.float32),
-                    "pred": predicted[rows].astype(np.int8),
-                    "prob": np.round(
-                        probabilities[rows, 1] if binary else probabilities[rows].max(axis=1), 3
-                    ).astype(np.float32),
-                }
-            )
-        )
-    return pd.concat(parts, ignore_index=True)
-
-
-def _rows(run: Run, dataset: Dataset, rows: np.ndarray, features: list[str]) -> pd.DataFrame:
-    """What does not change with the epoch: each row's true class and original features."""
-    frame = pd.DataFrame({"row": rows.astype(np.int32), "truth": run.y_test[rows].astype(np.int8)})
+    frame = pd.DataFrame({"truth": run.y_test[rows].astype(np.int8)})
     frame[CLASS_FIELD] = np.asarray(run.class_names, dtype=object)[run.y_test[rows]]
     originals = dataset.X[run.test_index][rows][:, : len(features)]
     for i in range(len(features)):
         frame[f"f{i}"] = np.round(originals[:, i].astype(np.float64), 3)
-    return frame
+    predicted, probability = [], []
+    for epoch in range(len(run.snapshots)):
+        classes, p = predictions(run, epoch)
+        predicted.append(classes[rows].astype(np.int8))
+        probability.append(np.round(1000 * (p[rows, 1] if binary else p[rows].max(axis=1))).astype(np.int16))
+    snapshots = run.snapshots[:, rows].astype(np.float32)
+    columns = by_epoch({"x": snapshots[..., 0], "y": snapshots[..., 1], "c": predicted, "q": probability})
+    return pd.concat([frame, pd.DataFrame(columns)], axis=1)
 
 
-def _cells(extent, cells: int = CELLS) -> pd.DataFrame:
+def _clip(polygon: list[np.ndarray], a: np.ndarray, c: float) -> list[np.ndarray]:
+    """The part of a convex polygon where a·h + c ≥ 0 (Sutherland–Hodgman, one edge)."""
+    out = []
+    for p, q in zip(polygon, polygon[1:] + polygon[:1]):
+        fp, fq = float(a @ p + c), float(a @ q + c)
+        if fp >= 0:
+            out.append(p)
+        if (fp >= 0) != (fq >= 0):
+            out.append(p + fp / (fp - fq) * (q - p))
+    return out
+
+
+def _box(extent) -> list[np.ndarray]:
     x0, x1, y0, y1 = extent
-    xs, ys = np.linspace(x0, x1, cells + 1), np.linspace(y0, y1, cells + 1)
-    ix, iy = (grid.ravel() for grid in np.meshgrid(np.arange(cells), np.arange(cells)))
-    return pd.DataFrame(
-        {
-            "x": xs[ix],
-            "x2": xs[ix + 1],
-            "y": ys[iy],
-            "y2": ys[iy + 1],
-            "cx": (xs[ix] + xs[ix + 1]) / 2,
-            "cy": (ys[iy] + ys[iy + 1]) / 2,
-        }
+    return [np.array(corner, dtype=float) for corner in ((x0, y0), (x1, y0), (x1, y1), (x0, y1))]
+
+
+def region_polygons(w: np.ndarray, b: np.ndarray, extent, bands: int = BANDS) -> dict[int, list]:
+    """What one output layer (w: 2 × outputs, b: outputs) predicts over the extent, as convex
+    polygons with straight edges, by region: for one sigmoid node, band i holds the probabilities
+    i/bands to (i + 1)/bands; for softmax, region k is where class k wins. Empty ones are left out."""
+    shapes = []
+    if w.shape[1] == 1:
+        edges = np.linspace(0.0, 1.0, bands + 1)
+        with np.errstate(divide="ignore"):
+            logits = np.log(edges) - np.log1p(-edges)  # -inf … +inf
+        for i in range(bands):
+            polygon = _box(extent)
+            if np.isfinite(logits[i]):
+                polygon = _clip(polygon, w[:, 0], float(b[0]) - logits[i])
+            if np.isfinite(logits[i + 1]) and polygon:
+                polygon = _clip(polygon, -w[:, 0], logits[i + 1] - float(b[0]))
+            shapes.append((i, polygon))
+    else:
+        for k in range(w.shape[1]):
+            polygon = _box(extent)
+            for j in range(w.shape[1]):
+                if j != k and polygon:
+                    polygon = _clip(polygon, w[:, k] - w[:, j], float(b[k] - b[j]))
+            shapes.append((k, polygon))
+    return {region: polygon for region, polygon in shapes if len(polygon) >= 3}
+
+
+def _regions(run: Run, extent) -> pd.DataFrame:
+    """Every epoch's region polygons: one row per (region, vertex slot), the vertex's x and y per
+    epoch. A polygon with fewer vertices repeats its last one; a missing region is NaN (not drawn)."""
+    binary = run.head[0][0].shape[1] == 1
+    n_regions = BANDS if binary else run.head[0][0].shape[1]
+    shapes = [region_polygons(np.asarray(w), np.asarray(b), extent) for w, b in run.head]
+    slots = max(len(polygon) for epoch in shapes for polygon in epoch.values())
+    xy = np.full((len(shapes), n_regions, slots, 2), np.nan)
+    for epoch, polygons in enumerate(shapes):
+        for region, polygon in polygons.items():
+            corners = np.array(polygon)
+            xy[epoch, region] = corners[np.minimum(np.arange(slots), len(corners) - 1)]
+    frame = pd.DataFrame(
+        {"region": np.repeat(np.arange(n_regions), slots), "order": np.tile(np.arange(slots), n_regions)}
     )
-
-
-def _heads(run: Run) -> list[list[list[float]]]:
-    """Each epoch's output layer as one [w1, w2, b] per output node, for the browser's regions."""
-    return [
-        [
-            [round(float(w[0, k]), 6), round(float(w[1, k]), 6), round(float(b[k]), 6)]
-            for k in range(w.shape[1])
-        ]
-        for w, b in run.head
-    ]
-
-
-def _logit(k: int) -> str:
-    head = f"heads[{EPOCH}][{k}]"
-    return f"({head}[0] * datum.cx + {head}[1] * datum.cy + {head}[2])"
-
-
-def region_transforms(n_outputs: int) -> list[dict]:
-    """Vega expressions for what the output layer predicts at each cell, at the current epoch."""
-    if n_outputs == 1:
-        return [{"calculate": f"1 / (1 + exp(-{_logit(0)}))", "as": "p"}]
-    logits = [_logit(k) for k in range(n_outputs)]
-    largest = ", ".join(f"datum.logits[{k}]" for k in range(n_outputs))
-    return [
-        {"calculate": "[" + ", ".join(logits) + "]", "as": "logits"},
-        {
-            "calculate": f"indexof(datum.logits, max({largest}))",
-            "as": "k",
-        },
-        {"calculate": "classes[datum.k]", "as": CLASS_FIELD},
-    ]
+    if binary:
+        frame["p"] = (frame["region"] + 0.5) / BANDS
+    else:
+        frame[CLASS_FIELD] = np.asarray(run.class_names, dtype=object)[frame["region"]]
+    flat = xy.reshape(len(shapes), n_regions * slots, 2)
+    return pd.concat([frame, pd.DataFrame(by_epoch({"x": flat[..., 0], "y": flat[..., 1]}))], axis=1)
 
 
 def _lines(run: Run, extent) -> pd.DataFrame:
-    parts = [
-        boundary_segment(w[:, 0], float(b[0]), extent)
-        .rename(columns=dict(zip(("unit 1", "unit 2"), (N1, N2))))
-        .assign(epoch=epoch)
-        for epoch, (w, b) in enumerate(run.head)
-    ]
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=[N1, N2, "epoch"])
+    """The decision line's two ends per epoch (NaN where the line misses the plane)."""
+    ends = np.full((len(run.head), 2, 2), np.nan)
+    for epoch, (w, b) in enumerate(run.head):
+        segment = boundary_segment(w[:, 0], float(b[0]), extent).to_numpy()
+        if len(segment) == 2:
+            ends[epoch] = segment
+    return pd.DataFrame({"end": [0, 1], **by_epoch({"x": ends[..., 0], "y": ends[..., 1]})})
 
 
 def _confusions(run: Run) -> pd.DataFrame:
-    return pd.concat(
-        [confusion_frame(run, epoch).assign(epoch=epoch) for epoch in range(len(run.snapshots))],
-        ignore_index=True,
-    )
+    """One row per (true, predicted) class pair; its count of test rows per epoch."""
+    frames = [confusion_frame(run, epoch) for epoch in range(len(run.snapshots))]
+    counts = by_epoch({"n": [frame["rows"].to_numpy() for frame in frames]})
+    return pd.concat([frames[0].drop(columns="rows"), pd.DataFrame(counts)], axis=1)
 
 
 def plane_view(run: Run, dataset: Dataset, extent, size: int = 420) -> dict:
@@ -205,31 +227,24 @@ def plane_view(run: Run, dataset: Dataset, extent, size: int = 420) -> dict:
     else:  # the same colours as the dots, so one legend serves both
         shade = {"field": CLASS_FIELD, "type": "nominal", "scale": classes, "legend": CLASS_LEGEND}
     regions = {
-        "data": {"name": "cells"},
-        "transform": region_transforms(1 if binary else len(run.class_names)),
-        "mark": {"type": "rect", "opacity": 0.3},
+        "data": {"name": "regions"},
+        "transform": pick_epoch({N1: "x", N2: "y"}),
+        "mark": {"type": "line", "filled": True, "interpolate": "linear-closed", "opacity": 0.3},
         "encoding": {
-            "x": {**x, "field": "x"},
-            "x2": {"field": "x2"},
-            "y": {**y, "field": "y"},
-            "y2": {"field": "y2"},
+            "x": x,
+            "y": y,
+            "order": {"field": "order", "type": "quantitative"},
+            "detail": {"field": "region", "type": "nominal"},
             "color": shade,
         },
     }
     outcome = {"field": "outcome", "type": "nominal"}
     dots = {
-        "data": {"name": "frames"},
+        "data": {"name": "points"},
         "transform": [
-            _epoch_filter(),
-            {
-                "lookup": "row",
-                "from": {
-                    "data": {"name": "rows"},
-                    "key": "row",
-                    "fields": ["truth", CLASS_FIELD, *[f"f{i}" for i in range(len(features))]],
-                },
-            },
+            *pick_epoch({N1: "x", N2: "y", "pred": "c", "permille": "q"}),
             {"calculate": "classes[datum.pred]", "as": "predicted"},
+            {"calculate": "datum.permille / 1000", "as": "prob"},
             {"calculate": f"datum.pred == datum.truth ? '{OUTCOMES[0]}' : '{OUTCOMES[1]}'", "as": "outcome"},
         ],
         "mark": {"type": "point", "filled": True, "opacity": 0.85, "stroke": "black"},
@@ -259,7 +274,7 @@ def plane_view(run: Run, dataset: Dataset, extent, size: int = 420) -> dict:
             "tooltip": [
                 {"field": CLASS_FIELD, "type": "nominal", "title": "true class"},
                 {"field": "predicted", "type": "nominal"},
-                {"field": "prob", "type": "quantitative", "title": probability_label(run), "format": ".3f"},
+                {"field": "prob", "type": "quantitative", "title": probability_label(run)},
                 *[
                     {"field": f"f{i}", "type": "quantitative", "title": name}
                     for i, name in enumerate(features)
@@ -274,7 +289,7 @@ def plane_view(run: Run, dataset: Dataset, extent, size: int = 420) -> dict:
         layers.append(
             {
                 "data": {"name": "lines"},
-                "transform": [_epoch_filter()],
+                "transform": pick_epoch({N1: "x", N2: "y"}),
                 "mark": {"type": "line", "color": "black", "strokeDash": [6, 3], "strokeWidth": 2},
                 "encoding": {"x": x, "y": y},
             }
@@ -333,7 +348,7 @@ def confusion_view(run: Run) -> dict:
     }
     return {
         "data": {"name": "confusion"},
-        "transform": [_epoch_filter()],
+        "transform": pick_epoch({"rows": "n"}),
         "width": {"step": step},
         "height": {"step": step},
         "title": {"text": "Confusion matrix of the test rows", "fontSize": 13, "anchor": "start"},
@@ -370,12 +385,11 @@ def player_spec(run: Run, dataset: Dataset, extent, size: int = 420, more=()) ->
     charts (filtered with `at_epoch`) drawn below, following the same epoch."""
     rows = frame_rows(len(run.y_test), len(run.snapshots))
     features = list(dataset.feature_names[:TOOLTIP_FEATURES])
-    spec = {
+    spec: dict = {
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
         "params": [
             *epoch_params(len(run.snapshots) - 1),
-            {"name": "accuracy", "value": [round(float(a), 6) for a in run.snapshot_accuracy]},
-            {"name": "heads", "value": _heads(run)},
+            accuracy_param(run),
             {"name": "classes", "value": [str(name) for name in run.class_names]},
         ],
         "hconcat": [
@@ -387,15 +401,13 @@ def player_spec(run: Run, dataset: Dataset, extent, size: int = 420, more=()) ->
         "autosize": {"type": "pad"},
         "usermeta": {"embedOptions": {"renderer": "canvas"}},
         "datasets": {
-            "frames": _frames(run, rows),
-            "rows": _rows(run, dataset, rows, features),
-            "cells": _cells(extent, CELLS if len(run.class_names) == 2 else CLASS_CELLS),
-            "lines": _lines(run, extent)
-            if len(run.class_names) == 2
-            else pd.DataFrame(columns=[N1, N2, "epoch"]),
+            "points": _points(run, dataset, rows, features),
+            "regions": _regions(run, extent),
             "confusion": _confusions(run),
         },
     }
+    if len(run.class_names) == 2:
+        spec["datasets"]["lines"] = _lines(run, extent)
     if more:
         extra = [vega_lite(chart) for chart in more]
         spec["vconcat"] = [{"hconcat": spec.pop("hconcat"), "spacing": 40}]
