@@ -60,7 +60,8 @@ if diverged:
 else:
     for problem in problems:  # about the last epoch, which the player opens at
         (st.error if problem.blocking else st.warning)(explained(problem), icon=":material/warning:")
-    epoch_player(run_key, run, dataset, extent, f"{stem}_plane")
+    if not any(p.blocking for p in problems):
+        epoch_player(run_key, run, dataset, extent, f"{stem}_plane")
     if binary:
         shading = (
             f"The background is the probability the output layer gives to "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -69,6 +70,27 @@ def app_test(page: str | None = None, query: dict | None = None):
 def chart_specs(at) -> list[dict]:
     """The Vega-Lite specs of every Altair chart on the page."""
     return [json.loads(element.proto.spec) for element in at.get("vega_lite_chart")]
+
+
+def player_params(at) -> dict | None:
+    """The inner-layer player's parameters ({name: param}) from its spec, or None if not drawn."""
+    for spec in chart_specs(at):
+        params = {p["name"]: p for p in spec.get("params", [])}
+        if "epoch" in params and "accuracy" in params:
+            return params
+    return None
+
+
+def player_opens_at(at) -> int | None:
+    """The epoch the inner-layer player shows first (its slider's start), or None if not drawn."""
+    params = player_params(at)
+    return None if params is None else params["epoch"]["value"]
+
+
+def final_test_accuracy(at) -> float:
+    """The final test accuracy the inner-layer page's caption states, as a fraction."""
+    found = [re.search(r"final test accuracy \*\*([\d.]+)%\*\*", c.value) for c in at.caption]
+    return float(next(m for m in found if m).group(1)) / 100
 
 
 def assert_no_exception(at) -> None:
