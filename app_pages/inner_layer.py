@@ -17,12 +17,6 @@ from ui.runs import trained
 from ui.train_controls import training_controls
 
 st.title("Inner layers: the lesson")
-st.markdown(
-    "A neural network rewrites its inputs layer by layer. Here one hidden layer has only **two "
-    "nodes**, the **bottleneck**: everything the network knows about a row must squeeze through "
-    "those two numbers, so each row becomes a point in a plane that we can draw. Change the network "
-    "or its training in the sidebar; it retrains by itself."
-)
 dataset = current_dataset()
 if dataset is None:
     st.stop()
@@ -45,11 +39,6 @@ extent = plane.plane_extent(run.snapshots)
 
 st.header("1 · The learned representation", divider="gray")
 binary = dataset.n_classes == 2
-st.markdown(
-    "Each dot is a **test row** (never used for training), placed at the two numbers the bottleneck "
-    "outputs for it and coloured by its **true class**; a cross marks a row the network gets wrong. "
-    "Drag the **Epoch** slider under the plane, or tick **Play** to watch training as a film."
-)
 if (shown := len(player.frame_rows(len(run.y_test), len(run.snapshots)))) < len(run.y_test):
     st.caption(
         f"So that the page stays quick, the plane shows the same random {shown:,} of the "
@@ -75,6 +64,9 @@ else:
             "each spot; its borders are straight lines too."
         )
     st.markdown(
+        "Each dot is a **test row** (never used for training), placed at the two numbers the "
+        "bottleneck outputs for it and coloured by its **true class**; a cross marks a row the network "
+        "gets wrong. "
         "The axes are the bottleneck nodes' **activations**, features the network invented, not any of "
         f"the original measurements. {shading} Hover a dot for its original values. In the "
         "**confusion matrix** the diagonal (green) counts right answers, the other cells (red) the "
@@ -85,6 +77,14 @@ else:
         "a bias, so it can only cut the plane with a straight line. The layers before it must "
         "move the classes to different sides of a line: make them **linearly separable** here."
     )
+
+st.markdown(
+    "A neural network rewrites its inputs layer by layer. Here one hidden layer has only **two "
+    "nodes**, the **bottleneck**: everything the network knows about a row must squeeze through "
+    "those two numbers, so each row becomes a point in a plane that we can draw. Drag the "
+    "**Epoch** slider under the plane, or tick **Play** to watch training as a film; change the "
+    "network or its training in the sidebar and it retrains by itself."
+)
 
 st.header("2 · How the representation forms", divider="gray")
 if diverged:

@@ -28,8 +28,9 @@ MAX_FRAME_ROWS = 100_000  # points carried over all epochs: the spec stays near 
 N1, N2 = "node 1", "node 2"
 AXIS_TITLES = ("Bottleneck node 1 (its activation)", "Bottleneck node 2 (its activation)")
 TOOLTIP_FEATURES = 6
+PLANE_SIZE = 370  # pixels: at 1440 × 900 the plane, its slider and Play fit under the page title
 BANDS = 20  # a sigmoid output's probability is shaded in bands 0.05 wide, bounded by straight lines
-CLASS_LEGEND = {"title": "True class", "orient": "top", "symbolOpacity": 1}
+CLASS_LEGEND = {"title": "True class", "orient": "right", "symbolOpacity": 1}
 TITLE_EXPR = f"'Epoch ' + {EPOCH} + ' · test accuracy ' + format(accuracy[{EPOCH}], '.1%')"
 
 
@@ -202,7 +203,7 @@ def _confusions(run: Run) -> pd.DataFrame:
     return pd.concat([frames[0].drop(columns="rows"), pd.DataFrame(counts)], axis=1)
 
 
-def plane_view(run: Run, dataset: Dataset, extent, size: int = 420) -> dict:
+def plane_view(run: Run, dataset: Dataset, extent, size: int = PLANE_SIZE) -> dict:
     """The test rows in the bottleneck plane over the output layer's regions, at `epoch`."""
     x0, x1, y0, y1 = extent
     binary = len(run.class_names) == 2
@@ -217,9 +218,9 @@ def plane_view(run: Run, dataset: Dataset, extent, size: int = 420) -> dict:
             "title": probability_label(run),
             "scale": {"domain": [0, 0.5, 1], "range": [PALETTE[0], "#ffffff", PALETTE[1]]},
             "legend": {
-                "orient": "top",
-                "direction": "horizontal",
-                "gradientLength": 120,
+                "orient": "right",
+                "direction": "vertical",
+                "gradientLength": 90,
                 "format": ".1f",
                 "values": [0, 0.5, 1],
             },
@@ -260,7 +261,7 @@ def plane_view(run: Run, dataset: Dataset, extent, size: int = 420) -> dict:
             "shape": {
                 **outcome,
                 "scale": {"domain": list(OUTCOMES), "range": ["circle", "cross"]},
-                "legend": {"title": "Prediction", "orient": "top"},
+                "legend": {"title": "Prediction", "orient": "right"},
             },
             "size": {
                 **outcome,
@@ -379,7 +380,7 @@ def confusion_view(run: Run) -> dict:
     }
 
 
-def player_spec(run: Run, dataset: Dataset, extent, size: int = 420, more=()) -> dict:
+def player_spec(run: Run, dataset: Dataset, extent, size: int = PLANE_SIZE, more=()) -> dict:
     """The whole player as one Vega-Lite spec: plane beside accuracy and confusion matrix, every
     epoch's data inside, the epoch a parameter bound to a slider and to Play. `more`: Altair
     charts (filtered with `at_epoch`) drawn below, following the same epoch."""
