@@ -1,6 +1,7 @@
-"""The app bench/bench_player.py measures: the lesson's player, or a bare player (the baseline).
+"""The app bench/bench_player.py measures: the lesson's player, a multi-class one, or a bare
+player (the baseline: the same timer and title, nothing else to draw).
 
-    streamlit run bench/player_app.py  ->  /?view=player (the page's spec) or /?view=bare
+    streamlit run bench/player_app.py  ->  /?view=player, /?view=wine or /?view=bare
 """
 
 import os
@@ -15,18 +16,18 @@ import streamlit as st  # noqa: E402
 
 from lib.charts import plane, player  # noqa: E402
 from lib.datasets import load_dataset  # noqa: E402
-from lib.training import LESSON, train  # noqa: E402
+from lib.training import LESSON, WINE_EXERCISE, train  # noqa: E402
 
 
 @st.cache_resource
-def lesson():
-    dataset = load_dataset("banknotes")
-    return dataset, train(dataset, LESSON)
+def trained(name: str):
+    dataset = load_dataset(name)
+    return dataset, train(dataset, WINE_EXERCISE if name == "wine" else LESSON)
 
 
-dataset, run = lesson()
 view = st.query_params.get("view", "player")
-if view == "bare":  # the same parameters and title, nothing else to draw: what the timer allows
+dataset, run = trained("wine" if view == "wine" else "banknotes")
+if view == "bare":
     spec = {
         "params": [*player.epoch_params(len(run.snapshots) - 1), player.accuracy_param(run)],
         "data": {"values": [{}]},
@@ -37,17 +38,4 @@ if view == "bare":  # the same parameters and title, nothing else to draw: what 
     }
 else:
     spec = player.player_spec(run, dataset, plane.plane_extent(run.snapshots))
-    if view == "noregions":
-        spec["hconcat"][0]["layer"].pop(0)
-    if view == "regionpoints":
-        layer = spec["hconcat"][0]["layer"][0]
-        layer["mark"] = {"type": "point"}
-        layer["encoding"].pop("detail", None)
-        layer["encoding"].pop("order", None)
-    if view == "nodots":
-        spec["hconcat"][0]["layer"].pop(1)
-    if view == "noright":
-        spec["hconcat"].pop(1)
-    if view == "svg":
-        spec["usermeta"] = {"embedOptions": {"renderer": "svg"}}
 st.vega_lite_chart(spec, width="content")

@@ -117,15 +117,15 @@ def _wait_healthy(url: str, process: subprocess.Popen, seconds: float = 90) -> N
     raise RuntimeError("streamlit did not become healthy in time")
 
 
-def start_server(port: int | None = None, env: dict | None = None):
-    """`streamlit run` on 127.0.0.1; returns (process, base url)."""
+def start_server(port: int | None = None, env: dict | None = None, script: Path = ROOT / "streamlit_app.py"):
+    """`streamlit run script` (the app) on 127.0.0.1; returns (process, base url)."""
     port = port or _free_port()
     command = [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        str(ROOT / "streamlit_app.py"),
+        str(script),
         "--server.headless",
         "true",
         "--server.address",
