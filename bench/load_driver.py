@@ -268,7 +268,7 @@ def drive(
 
 
 def expected_numbers(dataset, session: Session) -> tuple[str, str, str]:
-    """(metric label, accuracy, parameters) of the session's config trained alone, as the page words them."""
+    """(epochs, accuracy, parameters) of the session's config trained alone, as the page words them."""
     from dataclasses import replace
 
     from lib.training import DEEPER_LESSON, train
