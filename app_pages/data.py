@@ -67,8 +67,9 @@ st.caption(
 
 st.subheader("How the classes sit in feature space")
 st.markdown(
-    "Each panel plots one feature against another, coloured by class (the course's *pairplot*). "
-    "Where the colours overlap in every panel, no single pair of features separates the "
+    "Below the diagonal, each panel plots one feature against another, coloured by class (the "
+    "course's *pairplot*, each pair once); on the diagonal, each feature's distribution in each "
+    "class. Where the colours overlap in every panel, no single pair of features separates the "
     "classes: that is what the network's hidden layer will have to learn."
 )
 default = separating_features(dataset, 4)
