@@ -12,7 +12,7 @@ freeze_libraries()
 PAGES = [
     st.Page("app_pages/data.py", title="The data", icon=":material/table_chart:", default=True),
     st.Page("app_pages/inner_layer.py", title="Inner layers: the lesson", icon=":material/hub:"),
-    st.Page("app_pages/gallery.py", title="Re-initialisations", icon=":material/grid_view:"),
+    st.Page("app_pages/gallery.py", title="Re-initializations", icon=":material/grid_view:"),
     st.Page("app_pages/compare.py", title="Compare reductions", icon=":material/compare:"),
     st.Page("app_pages/gradient_descent.py", title="Gradient descent", icon=":material/trending_down:"),
 ]

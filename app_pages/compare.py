@@ -103,7 +103,7 @@ st.caption(
     "**Drag a box** in any panel to highlight those rows in every panel (double-click to "
     "clear); **hover** over a dot to see its row, class and original features."
 )
-frame = compare_charts.points_frame(dataset, rows.show, embeddings)
+frame = compare_charts.maps_frame(dataset, rows.show, embeddings)
 show_chart(compare_charts.linked_panels(frame, dataset, embeddings), f"maps_{dataset.name}", width="content")
 st.download_button(
     "Download every map's coordinates (CSV)",

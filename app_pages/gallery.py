@@ -1,4 +1,4 @@
-"""Re-initialisations: one network trained from several random starts, each map aligned to the first."""
+"""Re-initializations: one network trained from several random starts, each map aligned to the first."""
 
 from dataclasses import replace
 
@@ -17,7 +17,7 @@ from ui.links import share_link
 from ui.runs import trained
 from ui.train_controls import current_config
 
-st.title("Re-initialisations")
+st.title("Re-initializations")
 st.markdown(
     "Training starts from random weights, so training the same network again with another **seed** "
     "lands somewhere else. Does it learn a different picture, or the same one turned around? Here the "
@@ -83,7 +83,7 @@ if (shown := len(panel_rows(len(runs[0].y_test)))) < len(runs[0].y_test):
     st.caption(f"Each map shows the same random {shown:,} of the {len(runs[0].y_test):,} test rows.")
 show_chart(
     gallery_chart(panels, runs[0].y_test, dataset.class_names),
-    f"reinitialisations_{dataset.name}",
+    f"reinitializations_{dataset.name}",
     width="content",
 )
 st.markdown(

@@ -129,8 +129,8 @@ import matplotlib.pyplot as plt
 for label, name in enumerate(class_names):
     rows = y_test == label
     plt.scatter(bottleneck[rows, 0], bottleneck[rows, 1], s=12, label=name)
-plt.xlabel("bottleneck unit 1")
-plt.ylabel("bottleneck unit 2")
+plt.xlabel("bottleneck node 1")
+plt.ylabel("bottleneck node 2")
 plt.legend()
 plt.show()
 '''

@@ -296,14 +296,14 @@ SETTINGS: dict[str, Setting] = {
         # on the grid batch_sizes(training rows); a link may carry any value in the range
         Setting("batch", Number(1, 100_000), DEEPER_LESSON.batch_size, "batch size"),
         Setting("split_seed", Number(0, 9999), DEEPER_LESSON.split_seed, "split seed"),
-        Setting("seed", Number(0, 99_999), DEEPER_LESSON.seed, "initialisation seed"),
+        Setting("seed", Number(0, 99_999), DEEPER_LESSON.seed, "weights seed"),
         Setting(
             "init",
             Choice(tuple(INITIALIZERS), INITIALIZER_NAMES),
             DEEPER_LESSON.initializer,
             "initializer",
         ),
-        # the re-initialisations
+        # the re-initializations
         Setting("runs", Number(2, 12), 6, "number of seeds"),
         # the comparison of reductions
         Setting("methods", Several(tuple(METHODS)), tuple(DEFAULT_METHODS), "methods shown"),

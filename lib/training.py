@@ -86,7 +86,7 @@ WINE_EXERCISE = TrainConfig(hidden=(8, 5), epochs=50, seed=4)  # 13 → 8 → 5 
 
 
 def output_units(n_classes: int) -> int:
-    """One sigmoid unit for two classes, one softmax unit per class otherwise."""
+    """One sigmoid node for two classes, one softmax node per class otherwise."""
     return 1 if n_classes == 2 else n_classes
 
 

@@ -50,7 +50,7 @@ def test_the_gallery_draws_six_aligned_runs(app_url, page):
     page.get_by_role("button", name="Save chart").click()
     with page.expect_download(timeout=60_000) as download:
         page.get_by_role("button", name="SVG (any size, for slides)").click()
-    assert download.value.suggested_filename == "reinitialisations_banknotes.svg"
+    assert download.value.suggested_filename == "reinitializations_banknotes.svg"
     svg = open(download.value.path(), encoding="utf-8").read()
     assert svg.startswith("<svg") and "disparity 0.000" in svg and "test accuracy" in svg
     screenshot(page, "gallery")

@@ -59,7 +59,7 @@ VIEW_PLAY = "view_play"  # the play/pause button
 # The data page
 PAIRPLOT_FEATURES = "pairplot_features"  # the features plotted
 
-# Re-initialisations
+# Re-initializations
 GALLERY_RUNS = "gallery_runs"  # number of seeds
 
 # Compare reductions
