@@ -4,6 +4,7 @@ import streamlit as st
 
 from lib.charts import data as charts
 from lib.data_summary import separating_features
+from lib.images import IMAGE_FIELD, thumbnails
 from lib.settings import SETTINGS
 from ui.charts import show_chart
 from ui.classroom import page_control, seed
@@ -109,4 +110,10 @@ frame = charts.dataset_frame(dataset)
 rows = TABLE_CELLS // frame.shape[1]
 if len(frame) > rows:
     st.caption(f"The first {rows:,} of {len(frame):,} rows.")
-st.dataframe(frame.head(rows), width="stretch", height=320)
+shown, pictures = frame.head(rows), {}
+if (images := thumbnails(dataset)) is not None:  # digits: each row beside its picture
+    shown = shown.copy()
+    shown.insert(0, IMAGE_FIELD, images[: len(shown)])
+    pictures = {IMAGE_FIELD: st.column_config.ImageColumn("image", help="The row as the picture it is.")}
+    st.caption("Each row is a picture: the first column shows it, the other columns are its pixels.")
+st.dataframe(shown, width="stretch", height=320, column_config=pictures)

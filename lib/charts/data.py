@@ -6,7 +6,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from lib.charts.common import CLASS_FIELD, class_color, sample_rows
+from lib.charts.common import CLASS_FIELD, add_images, class_color, sample_rows
 from lib.datasets import Dataset
 
 
@@ -24,13 +24,15 @@ def scatter_matrix(
     coloured by class; on the diagonal each feature's distribution per class (a density).
     `usermeta["features"]` names the features plotted, in order."""
     frame = sample_rows(dataset_frame(dataset), limit)[features + [CLASS_FIELD]]
+    frame, pictures = add_images(frame, dataset, frame.index)  # digits: each row's picture
     color = class_color(dataset.class_names)
     last = len(features) - 1
     rows = []
     for i, y in enumerate(features):
         cells = [_density(frame, y, color, panel, bottom=i == last)]
         for j, x in enumerate(features[:i]):
-            cells.insert(j, _scatter(frame, x, y, features, color, panel, bottom=i == last, left=j == 0))
+            tips = pictures + [alt.Tooltip(f"{f}:Q") for f in features] + [CLASS_FIELD]
+            cells.insert(j, _scatter(frame, x, y, tips, color, panel, bottom=i == last, left=j == 0))
         rows.append(alt.hconcat(*cells, spacing=8))
     return alt.vconcat(*rows, spacing=8).properties(usermeta={"features": list(features)})
 
@@ -39,7 +41,7 @@ def _axis(title: str, shown: bool) -> alt.Axis:
     return alt.Axis(title=title if shown else None, labels=shown, ticks=shown)
 
 
-def _scatter(frame, x: str, y: str, features, color, panel: int, bottom: bool, left: bool) -> alt.Chart:
+def _scatter(frame, x: str, y: str, tooltip, color, panel: int, bottom: bool, left: bool) -> alt.Chart:
     return (
         alt.Chart(frame)
         .mark_circle(size=14, opacity=0.55)
@@ -47,7 +49,7 @@ def _scatter(frame, x: str, y: str, features, color, panel: int, bottom: bool, l
             x=alt.X(f"{x}:Q", scale=alt.Scale(zero=False), axis=_axis(x, bottom)),
             y=alt.Y(f"{y}:Q", scale=alt.Scale(zero=False), axis=_axis(y, left)),
             color=color,
-            tooltip=[alt.Tooltip(f"{f}:Q") for f in features] + [CLASS_FIELD],
+            tooltip=tooltip,
         )
         .properties(width=panel, height=panel)
     )
