@@ -110,10 +110,11 @@ frame = charts.dataset_frame(dataset)
 rows = TABLE_CELLS // frame.shape[1]
 if len(frame) > rows:
     st.caption(f"The first {rows:,} of {len(frame):,} rows.")
-shown, pictures = frame.head(rows), {}
+shown, pictures, row_height = frame.head(rows), {}, None
 if (images := thumbnails(dataset)) is not None:  # digits: each row beside its picture
     shown = shown.copy()
     shown.insert(0, IMAGE_FIELD, images[: len(shown)])
     pictures = {IMAGE_FIELD: st.column_config.ImageColumn("image", help="The row as the picture it is.")}
+    row_height = 44  # the pictures big enough to read
     st.caption("Each row is a picture: the first column shows it, the other columns are its pixels.")
-st.dataframe(shown, width="stretch", height=320, column_config=pictures)
+st.dataframe(shown, width="stretch", height=320, column_config=pictures, row_height=row_height)

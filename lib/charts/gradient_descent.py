@@ -52,8 +52,12 @@ def comparison(
         )
         .properties(width=width, height=height)
     )
-    dots = base.mark_point(filled=True, size=40, opacity=1, stroke="white", strokeWidth=0.8).transform_filter(
-        alt.FieldOneOfPredicate(field="value", oneOf=list(dotted))
+    dots = (  # no stroke dash here: a point in the "Rows" legend would replace the dash samples
+        alt.Chart(table)
+        .mark_point(filled=True, size=40, opacity=1, stroke="white", strokeWidth=0.8)
+        .encode(x="epoch:Q", color=color, tooltip=base.encoding.tooltip)
+        .transform_filter(alt.FieldOneOfPredicate(field="value", oneOf=list(dotted)))
+        .properties(width=width, height=height)
     )
     panels = []
     for metric, y in (
