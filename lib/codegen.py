@@ -79,7 +79,7 @@ def keras_script(config: TrainConfig, dataset: Dataset) -> str:
     for i, width in enumerate(config.hidden):
         layers.append(_dense("x", width, hidden, f"hidden_{i + 1}", _initializer(config, i), "x"))
     n = len(config.hidden)
-    layers.append(_dense("h", config.bottleneck, hidden, "bottleneck", _initializer(config, n), "x"))
+    layers.append(_dense("h", config.bottleneck_nodes, hidden, "bottleneck", _initializer(config, n), "x"))
     layers.append(_dense("outputs", units, output.keras, "output", _initializer(config, n + 1), "h"))
     targets = (
         "t_train, t_test = y_train, y_test\n"
@@ -103,7 +103,7 @@ X_train, X_test, y_train, y_test = train_test_split(
 scaler = StandardScaler().fit(X_train)
 X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
 {targets}
-# 3. The network. The {config.bottleneck}-node layer named "bottleneck" is the one we plot.
+# 3. The network. The {config.bottleneck_nodes}-node layer named "bottleneck" is the one we plot.
 inputs = keras.Input(shape=({dataset.n_features},), name="features")
 x = inputs
 {chr(10).join(layers)}

@@ -126,7 +126,7 @@ def test_the_network_comes_from_the_inner_layer_page_settings():
     at.select_slider(key="compare_iterations").set_value(250).run()
     assert_no_exception(at)
     assert "4 → 4 → 2 → 1" in at.caption[0].value and "inner-layer page" in at.caption[0].value
-    at.session_state["train_config"] = dataclasses.replace(DEEPER_LESSON, bottleneck=3, epochs=1)
+    at.session_state["train_config"] = dataclasses.replace(DEEPER_LESSON, bottleneck_nodes=3, epochs=1)
     at.run()
     assert_no_exception(at)
     assert "3 nodes" in at.warning[0].value
