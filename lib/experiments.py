@@ -246,7 +246,7 @@ def coincidence_note(same: dict[str, str], name: str) -> str:
     pairs = "; ".join(f"{name} {later} lies on {name} {earlier}" for later, earlier in same.items())
     return (
         f"Curves that coincide: {pairs} (they differ by less than {COINCIDE:.0%} of the panel's "
-        "height everywhere), so the later one is drawn with dots on its line."
+        "height everywhere), so the later one is drawn as dots on the earlier one's line."
     )
 
 

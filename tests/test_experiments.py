@@ -177,6 +177,11 @@ def test_curves_lying_on_each_other_are_found_and_dotted(banknotes):
         layer for panel in spec["hconcat"] for layer in panel["layer"] if layer["mark"]["type"] == "point"
     ]
     assert len(dotted) == 2  # loss and accuracy panels
+    lines = [
+        layer for panel in spec["hconcat"] for layer in panel["layer"] if layer["mark"]["type"] == "line"
+    ]
+    hidden = {"not": {"field": "value", "oneOf": ["nesterov 0.3"]}}
+    assert all(hidden in [t.get("filter") for t in line["transform"]] for line in lines)  # momentum's shows
     assert all(
         {"field": "value", "oneOf": ["nesterov 0.3"]} in [t.get("filter") for t in d["transform"]]
         for d in dotted

@@ -27,7 +27,8 @@ def comparison(
     table: pd.DataFrame, title: str, width: int = 360, height: int = 260, dotted=()
 ) -> alt.HConcatChart:
     """Loss and accuracy per epoch, one colour per compared value, train solid and
-    validation dashed; the values in `dotted` (curves lying on others) get a dot per epoch too."""
+    validation dashed; the values in `dotted` (curves lying on others) are drawn as a dot per
+    epoch over the line they lie on."""
     order = list(dict.fromkeys(table["value"]))
     color = alt.Color(
         "value:N",
@@ -64,7 +65,9 @@ def comparison(
         ("loss", alt.Y("score:Q", title="Loss (cross-entropy, lower is better)")),
         ("accuracy", alt.Y("score:Q", title="Accuracy (higher is better)", scale=alt.Scale(zero=False))),
     ):
-        layers = [base] + ([dots] if dotted else [])
+        # a dotted value is drawn as dots only, so the line it lies on stays visible beneath
+        lines = base.transform_filter({"not": {"field": "value", "oneOf": list(dotted)}}) if dotted else base
+        layers = [lines] + ([dots] if dotted else [])
         panels.append(
             alt.layer(*layers)
             .transform_filter(alt.datum.metric == metric)
