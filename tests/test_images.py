@@ -75,7 +75,7 @@ def test_the_comparison_maps_show_each_rows_picture(digits):
     frame = compare.maps_frame(digits, rows, [embedding])
     np.testing.assert_array_equal(frame[IMAGE_FIELD], thumbnails(digits)[rows])
     spec = compare.linked_panels(frame, digits, [embedding]).to_dict()
-    assert all(t[0] == IMAGE_FIELD for t in tooltip_titles(spec))
+    assert all(t == [IMAGE_FIELD, "row", "class"] for t in tooltip_titles(spec))  # no pixel values
 
 
 def test_the_gallery_maps_show_each_test_rows_picture(digits):

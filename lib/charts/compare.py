@@ -81,9 +81,9 @@ def linked_panels(
     brush = alt.selection_interval(name="brush", resolve="global")
     tooltip = [image_tooltip()] if IMAGE_FIELD in frame else []
     tooltip += [alt.Tooltip(f"{ROW_FIELD}:Q", title="row"), alt.Tooltip(f"{CLASS_FIELD}:N", title="class")]
-    tooltip += [
+    tooltip += [  # a picture says more than its first pixels
         alt.Tooltip(f"{_feature_field(i)}:Q", title=dataset.feature_names[i], format=".3g")
-        for i in range(min(TOOLTIP_FEATURES, dataset.n_features))
+        for i in range(0 if IMAGE_FIELD in frame else min(TOOLTIP_FEATURES, dataset.n_features))
     ]
     base = alt.Chart(frame).encode(tooltip=tooltip)
     color = class_color(dataset.class_names)
