@@ -5,6 +5,7 @@ import streamlit as st
 from ui.data import dataset_picker
 from ui.links import apply_link
 from ui.startup import freeze_libraries
+from ui.train_controls import follow_page
 
 st.set_page_config(page_title="Bottleneck Lab", page_icon=":material/hub:", layout="wide")
 freeze_libraries()
@@ -20,5 +21,6 @@ PAGES = [
 navigation = st.navigation(PAGES)
 st.sidebar.markdown("**Bottleneck Lab** · see what a neural network's hidden layer learns")
 apply_link()
+follow_page(navigation.url_path)
 dataset_picker()
 navigation.run()

@@ -16,19 +16,19 @@ from ui.classroom import page_control
 from ui.data import current_dataset
 from ui.links import share_link
 from ui.runs import trained
-from ui.train_controls import current_config
+from ui.train_controls import training_controls
 
 st.title("Re-initializations")
 st.markdown(
     "Training starts from random weights, so training the same network again with another **seed** "
     "lands somewhere else. Does it learn a different picture, or the same one turned around? Here the "
-    "network of the inner-layer page is trained once per seed, and each final bottleneck is shown "
+    "network set in the sidebar is trained once per seed, and each final bottleneck is shown "
     "side by side."
 )
 dataset = current_dataset()
 if dataset is None:
     st.stop()
-config = current_config(dataset)
+config = training_controls(dataset)
 n_runs = page_control(
     st.slider,
     state.GALLERY_RUNS,
@@ -40,7 +40,7 @@ share_link()
 shape = network_name(config.layer_sizes(dataset.n_features, dataset.n_classes))
 st.caption(
     f"Network {shape} · {config.activation} · {config.optimizer} · {config.epochs} epochs · "
-    f"seeds {config.seed} to {config.seed + n_runs - 1} (change the network on the inner-layer page)."
+    f"seeds {config.seed} to {config.seed + n_runs - 1} (change the network in the sidebar)."
 )
 
 runs = [trained(dataset, replace(config, seed=seed)) for seed in range(config.seed, config.seed + n_runs)]

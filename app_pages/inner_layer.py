@@ -169,7 +169,9 @@ st.header("5 · The code", divider="gray")
 st.markdown(
     "The same network in plain Keras, ready to paste into a notebook. The **feature model** at the "
     "end runs the input through to the bottleneck only: its two outputs per row are the points "
-    "plotted above. (Keras picks its own random start, so expect a similar picture, not the same.)"
+    "plotted above. (Keras picks its own random start, so expect a similar picture, not the same.) "
+    "The course's notebook builds it with the Keras backend, `K.function([model.input], "
+    "[layer.output])`; in today's Keras that is `keras.Model(model.inputs, layer.output)`."
 )
 try:
     st.code(keras_script(config, dataset), language="python", line_numbers=True)
