@@ -132,7 +132,12 @@ st.markdown(
     "yellow bottleneck nodes. Line colour and thickness show the trained weights: blue positive, red "
     "negative, thicker means larger; hover a line for its value."
 )
-cached_chart(("model", run_key), lambda: rc.architecture_chart(run), f"{stem}_model", width="content")
+cached_chart(
+    ("model", run_key),
+    lambda: rc.architecture_chart(run, feature_names=dataset.feature_names),
+    f"{stem}_model",
+    width="content",
+)
 st.dataframe(rc.layer_table(config, dataset.n_features, dataset.n_classes), hide_index=True, width="stretch")
 left, right = st.columns([1, 3], vertical_alignment="center")
 left.metric("Trainable parameters", f"{run.n_params:,}")

@@ -87,7 +87,7 @@ def test_representation_chart_for_a_sigmoid_output(run, banknotes):
 def test_softmax_shades_predicted_classes_without_a_single_line(wine_run):
     wine, run = wine_run
     spec = rc.representation_chart(run, wine, -1, plane.plane_extent(run.snapshots)).to_dict()
-    assert [layer["mark"]["type"] for layer in spec["layer"]] == ["rect", "point"]
+    assert [layer["mark"]["type"] for layer in spec["layer"]] == ["area", "point"]
     assert spec["layer"][0]["encoding"]["color"]["field"] == "class"
     assert len(rc.confusion_frame(run, -1)) == 9
 
