@@ -10,6 +10,7 @@ import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
+from pathlib import Path
 
 from testkit import ROOT
 
@@ -42,11 +43,13 @@ def wait_healthy(url: str, process: subprocess.Popen, seconds: float = START_TIM
     raise RuntimeError("streamlit did not become healthy in time")
 
 
-def start_server(port: int | None = None, env: dict | None = None) -> tuple[subprocess.Popen, str]:
-    """`streamlit run streamlit_app.py` on 127.0.0.1; returns (process, base url)."""
+def start_server(
+    port: int | None = None, env: dict | None = None, script: Path = ROOT / "streamlit_app.py"
+) -> tuple[subprocess.Popen, str]:
+    """`streamlit run script` (the app by default) on 127.0.0.1; returns (process, base url)."""
     port = port or free_port()
     command = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
+        sys.executable, "-m", "streamlit", "run", str(script),
         "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
         "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
@@ -72,9 +75,9 @@ def stop_server(process: subprocess.Popen) -> None:
 
 
 @contextmanager
-def server(port: int | None = None, env: dict | None = None):
+def server(port: int | None = None, env: dict | None = None, script: Path = ROOT / "streamlit_app.py"):
     """A fresh server for the `with` block: yields (process, base url)."""
-    process, url = start_server(port, env)
+    process, url = start_server(port, env, script)
     try:
         yield process, url
     finally:

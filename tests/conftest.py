@@ -7,6 +7,7 @@ as well, so a test imports what it needs from one place.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,27 @@ def banknotes():
     from lib.datasets import load_dataset
 
     return load_dataset("banknotes")
+
+
+def player_params(at) -> dict | None:
+    """The inner-layer player's parameters ({name: param}) from its spec, or None if not drawn."""
+    for spec in chart_specs(at):
+        params = {p["name"]: p for p in spec.get("params", [])}
+        if "epoch" in params and "accuracy" in params:
+            return params
+    return None
+
+
+def player_opens_at(at) -> int | None:
+    """The epoch the inner-layer player shows first (its slider's start), or None if not drawn."""
+    params = player_params(at)
+    return None if params is None else params["epoch"]["value"]
+
+
+def final_test_accuracy(at) -> float:
+    """The final test accuracy the inner-layer page's caption states, as a fraction."""
+    found = [re.search(r"final test accuracy \*\*([\d.]+)%\*\*", c.value) for c in at.caption]
+    return float(next(m for m in found if m).group(1)) / 100
 
 
 def require_chromium() -> None:
