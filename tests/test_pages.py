@@ -11,34 +11,23 @@ def test_data_page_shows_the_banknotes():
     specs = chart_specs(at)
     assert len(specs) == 1  # the scatter-plot matrix
     assert "genuine** 762 (56%)" in at.caption[0].value
-    assert specs[0]["repeat"]["row"] == ["variance", "skewness", "kurtosis", "entropy"]
+    assert specs[0]["usermeta"]["features"] == ["variance", "skewness", "kurtosis", "entropy"]
     assert len(at.dataframe[0].value) == 1372
-
-
-def test_data_page_follows_the_sidebar_choice():
-    at = app_test()
-    at.sidebar.selectbox(key="dataset_name").select("wine").run()
-    assert_no_exception(at)
-    assert [m.value for m in at.metric] == ["178", "13", "3"]
 
 
 def test_pairplot_features_can_be_chosen():
     at = app_test()
     at.multiselect[0].set_value(["variance", "entropy"]).run()
     assert_no_exception(at)
-    assert chart_specs(at)[0]["repeat"]["column"] == ["variance", "entropy"]
+    assert chart_specs(at)[0]["usermeta"]["features"] == ["variance", "entropy"]
     at.multiselect[0].set_value([]).run()
     assert_no_exception(at)
     assert "at least one feature" in at.info[0].value
 
 
 def test_missing_data_file_shows_what_to_do(monkeypatch, tmp_path):
-    import streamlit as st
-
-    monkeypatch.setenv("BANKNOTES_CSV", str(tmp_path / "missing.csv"))
-    st.cache_data.clear()  # the loaded data set is cached per process
+    monkeypatch.setenv("BANKNOTES_CSV", str(tmp_path / "missing.csv"))  # caches: cleared by conftest
     at = app_test()
-    st.cache_data.clear()
     assert_no_exception(at)
     assert "BANKNOTES_CSV" in at.error[0].value
     assert not chart_specs(at)
