@@ -4,6 +4,7 @@ import streamlit as st
 
 from lib.charts import compare as compare_charts
 from lib.charts.common import with_columns
+from lib.diagnostics import diagnose
 from lib.exports import csv_bytes, projections_frame
 from lib.metrics import FOLDS, NEIGHBOURS
 from lib.presets import default_config_for
@@ -11,6 +12,7 @@ from lib.projections import METHODS, TSNE_ROW_LIMIT, comparison_rows, drawing_or
 from lib.settings import bounds, options
 from lib.training import network_name
 from ui import state
+from ui.advice import explained
 from ui.charts import chart_spec, save_menu, show_chart
 from ui.classroom import page_control
 from ui.compare import projection, projection_scores
@@ -38,6 +40,10 @@ st.caption(
     f"(change it in the sidebar: the bottleneck map and its scores follow); "
     f"test accuracy {run.test_accuracy:.1%}."
 )
+problems = diagnose(run)
+for problem in problems:  # the inner-layer page's words: what is wrong with the network, what to try
+    (st.error if problem.blocking else st.warning)(explained(problem), icon=":material/warning:")
+diverged = any(p.kind == "diverged" for p in problems)
 
 methods = page_control(
     st.multiselect,
@@ -74,6 +80,12 @@ rules.caption(
     "one run can mislead, so try a few."
 )
 share_link()
+if diverged and "bottleneck" in methods:  # no map of non-numbers; the other maps do not need the network
+    methods = [m for m in methods if m != "bottleneck"]
+    st.info(
+        "The bottleneck map is left out until the network trains; the other maps follow.",
+        icon=":material/info:",
+    )
 if not methods:
     st.info("Choose at least one method to draw.", icon=":material/info:")
     st.stop()
