@@ -69,7 +69,7 @@ def test_each_value_is_used_clamped_or_defaulted(key, raw, expected, noticed):
             "The link's hidden layers: 'a,b' is not a list of node counts such as 8,5; using 3",
         ),
         ("all_rows", "maybe", "The link's choice of all rows: 'maybe' is neither true nor false;"),
-        ("iterations", "lots", "The link's t-SNE iterations: 'lots' is not a number; using 1000 instead."),
+        ("iterations", "lots", "The link's t-SNE iterations: 'lots' is not a number; using 500 instead."),
     ],
 )
 def test_notices_say_in_words_what_was_wrong(key, raw, notice):
