@@ -4,10 +4,9 @@ import streamlit as st
 
 from ui.data import dataset_picker
 from ui.links import apply_link
-from ui.startup import freeze_libraries
+from ui.startup import load_in_background
 
 st.set_page_config(page_title="Bottleneck Lab", page_icon=":material/hub:", layout="wide")
-freeze_libraries()
 
 PAGES = [
     st.Page("app_pages/data.py", title="The data", icon=":material/table_chart:", default=True),
@@ -21,4 +20,7 @@ navigation = st.navigation(PAGES)
 st.sidebar.markdown("**Bottleneck Lab** · see what a neural network's hidden layer learns")
 apply_link()
 dataset_picker()
-navigation.run()
+try:
+    navigation.run()
+finally:  # after the first page is drawn (or stopped): the data page needs none of the heavy libraries
+    load_in_background()
