@@ -9,7 +9,7 @@ from lib.projections import METHODS, TSNE_ROW_LIMIT, comparison_rows
 from lib.settings import bounds, options
 from lib.training import network_name
 from ui import state
-from ui.charts import show_chart
+from ui.charts import draw, show_chart
 from ui.classroom import page_control
 from ui.compare import projection
 from ui.data import current_dataset
@@ -104,7 +104,7 @@ st.caption(
     "clear); **hover** over a dot to see its row, class and original features."
 )
 frame = compare_charts.points_frame(dataset, rows.show, embeddings)
-show_chart(compare_charts.linked_panels(frame, dataset, embeddings), f"maps_{dataset.name}", width="content")
+draw(compare_charts.linked_panels(frame, dataset, embeddings), f"maps_{dataset.name}", width="content")
 st.download_button(
     "Download every map's coordinates (CSV)",
     csv_bytes(projections_frame(dataset, rows.show, embeddings)),

@@ -80,7 +80,7 @@ else:
         if not any(p.blocking for p in found):
             cached_chart(
                 ("plane", run_key, epoch),
-                lambda: rc.representation_chart(run, dataset, epoch, extent),
+                lambda: rc.representation_parts(run, dataset, epoch, extent),
                 f"{stem}_plane_epoch{epoch}",
                 left,
                 width="content",
@@ -96,7 +96,7 @@ else:
         )
         cached_chart(
             ("confusion", run_key, epoch),
-            lambda: rc.confusion_chart(run, epoch),
+            lambda: rc.confusion_parts(run, epoch),
             f"{stem}_confusion_epoch{epoch}",
             right,
             width="content",
@@ -124,7 +124,7 @@ else:
     )
     cached_chart(
         ("evolution", run_key),
-        lambda: rc.evolution_chart(run, epochs, extent),
+        lambda: rc.evolution_parts(run, epochs, extent),
         f"{stem}_evolution",
         width="content",
     )
@@ -143,7 +143,7 @@ st.markdown(
     "watch for overfitting; *test* rows are the ones plotted above. If the training loss keeps "
     "falling while the validation loss rises, the network is memorising its training rows: overfitting."
 )
-cached_chart(("curves", run_key), lambda: rc.curves_chart(run.history), f"{stem}_curves", width="content")
+cached_chart(("curves", run_key), lambda: rc.curves_parts(run.history), f"{stem}_curves", width="content")
 
 st.header("4 · The model", divider="gray")
 st.markdown(
@@ -151,7 +151,7 @@ st.markdown(
     "yellow bottleneck nodes. Line colour and thickness show the trained weights: blue positive, red "
     "negative, thicker means larger; hover a line for its value."
 )
-cached_chart(("model", run_key), lambda: rc.architecture_chart(run), f"{stem}_model", width="content")
+cached_chart(("model", run_key), lambda: rc.architecture_parts(run), f"{stem}_model", width="content")
 st.dataframe(rc.layer_table(config, dataset.n_features, dataset.n_classes), hide_index=True, width="stretch")
 left, right = st.columns([1, 3], vertical_alignment="center")
 left.metric("Trainable parameters", f"{run.n_params:,}")

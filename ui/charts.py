@@ -1,7 +1,8 @@
 """Every chart of the app: drawn from a Vega-Lite spec, with a menu to save it.
 
 Building and validating an Altair chart takes longer than training the lesson's network once
-it is cached, so charts of a cached run are keyed by what they show and their spec reused.
+it is cached, so the pages draw `ChartParts` from their templates (`lib.charts.common`), and
+the charts of a cached run are also keyed by what they show and their spec reused.
 Streamlit turns off Vega's own "Save as SVG / PNG" menu; `save_menu` puts it back.
 """
 
@@ -12,22 +13,28 @@ from collections.abc import Callable, Hashable
 import altair as alt
 import streamlit as st
 
-from lib.charts.common import vega_lite
+from lib.charts.common import ChartParts, vega_lite
 from lib.exports import CHART_FORMATS, chart_file
 
 SAVE_AS = {"svg": "SVG (any size, for slides)", "png": "PNG (picture)", "json": "Vega-Lite source (JSON)"}
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
-def _spec(key: Hashable, _build: Callable[[], alt.TopLevelMixin]) -> dict:
-    return vega_lite(_build())
+def _spec(key: Hashable, _build: Callable[[], ChartParts]) -> dict:
+    return _build().spec()
 
 
-def cached_chart(
-    key: Hashable, build: Callable[[], alt.TopLevelMixin], name: str, place=st, **options
-) -> None:
+def cached_chart(key: Hashable, build: Callable[[], ChartParts], name: str, place=st, **options) -> None:
     """Draw `build()` in `place`; `key` must name everything the chart depends on."""
-    spec = _spec(key, build)
+    draw_spec(_spec(key, build), name, place, **options)
+
+
+def draw(parts: ChartParts, name: str, place=st, **options) -> None:
+    """Draw a chart from its template in `place`, with the menu to save it."""
+    draw_spec(parts.spec(), name, place, **options)
+
+
+def draw_spec(spec: dict, name: str, place=st, **options) -> None:
     place.vega_lite_chart(spec, **options)
     save_menu(lambda: spec, name, place)
 

@@ -6,7 +6,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from lib.charts.common import CLASS_FIELD, class_color, sample_rows
+from lib.charts.common import CLASS_FIELD, ChartParts, class_color, sample_rows
 from lib.datasets import Dataset
 
 
@@ -17,18 +17,23 @@ def dataset_frame(dataset: Dataset) -> pd.DataFrame:
     return frame
 
 
-def scatter_matrix(dataset: Dataset, features: list[str], limit: int = 2000, panel: int = 150) -> alt.Chart:
+def scatter_matrix(dataset: Dataset, features: list[str], limit: int = 2000, panel: int = 150) -> ChartParts:
     """The course's pairplot: every pair of chosen features, coloured by class."""
     frame = sample_rows(dataset_frame(dataset), limit)[features + [CLASS_FIELD]]
+    shape = {"features": tuple(features), "class_names": tuple(dataset.class_names), "panel": panel}
+    return ChartParts(_scatter_matrix, {"rows": frame}, shape=shape)
+
+
+def _scatter_matrix(frames, values, *, features, class_names, panel) -> alt.RepeatChart:
     return (
-        alt.Chart(frame)
+        alt.Chart(frames["rows"])
         .mark_circle(size=14, opacity=0.55)
         .encode(
             x=alt.X(alt.repeat("column"), type="quantitative", scale=alt.Scale(zero=False)),
             y=alt.Y(alt.repeat("row"), type="quantitative", scale=alt.Scale(zero=False)),
-            color=class_color(dataset.class_names),
-            tooltip=features + [CLASS_FIELD],
+            color=class_color(class_names),
+            tooltip=[*features, CLASS_FIELD],
         )
         .properties(width=panel, height=panel)
-        .repeat(row=features, column=features)
+        .repeat(row=list(features), column=list(features))
     )
