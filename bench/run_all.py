@@ -25,6 +25,7 @@ ORDER = (
     "gradient_descent",
     "projections",
     "scale",
+    "charts",
     "inner_layer",
     "gallery",
     "cold_start",
