@@ -19,7 +19,7 @@ from lib.exports import CHART_FORMATS, chart_file
 SAVE_AS = {"svg": "SVG (any size, for slides)", "png": "PNG (picture)", "json": "Vega-Lite source (JSON)"}
 
 
-@st.cache_data(max_entries=512, show_spinner=False)
+@st.cache_data(max_entries=512, max_size="128MB", show_spinner=False)  # 2-430 kB a chart
 def _spec(key: Hashable, _build: Callable[[], ChartParts]) -> dict:
     return _build().spec()
 

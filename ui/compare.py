@@ -15,7 +15,7 @@ from lib.projections import Embedding, comparison_rows, scored_map
 from lib.training import Run
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_data(max_entries=64, max_size="32MB", show_spinner=False)  # ~10 kB a map
 def _projected(
     fingerprint: str,
     all_rows: bool,
