@@ -416,10 +416,11 @@ START_TIMEOUT = 240.0
 
 
 def _free_ports(count: int) -> int:
-    """The first of `count` consecutive free ports on 127.0.0.1."""
+    """The first of `count` consecutive free ports on 127.0.0.1 (within $BENCH_PORTS, e.g. 19100-19199)."""
+    low, high = map(int, os.environ.get("BENCH_PORTS", "20000-40000").split("-"))
     rng = random.Random()
     for _ in range(200):
-        first = rng.randrange(20000, 40000)
+        first = rng.randrange(low, high - count + 1)
         try:
             for port in range(first, first + count):
                 with socket.socket() as sock:

@@ -59,6 +59,11 @@ def probability_label(run: Run) -> str:
 
 def boundary_segment(w: np.ndarray, b: float, extent) -> pd.DataFrame:
     """The part of the line w·h + b = 0 inside the extent (empty when it misses the box)."""
+    return pd.DataFrame(boundary_ends(w, b, extent), columns=[H1, H2])
+
+
+def boundary_ends(w: np.ndarray, b: float, extent) -> list[tuple[float, float]]:
+    """The two ends of `boundary_segment`, or none."""
     x0, x1, y0, y1 = extent
     ends = []
     if abs(w[1]) > 1e-12:
@@ -70,9 +75,7 @@ def boundary_segment(w: np.ndarray, b: float, extent) -> pd.DataFrame:
         for x, y in ends
         if x0 - 1e-9 <= x <= x1 + 1e-9 and y0 - 1e-9 <= y <= y1 + 1e-9
     }
-    return pd.DataFrame(
-        sorted(inside)[:1] + sorted(inside)[-1:] if len(inside) >= 2 else [], columns=[H1, H2]
-    )
+    return sorted(inside)[:1] + sorted(inside)[-1:] if len(inside) >= 2 else []
 
 
 def probability_grid(run: Run, epoch: int, extent, cells: int = 40) -> pd.DataFrame:
@@ -210,24 +213,24 @@ def evolution_parts(run: Run, epochs: list[int], extent, panel: int = 130, colum
     titles = {e: f"Epoch {e} · test acc {run.snapshot_accuracy[e]:.0%}" for e in epochs}
     rows = panel_rows(len(run.y_test), len(epochs))
     names = np.asarray(run.class_names, dtype=object)[run.y_test[rows]]
-    frames = []
-    for e in epochs:
-        predicted, _ = predictions(run, e)
-        frames.append(
-            pd.DataFrame(
-                {
-                    "panel": titles[e],
-                    "layer": "points",
-                    H1: run.snapshots[e][rows, 0],
-                    H2: run.snapshots[e][rows, 1],
-                    CLASS_FIELD: names,
-                    "outcome": np.where(predicted[rows] == run.y_test[rows], *OUTCOMES),
-                }
-            )
+    right = np.concatenate([predictions(run, e)[0][rows] == run.y_test[rows] for e in epochs])
+    points = pd.DataFrame(
+        {
+            "panel": np.repeat(np.asarray([titles[e] for e in epochs], dtype=object), len(rows)),
+            "layer": "points",
+            H1: np.concatenate([run.snapshots[e][rows, 0] for e in epochs]),
+            H2: np.concatenate([run.snapshots[e][rows, 1] for e in epochs]),
+            CLASS_FIELD: np.tile(names, len(epochs)),
+            "outcome": np.where(right, *OUTCOMES),
+        }
+    )
+    frames = [points]
+    if len(run.class_names) == 2:
+        ends = {e: boundary_ends(run.head[e][0][:, 0], float(run.head[e][1][0]), extent) for e in epochs}
+        lines = pd.DataFrame(
+            [(*end, titles[e]) for e in epochs for end in ends[e]], columns=[H1, H2, "panel"]
         )
-        if len(run.class_names) == 2:
-            line = boundary_segment(run.head[e][0][:, 0], float(run.head[e][1][0]), extent)
-            frames.append(line.assign(panel=titles[e], layer="boundary"))
+        frames.append(lines.assign(layer="boundary"))
     values = dict(zip(("x0", "x1", "y0", "y1"), extent))
     values.update({f"panel_{i}": titles[e] for i, e in enumerate(epochs)})
     shape = {"class_names": tuple(run.class_names), "panels": len(epochs), "panel": panel, "columns": columns}
