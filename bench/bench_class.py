@@ -42,12 +42,11 @@ def measure(args: argparse.Namespace, students: int) -> tuple[ClassRun, dict]:
         before = servers.usage()
         servers.mark()
         client = time.process_time()
-        profiler = profile(servers, args.profile) if args.profile else None
+        profiler = profile(servers, args.profile, args.seconds) if args.profile else None
         result = asyncio.run(run_class(servers.url, students, args.seconds, args.seed, args.arrival))
         client = time.process_time() - client
         if profiler is not None:
-            profiler.terminate()  # py-spy writes its file when stopped
-            profiler.wait(timeout=60)
+            profiler.wait(timeout=120)  # it writes its file after --duration
         after = servers.usage()
     facts = {
         "warm_seconds": warm_seconds,
@@ -62,24 +61,11 @@ def measure(args: argparse.Namespace, students: int) -> tuple[ClassRun, dict]:
     return result, facts
 
 
-def profile(servers, path: str) -> subprocess.Popen:
-    """py-spy sampling every server process (threads and native frames merged) until stopped."""
-    pids = [str(p.pid) for p in servers.app_processes()]
-    return subprocess.Popen(
-        [
-            "py-spy",
-            "record",
-            "--format",
-            "raw",
-            "--rate",
-            "50",
-            "--nonblocking",
-            "--output",
-            path,
-            "--pid",
-            pids[0],
-        ]
-    )
+def profile(servers, path: str, seconds: float) -> subprocess.Popen:
+    """py-spy sampling the (first) server's threads for `seconds`, without pausing it."""
+    pid = str(servers.app_processes()[0].pid)
+    command = ["py-spy", "record", "--format", "raw", "--rate", "20", "--nonblocking", "--duration"]
+    return subprocess.Popen([*command, str(int(seconds)), "--output", path, "--pid", pid])
 
 
 def overview_row(result: ClassRun, facts: dict) -> tuple:
