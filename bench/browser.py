@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import random
 import time
 from contextlib import contextmanager
 
@@ -22,9 +24,17 @@ def chromium():
             browser.close()
 
 
+def _port() -> int | None:
+    """A port within $BENCH_PORTS (e.g. 19100-19199) when set, else one the system picks."""
+    if "BENCH_PORTS" not in os.environ:
+        return None
+    low, high = map(int, os.environ["BENCH_PORTS"].split("-"))
+    return random.randrange(low, high + 1)
+
+
 @contextmanager
 def server():
-    process, url = start_server()
+    process, url = start_server(_port())
     try:
         yield process, url
     finally:
