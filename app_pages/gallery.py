@@ -4,13 +4,13 @@ from dataclasses import replace
 
 import streamlit as st
 
-from lib.charts.gallery import ONE_FEATURE_TEXT, accuracy_summary, align_runs, gallery_chart
+from lib.charts.gallery import ONE_FEATURE_TEXT, accuracy_summary, align_runs, gallery_parts
 from lib.charts.plane import panel_rows
 from lib.settings import bounds
 from lib.training import network_name
 from ui import state
 from ui.advice import remedies_in_words
-from ui.charts import show_chart
+from ui.charts import draw
 from ui.classroom import page_control
 from ui.data import current_dataset
 from ui.links import share_link
@@ -81,8 +81,8 @@ st.markdown(
 )
 if (shown := len(panel_rows(len(runs[0].y_test)))) < len(runs[0].y_test):
     st.caption(f"Each map shows the same random {shown:,} of the {len(runs[0].y_test):,} test rows.")
-show_chart(
-    gallery_chart(panels, runs[0].y_test, dataset.class_names),
+draw(
+    gallery_parts(panels, runs[0].y_test, dataset.class_names),
     f"reinitialisations_{dataset.name}",
     width="content",
 )

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lib.charts import common, plane
+from lib.charts import common, gallery, plane
 from lib.charts import compare as cc
 from lib.charts import data as dc
 from lib.charts import inner_layer as rc
@@ -110,3 +110,16 @@ def test_a_value_hidden_inside_a_string_is_refused():
 
     with pytest.raises(ValueError, match="epoch"):
         common.chart_spec(layout, {"rows": pd.DataFrame({"a": [1.0]})}, {"epoch": 3})
+
+
+def test_the_gallery_fills_its_template_like_altair_with_dead_and_diverged_runs():
+    rng = np.random.default_rng(0)
+    y_test = rng.integers(0, 2, 50)
+    for scale in (1.0, 3.0):  # the second gallery fills the first one's template
+        panels = [
+            gallery.Panel(0, 0.9, "ok", 0.0, scale * rng.normal(size=(50, 2))),
+            gallery.Panel(1, 0.5, "dead", None, None),
+            gallery.Panel(2, 0.8, "dead_node", 0.2, scale * rng.normal(size=(50, 2))),
+            gallery.Panel(3, 0.5, "diverged", None, None),
+        ]
+        assert_same_chart(gallery.gallery_parts(panels, y_test, ["genuine", "forged"]))
