@@ -4,6 +4,7 @@ import dataclasses
 import json
 import re
 
+import altair as alt
 import numpy as np
 import pandas as pd
 import pytest
@@ -36,7 +37,8 @@ def canonical(spec: dict) -> tuple[str, list[pd.DataFrame]]:
 
 
 def assert_same_chart(parts: common.ChartParts) -> None:
-    built_text, built_rows = canonical(common.vega_lite(parts.chart()))
+    with alt.data_transformers.disable_max_rows():  # the loss surface's grid has 10,201 rows
+        built_text, built_rows = canonical(common.vega_lite(parts.chart()))
     filled_text, filled_rows = canonical(parts.spec())
     assert filled_text == built_text
     assert len(filled_rows) == len(built_rows)
@@ -123,3 +125,27 @@ def test_the_gallery_fills_its_template_like_altair_with_dead_and_diverged_runs(
             gallery.Panel(3, 0.5, "diverged", None, None),
         ]
         assert_same_chart(gallery.gallery_parts(panels, y_test, ["genuine", "forged"]))
+
+
+def test_the_gradient_descent_charts_fill_their_templates_like_altair(banknotes, runs):
+    from lib import experiments, surface
+    from lib.charts import gradient_descent as gd
+
+    for rates in ((0.1, 1.0), (0.05, 2.0, 9.0)):  # the second set of paths: other data, other order
+        experiment = experiments.Experiment(
+            "learning_rate", "logistic", dataclasses.replace(experiments.LOGISTIC, epochs=3)
+        )
+        table = pd.concat(
+            [experiments.curves(banknotes, experiment, str(r)) for r in rates], ignore_index=True
+        )
+        assert_same_chart(gd.comparison(table, "Learning rate"))
+        data = surface.problem(banknotes, surface.Plane(("skewness", "kurtosis")))
+        paths = pd.concat([surface.path(data, surface.Descent("sgd", r, steps=8)) for r in rates])
+        best = surface.optimum(data)
+        grid = surface.grid(data, surface.window(data, paths, best))
+        assert_same_chart(gd.surface(grid, paths, best, ("skewness", "kurtosis")))
+        assert_same_chart(gd.loss_by_step(paths))
+    for (_, first), (_, second) in (runs[:2], runs[1:]):
+        assert_same_chart(gd.layer_norms(gd.norms_frame({"current": first}), "what", "Size (log scale)"))
+        frame = gd.norms_frame({"one": first, "two": second})
+        assert_same_chart(gd.gradient_by_layer(frame[frame["what"] == gd.NORMS["gradient"]]))
