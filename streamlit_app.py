@@ -5,13 +5,14 @@ import streamlit as st
 from ui.data import dataset_picker
 from ui.links import apply_link
 from ui.startup import load_in_background
+from ui.train_controls import follow_page
 
 st.set_page_config(page_title="Bottleneck Lab", page_icon=":material/hub:", layout="wide")
 
 PAGES = [
     st.Page("app_pages/data.py", title="The data", icon=":material/table_chart:", default=True),
     st.Page("app_pages/inner_layer.py", title="Inner layers: the lesson", icon=":material/hub:"),
-    st.Page("app_pages/gallery.py", title="Re-initialisations", icon=":material/grid_view:"),
+    st.Page("app_pages/gallery.py", title="Re-initializations", icon=":material/grid_view:"),
     st.Page("app_pages/compare.py", title="Compare reductions", icon=":material/compare:"),
     st.Page("app_pages/gradient_descent.py", title="Gradient descent", icon=":material/trending_down:"),
 ]
@@ -19,6 +20,7 @@ PAGES = [
 navigation = st.navigation(PAGES)
 st.sidebar.markdown("**Bottleneck Lab** · see what a neural network's hidden layer learns")
 apply_link()
+follow_page(navigation.url_path)
 dataset_picker()
 try:
     navigation.run()

@@ -53,7 +53,7 @@ def main() -> None:
         "learning curves": rc.curves_parts(run.history),
         "model diagram": rc.architecture_parts(run),
         "pairplot (data page)": dc.scatter_matrix(data, list(data.feature_names)),
-        "linked maps (compare)": cc.linked_panels(cc.points_frame(data, rows.show, maps), data, maps),
+        "linked maps (compare)": cc.linked_panels(cc.maps_frame(data, rows.show, maps), data, maps),
     }
     table, altair_total, template_total = [], 0.0, 0.0
     for name, parts in charts.items():

@@ -89,7 +89,7 @@ def test_the_data_and_comparison_charts_fill_their_templates_like_altair(banknot
     dataset, run = runs[0]
     rows = comparison_rows(len(dataset.y), run.test_index)
     embeddings = [embed(m, dataset.X[rows.show], dataset.y[rows.show]) for m in ("pca", "lda")]
-    frame = cc.points_frame(dataset, rows.show, embeddings)
+    frame = cc.maps_frame(dataset, rows.show, embeddings)
     assert_same_chart(cc.linked_panels(frame, dataset, embeddings))
 
 

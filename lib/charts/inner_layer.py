@@ -16,8 +16,8 @@ from lib.charts.plane import panel_rows
 from lib.datasets import Dataset
 from lib.training import Run, TrainConfig, layer_names, output_activation
 
-H1, H2 = "unit 1", "unit 2"
-AXIS_TITLES = ("Bottleneck unit 1 (its activation)", "Bottleneck unit 2 (its activation)")
+H1, H2 = "node 1", "node 2"
+AXIS_TITLES = ("Bottleneck node 1 (its activation)", "Bottleneck node 2 (its activation)")
 OUTCOMES = ("correct", "misclassified")
 PLOT_SIZE = alt.AutoSizeParams(type="pad")  # width/height size the plot, not plot + legends
 CANVAS = {"embedOptions": {"renderer": "canvas"}}  # thousands of marks draw faster than as SVG nodes
@@ -35,7 +35,7 @@ def predictions(run: Run, epoch: int) -> tuple[np.ndarray, np.ndarray]:
     return probabilities.argmax(axis=1), probabilities
 
 
-def points_frame(run: Run, dataset: Dataset, epoch: int) -> pd.DataFrame:
+def plane_frame(run: Run, dataset: Dataset, epoch: int) -> pd.DataFrame:
     """One row per test row: its bottleneck point, classes, probability and original features."""
     names = np.asarray(run.class_names, dtype=object)
     predicted, probabilities = predictions(run, epoch)
@@ -125,7 +125,7 @@ def representation_parts(run: Run, dataset: Dataset, epoch: int, extent, size: i
     epoch = range(len(run.snapshots))[epoch]
     frames = {
         "grid": probability_grid(run, epoch, extent),
-        "points": points_frame(run, dataset, epoch).iloc[panel_rows(len(run.y_test), 1)],
+        "points": plane_frame(run, dataset, epoch).iloc[panel_rows(len(run.y_test), 1)],
     }
     if len(run.class_names) == 2:
         frames["boundary"] = boundary_segment(run.head[epoch][0][:, 0], float(run.head[epoch][1][0]), extent)
@@ -239,7 +239,7 @@ def evolution_parts(run: Run, epochs: list[int], extent, panel: int = 130, colum
 
 def _evolution(frames, values, *, class_names, panels, panel, columns) -> alt.FacetChart:
     extent = [values[k] for k in ("x0", "x1", "y0", "y1")]
-    x, y = _axes(extent, titles=("unit 1", "unit 2"))
+    x, y = _axes(extent, titles=("node 1", "node 2"))
     base = alt.Chart().encode(x=x, y=y)
     dots = (
         base.transform_filter(alt.datum.layer == "points")
