@@ -20,8 +20,9 @@ CACHES = {
     "ui/data.py:load_builtin": (8, "32MB"),
     "ui/gradient_descent.py:_curves": (512, "32MB"),
     "ui/gradient_descent.py:_descents": (64, "32MB"),
+    "ui/player.py:_player_spec": (16, "32MB"),
 }
-BUDGET = 400 * 2**20
+BUDGET = 420 * 2**20
 
 
 def megabytes(size: str) -> int:
@@ -33,13 +34,24 @@ def streamlit_caches() -> dict[str, tuple]:
     """(max_entries, max_size) of every st.cache_data / st.cache_resource in the app's code."""
     found = {}
     for path in [ROOT / "streamlit_app.py", *(ROOT / "ui").glob("*.py"), *(ROOT / "app_pages").glob("*.py")]:
-        for node in ast.walk(ast.parse(path.read_text())):
+        tree = ast.parse(path.read_text())
+        constants = {  # NAME = literal at the module's top, as a bound may be written
+            target.id: node.value
+            for node in tree.body
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+            for target in node.targets
+            if isinstance(target, ast.Name)
+        }
+        for node in ast.walk(tree):
             if not isinstance(node, ast.FunctionDef):
                 continue
             for decorator in node.decorator_list:
                 target = decorator.func if isinstance(decorator, ast.Call) else decorator
                 if ast.unparse(target) in ("st.cache_data", "st.cache_resource"):
-                    options = {k.arg: ast.literal_eval(k.value) for k in getattr(decorator, "keywords", [])}
+                    options = {
+                        k.arg: ast.literal_eval(constants.get(getattr(k.value, "id", None), k.value))
+                        for k in getattr(decorator, "keywords", [])
+                    }
                     name = f"{path.relative_to(ROOT)}:{node.name}"
                     found[name] = (options.get("max_entries"), options.get("max_size"))
     return found

@@ -65,6 +65,7 @@ def test_the_inner_layer_charts_fill_their_templates_like_altair(runs):
         assert_same_chart(rc.evolution_parts(run, rc.chosen_epochs(run.config.epochs), extent))
         assert_same_chart(rc.curves_parts(run.history))
         assert_same_chart(rc.architecture_parts(run))
+        assert_same_chart(rc.architecture_parts(run, feature_names=dataset.feature_names))
 
 
 def test_a_second_run_reuses_the_template_and_shows_its_own_numbers(runs):

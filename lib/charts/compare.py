@@ -13,8 +13,9 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from lib.charts.common import CLASS_FIELD, ChartParts, class_color
+from lib.charts.common import CLASS_FIELD, ChartParts, add_images, class_color, image_tooltip
 from lib.datasets import Dataset
+from lib.images import IMAGE_FIELD
 from lib.projections import METHODS, Embedding
 
 ROW_FIELD = "row"
@@ -27,12 +28,14 @@ def _feature_field(i: int) -> str:
 
 
 def maps_frame(dataset: Dataset, rows: np.ndarray, embeddings: list[Embedding]) -> pd.DataFrame:
-    """One row per shown data row: its id, class, first features, and x/y of every method."""
+    """One row per shown data row: its id, class, picture (digits), first features, and x/y of
+    every method."""
     frame = pd.DataFrame(
         {ROW_FIELD: rows, CLASS_FIELD: np.asarray(dataset.class_names, dtype=object)[dataset.y[rows]]}
     )
     for i in range(min(TOOLTIP_FEATURES, dataset.n_features)):
         frame[_feature_field(i)] = dataset.X[rows, i]
+    frame, _ = add_images(frame, dataset, rows)
     for embedding in embeddings:
         frame[f"{embedding.method}_x"] = embedding.points[:, 0]
         frame[f"{embedding.method}_y"] = embedding.points[:, 1]
@@ -95,9 +98,12 @@ def linked_panels(
 
 def _linked_panels(frames, values, *, panels, features, class_names, columns, size) -> alt.ConcatChart:
     brush = alt.selection_interval(name="brush", resolve="global")
-    tooltip = [alt.Tooltip(f"{ROW_FIELD}:Q", title="row"), alt.Tooltip(f"{CLASS_FIELD}:N", title="class")]
-    tooltip += [
-        alt.Tooltip(f"{_feature_field(i)}:Q", title=name, format=".3g") for i, name in enumerate(features)
+    pictures = IMAGE_FIELD in frames["points"]
+    tooltip = [image_tooltip()] if pictures else []
+    tooltip += [alt.Tooltip(f"{ROW_FIELD}:Q", title="row"), alt.Tooltip(f"{CLASS_FIELD}:N", title="class")]
+    tooltip += [  # a picture says more than its first pixels
+        alt.Tooltip(f"{_feature_field(i)}:Q", title=name, format=".3g")
+        for i, name in enumerate(() if pictures else features)
     ]
     base = alt.Chart(frames["points"]).encode(tooltip=tooltip)
     color = class_color(class_names)

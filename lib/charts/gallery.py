@@ -13,9 +13,10 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from lib.charts.common import CLASS_FIELD, ChartParts, class_color
+from lib.charts.common import CLASS_FIELD, ChartParts, class_color, image_tooltip
 from lib.charts.plane import panel_rows, plane_extent
 from lib.diagnostics import diagnose
+from lib.images import IMAGE_FIELD
 from lib.metrics import procrustes_align
 from lib.training import Run
 
@@ -75,19 +76,30 @@ def accuracy_summary(panels: list[Panel]) -> tuple[float, float, float, float]:
     return float(accuracy.mean()), float(accuracy.std()), float(accuracy.min()), float(accuracy.max())
 
 
-def gallery_chart(panels: list[Panel], y_test: np.ndarray, class_names, columns: int = 3) -> alt.Chart:
-    """Every panel on the same axes (the reference run's units), coloured by true class."""
-    return gallery_parts(panels, y_test, class_names, columns).chart()
+def gallery_chart(
+    panels: list[Panel], y_test: np.ndarray, class_names, columns: int = 3, images=None
+) -> alt.Chart:
+    """Every panel on the same axes (the reference run's units), coloured by true class; with
+    `images` (a picture per test row, lib.images) the tooltips show each row's picture."""
+    return gallery_parts(panels, y_test, class_names, columns, images).chart()
 
 
-def gallery_parts(panels: list[Panel], y_test: np.ndarray, class_names, columns: int = 3) -> ChartParts:
+def gallery_parts(
+    panels: list[Panel], y_test: np.ndarray, class_names, columns: int = 3, images=None
+) -> ChartParts:
     drawn = [p.points for p in panels if p.points is not None]
     extent = plane_extent(np.stack(drawn)) if drawn else (-1.0, 1.0, -1.0, 1.0)
     names = np.asarray(class_names, dtype=object)
     rows = panel_rows(len(y_test))
+    pictures = {} if images is None else {IMAGE_FIELD: np.asarray(images, dtype=object)[rows]}
     frames = {
         f"panel_{i}": pd.DataFrame(
-            {"a": panel.points[rows, 0], "b": panel.points[rows, 1], CLASS_FIELD: names[y_test[rows]]}
+            {
+                "a": panel.points[rows, 0],
+                "b": panel.points[rows, 1],
+                CLASS_FIELD: names[y_test[rows]],
+                **pictures,
+            }
         )
         for i, panel in enumerate(panels)
         if panel.points is not None
@@ -111,6 +123,9 @@ def _gallery(frames, values, *, kinds, class_names, columns) -> alt.ConcatChart:
                 .encode(text="text:N")
             )
             continue
+        tooltip = [alt.Tooltip(f"{CLASS_FIELD}:N", title="class")]
+        if IMAGE_FIELD in frames[f"panel_{i}"]:
+            tooltip.insert(0, image_tooltip())
         charts.append(
             alt.Chart(frames[f"panel_{i}"], title=title, width=PANEL_SIZE, height=PANEL_SIZE)
             .mark_circle(size=18, opacity=0.7)
@@ -118,7 +133,7 @@ def _gallery(frames, values, *, kinds, class_names, columns) -> alt.ConcatChart:
                 x=alt.X("a:Q", title="aligned node 1", scale=alt.Scale(domain=[values["x0"], values["x1"]])),
                 y=alt.Y("b:Q", title="aligned node 2", scale=alt.Scale(domain=[values["y0"], values["y1"]])),
                 color=class_color(class_names),
-                tooltip=[alt.Tooltip(f"{CLASS_FIELD}:N", title="class")],
+                tooltip=tooltip,
             )
         )
     return alt.concat(*charts, columns=columns)

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import confusion_matrix
 
+from lib.charts import regions
 from lib.charts.common import CLASS_FIELD, PALETTE, ChartParts, class_color
 from lib.charts.plane import panel_rows
 from lib.datasets import Dataset
@@ -25,8 +26,11 @@ TOOLTIP_FEATURES = 6  # more original features than this would bury the tooltip
 
 
 def chosen_epochs(n_epochs: int, panels: int = 25) -> list[int]:
-    """Epoch 0 (before training), the last epoch, and evenly spaced ones between."""
-    return sorted({int(round(e)) for e in np.linspace(0, n_epochs, min(n_epochs + 1, panels))})
+    """The epochs of the small multiples: every `step`-th epoch counted back from the last, so the
+    last one is always shown, the spacing is even, and at most `panels` are shown (epochs 1–25 of
+    the lesson's 25; epoch 0, before training, is left to the player)."""
+    step = -(-n_epochs // panels)
+    return list(range(n_epochs, 0, -step))[::-1]
 
 
 def predictions(run: Run, epoch: int) -> tuple[np.ndarray, np.ndarray]:
@@ -127,6 +131,8 @@ def representation_parts(run: Run, dataset: Dataset, epoch: int, extent, size: i
         "grid": probability_grid(run, epoch, extent),
         "points": plane_frame(run, dataset, epoch).iloc[panel_rows(len(run.y_test), 1)],
     }
+    if "p" not in frames["grid"]:
+        frames["regions"] = regions.regions_frame(*run.head[epoch], extent, run.class_names)
     if len(run.class_names) == 2:
         frames["boundary"] = boundary_segment(run.head[epoch][0][:, 0], float(run.head[epoch][1][0]), extent)
     values = dict(zip(("x0", "x1", "y0", "y1"), extent))
@@ -168,6 +174,8 @@ def _representation(frames, values, *, class_names, probability, features, size)
             color=shade,
         )
     )
+    if "regions" in frames:  # softmax: the exact straight-edged regions, not the grid's stair steps
+        background = regions.regions_layer(frames["regions"], sx, sy, shade, AXIS_TITLES)
     tooltip = [
         CLASS_FIELD,
         "predicted",
@@ -406,16 +414,21 @@ def layer_table(config: TrainConfig, n_features: int, n_classes: int) -> pd.Data
     return pd.DataFrame(rows)
 
 
-def architecture_chart(run: Run, most: int = 10, width: int = 640, height: int = 230) -> alt.Chart:
-    """The network as nodes and links; link colour is the final weight's sign, width its size."""
-    return architecture_parts(run, most, width, height).chart()
+def architecture_chart(
+    run: Run, most: int = 10, width: int = 640, height: int = 230, feature_names=()
+) -> alt.Chart:
+    """The network as nodes and links; link colour is the final weight's sign, width its size;
+    the input nodes carry the `feature_names` they stand for."""
+    return architecture_parts(run, most, width, height, feature_names).chart()
 
 
-def architecture_parts(run: Run, most: int = 10, width: int = 640, height: int = 230) -> ChartParts:
+def architecture_parts(
+    run: Run, most: int = 10, width: int = 640, height: int = 230, feature_names=()
+) -> ChartParts:
     sizes = run.layer_sizes
     names = ["input", *layer_names(run.config)]
     shown = [min(n, most) for n in sizes]
-    ys = [np.linspace(-(k - 1) / 2, (k - 1) / 2, k) if k > 1 else np.zeros(1) for k in shown]
+    ys = [np.linspace((k - 1) / 2, -(k - 1) / 2, k) if k > 1 else np.zeros(1) for k in shown]  # first on top
     nodes = pd.DataFrame(
         [
             {
@@ -456,12 +469,23 @@ def architecture_parts(run: Run, most: int = 10, width: int = 640, height: int =
             for layer, size in enumerate(sizes)
         ]
     )
-    shape = {"layers": len(sizes), "span": max(shown) / 2 + 1.2, "width": width, "height": height}
-    return ChartParts(_architecture, {"links": links, "nodes": nodes, "labels": labels}, shape=shape)
+    frames = {"links": links, "nodes": nodes, "labels": labels}
+    left = -1.3 if len(feature_names) else -0.5  # room for the feature names
+    if len(feature_names):
+        frames["inputs"] = _input_names(feature_names, ys[0])
+    shape = {
+        "layers": len(sizes),
+        "left": left,
+        "span": max(shown) / 2 + 1.2,
+        "limit": int(0.75 * width / (len(sizes) - 0.5 - left)),  # pixels left of the input nodes
+        "width": width,
+        "height": height,
+    }
+    return ChartParts(_architecture, frames, shape=shape)
 
 
-def _architecture(frames, values, *, layers, span, width, height) -> alt.LayerChart:
-    x = alt.X("x:Q", axis=None, scale=alt.Scale(domain=[-0.5, layers - 0.5]))
+def _architecture(frames, values, *, layers, left, span, limit, width, height) -> alt.LayerChart:
+    x = alt.X("x:Q", axis=None, scale=alt.Scale(domain=[left, layers - 0.5]))
     y = alt.Y("y:Q", axis=None, scale=alt.Scale(domain=[-span, span - 0.6]))
     edges = (
         alt.Chart(frames["links"])
@@ -496,8 +520,21 @@ def _architecture(frames, values, *, layers, span, width, height) -> alt.LayerCh
         )
     )
     text = alt.Chart(frames["labels"]).mark_text(fontSize=12, baseline="top").encode(x=x, y=y, text="text:N")
+    layers = [edges, dots, text]
+    if "inputs" in frames:
+        layers.append(
+            alt.Chart(frames["inputs"])
+            .mark_text(align="right", baseline="middle", fontSize=11, limit=limit)
+            .encode(x=x, y=y, text="feature:N", tooltip=[alt.Tooltip("feature:N", title="input")])
+        )
     return (
-        alt.layer(edges, dots, text)
+        alt.layer(*layers)
         .resolve_scale(color="independent")
         .properties(width=width, height=height, autosize=PLOT_SIZE)
     )
+
+
+def _input_names(feature_names, ys) -> pd.DataFrame:
+    """The feature each drawn input node stands for, written to its left (the first len(ys))."""
+    names = [str(name) for name in list(feature_names)[: len(ys)]]
+    return pd.DataFrame({"x": -0.12, "y": [float(v) for v in ys[: len(names)]], "feature": names})
