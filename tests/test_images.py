@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from lib.charts import compare, data, gallery
+from lib.charts import compare, data, gallery, plane, player
 from lib.datasets import load_dataset
 from lib.images import IMAGE_FIELD, SCALE, image_shape, images_for, thumbnails
 from lib.projections import Embedding
@@ -85,3 +85,16 @@ def test_the_gallery_maps_show_each_test_rows_picture(digits):
     assert [t[0] for t in tooltip_titles(spec)] == [IMAGE_FIELD, IMAGE_FIELD]
     first = spec["datasets"][spec["concat"][0]["data"]["name"]]
     assert first[0][IMAGE_FIELD] == images[0]
+
+
+def test_the_inner_layer_players_points_show_each_test_rows_picture(digits, banknotes):
+    run = train(digits, replace(DEEPER_LESSON, epochs=1, seed=2))
+    spec = player.player_spec(run, digits, plane.plane_extent(run.snapshots))
+    points = spec["datasets"]["points"]
+    rows = player.frame_rows(len(run.y_test), len(run.snapshots))
+    assert list(points[IMAGE_FIELD]) == list(images_for(digits, run.test_index[rows]))
+    assert tooltip_titles(spec)[0][0] == IMAGE_FIELD  # the plane's dots, picture first
+    lesson = train(banknotes, replace(DEEPER_LESSON, epochs=1))
+    no_pictures = player.player_spec(lesson, banknotes, plane.plane_extent(lesson.snapshots))
+    assert IMAGE_FIELD not in no_pictures["datasets"]["points"]
+    assert all(IMAGE_FIELD not in titles for titles in tooltip_titles(no_pictures))

@@ -16,9 +16,11 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from lib.charts.common import CLASS_FIELD, PALETTE, class_color, vega_lite
+from lib.charts import regions
+from lib.charts.common import CLASS_FIELD, PALETTE, add_images, class_color, image_tooltip, vega_lite
 from lib.charts.inner_layer import OUTCOMES, boundary_segment, confusion_frame, predictions, probability_label
 from lib.datasets import Dataset
+from lib.images import image_shape
 from lib.training import Run
 
 EPOCH = "epoch"  # the parameter (a Vega signal) every view of the player filters by
@@ -115,52 +117,34 @@ def _points(run: Run, dataset: Dataset, rows: np.ndarray, features: list[str]) -
         classes, p = predictions(run, epoch)
         predicted.append(classes[rows].astype(np.int8))
         probability.append(np.round(1000 * (p[rows, 1] if binary else p[rows].max(axis=1))).astype(np.int16))
+    frame, _ = add_images(frame, dataset, run.test_index[rows])
     snapshots = run.snapshots[:, rows].astype(np.float32)
     columns = by_epoch({"x": snapshots[..., 0], "y": snapshots[..., 1], "c": predicted, "q": probability})
     return pd.concat([frame, pd.DataFrame(columns)], axis=1)
 
 
-def _clip(polygon: list[np.ndarray], a: np.ndarray, c: float) -> list[np.ndarray]:
-    """The part of a convex polygon where a·h + c ≥ 0 (Sutherland–Hodgman, one edge)."""
-    out = []
-    for p, q in zip(polygon, polygon[1:] + polygon[:1]):
-        fp, fq = float(a @ p + c), float(a @ q + c)
-        if fp >= 0:
-            out.append(p)
-        if (fp >= 0) != (fq >= 0):
-            out.append(p + fp / (fp - fq) * (q - p))
-    return out
-
-
-def _box(extent) -> list[np.ndarray]:
-    x0, x1, y0, y1 = extent
-    return [np.array(corner, dtype=float) for corner in ((x0, y0), (x1, y0), (x1, y1), (x0, y1))]
-
-
-def region_polygons(w: np.ndarray, b: np.ndarray, extent, bands: int = BANDS) -> dict[int, list]:
+def region_polygons(w: np.ndarray, b: np.ndarray, extent, bands: int = BANDS) -> dict[int, np.ndarray]:
     """What one output layer (w: 2 × outputs, b: outputs) predicts over the extent, as convex
     polygons with straight edges, by region: for one sigmoid node, band i holds the probabilities
-    i/bands to (i + 1)/bands; for softmax, region k is where class k wins. Empty ones are left out."""
-    shapes = []
-    if w.shape[1] == 1:
-        edges = np.linspace(0.0, 1.0, bands + 1)
-        with np.errstate(divide="ignore"):
-            logits = np.log(edges) - np.log1p(-edges)  # -inf … +inf
-        for i in range(bands):
-            polygon = _box(extent)
-            if np.isfinite(logits[i]):
-                polygon = _clip(polygon, w[:, 0], float(b[0]) - logits[i])
-            if np.isfinite(logits[i + 1]) and polygon:
-                polygon = _clip(polygon, -w[:, 0], logits[i + 1] - float(b[0]))
-            shapes.append((i, polygon))
-    else:
-        for k in range(w.shape[1]):
-            polygon = _box(extent)
-            for j in range(w.shape[1]):
-                if j != k and polygon:
-                    polygon = _clip(polygon, w[:, k] - w[:, j], float(b[k] - b[j]))
-            shapes.append((k, polygon))
-    return {region: polygon for region, polygon in shapes if len(polygon) >= 3}
+    i/bands to (i + 1)/bands; for softmax, region k is where class k wins (`regions.class_regions`).
+    Empty ones are left out."""
+    if w.shape[1] > 1:
+        return {
+            k: polygon for k, polygon in enumerate(regions.class_regions(w, b, extent)) if len(polygon) >= 3
+        }
+    edges = np.linspace(0.0, 1.0, bands + 1)
+    with np.errstate(divide="ignore"):
+        logits = np.log(edges) - np.log1p(-edges)  # -inf … +inf
+    shapes = {}
+    for i in range(bands):
+        polygon = regions.rectangle(extent)
+        if np.isfinite(logits[i]):
+            polygon = regions.clip(polygon, w[:, 0], float(b[0]) - logits[i])
+        if np.isfinite(logits[i + 1]):
+            polygon = regions.clip(polygon, -w[:, 0], logits[i + 1] - float(b[0]))
+        if len(polygon) >= 3:
+            shapes[i] = polygon
+    return shapes
 
 
 def _regions(run: Run, extent) -> pd.DataFrame:
@@ -273,6 +257,7 @@ def plane_view(run: Run, dataset: Dataset, extent, size: int = PLANE_SIZE) -> di
                 "legend": None,
             },
             "tooltip": [
+                *([image_tooltip().to_dict()] if image_shape(dataset.feature_names) else []),
                 {"field": CLASS_FIELD, "type": "nominal", "title": "true class"},
                 {"field": "predicted", "type": "nominal"},
                 {"field": "prob", "type": "quantitative", "title": probability_label(run)},

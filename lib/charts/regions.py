@@ -31,15 +31,20 @@ def clip(polygon: np.ndarray, normal: np.ndarray, offset: float) -> np.ndarray:
     return np.array(kept, dtype=float).reshape(-1, 2)
 
 
+def rectangle(extent) -> np.ndarray:
+    """The plotted rectangle (x0, x1, y0, y1) as a convex polygon, corners in order."""
+    x0, x1, y0, y1 = extent
+    return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=float)
+
+
 def class_regions(W: np.ndarray, b: np.ndarray, extent) -> list[np.ndarray]:
     """For each class k (column of W, (2, k)), the polygon of the rectangle `extent`
     (x0, x1, y0, y1) where its logit is the largest; an empty (0, 2) array where it never is."""
     x0, x1, y0, y1 = extent
-    rectangle = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=float)
     W, b = np.asarray(W, dtype=float), np.asarray(b, dtype=float).ravel()
     regions = []
     for k in range(W.shape[1]):
-        polygon = rectangle
+        polygon = rectangle(extent)
         for j in range(W.shape[1]):
             if j != k:
                 polygon = clip(polygon, W[:, k] - W[:, j], float(b[k] - b[j]))
