@@ -291,7 +291,11 @@ class Student:
         return await self._run(fragment_id=slider.fragment_id)
 
     async def scrub(self, rng: random.Random) -> float:
-        """Move the epoch scrubber to another epoch: a rerun of its fragment only."""
+        """Move the epoch scrubber to another epoch. The page's player scrubs in the browser (a
+        Vega parameter): nothing is sent, it costs the server nothing, 0 s here. A page with a
+        server-side scrubber (before the player) reruns its fragment."""
+        if SCRUBBER not in self.widgets:
+            return 0.0
         slider = self.widget(SCRUBBER)
         current = int(self.states[slider.id].double_array_value.data[0])
         choices = [e for e in range(int(slider.proto.min), int(slider.proto.max) + 1) if e != current]
