@@ -4,6 +4,7 @@ import streamlit as st
 
 from lib.charts import compare as compare_charts
 from lib.exports import csv_bytes, projections_frame
+from lib.metrics import FOLDS, NEIGHBOURS
 from lib.presets import default_config_for
 from lib.projections import METHODS, TSNE_ROW_LIMIT, comparison_rows
 from lib.settings import bounds, options
@@ -144,12 +145,14 @@ st.dataframe(
         "trustworthiness": st.column_config.NumberColumn(
             "Trustworthiness",
             format="%.3f",
-            help="Keeps neighbours? Near 1: the 10 nearest dots on the map are also near in the data.",
+            help=f"Keeps neighbours? Near 1: the {NEIGHBOURS} nearest dots on the map are also near in the "
+            "data.",
         ),
         "knn_accuracy": st.column_config.NumberColumn(
             "kNN accuracy",
             format="%.1f%%",
-            help="Classes apart? 5-fold cross-validated accuracy of 10-nearest-neighbour voting on the map.",
+            help=f"Classes apart? {FOLDS}-fold cross-validated accuracy of {NEIGHBOURS}-nearest-neighbour "
+            "voting on the map.",
         ),
         "linear_accuracy": st.column_config.NumberColumn(
             "Linear probe",

@@ -56,7 +56,7 @@ def main() -> None:
     print(f"{'method':<12} {'seconds':>9} {'× PCA':>10}")
     for method, seconds in times.items():
         print(f"{method:<12} {seconds:>9.3f} {seconds / times['pca']:>10.0f}")
-        summary(f"projection: {method}", f"{seconds:.3f} s ({seconds / times['pca']:.0f}x PCA)")
+        summary(f"projection: {method}", seconds, "s", baseline="PCA", ratio=seconds / times["pca"])
 
     from threadpoolctl import threadpool_limits
 
@@ -98,7 +98,7 @@ def main() -> None:
         f"({cold / warm:,.0f}× faster)"
     )
 
-    from conftest import app_test
+    from testkit.apptest import app_test
 
     at = app_test("app_pages/compare.py")
     slider = at.slider(key="compare_perplexity")

@@ -18,17 +18,19 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 SCORE_NAMES = ("trustworthiness", "knn_accuracy", "linear_accuracy", "silhouette")
+FOLDS = 5  # cross-validation folds of the accuracies (fewer when the smallest class has fewer rows)
+NEIGHBOURS = 10  # k of trustworthiness and of the nearest-neighbour vote
 
 
-def folds(y: np.ndarray, seed: int = 0, n_splits: int = 5) -> StratifiedKFold:
-    """Seeded stratified folds; fewer than 5 when the smallest class has fewer rows."""
+def folds(y: np.ndarray, seed: int = 0, n_splits: int = FOLDS) -> StratifiedKFold:
+    """Seeded stratified folds; fewer than `n_splits` when the smallest class has fewer rows."""
     counts = np.bincount(y)
     smallest = int(counts[counts > 0].min()) if len(y) else 0
     return StratifiedKFold(n_splits=max(2, min(n_splits, smallest)), shuffle=True, random_state=seed)
 
 
 def embedding_scores(
-    X: np.ndarray, points: np.ndarray, y: np.ndarray, k: int = 10, seed: int = 0
+    X: np.ndarray, points: np.ndarray, y: np.ndarray, k: int = NEIGHBOURS, seed: int = 0
 ) -> dict[str, float]:
     """Scores of the map `points` of the rows `X` (the features the map was made from).
 

@@ -1,4 +1,4 @@
-"""Every chart of the app: drawn from a Vega-Lite spec, with a menu to save it.
+"""A chart on a page: the spec (built in lib/charts/, one module per page) and a menu to save it.
 
 Building and validating an Altair chart takes longer than training the lesson's network once
 it is cached, so the pages draw `ChartParts` from their templates (`lib.charts.common`), and
