@@ -3,11 +3,13 @@
 import streamlit as st
 
 from ui.data import dataset_picker
+from ui.layout import responsive_layout
 from ui.links import apply_link
 from ui.startup import load_in_background
 from ui.train_controls import follow_page
 
 st.set_page_config(page_title="Bottleneck Lab", page_icon=":material/hub:", layout="wide")
+responsive_layout()
 
 PAGES = [
     st.Page("app_pages/data.py", title="The data", icon=":material/table_chart:", default=True),

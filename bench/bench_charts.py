@@ -32,20 +32,16 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     repeat = parser.parse_args().repeat
 
-    from lib.charts import compare as cc
     from lib.charts import data as dc
     from lib.charts import inner_layer as rc
     from lib.charts import plane
     from lib.charts.common import vega_lite
     from lib.datasets import load_dataset
-    from lib.projections import comparison_rows, embed
     from lib.training import DEEPER_LESSON, train
 
     data = load_dataset("banknotes")
     run = train(data, dataclasses.replace(DEEPER_LESSON, epochs=25))
     extent = plane.plane_extent(run.snapshots)
-    rows = comparison_rows(len(data.y), run.test_index)
-    maps = [embed(m, data.X[rows.show], data.y[rows.show]) for m in ("pca", "lda")]
     charts = {
         "plane (inner layer)": rc.representation_parts(run, data, 12, extent),
         "confusion matrix": rc.confusion_parts(run, 12),
@@ -53,7 +49,6 @@ def main() -> None:
         "learning curves": rc.curves_parts(run.history),
         "model diagram": rc.architecture_parts(run),
         "pairplot (data page)": dc.scatter_matrix(data, list(data.feature_names)),
-        "linked maps (compare)": cc.linked_panels(cc.maps_frame(data, rows.show, maps), data, maps),
     }
     table, altair_total, template_total = [], 0.0, 0.0
     for name, parts in charts.items():

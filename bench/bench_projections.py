@@ -88,10 +88,10 @@ def main() -> None:
 
     run = train(data, DEEPER_LESSON)
     started = time.perf_counter()
-    ui.compare.projection(data, run, "tsne", True, 123, perplexity=30, max_iter=1000)
+    ui.compare.projection_scores(data, run, "tsne", True, 123, perplexity=30, max_iter=1000)
     cold = time.perf_counter() - started
     started = time.perf_counter()
-    ui.compare.projection(data, run, "tsne", True, 123, perplexity=30, max_iter=1000)
+    ui.compare.projection_scores(data, run, "tsne", True, 123, perplexity=30, max_iter=1000)
     warm = time.perf_counter() - started
     print(
         f"page cache, t-SNE + scores on all rows: cold {cold:.2f} s, warm {warm * 1000:.1f} ms "

@@ -49,7 +49,13 @@ def wait_for_app(tab, timeout: float = 180_000) -> None:
     tab.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout
     )
-    tab.wait_for_selector(".vega-embed canvas, .vega-embed svg", timeout=timeout)
+    # Any chart on screen: the comparison page and the gallery keep one layout per screen width,
+    # every one hidden but the one that fits (ui/responsive.css).
+    tab.wait_for_function(
+        "() => [...document.querySelectorAll('.vega-embed canvas, .vega-embed svg')]"
+        ".some(chart => chart.getBoundingClientRect().width > 0)",
+        timeout=timeout,
+    )
 
 
 def seconds_to_chart(tab, url: str, text: str | None = None) -> float:

@@ -10,11 +10,9 @@ import pandas as pd
 import pytest
 
 from lib.charts import common, gallery, plane
-from lib.charts import compare as cc
 from lib.charts import data as dc
 from lib.charts import inner_layer as rc
 from lib.datasets import load_dataset
-from lib.projections import comparison_rows, embed
 from lib.training import DEEPER_LESSON, WINE_EXERCISE, train
 
 
@@ -82,16 +80,11 @@ def test_a_second_run_reuses_the_template_and_shows_its_own_numbers(runs):
     np.testing.assert_allclose(points[rc.H1], second.snapshots[3][points.index, 0])
 
 
-def test_the_data_and_comparison_charts_fill_their_templates_like_altair(banknotes, runs):
+def test_the_data_page_charts_fill_their_templates_like_altair(banknotes, runs):
     for dataset in (banknotes, runs[2][0]):
         features = list(dataset.feature_names[:3])
         assert_same_chart(dc.scatter_matrix(dataset, features, limit=500))
         assert_same_chart(dc.scatter_matrix(dataset, features[:2], limit=300))
-    dataset, run = runs[0]
-    rows = comparison_rows(len(dataset.y), run.test_index)
-    embeddings = [embed(m, dataset.X[rows.show], dataset.y[rows.show]) for m in ("pca", "lda")]
-    frame = cc.maps_frame(dataset, rows.show, embeddings)
-    assert_same_chart(cc.linked_panels(frame, dataset, embeddings))
 
 
 def test_a_template_is_not_changed_by_filling_it(runs):

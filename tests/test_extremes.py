@@ -130,11 +130,14 @@ def test_a_dead_bottleneck_is_drawn_on_the_compare_page_and_scored_as_carrying_n
     assert scores["knn_accuracy"] == pytest.approx(guess, abs=0.1)
     assert scores["linear_accuracy"] == pytest.approx(guess, abs=0.1)
     assert scores["silhouette"] == 0
+    assert any("**Dead bottleneck at epoch 5:**" in e.value for e in at.error)  # said as on the lesson page
 
 
 def test_a_diverged_network_on_the_compare_page_is_explained_and_the_other_maps_drawn():
     at = compare_page("banknotes", activation="linear", optimizer="momentum", learning_rate=1.0, epochs=5)
-    assert any("**Network bottleneck** cannot be drawn" in w.value for w in at.warning)
+    assert any("**Training diverged at epoch" in e.value for e in at.error)  # said in words
+    assert any("bottleneck map is left out" in i.value for i in at.info)
+    assert not any("NaN" in w.value and "Input" in w.value for w in at.warning)  # no library's own text
     assert compare_panels(at) == ["PCA", "t-SNE", "LDA", "Autoencoder"]
     assert list(at.dataframe[0].value["method"]) == ["PCA", "t-SNE", "LDA", "Autoencoder"]
 

@@ -13,18 +13,31 @@ from collections.abc import Callable, Hashable
 import altair as alt
 import streamlit as st
 
-from lib.charts.common import ChartParts, vega_lite
+from lib.charts.common import ChartParts, vega_lite, with_columns
 from lib.exports import CHART_FORMATS, chart_file
+from ui import state
 
 SAVE_AS = {"svg": "SVG (any size, for slides)", "png": "PNG (picture)", "json": "Vega-Lite source (JSON)"}
 
 
 @st.cache_data(max_entries=512, max_size="128MB", show_spinner=False)  # 2-430 kB a chart
-def _spec(key: Hashable, _build: Callable[[], ChartParts]) -> dict:
-    return _build().spec()
+def _spec(key: Hashable, _build: Callable[[], ChartParts | alt.TopLevelMixin]) -> dict:
+    return spec_of(_build())
 
 
-def cached_chart(key: Hashable, build: Callable[[], ChartParts], name: str, place=st, **options) -> None:
+def spec_of(chart: ChartParts | alt.TopLevelMixin) -> dict:
+    """A chart's Vega-Lite spec: filled from its template, or (an Altair chart) built by Altair."""
+    return chart.spec() if isinstance(chart, ChartParts) else vega_lite(chart)
+
+
+def chart_spec(key: Hashable, build: Callable[[], ChartParts | alt.TopLevelMixin]) -> dict:
+    """The Vega-Lite spec of `build()`, cached: `key` must name everything the chart depends on."""
+    return _spec(key, build)
+
+
+def cached_chart(
+    key: Hashable, build: Callable[[], ChartParts | alt.TopLevelMixin], name: str, place=st, **options
+) -> None:
     """Draw `build()` in `place`; `key` must name everything the chart depends on."""
     draw_spec(_spec(key, build), name, place, **options)
 
@@ -37,6 +50,20 @@ def draw(parts: ChartParts, name: str, place=st, **options) -> None:
 def draw_spec(spec: dict, name: str, place=st, **options) -> None:
     place.vega_lite_chart(spec, **options)
     save_menu(lambda: spec, name, place)
+
+
+def responsive_chart(
+    chart: ChartParts | alt.TopLevelMixin, name: str, container: str, layouts: tuple[tuple[str, int], ...]
+) -> None:
+    """Draw a `concat` chart once per layout (name, columns) in containers that
+    `ui/responsive.css` shows one at a time by the width there is: fewer columns on a phone."""
+    spec = spec_of(chart)
+    with st.container(key=container):
+        for layout, columns in layouts:
+            st.container(key=state.layout_key(container, layout)).vega_lite_chart(
+                with_columns(spec, columns), width="content"
+            )
+    save_menu(lambda: spec, name)
 
 
 def show_chart(chart: alt.TopLevelMixin, name: str, place=st, **options) -> None:

@@ -13,12 +13,17 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from lib.charts.common import CLASS_FIELD, ChartParts, add_images, class_color, image_tooltip
+from lib.charts.common import CLASS_FIELD, add_images, class_color, image_tooltip
 from lib.datasets import Dataset
 from lib.images import IMAGE_FIELD
 from lib.projections import METHODS, Embedding
 
 ROW_FIELD = "row"
+# One linked chart per band of container widths, widest first: (name, least width in px,
+# columns, panel size in px). The page draws all of them and `ui/responsive.css` shows the
+# one band the container is in; a panel's axes and titles take about 65 px beside it.
+LAYOUTS = (("wide", 960, 2, 410), ("medium", 720, 2, 290), ("narrow", 0, 1, 280))
+SPACING = 20  # px between panels
 TOOLTIP_FEATURES = 8  # more would not fit in a tooltip (digits has 64)
 UNSELECTED = "#d9d9d9"
 
@@ -42,80 +47,66 @@ def maps_frame(dataset: Dataset, rows: np.ndarray, embeddings: list[Embedding]) 
     return frame
 
 
-def _domain(values: np.ndarray) -> tuple[float, float] | None:
-    """None to fit the data; a constant coordinate (a dead node) gets some room around it."""
+def _scale(values: np.ndarray) -> alt.Scale:
+    """Fit the data, but give a constant coordinate (a dead node) some room around it."""
     low, high = float(np.min(values)), float(np.max(values))
-    return (low - 1, high + 1) if high - low < 1e-6 else None
+    if high - low < 1e-6:
+        return alt.Scale(domain=[low - 1, high + 1])
+    return alt.Scale(zero=False, nice=False)
 
 
-def _scale(domain: tuple[float, float] | None) -> alt.Scale:
-    return alt.Scale(zero=False, nice=False) if domain is None else alt.Scale(domain=list(domain))
-
-
-def _panel_shape(embedding: Embedding) -> tuple:
-    """What a panel's spec depends on: its method, what it knew, its axis titles and domains."""
+def _panel(base: alt.Chart, embedding: Embedding, brush, color, size: int) -> alt.Chart:
+    method = METHODS[embedding.method]
     kind = (
         ("uses the labels" if embedding.uses_labels else "never sees the labels")
         + " · "
         + ("places new points" if embedding.can_place_new_points else "must be refit for new points")
     )
-    domains = tuple(_domain(embedding.points[:, i]) for i in range(2))
-    return (embedding.method, kind, tuple(embedding.axis_titles), domains)
-
-
-def _panel(base: alt.Chart, panel: tuple, brush, color, size: int) -> alt.Chart:
-    method, kind, (x_title, y_title), (x_domain, y_domain) = panel
+    x_title, y_title = embedding.axis_titles
+    x_scale, y_scale = (_scale(embedding.points[:, i]) for i in range(2))
     return (
         base.mark_circle(size=22)
         .encode(
-            x=alt.X(f"{method}_x:Q", title=x_title, scale=_scale(x_domain)),
-            y=alt.Y(f"{method}_y:Q", title=y_title, scale=_scale(y_domain)),
+            x=alt.X(f"{embedding.method}_x:Q", title=x_title, scale=x_scale),
+            y=alt.Y(f"{embedding.method}_y:Q", title=y_title, scale=y_scale),
             color=alt.when(brush).then(color).otherwise(alt.value(UNSELECTED)),
             opacity=alt.when(brush).then(alt.value(0.8)).otherwise(alt.value(0.35)),
         )
         .properties(
-            width=size,
-            height=size,
-            title=alt.TitleParams(METHODS[method].label, subtitle=kind, anchor="start"),
+            width=size, height=size, title=alt.TitleParams(method.label, subtitle=kind, anchor="start")
         )
     )
 
 
 def linked_panels(
-    frame: pd.DataFrame, dataset: Dataset, embeddings: list[Embedding], columns: int = 3, size: int = 215
-) -> ChartParts:
+    frame: pd.DataFrame, dataset: Dataset, embeddings: list[Embedding], columns: int = 2, size: int = 410
+) -> alt.ConcatChart:
     """One scatter per method, same rows and class colours; drag a box in any panel to
     highlight those rows everywhere (double-click clears); hover for a row's features."""
-    shape = {
-        "panels": tuple(_panel_shape(e) for e in embeddings),
-        "features": tuple(dataset.feature_names[:TOOLTIP_FEATURES]),
-        "class_names": tuple(dataset.class_names),
-        "columns": columns,
-        "size": size,
-    }
-    return ChartParts(_linked_panels, {"points": frame}, shape=shape)
-
-
-def _linked_panels(frames, values, *, panels, features, class_names, columns, size) -> alt.ConcatChart:
     brush = alt.selection_interval(name="brush", resolve="global")
-    pictures = IMAGE_FIELD in frames["points"]
-    tooltip = [image_tooltip()] if pictures else []
+    tooltip = [image_tooltip()] if IMAGE_FIELD in frame else []
     tooltip += [alt.Tooltip(f"{ROW_FIELD}:Q", title="row"), alt.Tooltip(f"{CLASS_FIELD}:N", title="class")]
     tooltip += [  # a picture says more than its first pixels
-        alt.Tooltip(f"{_feature_field(i)}:Q", title=name, format=".3g")
-        for i, name in enumerate(() if pictures else features)
+        alt.Tooltip(f"{_feature_field(i)}:Q", title=dataset.feature_names[i], format=".3g")
+        for i in range(0 if IMAGE_FIELD in frame else min(TOOLTIP_FEATURES, dataset.n_features))
     ]
-    base = alt.Chart(frames["points"]).encode(tooltip=tooltip)
-    color = class_color(class_names)
-    charts = [_panel(base, panel, brush, color, size) for panel in panels]
+    base = alt.Chart(frame).encode(tooltip=tooltip)
+    color = class_color(dataset.class_names)
+    panels = [_panel(base, embedding, brush, color, size) for embedding in embeddings]
     with warnings.catch_warnings():
         # One brush shared by every panel is the point; Altair 6 warns whenever a
         # parameter is merged across views, even when asked to (vega/altair#3891).
         warnings.simplefilter("ignore", UserWarning)
-        chart = alt.concat(*charts, columns=columns).add_params(brush)
-    return chart.resolve_scale(x="independent", y="independent").configure_title(
+        chart = alt.concat(*panels, columns=columns, spacing=SPACING).add_params(brush)
+    # One legend for every panel: the class colours are one shared scale.
+    return chart.resolve_scale(x="independent", y="independent", color="shared").configure_title(
         fontSize=15, subtitleFontSize=11, subtitleColor="#555"
     )
+
+
+def linked_maps(dataset: Dataset, rows: np.ndarray, embeddings: list[Embedding]) -> alt.ConcatChart:
+    """`linked_panels` of the maps of the row ids `rows`."""
+    return linked_panels(maps_frame(dataset, rows, embeddings), dataset, embeddings)
 
 
 def scores_table(embeddings: list[Embedding], scores: list[dict]) -> pd.DataFrame:
