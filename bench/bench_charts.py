@@ -63,9 +63,13 @@ def main() -> None:
         ("chart", "Altair build", "template fill", "ratio"),
     )
     summary(
-        "charts: template fill vs Altair build",
-        f"{template_total / len(charts):.0f} µs vs {altair_total / len(charts) / 1e3:.1f} ms a chart "
-        f"({altair_total / template_total:.0f}x)",
+        "charts: a chart's template filled",
+        template_total / len(charts),
+        "µs",
+        goal="microseconds, not tens of milliseconds",
+        met=template_total / len(charts) < 1000,
+        baseline=f"Altair's build of the same charts ({altair_total / len(charts) / 1e3:.1f} ms a chart)",
+        ratio=template_total / altair_total,
     )
 
 
