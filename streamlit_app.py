@@ -5,11 +5,10 @@ import streamlit as st
 from ui.data import dataset_picker
 from ui.layout import responsive_layout
 from ui.links import apply_link
-from ui.startup import freeze_libraries
+from ui.startup import load_in_background
 from ui.train_controls import follow_page
 
 st.set_page_config(page_title="Bottleneck Lab", page_icon=":material/hub:", layout="wide")
-freeze_libraries()
 responsive_layout()
 
 PAGES = [
@@ -25,4 +24,7 @@ st.sidebar.markdown("**Bottleneck Lab** · see what a neural network's hidden la
 apply_link()
 follow_page(navigation.url_path)
 dataset_picker()
-navigation.run()
+try:
+    navigation.run()
+finally:  # after the first page is drawn (or stopped): the data page needs none of the heavy libraries
+    load_in_background()

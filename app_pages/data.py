@@ -6,7 +6,7 @@ from lib.charts import data as charts
 from lib.data_summary import separating_features
 from lib.images import IMAGE_FIELD, thumbnails
 from lib.settings import SETTINGS
-from ui.charts import show_chart
+from ui.charts import draw
 from ui.classroom import page_control, seed
 from ui.data import current_dataset, escape_markdown
 from ui.links import share_link
@@ -99,7 +99,7 @@ else:
             f"Showing a random sample of {PLOT_LIMIT:,} of the {len(dataset.y):,} rows "
             "(the same sample every time)."
         )
-    show_chart(
+    draw(
         charts.scatter_matrix(dataset, features, limit=PLOT_LIMIT),
         f"pairplot_{dataset.name}",
         width="content",

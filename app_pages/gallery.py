@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from lib.charts.gallery import ONE_FEATURE_TEXT, accuracy_summary, align_runs, gallery_chart
+from lib.charts.gallery import ONE_FEATURE_TEXT, accuracy_summary, align_runs, gallery_parts
 from lib.charts.plane import panel_rows
 from lib.images import images_for
 from lib.settings import bounds
@@ -83,7 +83,7 @@ with st.expander("How to read it: aligned maps and their disparity"):
 if (shown := len(panel_rows(len(runs[0].y_test)))) < len(runs[0].y_test):
     st.caption(f"Each map shows the same random {shown:,} of the {len(runs[0].y_test):,} test rows.")
 responsive_chart(  # 3 columns, 2 on a tablet, 1 on a phone
-    gallery_chart(
+    gallery_parts(
         panels, runs[0].y_test, dataset.class_names, images=images_for(dataset, runs[0].test_index)
     ),
     f"reinitializations_{dataset.name}",

@@ -21,7 +21,7 @@ from lib.settings import bounds, names, options, step
 from lib.surface import Descent, Plane
 from lib.training import network_name
 from ui import state
-from ui.charts import show_chart
+from ui.charts import draw
 from ui.classroom import page_control, seed
 from ui.data import current_dataset, escape_markdown
 from ui.gradient_descent import compared, descents, values_picker
@@ -104,7 +104,7 @@ else:
     table = compared(dataset, experiment, values)
     if table is not None:
         same = coinciding(table)
-        show_chart(
+        draw(
             charts.comparison(table, VARIABLES[vary].capitalize(), dotted=list(same)),
             f"compare_{vary}_{dataset.name}",
             width="content",
@@ -167,10 +167,8 @@ elif not paths:
 elif (drawn := descents(dataset, Plane((first, second)), paths)) is not None:
     grid, steps_taken, best = drawn
     left, right = st.columns([3, 2])
-    show_chart(
-        charts.surface(grid, steps_taken, best, (first, second)), "loss_surface", left, width="content"
-    )
-    show_chart(charts.loss_by_step(steps_taken), "loss_by_step", right, width="content")
+    draw(charts.surface(grid, steps_taken, best, (first, second)), "loss_surface", left, width="content")
+    draw(charts.loss_by_step(steps_taken), "loss_by_step", right, width="content")
     right.markdown(
         "**What to notice.** The gradient points straight downhill, across the bands. A small "
         "learning rate takes short, safe steps and is still far away after many of them; a larger "
@@ -200,7 +198,7 @@ if run is not None:
         f"The current network: {sizes}, {current.activation}, {current.optimizer} at "
         f"{current.learning_rate:g}, {current.epochs} epochs (change it on the inner-layer page)."
     )
-    show_chart(
+    draw(
         charts.layer_norms(charts.norms_frame({"current": run}), "what", "Size (log scale)"),
         "gradient_and_update_by_layer",
         width="content",
@@ -233,7 +231,7 @@ right.caption(
 nets = {name: trained(dataset, config) for name, config in deep_nets(plain, depth).items()}
 if all(nets.values()):
     frame = charts.norms_frame(nets)
-    show_chart(
+    draw(
         charts.gradient_by_layer(frame[frame["what"] == charts.NORMS["gradient"]]),
         "vanishing_gradients",
         width="content",

@@ -105,7 +105,7 @@ else:
     )
     cached_chart(
         ("evolution", run_key),
-        lambda: rc.evolution_chart(run, epochs, extent),
+        lambda: rc.evolution_parts(run, epochs, extent),
         f"{stem}_evolution",
         width="content",
     )
@@ -124,7 +124,7 @@ st.markdown(
     "watch for overfitting; *test* rows are the ones plotted above. If the training loss keeps "
     "falling while the validation loss rises, the network is memorising its training rows: overfitting."
 )
-cached_chart(("curves", run_key), lambda: rc.curves_chart(run.history), f"{stem}_curves", width="content")
+cached_chart(("curves", run_key), lambda: rc.curves_parts(run.history), f"{stem}_curves", width="content")
 
 st.header("4 · The model", divider="gray")
 st.markdown(
@@ -134,7 +134,7 @@ st.markdown(
 )
 cached_chart(
     ("model", run_key),
-    lambda: rc.architecture_chart(run, feature_names=dataset.feature_names),
+    lambda: rc.architecture_parts(run, feature_names=dataset.feature_names),
     f"{stem}_model",
     width="content",
 )

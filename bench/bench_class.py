@@ -11,12 +11,18 @@ their memory (summed over replicas), and a SUMMARY line per class size.
 
     python bench/bench_class.py --students 10 20 30 --seconds 60
     python bench/bench_class.py --students 10 20 30 --seconds 60 --proxy --replicas 2
+    python bench/bench_class.py --students 15 --seconds 30 --profile artifacts/class.txt  # py-spy
+
+`--profile` samples the server with py-spy (`pip install py-spy`) while the class runs and
+writes its collapsed stacks to the file (one line per stack: read with speedscope, or sort by
+the count at the end of each line); `BENCH_PORTS=19100-19199` keeps the servers in that range.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import subprocess
 import time
 
 from class_students import ARRIVAL, ClassRun, median, percentile, run_class, warm_up
@@ -37,8 +43,11 @@ def measure(args: argparse.Namespace, students: int) -> tuple[ClassRun, dict]:
         before = servers.usage()
         servers.mark()
         client = time.process_time()
+        profiler = profile(servers, args.profile, args.seconds) if args.profile else None
         result = asyncio.run(run_class(servers.url, students, args.seconds, args.seed, args.arrival))
         client = time.process_time() - client
+        if profiler is not None:
+            profiler.wait(timeout=120)  # it writes its file after --duration
         after = servers.usage()
     facts = {
         "warm_seconds": warm_seconds,
@@ -51,6 +60,13 @@ def measure(args: argparse.Namespace, students: int) -> tuple[ClassRun, dict]:
         "client_cpu": client,
     }
     return result, facts
+
+
+def profile(servers, path: str, seconds: float) -> subprocess.Popen:
+    """py-spy sampling the (first) server's threads for `seconds`, without pausing it."""
+    pid = str(servers.app_processes()[0].pid)
+    command = ["py-spy", "record", "--format", "raw", "--rate", "20", "--nonblocking", "--duration"]
+    return subprocess.Popen([*command, str(int(seconds)), "--output", path, "--pid", pid])
 
 
 def overview_row(result: ClassRun, facts: dict) -> tuple:
@@ -134,6 +150,7 @@ def main() -> None:
     parser.add_argument("--replicas", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0, help="the students' choices and pauses")
     parser.add_argument("--arrival", type=float, default=ARRIVAL, help="seconds over which the class arrives")
+    parser.add_argument("--profile", help="write py-spy's collapsed stacks of the (first) server here")
     args = parser.parse_args()
     rows = []
     for students in args.students:

@@ -30,11 +30,11 @@ def main() -> None:
     images._CACHE.clear()
     first = seconds(lambda: images.thumbnails(digits), repeat=1)  # made once per data set
     cached = seconds(lambda: images.thumbnails(digits), repeat=5)
-    with_pictures = seconds(lambda: vega_lite(data.scatter_matrix(digits, features)))
-    size_with = spec_bytes(vega_lite(data.scatter_matrix(digits, features)))
+    with_pictures = seconds(lambda: vega_lite(data.scatter_matrix(digits, features).chart()))
+    size_with = spec_bytes(vega_lite(data.scatter_matrix(digits, features).chart()))
     with mock.patch.object(images, "image_shape", return_value=None):
-        without = seconds(lambda: vega_lite(data.scatter_matrix(digits, features)))
-        size_without = spec_bytes(vega_lite(data.scatter_matrix(digits, features)))
+        without = seconds(lambda: vega_lite(data.scatter_matrix(digits, features).chart()))
+        size_without = spec_bytes(vega_lite(data.scatter_matrix(digits, features).chart()))
     print_table(
         "Digit pictures (1,797 rows)",
         [

@@ -32,6 +32,7 @@ ORDER = (
     "gradient_descent",
     "projections",
     "scale",
+    "charts",
     "inner_layer",
     "gallery",
     "cold_start",

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import tensorflow as tf
 
 from lib import optimizers
+from lib.lazy import tensorflow as tf  # imported when a network is first traced
 
 
 @dataclass(frozen=True)
@@ -47,16 +47,18 @@ def _softmax(z):
 
 # The activations of the hidden layers (and of the bottleneck); the one table every module reads.
 ACTIVATIONS = {
-    "relu": Activation(tf.nn.relu, lambda a: tf.cast(a > 0, a.dtype), lambda z: np.maximum(z, 0), "relu"),
-    "tanh": Activation(tf.math.tanh, lambda a: 1 - tf.square(a), np.tanh, "tanh"),
-    "sigmoid": Activation(tf.math.sigmoid, lambda a: a * (1 - a), _sigmoid, "sigmoid"),
+    "relu": Activation(
+        lambda z: tf.nn.relu(z), lambda a: tf.cast(a > 0, a.dtype), lambda z: np.maximum(z, 0), "relu"
+    ),
+    "tanh": Activation(lambda z: tf.math.tanh(z), lambda a: 1 - tf.square(a), np.tanh, "tanh"),
+    "sigmoid": Activation(lambda z: tf.math.sigmoid(z), lambda a: a * (1 - a), _sigmoid, "sigmoid"),
     "elu": Activation(
-        tf.nn.elu,
+        lambda z: tf.nn.elu(z),
         lambda a: tf.where(a > 0, tf.ones_like(a), a + 1),
         lambda z: np.where(z > 0, z, np.expm1(np.minimum(z, 0))),
         "elu",
     ),
-    "linear": Activation(tf.identity, tf.ones_like, lambda z: z, "linear"),
+    "linear": Activation(lambda z: tf.identity(z), lambda a: tf.ones_like(a), lambda z: z, "linear"),
 }
 
 

@@ -8,7 +8,7 @@ Adam betas 0.9/0.999, Adagrad initial accumulator 0.1).
 
 from __future__ import annotations
 
-import tensorflow as tf
+from lib.lazy import tensorflow as tf  # imported when a network is first traced
 
 OPTIMIZERS = ("sgd", "momentum", "nesterov", "rmsprop", "adam", "adagrad")
 EPSILON = 1e-7

@@ -15,15 +15,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
-from sklearn.decomposition import PCA
-from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
-from sklearn.manifold import TSNE
-from sklearn.preprocessing import StandardScaler
-from threadpoolctl import threadpool_limits
 
 from lib import engine
-from lib.metrics import embedding_scores
-from lib.training import Run, TrainConfig, fit_network, network_name
+from lib.lazy import LazyModule
+from lib.training import Run, TrainConfig, fit_network, network_name, preprocessing
+
+# Imported when a map is first drawn: the pages that draw none need no scikit-learn.
+decomposition = LazyModule("sklearn.decomposition")
+discriminant_analysis = LazyModule("sklearn.discriminant_analysis")
+manifold = LazyModule("sklearn.manifold")
+threadpoolctl = LazyModule("threadpoolctl")
+metrics = LazyModule("lib.metrics")
 
 TSNE_ROW_LIMIT = 5000  # t-SNE's cost grows with rows: every panel shows at most this many
 
@@ -62,7 +64,7 @@ class Method:
 
 
 def _standardize(X_fit: np.ndarray, X_show: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    scaler = StandardScaler().fit(X_fit)
+    scaler = preprocessing.StandardScaler().fit(X_fit)
     return scaler.transform(X_fit), scaler.transform(X_show)
 
 
@@ -95,7 +97,7 @@ def _bottleneck(X_fit, y_fit, X_show, seed, *, run: Run):
 
 def _pca(X_fit, y_fit, X_show, seed):
     fit, show = _standardize(X_fit, X_show)
-    pca = PCA(n_components=2, random_state=seed).fit(fit)
+    pca = decomposition.PCA(n_components=2, random_state=seed).fit(fit)
     ratio = tuple(float(r) for r in pca.explained_variance_ratio_)
     return dict(
         points=pca.transform(show),
@@ -120,8 +122,8 @@ def _tsne(X_fit, y_fit, X_show, seed, *, perplexity: float = 30.0, max_iter: int
     _, show = _standardize(X_fit, X_show)
     # One thread: OpenMP's spinning threads run many times slower on a shared, busy CPU
     # (the app's server, or CI); see bench/bench_projections.py.
-    with threadpool_limits(limits=1):
-        points = TSNE(
+    with threadpoolctl.threadpool_limits(limits=1):
+        points = manifold.TSNE(
             perplexity=perplexity,
             max_iter=max_iter,
             init="pca",
@@ -142,7 +144,7 @@ def _lda(X_fit, y_fit, X_show, seed):
     if classes < 2:
         raise ValueError("LDA uses the labels: it needs rows of at least two classes to fit on.")
     fit, show = _standardize(X_fit, X_show)
-    lda = LinearDiscriminantAnalysis(n_components=min(2, classes - 1)).fit(fit, y_fit)
+    lda = discriminant_analysis.LinearDiscriminantAnalysis(n_components=min(2, classes - 1)).fit(fit, y_fit)
     points = lda.transform(show)
     ratio = tuple(float(r) for r in lda.explained_variance_ratio_[:2])
     if points.shape[1] == 2:
@@ -342,7 +344,7 @@ def map_scores(dataset, rows: Rows, embedding: Embedding, seed: int = 0) -> dict
     in large units does not decide alone who counts as a neighbour."""
     X, y = dataset.X, dataset.y
     features = _standardize(X[rows.fit], X[rows.show])[1]
-    return embedding_scores(features, embedding.coordinates, y[rows.show], seed=seed)
+    return metrics.embedding_scores(features, embedding.coordinates, y[rows.show], seed=seed)
 
 
 def map_of(dataset, rows: Rows, method: str, seed: int = 0, **params) -> Embedding:

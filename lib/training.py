@@ -13,13 +13,16 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import pandas as pd
-from sklearn.model_selection import train_test_split
-from sklearn.preprocessing import StandardScaler
 
 from lib import engine
 from lib.datasets import Dataset
 from lib.initializers import INITIALIZERS, initial_weights
+from lib.lazy import LazyModule
 from lib.optimizers import OPTIMIZERS
+
+# scikit-learn is imported when a split is first made: the data page needs none of it.
+model_selection = LazyModule("sklearn.model_selection")
+preprocessing = LazyModule("sklearn.preprocessing")
 
 ACTIVATIONS = tuple(engine.ACTIVATIONS)  # the names of the one activation table, in its order
 
@@ -115,7 +118,7 @@ class Split:
     y_test: np.ndarray
     test_index: np.ndarray
     train_index: np.ndarray
-    scaler: StandardScaler
+    scaler: preprocessing.StandardScaler
 
 
 def split(dataset: Dataset, config: TrainConfig) -> Split:
@@ -124,8 +127,10 @@ def split(dataset: Dataset, config: TrainConfig) -> Split:
     rows = np.arange(len(dataset.y))
     if min(np.bincount(dataset.y)) < 1 or len(rows) < 4:
         raise ValueError("The data set is too small to split into training and test rows.")
-    train_rows, test_rows = train_test_split(rows, test_size=config.test_size, random_state=config.split_seed)
-    scaler = StandardScaler().fit(dataset.X[train_rows])
+    train_rows, test_rows = model_selection.train_test_split(
+        rows, test_size=config.test_size, random_state=config.split_seed
+    )
+    scaler = preprocessing.StandardScaler().fit(dataset.X[train_rows])
     x_train = scaler.transform(dataset.X[train_rows]).astype(np.float32)
     x_test = scaler.transform(dataset.X[test_rows]).astype(np.float32)
     cut = int(len(train_rows) * (1 - config.validation_split))

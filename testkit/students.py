@@ -281,7 +281,11 @@ class Student:
         return await self._run(fragment_id=slider.fragment_id)
 
     async def scrub(self, rng: random.Random) -> float:
-        """Move the epoch scrubber to another epoch: a rerun of its fragment only."""
+        """Move the epoch scrubber to another epoch. The page's player scrubs in the browser (a
+        Vega parameter): nothing is sent, it costs the server nothing, 0 s here. A page with a
+        server-side scrubber (before the player) reruns its fragment."""
+        if SCRUBBER not in self.widgets:
+            return 0.0
         slider = self.widget(SCRUBBER)
         current = int(self.states[slider.id].double_array_value.data[0])
         choices = [e for e in range(int(slider.proto.min), int(slider.proto.max) + 1) if e != current]
@@ -312,9 +316,10 @@ START_TIMEOUT = 240.0
 
 def _free_ports(count: int) -> int:
     """The first of `count` consecutive free ports on 127.0.0.1."""
+    low, high = map(int, os.environ.get("BENCH_PORTS", "20000-40000").split("-"))  # e.g. 19100-19199
     rng = random.Random()
     for _ in range(200):
-        first = rng.randrange(20000, 40000)
+        first = rng.randrange(low, high - count + 1)
         try:
             for port in range(first, first + count):
                 with socket.socket() as sock:

@@ -2,7 +2,6 @@
 
 from itertools import combinations
 
-from lib.charts.common import vega_lite
 from lib.charts.data import scatter_matrix
 
 
@@ -16,7 +15,7 @@ def panels(spec: dict) -> list[dict]:
 
 def test_each_pair_is_plotted_once_and_the_diagonal_shows_each_class_distribution(banknotes):
     features = ["variance", "skewness", "kurtosis"]
-    spec = vega_lite(scatter_matrix(banknotes, features))
+    spec = scatter_matrix(banknotes, features).spec()
     assert spec["usermeta"]["features"] == features
     marks = panels(spec)
     scatters = [m for m in marks if m["mark"]["type"] == "circle"]
@@ -32,5 +31,5 @@ def test_each_pair_is_plotted_once_and_the_diagonal_shows_each_class_distributio
 
 
 def test_one_feature_is_its_distribution_alone(banknotes):
-    marks = panels(vega_lite(scatter_matrix(banknotes, ["entropy"])))
+    marks = panels(scatter_matrix(banknotes, ["entropy"]).spec())
     assert [m["mark"]["type"] for m in marks] == ["area"]

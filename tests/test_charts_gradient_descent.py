@@ -5,7 +5,6 @@ import re
 
 import pandas as pd
 
-from lib.charts.common import vega_lite
 from lib.charts.gradient_descent import gradient_by_layer
 from lib.exports import chart_file
 
@@ -23,7 +22,7 @@ def test_six_hidden_layers_keep_every_layer_name_readable_output_included():
         for i, layer in enumerate(LAYERS)
         for epoch in (1, 2)
     ]
-    svg = chart_file(vega_lite(gradient_by_layer(pd.DataFrame(rows))), "svg").decode()
+    svg = chart_file(gradient_by_layer(pd.DataFrame(rows)).spec(), "svg").decode()
     labels = [m for m in LABEL.findall(svg) if m[4] in LAYERS][: len(LAYERS)]  # the first panel
     assert [m[4] for m in labels] == LAYERS
     assert all(float(m[3]) == 1 for m in labels)  # none hidden

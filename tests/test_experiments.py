@@ -172,7 +172,7 @@ def test_curves_lying_on_each_other_are_found_and_dotted(banknotes):
     same = coinciding(table)
     assert same == {"nesterov 0.3": "momentum 0.3"}
     assert "optimizer nesterov 0.3 lies on optimizer momentum 0.3" in coincidence_note(same, "optimizer")
-    spec = comparison(table, "Optimizer", dotted=list(same)).to_dict()
+    spec = comparison(table, "Optimizer", dotted=list(same)).chart().to_dict()
     dotted = [
         layer for panel in spec["hconcat"] for layer in panel["layer"] if layer["mark"]["type"] == "point"
     ]

@@ -9,7 +9,6 @@ import pytest
 from PIL import Image
 
 from lib.charts import compare, data, gallery, plane, player
-from lib.charts.common import vega_lite
 from lib.datasets import load_dataset
 from lib.images import IMAGE_FIELD, SCALE, image_shape, images_for, thumbnails
 from lib.projections import Embedding
@@ -58,12 +57,12 @@ def test_each_row_becomes_its_own_sharp_picture(digits):
 
 
 def test_the_data_pages_maps_show_each_rows_picture(digits, banknotes):
-    spec = vega_lite(data.scatter_matrix(digits, ["pixel_3_3", "pixel_4_4"]))
+    spec = data.scatter_matrix(digits, ["pixel_3_3", "pixel_4_4"]).spec()
     scatters = [t for t in tooltip_titles(spec) if "pixel_3_3" in t and "density" not in t]
     assert scatters and all(t[0] == IMAGE_FIELD for t in scatters)
     (rows,) = spec["datasets"].values()
     assert rows[IMAGE_FIELD].str.startswith("data:image/png").all()
-    plain = vega_lite(data.scatter_matrix(banknotes, ["variance", "skewness"]))
+    plain = data.scatter_matrix(banknotes, ["variance", "skewness"]).spec()
     assert all(IMAGE_FIELD not in t for t in tooltip_titles(plain))
 
 

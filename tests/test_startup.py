@@ -1,18 +1,53 @@
-"""The libraries' objects are frozen out of the garbage collections Streamlit runs after each script run."""
+"""A fresh server draws the data page without the heavy libraries, then loads and freezes them.
 
-from conftest import last_line_printed
+The libraries' objects are frozen out of the garbage collections Streamlit runs after each script run.
+"""
+
+import ast
+
+from conftest import ROOT, last_line_printed
+
+HEAVY = ("tensorflow", "keras", "sklearn", "scipy")
 
 
-def test_freeze_leaves_few_objects_for_each_collection():
+def app_imports() -> list[str]:
+    """The modules `streamlit_app.py` imports at its top (what every page's first run imports)."""
+    tree = ast.parse((ROOT / "streamlit_app.py").read_text())
+    return [
+        node.module if isinstance(node, ast.ImportFrom) else alias.name
+        for node in tree.body
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+    ]
+
+
+def test_the_data_page_is_drawn_without_tensorflow_keras_or_scikit_learn():
+    assert "ui.links" in app_imports()  # the parse finds the app's imports
     line = last_line_printed(
-        "import gc\n"
-        "from ui.startup import freeze_libraries\n"
-        "before = len(gc.get_objects())\n"
-        "freeze_libraries(); freeze_libraries()\n"
-        "import tensorflow\n"
-        "print(before, gc.get_freeze_count(), len(gc.get_objects()))\n"
+        "import sys\n"
+        f"for name in {app_imports()!r}: __import__(name)\n"
+        "from streamlit.testing.v1 import AppTest\n"
+        f"at = AppTest.from_file({str(ROOT / 'app_pages' / 'data.py')!r}, default_timeout=120).run()\n"
+        "charts = [e for e in at.main if e.proto is not None and 'vega' in str(type(e.proto)).lower()]\n"
+        "assert at.title[0].value == 'The data' and not at.exception, at.exception\n"
+        f"print(len(charts), [m for m in {HEAVY!r} if m in sys.modules])\n"
     )
-    before, frozen, left = map(int, line.split())
-    assert frozen > 200_000  # TensorFlow, Keras, scikit-learn, Altair: all imported, then frozen
-    assert left < frozen / 20  # what a collection still walks
-    assert before < 100_000  # the imports happen in freeze_libraries, not before it
+    assert line == "1 []"  # the pairplot drawn; none of the heavy libraries imported
+
+
+def test_the_background_load_imports_and_freezes_the_libraries_once():
+    line = last_line_printed(
+        "import gc, sys\n"
+        "from ui.startup import load_in_background\n"
+        "before = len(gc.get_objects())\n"
+        "assert 'tensorflow' not in sys.modules\n"
+        "thread = load_in_background()\n"
+        "assert load_in_background() is thread\n"
+        "thread.join()\n"
+        "print(before, gc.get_freeze_count(), len(gc.get_objects()), 'tensorflow' in sys.modules)\n"
+    )
+    before, frozen, left, loaded = line.split()
+    assert loaded == "True"
+    assert int(frozen) > 200_000  # TensorFlow, Keras, scikit-learn, Altair: all imported, then frozen
+    assert int(left) < int(frozen) / 20  # what a collection still walks
+    assert int(before) < 100_000  # the imports happen in the background, not before it

@@ -1,7 +1,8 @@
 """A chart on a page: the spec (built in lib/charts/, one module per page) and a menu to save it.
 
 Building and validating an Altair chart takes longer than training the lesson's network once
-it is cached, so charts of a cached run are keyed by what they show and their spec reused.
+it is cached, so the pages draw `ChartParts` from their templates (`lib.charts.common`), and
+the charts of a cached run are also keyed by what they show and their spec reused.
 Streamlit turns off Vega's own "Save as SVG / PNG" menu; `save_menu` puts it back.
 """
 
@@ -12,38 +13,51 @@ from collections.abc import Callable, Hashable
 import altair as alt
 import streamlit as st
 
-from lib.charts.common import vega_lite, with_columns
+from lib.charts.common import ChartParts, vega_lite, with_columns
 from lib.exports import CHART_FORMATS, chart_file
 from ui import state
 
 SAVE_AS = {"svg": "SVG (any size, for slides)", "png": "PNG (picture)", "json": "Vega-Lite source (JSON)"}
 
 
-@st.cache_data(max_entries=512, show_spinner=False)
-def _spec(key: Hashable, _build: Callable[[], alt.TopLevelMixin]) -> dict:
-    return vega_lite(_build())
+@st.cache_data(max_entries=512, max_size="128MB", show_spinner=False)  # 2-430 kB a chart
+def _spec(key: Hashable, _build: Callable[[], ChartParts | alt.TopLevelMixin]) -> dict:
+    return spec_of(_build())
 
 
-def chart_spec(key: Hashable, build: Callable[[], alt.TopLevelMixin]) -> dict:
+def spec_of(chart: ChartParts | alt.TopLevelMixin) -> dict:
+    """A chart's Vega-Lite spec: filled from its template, or (an Altair chart) built by Altair."""
+    return chart.spec() if isinstance(chart, ChartParts) else vega_lite(chart)
+
+
+def chart_spec(key: Hashable, build: Callable[[], ChartParts | alt.TopLevelMixin]) -> dict:
     """The Vega-Lite spec of `build()`, cached: `key` must name everything the chart depends on."""
     return _spec(key, build)
 
 
 def cached_chart(
-    key: Hashable, build: Callable[[], alt.TopLevelMixin], name: str, place=st, **options
+    key: Hashable, build: Callable[[], ChartParts | alt.TopLevelMixin], name: str, place=st, **options
 ) -> None:
     """Draw `build()` in `place`; `key` must name everything the chart depends on."""
-    spec = _spec(key, build)
+    draw_spec(_spec(key, build), name, place, **options)
+
+
+def draw(parts: ChartParts, name: str, place=st, **options) -> None:
+    """Draw a chart from its template in `place`, with the menu to save it."""
+    draw_spec(parts.spec(), name, place, **options)
+
+
+def draw_spec(spec: dict, name: str, place=st, **options) -> None:
     place.vega_lite_chart(spec, **options)
     save_menu(lambda: spec, name, place)
 
 
 def responsive_chart(
-    chart: alt.TopLevelMixin, name: str, container: str, layouts: tuple[tuple[str, int], ...]
+    chart: ChartParts | alt.TopLevelMixin, name: str, container: str, layouts: tuple[tuple[str, int], ...]
 ) -> None:
     """Draw a `concat` chart once per layout (name, columns) in containers that
     `ui/responsive.css` shows one at a time by the width there is: fewer columns on a phone."""
-    spec = vega_lite(chart)
+    spec = spec_of(chart)
     with st.container(key=container):
         for layout, columns in layouts:
             st.container(key=state.layout_key(container, layout)).vega_lite_chart(

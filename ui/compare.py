@@ -25,7 +25,7 @@ from lib.projections import (
 from lib.training import Run
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_data(max_entries=64, max_size="32MB", show_spinner=False)
 def _placed(
     fingerprint: str, split: tuple, method: str, params: tuple, seed: int, _dataset: Dataset, _run: Run
 ) -> Embedding:
@@ -34,7 +34,7 @@ def _placed(
     return map_of(_dataset, rows, method, seed, **kwargs)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_data(max_entries=64, max_size="32MB", show_spinner=False)
 def _map(
     fingerprint: str,
     all_rows: bool,
@@ -54,7 +54,7 @@ def _map(
     )
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_data(max_entries=64, max_size="32MB", show_spinner=False)
 def _scores(
     fingerprint: str,
     all_rows: bool,

@@ -50,7 +50,7 @@ def escape_markdown(text: str) -> str:
     return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^])", r"\\\1", str(text))
 
 
-@st.cache_data(max_entries=8, show_spinner="Loading the data…")
+@st.cache_data(max_entries=8, max_size="32MB", show_spinner="Loading the data…")  # 0.05-1 MB
 def load_builtin(name: str) -> Dataset:
     return load_dataset(name)
 

@@ -37,7 +37,7 @@ def values_picker(key: str, place=st) -> list[str]:
     return values
 
 
-@st.cache_data(max_entries=512, show_spinner=False)
+@st.cache_data(max_entries=512, max_size="32MB", show_spinner=False)
 def _curves(
     fingerprint: str, experiment: experiments.Experiment, value: str, _dataset: Dataset
 ) -> pd.DataFrame:
@@ -56,7 +56,7 @@ def compared(dataset: Dataset, experiment: experiments.Experiment, values: list[
         return None
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_data(max_entries=64, max_size="32MB", show_spinner=False)
 def _descents(
     fingerprint: str, plane: surface.Plane, descents: tuple[surface.Descent, ...], _dataset: Dataset
 ):

@@ -18,7 +18,7 @@ from ui.charts import save_menu
 PLAYER_SPECS = 16  # cached players; one is about 0.1–2 MB (every epoch's points of a run)
 
 
-@st.cache_data(max_entries=PLAYER_SPECS, show_spinner=False)
+@st.cache_data(max_entries=PLAYER_SPECS, max_size="32MB", show_spinner=False)
 def _player_spec(run_key: Hashable, _run: Run, _dataset: Dataset, extent: tuple) -> dict:
     return player_spec(_run, _dataset, extent)
 

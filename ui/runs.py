@@ -8,7 +8,7 @@ from lib.datasets import Dataset
 from lib.training import Run, TrainConfig, train
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@st.cache_data(max_entries=256, max_size="128MB", show_spinner=False)  # ~100 kB a run
 def _trained(fingerprint: str, config: TrainConfig, _dataset: Dataset) -> Run:
     # The bar is made inside the cached function so that a cache hit replays
     # nothing visible (Streamlit replays elements a cached function created).

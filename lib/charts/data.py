@@ -6,8 +6,9 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from lib.charts.common import CLASS_FIELD, add_images, class_color, sample_rows
+from lib.charts.common import CLASS_FIELD, ChartParts, add_images, class_color, image_tooltip, sample_rows
 from lib.datasets import Dataset
+from lib.images import IMAGE_FIELD
 
 
 def dataset_frame(dataset: Dataset) -> pd.DataFrame:
@@ -17,15 +18,20 @@ def dataset_frame(dataset: Dataset) -> pd.DataFrame:
     return frame
 
 
-def scatter_matrix(
-    dataset: Dataset, features: list[str], limit: int = 2000, panel: int = 150
-) -> alt.VConcatChart:
+def scatter_matrix(dataset: Dataset, features: list[str], limit: int = 2000, panel: int = 150) -> ChartParts:
     """The course's pairplot, each pair once: below the diagonal one feature against another,
     coloured by class; on the diagonal each feature's distribution per class (a density).
     `usermeta["features"]` names the features plotted, in order."""
     frame = sample_rows(dataset_frame(dataset), limit)[features + [CLASS_FIELD]]
-    frame, pictures = add_images(frame, dataset, frame.index)  # digits: each row's picture
-    color = class_color(dataset.class_names)
+    frame, _ = add_images(frame, dataset, frame.index)  # digits: each row's picture
+    shape = {"features": tuple(features), "class_names": tuple(dataset.class_names), "panel": panel}
+    return ChartParts(_scatter_matrix, {"rows": frame}, shape=shape)
+
+
+def _scatter_matrix(frames, values, *, features, class_names, panel) -> alt.VConcatChart:
+    frame, features = frames["rows"], list(features)
+    pictures = [image_tooltip()] if IMAGE_FIELD in frame else []
+    color = class_color(class_names)
     last = len(features) - 1
     rows = []
     for i, y in enumerate(features):

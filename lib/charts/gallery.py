@@ -13,7 +13,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from lib.charts.common import CLASS_FIELD, class_color, image_tooltip
+from lib.charts.common import CLASS_FIELD, ChartParts, class_color, image_tooltip
 from lib.charts.plane import panel_rows, plane_extent
 from lib.diagnostics import diagnose
 from lib.images import IMAGE_FIELD
@@ -81,34 +81,57 @@ def gallery_chart(
 ) -> alt.Chart:
     """Every panel on the same axes (the reference run's units), coloured by true class; with
     `images` (a picture per test row, lib.images) the tooltips show each row's picture."""
+    return gallery_parts(panels, y_test, class_names, columns, images).chart()
+
+
+def gallery_parts(
+    panels: list[Panel], y_test: np.ndarray, class_names, columns: int = 3, images=None
+) -> ChartParts:
     drawn = [p.points for p in panels if p.points is not None]
-    x0, x1, y0, y1 = plane_extent(np.stack(drawn)) if drawn else (-1.0, 1.0, -1.0, 1.0)
+    extent = plane_extent(np.stack(drawn)) if drawn else (-1.0, 1.0, -1.0, 1.0)
     names = np.asarray(class_names, dtype=object)
     rows = panel_rows(len(y_test))
+    pictures = {} if images is None else {IMAGE_FIELD: np.asarray(images, dtype=object)[rows]}
+    frames = {
+        f"panel_{i}": pd.DataFrame(
+            {
+                "a": panel.points[rows, 0],
+                "b": panel.points[rows, 1],
+                CLASS_FIELD: names[y_test[rows]],
+                **pictures,
+            }
+        )
+        for i, panel in enumerate(panels)
+        if panel.points is not None
+    }
+    values = dict(zip(("x0", "x1", "y0", "y1"), extent))
+    values.update({f"title_{i}": panel.title for i, panel in enumerate(panels)})
+    kinds = tuple("map" if panel.points is not None else panel.status for panel in panels)
+    shape = {"kinds": kinds, "class_names": tuple(class_names), "columns": columns}
+    return ChartParts(_gallery, frames, values, shape)
+
+
+def _gallery(frames, values, *, kinds, class_names, columns) -> alt.ConcatChart:
     charts = []
-    for panel in panels:
-        title = alt.Title(panel.title, fontSize=12)
-        if panel.points is None:
-            note = pd.DataFrame({"text": [STATUS_TEXT[panel.status]]})
+    for i, kind in enumerate(kinds):
+        title = alt.Title(values[f"title_{i}"], fontSize=12)
+        if kind != "map":  # a dead or diverged run: what happened, in words
+            note = pd.DataFrame({"text": [STATUS_TEXT[kind]]})
             charts.append(
                 alt.Chart(note, title=title, width=PANEL_SIZE, height=PANEL_SIZE)
                 .mark_text(color="#b00020", fontSize=13)
                 .encode(text="text:N")
             )
             continue
-        frame = pd.DataFrame(
-            {"a": panel.points[rows, 0], "b": panel.points[rows, 1], CLASS_FIELD: names[y_test[rows]]}
-        )
         tooltip = [alt.Tooltip(f"{CLASS_FIELD}:N", title="class")]
-        if images is not None:
-            frame[IMAGE_FIELD] = np.asarray(images, dtype=object)[rows]
+        if IMAGE_FIELD in frames[f"panel_{i}"]:
             tooltip.insert(0, image_tooltip())
         charts.append(
-            alt.Chart(frame, title=title, width=PANEL_SIZE, height=PANEL_SIZE)
+            alt.Chart(frames[f"panel_{i}"], title=title, width=PANEL_SIZE, height=PANEL_SIZE)
             .mark_circle(size=18, opacity=0.7)
             .encode(
-                x=alt.X("a:Q", title="aligned node 1", scale=alt.Scale(domain=[x0, x1])),
-                y=alt.Y("b:Q", title="aligned node 2", scale=alt.Scale(domain=[y0, y1])),
+                x=alt.X("a:Q", title="aligned node 1", scale=alt.Scale(domain=[values["x0"], values["x1"]])),
+                y=alt.Y("b:Q", title="aligned node 2", scale=alt.Scale(domain=[values["y0"], values["y1"]])),
                 color=class_color(class_names),
                 tooltip=tooltip,
             )

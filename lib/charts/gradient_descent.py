@@ -1,7 +1,8 @@
 """Charts of the gradient-descent page: compared runs, the loss surface, gradient sizes.
 
 No Streamlit here; every function takes tidy frames from lib.experiments,
-lib.surface or a Run and returns an Altair chart.
+lib.surface or a Run and returns the chart's `ChartParts` (`.chart()` is the Altair chart,
+`.spec()` its filled template).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from lib.charts.common import PALETTE
+from lib.charts.common import PALETTE, ChartParts
 
 PAD = alt.AutoSizeParams(type="pad", contains="padding")  # legends outside the plot's size
 SPLIT_DASH = alt.StrokeDash(
@@ -23,13 +24,22 @@ SPLIT_DASH = alt.StrokeDash(
 )
 
 
-def comparison(
-    table: pd.DataFrame, title: str, width: int = 360, height: int = 260, dotted=()
-) -> alt.HConcatChart:
+def comparison(table: pd.DataFrame, title: str, width: int = 360, height: int = 260, dotted=()) -> ChartParts:
     """Loss and accuracy per epoch, one colour per compared value, train solid and
     validation dashed; the values in `dotted` (curves lying on others) are drawn as a dot per
     epoch over the line they lie on."""
-    order = list(dict.fromkeys(table["value"]))
+    shape = {
+        "order": tuple(dict.fromkeys(table["value"])),
+        "title": title,
+        "width": width,
+        "height": height,
+        "dotted": tuple(dotted),
+    }
+    return ChartParts(_comparison, {"table": table}, shape=shape)
+
+
+def _comparison(frames, values, *, order, title, width, height, dotted) -> alt.HConcatChart:
+    order = list(order)
     color = alt.Color(
         "value:N",
         title=title,
@@ -38,7 +48,7 @@ def comparison(
         legend=alt.Legend(orient="top", symbolType="stroke", symbolStrokeWidth=3),
     )
     base = (
-        alt.Chart(table)
+        alt.Chart(frames["table"])
         .mark_line(strokeWidth=2)
         .encode(
             x=alt.X("epoch:Q", title="Epoch", axis=alt.Axis(tickMinStep=1)),
@@ -54,7 +64,7 @@ def comparison(
         .properties(width=width, height=height)
     )
     dots = (  # no stroke dash here: a point in the "Rows" legend would replace the dash samples
-        alt.Chart(table)
+        alt.Chart(frames["table"])
         .mark_point(filled=True, size=40, opacity=1, stroke="white", strokeWidth=0.8)
         .encode(x="epoch:Q", color=color, tooltip=base.encoding.tooltip)
         .transform_filter(alt.FieldOneOfPredicate(field="value", oneOf=list(dotted)))
@@ -90,15 +100,30 @@ def loss_levels(loss: np.ndarray, count: int = len(BANDS)) -> np.ndarray:
 
 def surface(
     grid: pd.DataFrame, paths: pd.DataFrame, best: np.ndarray, features: tuple[str, str], size: int = 400
-) -> alt.LayerChart:
+) -> ChartParts:
     """The loss over (w1, w2) in bands of equal loss (a filled contour map), with each path
     drawn step by step on it, its start ringed and the lowest point marked."""
     levels = [float(f"{v:.3g}") for v in loss_levels(grid["loss"].to_numpy())]
+    drawn = paths[np.isfinite(paths[["w1", "w2"]]).all(axis=1)]
+    frames = {
+        "grid": grid,
+        "paths": drawn,
+        "start": drawn[drawn["step"] == 0].head(1),
+        "best": pd.DataFrame({"w1": [best[0]], "w2": [best[1]], "what": ["lowest loss"]}),
+    }
+    values = {f"level_{i}": level for i, level in enumerate(levels)}
+    values.update(x0=grid.w1_low.min(), x1=grid.w1_high.max(), y0=grid.w2_low.min(), y1=grid.w2_high.max())
+    shape = {"features": tuple(features), "order": tuple(dict.fromkeys(paths["path"])), "size": size}
+    return ChartParts(_surface, frames, values, shape)
+
+
+def _surface(frames, values, *, features, order, size) -> alt.LayerChart:
+    levels = [values[f"level_{i}"] for i in range(len(BANDS) - 1)]
     w1, w2 = f"w1 (weight on {features[0]})", f"w2 (weight on {features[1]})"
-    x_scale = alt.Scale(domain=[grid.w1_low.min(), grid.w1_high.max()], nice=False, zero=False)
-    y_scale = alt.Scale(domain=[grid.w2_low.min(), grid.w2_high.max()], nice=False, zero=False)
+    x_scale = alt.Scale(domain=[values["x0"], values["x1"]], nice=False, zero=False)
+    y_scale = alt.Scale(domain=[values["y0"], values["y1"]], nice=False, zero=False)
     heat = (
-        alt.Chart(grid)
+        alt.Chart(frames["grid"])
         .mark_rect()
         .encode(
             x=alt.X("w1_low:Q", title=w1, scale=x_scale),
@@ -118,7 +143,7 @@ def surface(
             ],
         )
     )
-    order = list(dict.fromkeys(paths["path"]))
+    order = list(order)
     palette = alt.Scale(domain=order, range=_path_colours(len(order)))
     color = alt.Color(
         "path:N",
@@ -134,9 +159,8 @@ def surface(
         alt.Tooltip("w2:Q", format=".3f"),
         alt.Tooltip("loss:Q", format=".3f"),
     ]
-    drawn = paths[np.isfinite(paths[["w1", "w2"]]).all(axis=1)]
     lines = (
-        alt.Chart(drawn)
+        alt.Chart(frames["paths"])
         .mark_line(strokeWidth=2.2, clip=True)
         .encode(x=alt.X("w1:Q", scale=x_scale), y=alt.Y("w2:Q", scale=y_scale), order="step:Q", color=color)
     )
@@ -144,7 +168,7 @@ def surface(
         color=alt.Color("path:N", scale=palette, legend=None), tooltip=tips
     )
     start = (
-        alt.Chart(drawn[drawn["step"] == 0].head(1))
+        alt.Chart(frames["start"])
         .mark_point(size=260, shape="circle", filled=False, color="black", strokeWidth=2.5, clip=True)
         .encode(
             x=alt.X("w1:Q", scale=x_scale),
@@ -152,7 +176,7 @@ def surface(
             tooltip=[alt.Tooltip("w1:Q", title="start w1"), alt.Tooltip("w2:Q", title="start w2")],
         )
     )
-    target = alt.Chart(pd.DataFrame({"w1": [best[0]], "w2": [best[1]], "what": ["lowest loss"]}))
+    target = alt.Chart(frames["best"])
     star = target.mark_point(
         shape="diamond", size=260, filled=True, color="#d62728", stroke="white", strokeWidth=1.5
     ).encode(
@@ -175,11 +199,16 @@ def _path_colours(n: int) -> list[str]:
     return [colours[i % len(colours)] for i in range(n)]
 
 
-def loss_by_step(paths: pd.DataFrame, width: int = 300, height: int = 220) -> alt.Chart:
+def loss_by_step(paths: pd.DataFrame, width: int = 300, height: int = 220) -> ChartParts:
     """The training loss after each step of each path."""
-    order = list(dict.fromkeys(paths["path"]))
+    shape = {"order": tuple(dict.fromkeys(paths["path"])), "width": width, "height": height}
+    return ChartParts(_loss_by_step, {"paths": paths[np.isfinite(paths["loss"])]}, shape=shape)
+
+
+def _loss_by_step(frames, values, *, order, width, height) -> alt.Chart:
+    order = list(order)
     return (
-        alt.Chart(paths[np.isfinite(paths["loss"])])
+        alt.Chart(frames["paths"])
         .mark_line(point=alt.OverlayMarkDef(size=16))
         .encode(
             x=alt.X("step:Q", title="Step", axis=alt.Axis(tickMinStep=1)),
@@ -212,13 +241,25 @@ def norms_frame(runs: dict) -> pd.DataFrame:
 
 def layer_norms(
     frame: pd.DataFrame, column: str, y_title: str, width: int = 330, height: int = 240
-) -> alt.FacetChart:
+) -> ChartParts:
     """Sizes per layer per epoch on a log scale, one panel per value of `column`, sharing
     the y axis; layers coloured from the input side (light) to the output side (dark)."""
-    layers = list(dict.fromkeys(frame["layer"]))
     data = frame[frame["size"] > 0]  # a log scale cannot show an exact zero
+    shape = {
+        "layers": tuple(dict.fromkeys(frame["layer"])),
+        "column": column,
+        "panels": tuple(dict.fromkeys(data[column])),
+        "y_title": y_title,
+        "width": width,
+        "height": height,
+    }
+    return ChartParts(_layer_norms, {"sizes": data}, shape=shape)
+
+
+def _layer_norms(frames, values, *, layers, column, panels, y_title, width, height) -> alt.FacetChart:
+    layers = list(layers)
     return (
-        alt.Chart(data)
+        alt.Chart(frames["sizes"])
         .mark_line(point=alt.OverlayMarkDef(size=16))
         .encode(
             x=alt.X("epoch:Q", title="Epoch", axis=alt.Axis(tickMinStep=1)),
@@ -237,7 +278,7 @@ def layer_norms(
             column=alt.Column(
                 f"{column}:N",
                 title=None,
-                sort=list(dict.fromkeys(data[column])),
+                sort=list(panels),
                 header=alt.Header(labelFontSize=13, labelFontWeight="bold"),
             )
         )
@@ -251,13 +292,23 @@ LAYER_AXIS = alt.Axis(
 )
 
 
-def gradient_by_layer(frame: pd.DataFrame, width: int = 330, height: int = 250) -> alt.FacetChart:
+def gradient_by_layer(frame: pd.DataFrame, width: int = 330, height: int = 250) -> ChartParts:
     """The gradient reaching each layer, input side on the left, one line per epoch (light
     = first, dark = last), one panel per run: a steep climb to the right is a vanishing gradient."""
-    layers = list(dict.fromkeys(frame["layer"]))
     data = frame[frame["size"] > 0]
+    shape = {
+        "layers": tuple(dict.fromkeys(frame["layer"])),
+        "runs": tuple(dict.fromkeys(data["run"])),
+        "width": width,
+        "height": height,
+    }
+    return ChartParts(_gradient_by_layer, {"sizes": data}, shape=shape)
+
+
+def _gradient_by_layer(frames, values, *, layers, runs, width, height) -> alt.FacetChart:
+    layers = list(layers)
     return (
-        alt.Chart(data)
+        alt.Chart(frames["sizes"])
         .mark_line(point=alt.OverlayMarkDef(size=20))
         .encode(
             x=alt.X("layer:N", title="Layer (input side → output)", sort=layers, axis=LAYER_AXIS),
@@ -276,7 +327,7 @@ def gradient_by_layer(frame: pd.DataFrame, width: int = 330, height: int = 250) 
             column=alt.Column(
                 "run:N",
                 title=None,
-                sort=list(dict.fromkeys(data["run"])),
+                sort=list(runs),
                 header=alt.Header(labelFontSize=13, labelFontWeight="bold"),
             )
         )

@@ -12,7 +12,7 @@ import pandas as pd
 from sklearn.metrics import confusion_matrix
 
 from lib.charts import regions
-from lib.charts.common import CLASS_FIELD, PALETTE, class_color
+from lib.charts.common import CLASS_FIELD, PALETTE, ChartParts, class_color
 from lib.charts.plane import panel_rows
 from lib.datasets import Dataset
 from lib.training import Run, TrainConfig, layer_names, output_activation
@@ -63,6 +63,11 @@ def probability_label(run: Run) -> str:
 
 def boundary_segment(w: np.ndarray, b: float, extent) -> pd.DataFrame:
     """The part of the line w·h + b = 0 inside the extent (empty when it misses the box)."""
+    return pd.DataFrame(boundary_ends(w, b, extent), columns=[H1, H2])
+
+
+def boundary_ends(w: np.ndarray, b: float, extent) -> list[tuple[float, float]]:
+    """The two ends of `boundary_segment`, or none."""
     x0, x1, y0, y1 = extent
     ends = []
     if abs(w[1]) > 1e-12:
@@ -74,9 +79,7 @@ def boundary_segment(w: np.ndarray, b: float, extent) -> pd.DataFrame:
         for x, y in ends
         if x0 - 1e-9 <= x <= x1 + 1e-9 and y0 - 1e-9 <= y <= y1 + 1e-9
     }
-    return pd.DataFrame(
-        sorted(inside)[:1] + sorted(inside)[-1:] if len(inside) >= 2 else [], columns=[H1, H2]
-    )
+    return sorted(inside)[:1] + sorted(inside)[-1:] if len(inside) >= 2 else []
 
 
 def probability_grid(run: Run, epoch: int, extent, cells: int = 40) -> pd.DataFrame:
@@ -119,22 +122,46 @@ def _outcome_shape() -> alt.Shape:
 
 def representation_chart(run: Run, dataset: Dataset, epoch: int, extent, size: int = 420) -> alt.Chart:
     """The test rows in the bottleneck plane over what the output layer predicts there."""
+    return representation_parts(run, dataset, epoch, extent, size).chart()
+
+
+def representation_parts(run: Run, dataset: Dataset, epoch: int, extent, size: int = 420) -> ChartParts:
     epoch = range(len(run.snapshots))[epoch]
+    frames = {
+        "grid": probability_grid(run, epoch, extent),
+        "points": plane_frame(run, dataset, epoch).iloc[panel_rows(len(run.y_test), 1)],
+    }
+    if "p" not in frames["grid"]:
+        frames["regions"] = regions.regions_frame(*run.head[epoch], extent, run.class_names)
+    if len(run.class_names) == 2:
+        frames["boundary"] = boundary_segment(run.head[epoch][0][:, 0], float(run.head[epoch][1][0]), extent)
+    values = dict(zip(("x0", "x1", "y0", "y1"), extent))
+    values["title"] = f"Epoch {epoch} · test accuracy {run.snapshot_accuracy[epoch]:.1%}"
+    shape = {
+        "class_names": tuple(run.class_names),
+        "probability": probability_label(run),
+        "features": tuple(dataset.feature_names[:TOOLTIP_FEATURES]),
+        "size": size,
+    }
+    return ChartParts(_representation, frames, values, shape)
+
+
+def _representation(frames, values, *, class_names, probability, features, size) -> alt.LayerChart:
+    extent = [values[k] for k in ("x0", "x1", "y0", "y1")]
     x, y = _axes(extent)
-    points = plane_frame(run, dataset, epoch).iloc[panel_rows(len(run.y_test), 1)]
-    grid = probability_grid(run, epoch, extent)
+    grid = frames["grid"]
     if "p" in grid:
         c0, c1 = PALETTE[0], PALETTE[1]
         shade = alt.Color(
             "p:Q",
-            title=probability_label(run),
+            title=probability,
             scale=alt.Scale(domain=[0, 0.5, 1], range=[c0, "#ffffff", c1]),
             legend=alt.Legend(
                 orient="top", direction="horizontal", gradientLength=120, format=".1f", values=[0, 0.5, 1]
             ),
         )
     else:  # the same colours as the dots, so one legend serves both
-        shade = class_color(run.class_names, title="True class")
+        shade = class_color(class_names, title="True class")
     sx, sy = _scales(extent)
     background = (
         alt.Chart(grid)
@@ -147,24 +174,23 @@ def representation_chart(run: Run, dataset: Dataset, epoch: int, extent, size: i
             color=shade,
         )
     )
-    if "p" not in grid:  # softmax: the exact straight-edged regions, not the grid's stair steps
-        frame = regions.regions_frame(*run.head[epoch], extent, run.class_names)
-        background = regions.regions_layer(frame, sx, sy, shade, AXIS_TITLES)
+    if "regions" in frames:  # softmax: the exact straight-edged regions, not the grid's stair steps
+        background = regions.regions_layer(frames["regions"], sx, sy, shade, AXIS_TITLES)
     tooltip = [
         CLASS_FIELD,
         "predicted",
-        probability_label(run),
-        *dataset.feature_names[:TOOLTIP_FEATURES],
+        probability,
+        *features,
         alt.Tooltip(f"{H1}:Q", format=".3f"),
         alt.Tooltip(f"{H2}:Q", format=".3f"),
     ]
     dots = (
-        alt.Chart(points)
+        alt.Chart(frames["points"])
         .mark_point(filled=True, opacity=0.85, stroke="black")
         .encode(
             x=x,
             y=y,
-            color=class_color(run.class_names, title="True class"),
+            color=class_color(class_names, title="True class"),
             shape=_outcome_shape(),
             size=alt.Size("outcome:N", scale=alt.Scale(domain=list(OUTCOMES), range=[28, 110]), legend=None),
             strokeWidth=alt.StrokeWidth(
@@ -174,61 +200,70 @@ def representation_chart(run: Run, dataset: Dataset, epoch: int, extent, size: i
         )
     )
     layers = [background, dots]
-    if len(run.class_names) == 2:
-        line = boundary_segment(run.head[epoch][0][:, 0], float(run.head[epoch][1][0]), extent)
+    if "boundary" in frames:
         layers.append(
-            alt.Chart(line).mark_line(color="black", strokeDash=[6, 3], strokeWidth=2).encode(x=x, y=y)
+            alt.Chart(frames["boundary"])
+            .mark_line(color="black", strokeDash=[6, 3], strokeWidth=2)
+            .encode(x=x, y=y)
         )
     chart = alt.layer(*layers).properties(
-        width=size,
-        height=size,
-        autosize=PLOT_SIZE,
-        usermeta=CANVAS,
-        title=f"Epoch {epoch} · test accuracy {run.snapshot_accuracy[epoch]:.1%}",
+        width=size, height=size, autosize=PLOT_SIZE, usermeta=CANVAS, title=values["title"]
     )
     return chart.resolve_scale(color="independent") if "p" in grid else chart
 
 
 def evolution_chart(run: Run, epochs: list[int], extent, panel: int = 130, columns: int = 5) -> alt.Chart:
     """Small multiples, one per chosen epoch, on the same axes so the motion shows."""
+    return evolution_parts(run, epochs, extent, panel, columns).chart()
+
+
+def evolution_parts(run: Run, epochs: list[int], extent, panel: int = 130, columns: int = 5) -> ChartParts:
     titles = {e: f"Epoch {e} · test acc {run.snapshot_accuracy[e]:.0%}" for e in epochs}
     rows = panel_rows(len(run.y_test), len(epochs))
     names = np.asarray(run.class_names, dtype=object)[run.y_test[rows]]
-    frames = []
-    for e in epochs:
-        predicted, _ = predictions(run, e)
-        frames.append(
-            pd.DataFrame(
-                {
-                    "panel": titles[e],
-                    "layer": "points",
-                    H1: run.snapshots[e][rows, 0],
-                    H2: run.snapshots[e][rows, 1],
-                    CLASS_FIELD: names,
-                    "outcome": np.where(predicted[rows] == run.y_test[rows], *OUTCOMES),
-                }
-            )
+    right = np.concatenate([predictions(run, e)[0][rows] == run.y_test[rows] for e in epochs])
+    points = pd.DataFrame(
+        {
+            "panel": np.repeat(np.asarray([titles[e] for e in epochs], dtype=object), len(rows)),
+            "layer": "points",
+            H1: np.concatenate([run.snapshots[e][rows, 0] for e in epochs]),
+            H2: np.concatenate([run.snapshots[e][rows, 1] for e in epochs]),
+            CLASS_FIELD: np.tile(names, len(epochs)),
+            "outcome": np.where(right, *OUTCOMES),
+        }
+    )
+    frames = [points]
+    if len(run.class_names) == 2:
+        ends = {e: boundary_ends(run.head[e][0][:, 0], float(run.head[e][1][0]), extent) for e in epochs}
+        lines = pd.DataFrame(
+            [(*end, titles[e]) for e in epochs for end in ends[e]], columns=[H1, H2, "panel"]
         )
-        if len(run.class_names) == 2:
-            line = boundary_segment(run.head[e][0][:, 0], float(run.head[e][1][0]), extent)
-            frames.append(line.assign(panel=titles[e], layer="boundary"))
+        frames.append(lines.assign(layer="boundary"))
+    values = dict(zip(("x0", "x1", "y0", "y1"), extent))
+    values.update({f"panel_{i}": titles[e] for i, e in enumerate(epochs)})
+    shape = {"class_names": tuple(run.class_names), "panels": len(epochs), "panel": panel, "columns": columns}
+    return ChartParts(_evolution, {"panels": pd.concat(frames, ignore_index=True)}, values, shape)
+
+
+def _evolution(frames, values, *, class_names, panels, panel, columns) -> alt.FacetChart:
+    extent = [values[k] for k in ("x0", "x1", "y0", "y1")]
     x, y = _axes(extent, titles=("node 1", "node 2"))
     base = alt.Chart().encode(x=x, y=y)
     dots = (
         base.transform_filter(alt.datum.layer == "points")
         .mark_point(filled=True, size=14, opacity=0.75)
-        .encode(color=class_color(run.class_names, title="True class"), shape=_outcome_shape())
+        .encode(color=class_color(class_names, title="True class"), shape=_outcome_shape())
     )
     line = base.transform_filter(alt.datum.layer == "boundary").mark_line(
         color="black", strokeDash=[4, 2], strokeWidth=1.5
     )
     return (
-        alt.layer(dots, line, data=pd.concat(frames, ignore_index=True))
+        alt.layer(dots, line, data=frames["panels"])
         .properties(width=panel, height=panel)
         .facet(
             facet=alt.Facet(
                 "panel:N",
-                sort=[titles[e] for e in epochs],
+                sort=[values[f"panel_{i}"] for i in range(panels)],
                 title=None,
                 header=alt.Header(labelFontSize=12, labelFontWeight="bold"),
             ),
@@ -259,10 +294,20 @@ def confusion_frame(run: Run, epoch: int) -> pd.DataFrame:
 
 
 def confusion_chart(run: Run, epoch: int) -> alt.Chart:
-    frame = confusion_frame(run, epoch)
-    names = list(run.class_names)
+    return confusion_parts(run, epoch).chart()
+
+
+def confusion_parts(run: Run, epoch: int) -> ChartParts:
+    """The confusion matrix of the test rows at a snapshot, as coloured cells with counts."""
+    return ChartParts(
+        _confusion, {"counts": confusion_frame(run, epoch)}, shape={"names": tuple(run.class_names)}
+    )
+
+
+def _confusion(frames, values, *, names) -> alt.LayerChart:
+    names = list(names)
     step = 60 if len(names) <= 3 else max(24, 240 // len(names))
-    base = alt.Chart(frame).encode(
+    base = alt.Chart(frames["counts"]).encode(
         x=alt.X("predicted class:N", sort=names, axis=alt.Axis(labelAngle=0, orient="top")),
         y=alt.Y("true class:N", sort=names),
     )
@@ -299,7 +344,16 @@ def curves_frame(history: pd.DataFrame) -> pd.DataFrame:
 
 
 def curves_chart(history: pd.DataFrame, width: int = 330) -> alt.Chart:
-    frame = curves_frame(history)
+    return curves_parts(history, width).chart()
+
+
+def curves_parts(history: pd.DataFrame, width: int = 330) -> ChartParts:
+    """Loss and accuracy per epoch, for the training, validation and test rows."""
+    shape = {"points": len(history) <= 30, "width": width}
+    return ChartParts(_curves, {"curves": curves_frame(history)}, {"last": max(2, len(history))}, shape)
+
+
+def _curves(frames, values, *, points, width) -> alt.HConcatChart:
     colour = alt.Color(
         "split:N",
         title="Rows",
@@ -308,15 +362,15 @@ def curves_chart(history: pd.DataFrame, width: int = 330) -> alt.Chart:
         legend=alt.Legend(orient="top"),
     )
     charts = []
-    epochs = alt.Scale(domain=[1, max(2, len(history))], nice=False)
+    epochs = alt.Scale(domain=[1, values["last"]], nice=False)
     for metric, title in (
         ("loss", "Loss: cross-entropy, lower is better"),
         ("accuracy", "Accuracy: share right, higher is better"),
     ):
         charts.append(
-            alt.Chart(frame)
+            alt.Chart(frames["curves"])
             .transform_filter(alt.datum.metric == metric)
-            .mark_line(point=len(history) <= 30)
+            .mark_line(point=points)
             .encode(
                 x=alt.X("epoch:Q", title="Epoch", scale=epochs, axis=alt.Axis(tickMinStep=1)),
                 y=alt.Y(
@@ -365,6 +419,12 @@ def architecture_chart(
 ) -> alt.Chart:
     """The network as nodes and links; link colour is the final weight's sign, width its size;
     the input nodes carry the `feature_names` they stand for."""
+    return architecture_parts(run, most, width, height, feature_names).chart()
+
+
+def architecture_parts(
+    run: Run, most: int = 10, width: int = 640, height: int = 230, feature_names=()
+) -> ChartParts:
     sizes = run.layer_sizes
     names = ["input", *layer_names(run.config)]
     shown = [min(n, most) for n in sizes]
@@ -409,12 +469,26 @@ def architecture_chart(
             for layer, size in enumerate(sizes)
         ]
     )
-    span = max(shown) / 2 + 1.2
+    frames = {"links": links, "nodes": nodes, "labels": labels}
     left = -1.3 if len(feature_names) else -0.5  # room for the feature names
-    x = alt.X("x:Q", axis=None, scale=alt.Scale(domain=[left, len(sizes) - 0.5]))
+    if len(feature_names):
+        frames["inputs"] = _input_names(feature_names, ys[0])
+    shape = {
+        "layers": len(sizes),
+        "left": left,
+        "span": max(shown) / 2 + 1.2,
+        "limit": int(0.75 * width / (len(sizes) - 0.5 - left)),  # pixels left of the input nodes
+        "width": width,
+        "height": height,
+    }
+    return ChartParts(_architecture, frames, shape=shape)
+
+
+def _architecture(frames, values, *, layers, left, span, limit, width, height) -> alt.LayerChart:
+    x = alt.X("x:Q", axis=None, scale=alt.Scale(domain=[left, layers - 0.5]))
     y = alt.Y("y:Q", axis=None, scale=alt.Scale(domain=[-span, span - 0.6]))
     edges = (
-        alt.Chart(links)
+        alt.Chart(frames["links"])
         .mark_rule(opacity=0.6)
         .encode(
             x=x,
@@ -432,7 +506,7 @@ def architecture_chart(
         )
     )
     dots = (
-        alt.Chart(nodes)
+        alt.Chart(frames["nodes"])
         .mark_circle(size=260, opacity=1, stroke="black")
         .encode(
             x=x,
@@ -445,11 +519,14 @@ def architecture_chart(
             ),
         )
     )
-    text = alt.Chart(labels).mark_text(fontSize=12, baseline="top").encode(x=x, y=y, text="text:N")
+    text = alt.Chart(frames["labels"]).mark_text(fontSize=12, baseline="top").encode(x=x, y=y, text="text:N")
     layers = [edges, dots, text]
-    if len(feature_names):
-        limit = int(0.75 * width / (len(sizes) - 0.5 - left))  # pixels left of the input nodes
-        layers.append(_input_names(feature_names, ys[0], most, x, y, limit))
+    if "inputs" in frames:
+        layers.append(
+            alt.Chart(frames["inputs"])
+            .mark_text(align="right", baseline="middle", fontSize=11, limit=limit)
+            .encode(x=x, y=y, text="feature:N", tooltip=[alt.Tooltip("feature:N", title="input")])
+        )
     return (
         alt.layer(*layers)
         .resolve_scale(color="independent")
@@ -457,12 +534,7 @@ def architecture_chart(
     )
 
 
-def _input_names(feature_names, ys, most: int, x, y, limit: int) -> alt.Chart:
-    """The feature each drawn input node stands for, written to its left (the first `most`)."""
+def _input_names(feature_names, ys) -> pd.DataFrame:
+    """The feature each drawn input node stands for, written to its left (the first len(ys))."""
     names = [str(name) for name in list(feature_names)[: len(ys)]]
-    frame = pd.DataFrame({"x": -0.12, "y": [float(v) for v in ys[: len(names)]], "feature": names})
-    return (
-        alt.Chart(frame)
-        .mark_text(align="right", baseline="middle", fontSize=11, limit=limit)
-        .encode(x=x, y=y, text="feature:N", tooltip=[alt.Tooltip("feature:N", title="input")])
-    )
+    return pd.DataFrame({"x": -0.12, "y": [float(v) for v in ys[: len(names)]], "feature": names})

@@ -1,0 +1,145 @@
+"""Every chart the pages draw from a template is the chart Altair builds, for other data too."""
+
+import dataclasses
+import json
+import re
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import pytest
+
+from lib.charts import common, gallery, plane
+from lib.charts import data as dc
+from lib.charts import inner_layer as rc
+from lib.datasets import load_dataset
+from lib.training import DEEPER_LESSON, WINE_EXERCISE, train
+
+
+def canonical(spec: dict) -> tuple[str, list[pd.DataFrame]]:
+    """The spec as JSON with its datasets named by order of use, and those datasets' rows.
+
+    Altair names a dataset by a hash of its rows and numbers views and parameters per
+    process or by a hash (Streamlit renumbers them the same way before it draws)."""
+    spec = dict(spec)
+    datasets = spec.pop("datasets")
+    text = json.dumps(spec, sort_keys=True)
+    order = list(dict.fromkeys(re.findall(r'"data": \{"name": "([^"]+)"\}', text)))
+    assert sorted(order) == sorted(datasets)  # every dataset drawn, and only those
+    for i, name in enumerate(order):
+        text = text.replace(f'"name": "{name}"', f'"name": "dataset {i}"')
+    for prefix in ("view_", "param_"):
+        for i, name in enumerate(dict.fromkeys(re.findall(rf"{prefix}(?:[0-9a-f]+_)?\d+", text))):
+            text = re.sub(rf"\b{name}\b", f"{prefix}#{i}", text)
+    return text, [datasets[name].reset_index(drop=True) for name in order]
+
+
+def assert_same_chart(parts: common.ChartParts) -> None:
+    with alt.data_transformers.disable_max_rows():  # the loss surface's grid has 10,201 rows
+        built_text, built_rows = canonical(common.vega_lite(parts.chart()))
+    filled_text, filled_rows = canonical(parts.spec())
+    assert filled_text == built_text
+    assert len(filled_rows) == len(built_rows)
+    for filled, built in zip(filled_rows, built_rows):
+        pd.testing.assert_frame_equal(filled, built, check_dtype=False)
+
+
+@pytest.fixture(scope="module")
+def runs(banknotes):
+    wine = load_dataset("wine")
+    return [
+        (banknotes, train(banknotes, dataclasses.replace(DEEPER_LESSON, epochs=4, seed=1))),
+        (banknotes, train(banknotes, dataclasses.replace(DEEPER_LESSON, epochs=7, seed=2))),
+        (wine, train(wine, dataclasses.replace(WINE_EXERCISE, epochs=3))),
+    ]
+
+
+def test_the_inner_layer_charts_fill_their_templates_like_altair(runs):
+    for dataset, run in runs:  # the second banknote run fills the first one's templates
+        extent = plane.plane_extent(run.snapshots)
+        for epoch in (0, run.config.epochs):
+            assert_same_chart(rc.representation_parts(run, dataset, epoch, extent))
+            assert_same_chart(rc.confusion_parts(run, epoch))
+        assert_same_chart(rc.evolution_parts(run, rc.chosen_epochs(run.config.epochs), extent))
+        assert_same_chart(rc.curves_parts(run.history))
+        assert_same_chart(rc.architecture_parts(run))
+        assert_same_chart(rc.architecture_parts(run, feature_names=dataset.feature_names))
+
+
+def test_a_second_run_reuses_the_template_and_shows_its_own_numbers(runs):
+    (dataset, first), (_, second) = runs[:2]
+    specs = [
+        rc.representation_parts(run, dataset, 3, plane.plane_extent(run.snapshots)).spec()
+        for run in (first, second)
+    ]
+    assert specs[0]["title"] != specs[1]["title"] and specs[1]["title"].startswith("Epoch 3 ")
+    domain = specs[1]["layer"][0]["encoding"]["x"]["scale"]["domain"]
+    assert domain == list(plane.plane_extent(second.snapshots)[:2])
+    assert specs[0]["layer"][1]["mark"] is specs[1]["layer"][1]["mark"]  # one template, shared
+    points = specs[1]["datasets"]["points"]
+    np.testing.assert_allclose(points[rc.H1], second.snapshots[3][points.index, 0])
+
+
+def test_the_data_page_charts_fill_their_templates_like_altair(banknotes, runs):
+    for dataset in (banknotes, runs[2][0]):
+        features = list(dataset.feature_names[:3])
+        assert_same_chart(dc.scatter_matrix(dataset, features, limit=500))
+        assert_same_chart(dc.scatter_matrix(dataset, features[:2], limit=300))
+
+
+def test_a_template_is_not_changed_by_filling_it(runs):
+    dataset, run = runs[0]
+    extent = plane.plane_extent(run.snapshots)
+    before = rc.representation_parts(run, dataset, 1, extent).spec()
+    title = before["title"]
+    rc.representation_parts(run, dataset, 4, extent).spec()["layer"][0]["encoding"]["x"]["scale"]["domain"][
+        0
+    ] = 99
+    assert rc.representation_parts(run, dataset, 1, extent).spec()["title"] == title
+
+
+def test_a_value_hidden_inside_a_string_is_refused():
+    def layout(frames, values):
+        import altair as alt
+
+        return alt.Chart(frames["rows"]).mark_point().properties(title=f"Epoch {values['epoch']}")
+
+    with pytest.raises(ValueError, match="epoch"):
+        common.chart_spec(layout, {"rows": pd.DataFrame({"a": [1.0]})}, {"epoch": 3})
+
+
+def test_the_gallery_fills_its_template_like_altair_with_dead_and_diverged_runs():
+    rng = np.random.default_rng(0)
+    y_test = rng.integers(0, 2, 50)
+    for scale in (1.0, 3.0):  # the second gallery fills the first one's template
+        panels = [
+            gallery.Panel(0, 0.9, "ok", 0.0, scale * rng.normal(size=(50, 2))),
+            gallery.Panel(1, 0.5, "dead", None, None),
+            gallery.Panel(2, 0.8, "dead_node", 0.2, scale * rng.normal(size=(50, 2))),
+            gallery.Panel(3, 0.5, "diverged", None, None),
+        ]
+        assert_same_chart(gallery.gallery_parts(panels, y_test, ["genuine", "forged"]))
+
+
+def test_the_gradient_descent_charts_fill_their_templates_like_altair(banknotes, runs):
+    from lib import experiments, surface
+    from lib.charts import gradient_descent as gd
+
+    for rates in ((0.1, 1.0), (0.05, 2.0, 9.0)):  # the second set of paths: other data, other order
+        experiment = experiments.Experiment(
+            "learning_rate", "logistic", dataclasses.replace(experiments.LOGISTIC, epochs=3)
+        )
+        table = pd.concat(
+            [experiments.curves(banknotes, experiment, str(r)) for r in rates], ignore_index=True
+        )
+        assert_same_chart(gd.comparison(table, "Learning rate"))
+        data = surface.problem(banknotes, surface.Plane(("skewness", "kurtosis")))
+        paths = pd.concat([surface.path(data, surface.Descent("sgd", r, steps=8)) for r in rates])
+        best = surface.optimum(data)
+        grid = surface.grid(data, surface.window(data, paths, best))
+        assert_same_chart(gd.surface(grid, paths, best, ("skewness", "kurtosis")))
+        assert_same_chart(gd.loss_by_step(paths))
+    for (_, first), (_, second) in (runs[:2], runs[1:]):
+        assert_same_chart(gd.layer_norms(gd.norms_frame({"current": first}), "what", "Size (log scale)"))
+        frame = gd.norms_frame({"one": first, "two": second})
+        assert_same_chart(gd.gradient_by_layer(frame[frame["what"] == gd.NORMS["gradient"]]))
