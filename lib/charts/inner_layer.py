@@ -14,7 +14,7 @@ from sklearn.metrics import confusion_matrix
 from lib.charts.common import CLASS_FIELD, PALETTE, class_color
 from lib.charts.plane import panel_rows
 from lib.datasets import Dataset
-from lib.training import Run, TrainConfig, layer_names, output_activation
+from lib.training import Run, TrainConfig, layer_names, node_id, output_activation
 
 H1, H2 = "unit 1", "unit 2"
 AXIS_TITLES = ("Bottleneck unit 1 (its activation)", "Bottleneck unit 2 (its activation)")
@@ -353,8 +353,12 @@ def layer_table(config: TrainConfig, n_features: int, n_classes: int) -> pd.Data
     return pd.DataFrame(rows)
 
 
-def architecture_chart(run: Run, most: int = 10, width: int = 640, height: int = 230) -> alt.Chart:
-    """The network as nodes and links; link colour is the final weight's sign, width its size."""
+def architecture_chart(
+    run: Run, most: int = 10, width: int = 640, height: int = 230, pick: alt.Parameter | None = None
+) -> alt.Chart:
+    """The network as nodes and links; link colour is the final weight's sign, width its size.
+
+    `pick`, a point selection on "node_id", is made by clicking a node and rings the picked one."""
     sizes = run.layer_sizes
     names = ["input", *layer_names(run.config)]
     shown = [min(n, most) for n in sizes]
@@ -366,9 +370,10 @@ def architecture_chart(run: Run, most: int = 10, width: int = 640, height: int =
                 "y": float(y),
                 "layer": names[layer],
                 "kind": "bottleneck" if names[layer] == "bottleneck" else "other",
+                "node_id": node_id(names[layer], i),
             }
             for layer in range(len(sizes))
-            for y in ys[layer]
+            for i, y in enumerate(ys[layer])
         ]
     )
     links = []
@@ -434,6 +439,13 @@ def architecture_chart(run: Run, most: int = 10, width: int = 640, height: int =
             ),
         )
     )
+    if pick is not None:
+        ring = alt.when(pick, empty=False)
+        dots = dots.add_params(pick).encode(
+            stroke=ring.then(alt.value("#d62728")).otherwise(alt.value("black")),
+            strokeWidth=ring.then(alt.value(4)).otherwise(alt.value(1)),
+            tooltip=["node_id"],
+        )
     text = alt.Chart(labels).mark_text(fontSize=12, baseline="top").encode(x=x, y=y, text="text:N")
     return (
         alt.layer(edges, dots, text)

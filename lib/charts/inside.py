@@ -1,0 +1,173 @@
+"""Charts of lib.inside: every hidden node's picture beside the network diagram, and the input
+space bending in the bottleneck plane.
+
+Each chart carries every epoch it is given and shows one: a Vega-Lite parameter named `epoch`
+(filter `datum.epoch == epoch`), set from the page's epoch scrubber.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from lib.charts.common import CLASS_FIELD, class_color
+from lib.charts.inner_layer import CANVAS, H1, H2, PLOT_SIZE, _axes, architecture_chart, boundary_segment
+from lib.charts.plane import panel_rows
+from lib.inside import PC1, PC2
+from lib.training import Run, layer_names
+
+NODE_PANEL = 92
+PICK = "node_pick"  # the click selection shared by the node pictures and the diagram
+
+
+def epoch_param(epoch: int) -> alt.Parameter:
+    """The epoch shown, a parameter of the spec (the scrubber sets its value)."""
+    return alt.param(name="epoch", value=int(epoch))
+
+
+def _this_epoch(chart: alt.Chart) -> alt.Chart:
+    return chart.transform_filter("datum.epoch == epoch")
+
+
+def by_epoch(frame: pd.DataFrame, keys: list[str], values: dict[str, str]) -> pd.DataFrame:
+    """`frame` (one row per epoch and key) made wide: one row per key, a column per value and
+    epoch ("level7"), which the chart picks with `datum['level' + epoch]`. Every epoch in a few
+    rows: far fewer bytes than one row per epoch, and under Altair's row limit."""
+    wide = frame.pivot_table(index=keys, columns="epoch", values=list(values), sort=False)
+    wide.columns = [f"{values[name]}{epoch}" for name, epoch in wide.columns]
+    return wide.round(3).reset_index()
+
+
+def _picked(field: str, chart: alt.Chart) -> alt.Chart:
+    """`chart` with `field` set to this epoch's column of it."""
+    return chart.transform_calculate(**{field: f"datum['{field}' + epoch]"})
+
+
+def nodes_chart(run: Run, frame: pd.DataFrame, epoch: int) -> alt.VConcatChart:
+    """The network diagram over one small picture per hidden node (a column per layer, as in the
+    diagram): the test rows in the input plane coloured by the node's activation, dead and
+    duplicate nodes labelled. Clicking a picture or a node of the diagram rings that node in both."""
+    pick = alt.selection_point(name=PICK, fields=["node_id"], on="click", clear="dblclick")
+    order = layer_names(run.config)[:-1]
+    frame = frame.assign(
+        row=frame.groupby(["epoch", "node_id"]).cumcount(), depth=frame["layer"].map(order.index)
+    )
+    keys = ["depth", "node", "node_id"]
+    points = by_epoch(frame.round({"level": 2}), [*keys, "row", PC1, PC2], {"level": "level"})
+    statuses = frame.drop_duplicates(["epoch", "node_id"])
+    labels = statuses[statuses["status"] != ""][["epoch", *keys, "status"]]
+    data = pd.concat([points.assign(kind="point"), labels.assign(kind="label")], ignore_index=True)
+    blank = alt.Axis(labels=False, ticks=False, title=None)
+    dots = (
+        _picked("level", alt.Chart().transform_filter(alt.datum.kind == "point"))
+        .mark_circle(size=10)
+        .encode(
+            x=alt.X(f"{PC1}:Q", axis=blank),
+            y=alt.Y(f"{PC2}:Q", axis=blank),
+            color=alt.Color(
+                "level:Q",
+                title="Activation",
+                scale=alt.Scale(scheme="viridis", domain=[0, 1]),
+                legend=alt.Legend(orient="top", format=".0%", gradientLength=140),
+            ),
+            opacity=alt.when(pick).then(alt.value(0.9)).otherwise(alt.value(0.12)),
+            tooltip=["node_id:N"],
+        )
+        .add_params(pick)
+    )
+    text = (
+        alt.Chart()
+        .transform_filter("datum.kind == 'label' && datum.epoch == epoch")
+        .mark_text(align="left", baseline="top", fontWeight="bold", color="#b00020", fontSize=11)
+        .encode(x=alt.value(3), y=alt.value(3), text="status:N")
+    )
+    header = alt.Header(labelFontWeight="bold", labelExpr=f"{order}[datum.value]")  # layer names
+    grid = (
+        alt.layer(dots, text, data=data)
+        .properties(width=NODE_PANEL, height=NODE_PANEL)
+        .facet(
+            column=alt.Column("depth:O", title=None, header=header),
+            row=alt.Row("node:O", title=None, header=alt.Header(labelExpr="'node ' + datum.value")),
+            spacing=6,
+        )
+    )
+    diagram = architecture_chart(run, height=180, pick=pick)
+    diagram.autosize = alt.Undefined  # a part of a concatenation cannot size itself
+    return alt.vconcat(diagram, grid).add_params(epoch_param(epoch)).properties(usermeta=CANVAS)
+
+
+def bending_chart(run: Run, bending: pd.DataFrame, epoch: int, extent, size: int = 420) -> alt.LayerChart:
+    """The input plane's grid, bent by the network, behind the test rows in the bottleneck plane,
+    with the output layer's line; every epoch of `bending` carried, the one of `epoch` shown."""
+    epochs = sorted(bending["epoch"].unique())
+    rows = panel_rows(len(run.y_test), 1)
+    names = np.asarray(run.class_names, dtype=object)[run.y_test[rows]]
+    dots = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "epoch": e,
+                    "row": rows,
+                    CLASS_FIELD: names,
+                    H1: run.snapshots[e][rows, 0],
+                    H2: run.snapshots[e][rows, 1],
+                }
+            )
+            for e in epochs
+        ],
+        ignore_index=True,
+    )
+    x, y = _axes(extent)
+    wide = {H1: H1, H2: H2}
+
+    def follow(chart: alt.Chart) -> alt.Chart:
+        return _picked(H2, _picked(H1, chart))
+
+    grid = (
+        follow(alt.Chart(by_epoch(bending, ["line", "direction", "order"], wide)))
+        .mark_line(strokeWidth=1, clip=True)
+        .encode(
+            x=x,
+            y=y,
+            detail="line:N",
+            order="order:Q",
+            color=alt.Color(
+                "direction:N",
+                title="Grid of the input plane",
+                scale=alt.Scale(range=["#8c8c8c", "#c7a26b"]),
+                legend=alt.Legend(orient="top"),
+            ),
+        )
+    )
+    points = (
+        follow(alt.Chart(by_epoch(dots, ["row", CLASS_FIELD], wide)))
+        .mark_circle(size=16, opacity=0.8, clip=True)
+        .encode(x=x, y=y, color=class_color(run.class_names, title="True class"))
+    )
+    layers = [grid, points]
+    if len(run.class_names) == 2:
+        lines = pd.concat(
+            [
+                boundary_segment(run.head[e][0][:, 0], float(run.head[e][1][0]), extent).assign(epoch=e)
+                for e in epochs
+            ],
+            ignore_index=True,
+        )
+        layers.append(
+            _this_epoch(alt.Chart(lines))
+            .mark_line(color="black", strokeDash=[6, 3], strokeWidth=2)
+            .encode(x=x, y=y)
+        )
+    return (
+        alt.layer(*layers)
+        .resolve_scale(color="independent")
+        .add_params(epoch_param(epoch))
+        .properties(
+            width=size,
+            height=size,
+            autosize=PLOT_SIZE,
+            usermeta=CANVAS,
+            title=alt.Title(alt.expr("'Epoch ' + epoch")),
+        )
+    )
