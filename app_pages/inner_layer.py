@@ -12,6 +12,7 @@ from ui.charts import cached_chart
 from ui.data import current_dataset, plain
 from ui.epoch_player import epoch_player
 from ui.exports import run_downloads, run_stem
+from ui.inside import bending_view, node_view
 from ui.links import classroom_link_maker, share_link
 from ui.runs import trained
 from ui.train_controls import training_controls
@@ -106,10 +107,15 @@ else:
             "a bias, so it can only cut the plane with a straight line. The layers before it must "
             "move the classes to different sides of a line: make them **linearly separable** here."
         )
+        # inside the scrubber's fragment, so both follow the epoch shown
+        st.header("2 · Inside every node", divider="gray")
+        node_view(run, dataset, epoch, run_key, stem)
+        st.header("3 · The input space bending", divider="gray")
+        bending_view(run, dataset, epoch, run_key, stem)
 
     epoch_player(run_key, config.epochs, draw)
 
-st.header("2 · How the representation forms", divider="gray")
+st.header("4 · How the representation forms", divider="gray")
 if diverged:
     st.info("Nothing to draw: the activations became NaN (see above).", icon=":material/info:")
 else:
@@ -135,7 +141,7 @@ else:
         "accuracies, not shapes."
     )
 
-st.header("3 · Learning curves", divider="gray")
+st.header("5 · Learning curves", divider="gray")
 st.markdown(
     "**Loss** is what training makes smaller; **accuracy** is the share of rows classified right. "
     "*Training* rows make the weight updates; *validation* rows (the last "
@@ -145,7 +151,7 @@ st.markdown(
 )
 cached_chart(("curves", run_key), lambda: rc.curves_chart(run.history), f"{stem}_curves", width="content")
 
-st.header("4 · The model", divider="gray")
+st.header("6 · The model", divider="gray")
 st.markdown(
     "Each circle is a node, each line a weight. Information flows left to right and must pass the two "
     "yellow bottleneck nodes. Line colour and thickness show the trained weights: blue positive, red "
@@ -160,7 +166,7 @@ right.markdown(
     "(n + 1) × m parameters. The lesson's first model 4 → 2 → 1 has (4 + 1) × 2 + (2 + 1) × 1 = 13."
 )
 
-st.header("5 · The code", divider="gray")
+st.header("7 · The code", divider="gray")
 st.markdown(
     "The same network in plain Keras, ready to paste into a notebook. The **feature model** at the "
     "end runs the input through to the bottleneck only: its two outputs per row are the points "

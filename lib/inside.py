@@ -23,6 +23,7 @@ from lib.training import Run, layer_names, node_id, split
 DEAD_SPREAD = 1e-6  # a node whose activation varies less than this over the test rows is dead
 MOST_NODES = 10  # per layer, as the network diagram draws them
 MOST_ROWS = 300  # test rows per node picture
+ROW_BUDGET = 4800  # rows of all pictures together: under Altair's row limit of 5,000
 PC1, PC2 = "PC 1", "PC 2"
 B1, B2 = "unit 1", "unit 2"  # the bottleneck plane's columns, as in lib.charts.inner_layer
 
@@ -98,7 +99,8 @@ def node_frame(run: Run, dataset: Dataset, epochs, most: int = MOST_NODES) -> pd
     the node's activation there and its share of the node's range at that epoch ("level")."""
     plane = input_plane(dataset, run)
     x = test_rows_standardized(dataset, run)
-    rows = shown_rows(len(x))
+    n_nodes = sum(min(n, most) for n in run.layer_sizes[1:-1])
+    rows = shown_rows(len(x), max(50, min(MOST_ROWS, ROW_BUDGET // n_nodes)))
     where = plane.coordinates(x[rows])
     names, frames = layer_names(run.config)[:-1], []
     for epoch in epochs:

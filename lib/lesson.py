@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 from sklearn.linear_model import LogisticRegression
 
-from lib.training import Run
+from lib.datasets import Dataset
+from lib.training import Run, TrainConfig, split
 
 SEPARATED = 0.99  # a line "separates" the classes when it puts this share of the test rows right
 SEEDS_COMPARED = 3  # step 4's re-initialisations
@@ -203,10 +204,18 @@ def progress_line(number: int, answers: dict) -> str:
     )
 
 
+def linear_accuracy(dataset: Dataset, config: TrainConfig) -> float:
+    """Test accuracy of logistic regression, fit to convergence on the standardized training rows
+    of `config`'s split: how far one flat cut through the original features gets."""
+    parts = split(dataset, config)
+    x_train, y_train = np.vstack([parts.x_fit, parts.x_val]), np.concatenate([parts.y_fit, parts.y_val])
+    return float(LogisticRegression(max_iter=2000).fit(x_train, y_train).score(parts.x_test, parts.y_test))
+
+
 def separability(run: Run) -> pd.DataFrame:
-    """Per snapshot: the share of test rows the best straight line in the bottleneck plane puts
-    on their class's side (a linear probe: logistic regression fit to that epoch's points), and the
-    share the output layer's own line gets right (the test accuracy)."""
+    """Per snapshot: the share of test rows a straight line fit to the bottleneck plane puts on
+    their class's side (a linear probe: logistic regression fit to that epoch's points, close to
+    the best line but not always it), and the share the output layer's own line gets right."""
     rows = []
     for epoch, points in enumerate(run.snapshots):
         rows.append(

@@ -36,6 +36,12 @@ def vega_lite(chart: alt.TopLevelMixin) -> dict:
     return spec
 
 
+def with_epoch(spec: dict, epoch: int) -> dict:
+    """A copy of `spec` showing `epoch`: the value of its parameter named "epoch"."""
+    params = [{**p, "value": int(epoch)} if p.get("name") == "epoch" else p for p in spec.get("params", [])]
+    return {**spec, "params": params}
+
+
 def class_color(class_names, title: str = "Class") -> alt.Color:
     """One colour per class, the same on every chart of the app."""
     names = list(class_names)

@@ -7,6 +7,8 @@ Each chart carries every epoch it is given and shows one: a Vega-Lite parameter 
 
 from __future__ import annotations
 
+import warnings
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -17,12 +19,15 @@ from lib.charts.plane import panel_rows
 from lib.inside import PC1, PC2
 from lib.training import Run, layer_names
 
+# One selection in two views is what PICK is; Altair 6 warns when it merges the two into one.
+warnings.filterwarnings("ignore", message="Automatically deduplicated selection parameter")
 NODE_PANEL = 92
 PICK = "node_pick"  # the click selection shared by the node pictures and the diagram
 
 
 def epoch_param(epoch: int) -> alt.Parameter:
-    """The epoch shown, a parameter of the spec (the scrubber sets its value)."""
+    """The epoch shown, a parameter of the spec (the scrubber sets its value, see
+    lib.charts.common.with_epoch)."""
     return alt.param(name="epoch", value=int(epoch))
 
 
