@@ -35,8 +35,11 @@ st.markdown(
 )
 
 
-def go(number: int) -> None:
-    st.session_state[state.LESSON_STEP] = number
+def go(by: int) -> None:
+    """One step on or back from the step shown (a click on a button drawn for an earlier step too)."""
+    numbers = lesson.STEP_NUMBERS
+    at = numbers.index(st.session_state[state.LESSON_STEP]) + by
+    st.session_state[state.LESSON_STEP] = numbers[min(max(at, 0), len(numbers) - 1)]
 
 
 number = page_control(
@@ -249,8 +252,6 @@ elif step.number == 7:
 
 left, right = st.columns(2)
 if number > lesson.STEP_NUMBERS[0]:
-    left.button("Previous step", icon=":material/arrow_back:", on_click=go, args=(number - 1,))
+    left.button("Previous step", icon=":material/arrow_back:", on_click=go, args=(-1,))
 if number < lesson.STEP_NUMBERS[-1]:
-    right.button(
-        "Next step", icon=":material/arrow_forward:", on_click=go, args=(number + 1,), type="primary"
-    )
+    right.button("Next step", icon=":material/arrow_forward:", on_click=go, args=(1,), type="primary")
