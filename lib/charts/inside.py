@@ -1,8 +1,9 @@
 """Charts of lib.inside: every hidden node's picture beside the network diagram, and the input
 space bending in the bottleneck plane.
 
-Each chart carries every epoch it is given and shows one: a Vega-Lite parameter named `epoch`
-(filter `datum.epoch == epoch`), set from the page's epoch scrubber.
+Each view carries every epoch it is given and shows the one of a Vega-Lite parameter named
+`epoch` (`datum['level' + epoch]`, `datum.epoch == epoch`) that it does not define: `*_view`
+follows a spec that has it (an epoch player's), `*_chart` adds it, set from the page's scrubber.
 """
 
 from __future__ import annotations
@@ -50,6 +51,16 @@ def _picked(field: str, chart: alt.Chart) -> alt.Chart:
 
 
 def nodes_chart(run: Run, frame: pd.DataFrame, epoch: int) -> alt.VConcatChart:
+    """`nodes_view` on its own, showing `epoch`."""
+    return nodes_view(run, frame).add_params(epoch_param(epoch))
+
+
+def bending_chart(run: Run, bending: pd.DataFrame, epoch: int, extent, size: int = 420) -> alt.LayerChart:
+    """`bending_view` on its own, showing `epoch`."""
+    return bending_view(run, bending, extent, size).add_params(epoch_param(epoch))
+
+
+def nodes_view(run: Run, frame: pd.DataFrame) -> alt.VConcatChart:
     """The network diagram over one small picture per hidden node (a column per layer, as in the
     diagram): the test rows in the input plane coloured by the node's activation, dead and
     duplicate nodes labelled. Clicking a picture or a node of the diagram rings that node in both."""
@@ -99,10 +110,10 @@ def nodes_chart(run: Run, frame: pd.DataFrame, epoch: int) -> alt.VConcatChart:
     )
     diagram = architecture_chart(run, height=180, pick=pick)
     diagram.autosize = alt.Undefined  # a part of a concatenation cannot size itself
-    return alt.vconcat(diagram, grid).add_params(epoch_param(epoch)).properties(usermeta=CANVAS)
+    return alt.vconcat(diagram, grid).properties(usermeta=CANVAS)
 
 
-def bending_chart(run: Run, bending: pd.DataFrame, epoch: int, extent, size: int = 420) -> alt.LayerChart:
+def bending_view(run: Run, bending: pd.DataFrame, extent, size: int = 420) -> alt.LayerChart:
     """The input plane's grid, bent by the network, behind the test rows in the bottleneck plane,
     with the output layer's line; every epoch of `bending` carried, the one of `epoch` shown."""
     epochs = sorted(bending["epoch"].unique())
@@ -167,7 +178,6 @@ def bending_chart(run: Run, bending: pd.DataFrame, epoch: int, extent, size: int
     return (
         alt.layer(*layers)
         .resolve_scale(color="independent")
-        .add_params(epoch_param(epoch))
         .properties(
             width=size,
             height=size,
