@@ -5,6 +5,7 @@ import streamlit as st
 from ui.data import dataset_picker
 from ui.links import apply_link
 from ui.startup import freeze_libraries
+from ui.train_controls import follow_page
 
 st.set_page_config(page_title="Bottleneck Lab", page_icon=":material/hub:", layout="wide")
 freeze_libraries()
@@ -13,7 +14,7 @@ PAGES = [
     st.Page("app_pages/data.py", title="The data", icon=":material/table_chart:", default=True),
     st.Page("app_pages/lesson.py", title="The lesson, step by step", icon=":material/school:"),
     st.Page("app_pages/inner_layer.py", title="Inner layers: the lesson", icon=":material/hub:"),
-    st.Page("app_pages/gallery.py", title="Re-initialisations", icon=":material/grid_view:"),
+    st.Page("app_pages/gallery.py", title="Re-initializations", icon=":material/grid_view:"),
     st.Page("app_pages/compare.py", title="Compare reductions", icon=":material/compare:"),
     st.Page("app_pages/gradient_descent.py", title="Gradient descent", icon=":material/trending_down:"),
 ]
@@ -21,5 +22,6 @@ PAGES = [
 navigation = st.navigation(PAGES)
 st.sidebar.markdown("**Bottleneck Lab** · see what a neural network's hidden layer learns")
 apply_link()
+follow_page(navigation.url_path)
 dataset_picker()
 navigation.run()

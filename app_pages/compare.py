@@ -15,7 +15,7 @@ from ui.compare import projection
 from ui.data import current_dataset
 from ui.links import share_link
 from ui.runs import trained
-from ui.train_controls import current_config
+from ui.train_controls import training_controls
 
 st.title("Compare reductions")
 st.markdown(
@@ -26,18 +26,15 @@ st.markdown(
 dataset = current_dataset()
 if dataset is None:
     st.stop()
-config = current_config(dataset)
+config = training_controls(dataset)
 run = trained(dataset, config)
 if run is None:
     st.stop()
 shape = network_name(run.layer_sizes)
-source = (
-    "the lesson's defaults (change them on the inner-layer page)"
-    if config == default_config_for(dataset)
-    else "the settings of the inner-layer page"
-)
+source = "the lesson's defaults" if config == default_config_for(dataset) else "your settings"
 st.caption(
-    f"The network: {shape}, {config.activation}, {config.epochs} epochs, from {source}; "
+    f"The network: {shape}, {config.activation}, {config.epochs} epochs, from {source} "
+    f"(change it in the sidebar: the bottleneck map and its scores follow); "
     f"test accuracy {run.test_accuracy:.1%}."
 )
 
@@ -103,7 +100,7 @@ st.caption(
     "**Drag a box** in any panel to highlight those rows in every panel (double-click to "
     "clear); **hover** over a dot to see its row, class and original features."
 )
-frame = compare_charts.points_frame(dataset, rows.show, embeddings)
+frame = compare_charts.maps_frame(dataset, rows.show, embeddings)
 show_chart(compare_charts.linked_panels(frame, dataset, embeddings), f"maps_{dataset.name}", width="content")
 st.download_button(
     "Download every map's coordinates (CSV)",

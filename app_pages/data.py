@@ -7,7 +7,7 @@ from lib.data_summary import separating_features
 from lib.settings import SETTINGS
 from ui.charts import show_chart
 from ui.classroom import page_control, seed
-from ui.data import current_dataset, plain
+from ui.data import current_dataset, escape_markdown
 from ui.links import share_link
 from ui.state import PAIRPLOT_FEATURES
 
@@ -20,7 +20,7 @@ if dataset is None:
     st.stop()
 share_link()
 
-st.markdown(plain(dataset.description))
+st.markdown(escape_markdown(dataset.description))
 ABOUT = {
     "banknotes": (
         "Each banknote was photographed and its image passed through a **wavelet transform**; "
@@ -53,7 +53,7 @@ ABOUT = {
 }
 st.markdown(ABOUT[dataset.name])
 for notice in dataset.notices:
-    st.info(plain(notice), icon=":material/info:")
+    st.info(escape_markdown(notice), icon=":material/info:")
 
 counts = dataset.class_counts()
 cols = st.columns(3)
@@ -62,7 +62,9 @@ cols[1].metric("Features", dataset.n_features)
 cols[2].metric("Classes", dataset.n_classes)
 st.caption(
     "Class balance: "
-    + " · ".join(f"**{plain(name)}** {n:,} ({n / len(dataset.y):.0%})" for name, n in counts.items())
+    + " · ".join(
+        f"**{escape_markdown(name)}** {n:,} ({n / len(dataset.y):.0%})" for name, n in counts.items()
+    )
 )
 
 st.subheader("How the classes sit in feature space")

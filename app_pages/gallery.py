@@ -1,4 +1,4 @@
-"""Re-initialisations: one network trained from several random starts, each map aligned to the first."""
+"""Re-initializations: one network trained from several random starts, each map aligned to the first."""
 
 from dataclasses import replace
 
@@ -15,19 +15,19 @@ from ui.classroom import page_control
 from ui.data import current_dataset
 from ui.links import share_link
 from ui.runs import trained
-from ui.train_controls import current_config
+from ui.train_controls import training_controls
 
-st.title("Re-initialisations")
+st.title("Re-initializations")
 st.markdown(
     "Training starts from random weights, so training the same network again with another **seed** "
     "lands somewhere else. Does it learn a different picture, or the same one turned around? Here the "
-    "network of the inner-layer page is trained once per seed, and each final bottleneck is shown "
+    "network set in the sidebar is trained once per seed, and each final bottleneck is shown "
     "side by side."
 )
 dataset = current_dataset()
 if dataset is None:
     st.stop()
-config = current_config(dataset)
+config = training_controls(dataset)
 n_runs = page_control(
     st.slider,
     state.GALLERY_RUNS,
@@ -39,7 +39,7 @@ share_link()
 shape = network_name(config.layer_sizes(dataset.n_features, dataset.n_classes))
 st.caption(
     f"Network {shape} · {config.activation} · {config.optimizer} · {config.epochs} epochs · "
-    f"seeds {config.seed} to {config.seed + n_runs - 1} (change the network on the inner-layer page)."
+    f"seeds {config.seed} to {config.seed + n_runs - 1} (change the network in the sidebar)."
 )
 
 runs = [trained(dataset, replace(config, seed=seed)) for seed in range(config.seed, config.seed + n_runs)]
@@ -83,7 +83,7 @@ if (shown := len(panel_rows(len(runs[0].y_test)))) < len(runs[0].y_test):
     st.caption(f"Each map shows the same random {shown:,} of the {len(runs[0].y_test):,} test rows.")
 show_chart(
     gallery_chart(panels, runs[0].y_test, dataset.class_names),
-    f"reinitialisations_{dataset.name}",
+    f"reinitializations_{dataset.name}",
     width="content",
 )
 st.markdown(

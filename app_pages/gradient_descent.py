@@ -21,8 +21,7 @@ from lib.training import network_name
 from ui import state
 from ui.charts import show_chart
 from ui.classroom import page_control, seed
-from ui.data import current_dataset
-from ui.data import plain as as_written
+from ui.data import current_dataset, escape_markdown
 from ui.gradient_descent import compared, descents, values_picker
 from ui.links import share_link
 from ui.runs import trained
@@ -35,8 +34,8 @@ NOTICE = {
     "it learns more per epoch; a large batch takes few, smooth steps.",
     "optimizer": "Plain SGD at 0.01 is slow; momentum builds up speed along a consistent slope; Adam, "
     "RMSprop and Adagrad scale each weight's step by its own gradient history.",
-    "initializer": "With one unit, even all-zero weights can learn; the starting weights mainly set "
-    "where the curves begin. In a deeper net, zeros keep every unit identical.",
+    "initializer": "With one node, even all-zero weights can learn; the starting weights mainly set "
+    "where the curves begin. In a deeper net, zeros keep every node identical.",
 }
 
 st.title("Gradient descent")
@@ -55,7 +54,7 @@ current = current_config(dataset)
 st.header("1 · Compare runs", divider="gray")
 st.markdown(
     "Train the same model several times, changing **one** choice and keeping everything else "
-    "fixed, as the course does. The **logistic regression** is a single sigmoid unit on the "
+    "fixed, as the course does. The **logistic regression** is a single sigmoid node on the "
     "standardized features (SGD, learning rate 0.01, batch 16); the **current network** is the one "
     "set on the inner-layer page."
 )
@@ -112,7 +111,7 @@ else:
 
 st.header("2 · Gradient descent on a loss surface", divider="gray")
 st.markdown(
-    "A model with only **two weights** lets us draw its whole loss landscape: one sigmoid unit on "
+    "A model with only **two weights** lets us draw its whole loss landscape: one sigmoid node on "
     "two standardized features, *p = sigmoid(w1·x1 + w2·x2)*, with the bias fixed at 0. Each point "
     "of the map is a choice of (w1, w2), coloured by the training loss there (darker is lower). "
     "Every path starts at the black ring and takes one gradient step at a time towards the red "
@@ -178,7 +177,7 @@ elif (drawn := descents(dataset, Plane((first, second)), paths)) is not None:
             "downhill direction: the path wobbles."
         )
     if dataset.n_classes > 2:
-        right.caption(f"The unit tells class {as_written(dataset.class_names[1])} from all the others.")
+        right.caption(f"The node tells class {escape_markdown(dataset.class_names[1])} from all the others.")
 
 st.header("3 · Backpropagation: how much gradient reaches each layer", divider="gray")
 st.markdown(
@@ -210,7 +209,7 @@ st.markdown(
 )
 left, right = st.columns(2)
 depth = page_control(
-    left.slider, state.BP_DEPTH, "Hidden layers of 8 units (before the 2-unit bottleneck)", *bounds("depth")
+    left.slider, state.BP_DEPTH, "Hidden layers of 8 nodes (before the 2-node bottleneck)", *bounds("depth")
 )
 adaptive = page_control(
     right.toggle,
@@ -236,7 +235,7 @@ if all(nets.values()):
         "**Why.** On its way back, the gradient is multiplied at every layer by the slope of that "
         "layer's activation; a sigmoid's slope is at most 0.25, so each sigmoid layer shrinks it at "
         "least fourfold and the first layers, far from the output, barely learn. ReLU's slope is "
-        "exactly 1 wherever a unit is active, so the gradient reaches the first layers at full size. "
+        "exactly 1 wherever a node is active, so the gradient reaches the first layers at full size. "
         "(Adaptive optimizers such as RMSprop and Adam rescale each weight's step by its own "
         "gradient history, which is one way round the problem: try the switch above.)"
     )

@@ -9,7 +9,7 @@ from lib.diagnostics import diagnose
 from lib.training import network_name
 from ui.advice import explained
 from ui.charts import cached_chart
-from ui.data import current_dataset, plain
+from ui.data import current_dataset, escape_markdown
 from ui.epoch_player import epoch_player
 from ui.exports import run_downloads, run_stem
 from ui.inside import bending_view, node_view
@@ -49,19 +49,19 @@ binary = dataset.n_classes == 2
 if binary:
     shading = (
         f"The background is the probability the output layer gives to "
-        f"*{plain(dataset.class_names[1])}* "
+        f"*{escape_markdown(dataset.class_names[1])}* "
         "at each spot; the **dashed line** is its decision boundary, where w₁·h₁ + w₂·h₂ + b = 0 "
-        "(h₁, h₂: the two activations; w₁, w₂, b: the output unit's weights and bias)."
+        "(h₁, h₂: the two activations; w₁, w₂, b: the output node's weights and bias)."
     )
 else:
     shading = (
-        "The background is the class the output layer (one softmax unit per class) predicts at "
+        "The background is the class the output layer (one softmax node per class) predicts at "
         "each spot; its borders are straight lines too."
     )
 st.markdown(
     "Each dot is a **test row** (never used for training), placed at the two numbers the bottleneck "
     "outputs for it and coloured by its **true class**; a cross marks a row the network gets wrong. "
-    "The axes are the bottleneck units' **activations**, features the network invented, not any of "
+    "The axes are the bottleneck nodes' **activations**, features the network invented, not any of "
     f"the original measurements. {shading} Hover a dot for its original values."
 )
 if (shown := len(plane.panel_rows(len(run.y_test)))) < len(run.y_test):
@@ -170,7 +170,9 @@ st.header("7 · The code", divider="gray")
 st.markdown(
     "The same network in plain Keras, ready to paste into a notebook. The **feature model** at the "
     "end runs the input through to the bottleneck only: its two outputs per row are the points "
-    "plotted above. (Keras picks its own random start, so expect a similar picture, not the same.)"
+    "plotted above. (Keras picks its own random start, so expect a similar picture, not the same.) "
+    "The course's notebook builds it with the Keras backend, `K.function([model.input], "
+    "[layer.output])`; in today's Keras that is `keras.Model(model.inputs, layer.output)`."
 )
 try:
     st.code(keras_script(config, dataset), language="python", line_numbers=True)

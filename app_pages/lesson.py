@@ -177,7 +177,7 @@ elif step.number == 4:
         st.metric("Test accuracy over the three seeds", f"{mean:.1%} ± {spread:.1%}")
         st.markdown(
             "Each map is turned, flipped and scaled onto the first (a Procrustes fit, as on the "
-            "*Re-initialisations* page): what is left is the real difference."
+            "*Re-initializations* page): what is left is the real difference."
         )
         show_chart(gallery_chart(panels, runs[0].y_test, data.class_names), "lesson_seeds", width="content")
 

@@ -1,4 +1,4 @@
-"""The re-initialisation gallery: time to train, align and draw the 6 default runs.
+"""The re-initialization gallery: time to train, align and draw the 6 default runs.
 
 Goal: the gallery of the 6 default runs is on screen within 3 s of opening its page.
 Server side it is timed in-process (one single training as the baseline, in the same

@@ -29,9 +29,13 @@ SKLEARN_LOADERS = {
 
 
 def _imports(dataset: Dataset) -> str:
+    """The script's imports: only what the app itself installs (requirements.txt), so it runs there."""
     if dataset.name == "banknotes":
-        return "import os\n\nimport keras\nimport pandas as pd\n"
-    return f"import keras\nfrom sklearn.datasets import {SKLEARN_LOADERS[dataset.name]}\n"
+        return "import os\n\nimport altair as alt\nimport keras\nimport pandas as pd\n"
+    return (
+        "import altair as alt\nimport keras\nimport pandas as pd\n"
+        f"from sklearn.datasets import {SKLEARN_LOADERS[dataset.name]}\n"
+    )
 
 
 def _load_data(dataset: Dataset) -> str:
@@ -79,7 +83,7 @@ def keras_script(config: TrainConfig, dataset: Dataset) -> str:
     for i, width in enumerate(config.hidden):
         layers.append(_dense("x", width, hidden, f"hidden_{i + 1}", _initializer(config, i), "x"))
     n = len(config.hidden)
-    layers.append(_dense("h", config.bottleneck, hidden, "bottleneck", _initializer(config, n), "x"))
+    layers.append(_dense("h", config.bottleneck_nodes, hidden, "bottleneck", _initializer(config, n), "x"))
     layers.append(_dense("outputs", units, output.keras, "output", _initializer(config, n + 1), "h"))
     targets = (
         "t_train, t_test = y_train, y_test\n"
@@ -103,7 +107,7 @@ X_train, X_test, y_train, y_test = train_test_split(
 scaler = StandardScaler().fit(X_train)
 X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
 {targets}
-# 3. The network. The {config.bottleneck}-node layer named "bottleneck" is the one we plot.
+# 3. The network. The {config.bottleneck_nodes}-node layer named "bottleneck" is the one we plot.
 inputs = keras.Input(shape=({dataset.n_features},), name="features")
 x = inputs
 {chr(10).join(layers)}
@@ -119,18 +123,21 @@ test_loss, test_accuracy = model.evaluate(X_test, t_test, verbose=0)
 print(f"test accuracy: {{test_accuracy:.3f}}")
 
 # 5. The feature model: from the input to the bottleneck. Each test row becomes 2 numbers.
+#    The course's K.function([model.input], [layer.output]) is today's
+#    keras.Model(model.inputs, layer.output).
 feature_model = keras.Model(model.input, model.get_layer("bottleneck").output)
 bottleneck = feature_model.predict(X_test, verbose=0)
 print("bottleneck activations:", bottleneck.shape)
 
-# 6. The picture: the test rows in the bottleneck plane, coloured by their true class.
-import matplotlib.pyplot as plt
-
-for label, name in enumerate(class_names):
-    rows = y_test == label
-    plt.scatter(bottleneck[rows, 0], bottleneck[rows, 1], s=12, label=name)
-plt.xlabel("bottleneck unit 1")
-plt.ylabel("bottleneck unit 2")
-plt.legend()
-plt.show()
+# 6. The map: the test rows in the bottleneck plane, coloured by their true class, drawn with
+#    Altair as the app draws it. In a notebook, end a cell with `chart` to see it there.
+points = pd.DataFrame({{"node_1": bottleneck[:, 0], "node_2": bottleneck[:, 1],
+                       "class": [class_names[label] for label in y_test]}})
+chart = alt.Chart(points, title="The test rows in the bottleneck plane").mark_circle(size=30).encode(
+    x=alt.X("node_1", title="bottleneck node 1"),
+    y=alt.Y("node_2", title="bottleneck node 2"),
+    color=alt.Color("class", title="true class"),
+)
+chart.save("bottleneck_map.png")  # drawn without a browser (vl-convert, installed with the app)
+print("The map is in bottleneck_map.png")
 '''

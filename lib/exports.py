@@ -15,7 +15,7 @@ from lib.training import Run
 
 
 def bottleneck_frame(run: Run, dataset: Dataset) -> pd.DataFrame:
-    """One row per test row: its id, original features, class, bottleneck units, prediction."""
+    """One row per test row: its id, original features, class, bottleneck nodes, prediction."""
     frame = pd.DataFrame(dataset.X[run.test_index], columns=list(dataset.feature_names))
     frame.insert(0, "row_id", run.test_index)
     frame["class"] = np.asarray(dataset.class_names, dtype=object)[run.y_test]

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from sklearn.decomposition import PCA
 
-from lib.charts.inner_layer import chosen_epochs
+from lib.charts.inner_layer import H1, H2, chosen_epochs
 from lib.datasets import Dataset
 from lib.diagnostics import COLLAPSED_CORRELATION, node_correlation
 from lib.training import Run, layer_names, node_id, split
@@ -25,7 +25,7 @@ MOST_NODES = 10  # per layer, as the network diagram draws them
 MOST_ROWS = 300  # test rows per node picture
 ROW_BUDGET = 4800  # rows of all pictures together: under Altair's row limit of 5,000
 PC1, PC2 = "PC 1", "PC 2"
-B1, B2 = "unit 1", "unit 2"  # the bottleneck plane's columns, as in lib.charts.inner_layer
+B1, B2 = H1, H2  # the bottleneck plane's columns
 
 
 @dataclass(frozen=True, eq=False)

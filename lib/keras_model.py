@@ -37,7 +37,7 @@ def build_model(config: TrainConfig, n_features: int, n_classes: int):
     hidden = engine.ACTIVATIONS[config.activation].keras
     inputs = keras.Input(shape=(n_features,), name="features")
     x = inputs
-    for i, width in enumerate((*config.hidden, config.bottleneck)):
+    for i, width in enumerate((*config.hidden, config.bottleneck_nodes)):
         x = keras.layers.Dense(width, activation=hidden, kernel_initializer=init(i), name=names[i])(x)
     bottleneck = x
     outputs = keras.layers.Dense(

@@ -17,7 +17,7 @@ from lib.datasets import Dataset
 from lib.training import Run, TrainConfig, split
 
 SEPARATED = 0.99  # a line "separates" the classes when it puts this share of the test rows right
-SEEDS_COMPARED = 3  # step 4's re-initialisations
+SEEDS_COMPARED = 3  # step 4's re-initializations
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,9 @@ from lib.settings import (
     Setting,
     Several,
     Text,
+    Unusable,
     Values,
+    quoted,
 )
 from lib.training import DEEPER_LESSON, TrainConfig
 
@@ -40,6 +42,10 @@ def _first(raw) -> str:
     return raw[0] if isinstance(raw, list | tuple) else str(raw)
 
 
+def _shown(setting: Setting, value) -> str:
+    return setting.kind.format(value) or "none"
+
+
 def parse_query(params: Mapping[str, object], settings: Mapping[str, Setting] = SETTINGS) -> Parsed:
     """Values for every setting: from the link where it is valid, else clamped or defaulted."""
     values, notices = {}, []
@@ -50,21 +56,19 @@ def parse_query(params: Mapping[str, object], settings: Mapping[str, Setting] = 
         text = _first(params[key]).strip()
         try:
             if len(text) > MAX_TEXT:
-                raise ValueError("too long")
+                raise Unusable(f"the value is too long (over {MAX_TEXT} characters)")
             value, adjusted = setting.kind.parse(text)
-        except (ValueError, OverflowError) as err:
+        except (ValueError, OverflowError) as err:  # a kind's own error text is not for people
+            reason = str(err) if isinstance(err, Unusable) else f"{quoted(text)} cannot be read"
             values[key] = setting.default
             notices.append(
-                f"The link's {setting.label} ({text[:40]!r}) could not be used ({err}); "
-                f"using {setting.kind.format(setting.default) or 'none'} instead."
+                f"The link's {setting.label}: {reason}; using {_shown(setting, setting.default)} instead."
             )
             continue
         values[key] = value
         if adjusted:
             problem = PROBLEMS.get(type(setting.kind), "was out of range")
-            notices.append(
-                f"The link's {setting.label} {problem}; using {setting.kind.format(value) or 'none'} instead."
-            )
+            notices.append(f"The link's {setting.label} {problem}; using {_shown(setting, value)} instead.")
     return Parsed(values, tuple(notices))
 
 

@@ -67,7 +67,7 @@ def _standardize(X_fit: np.ndarray, X_show: np.ndarray) -> tuple[np.ndarray, np.
 
 def _bottleneck(X_fit, y_fit, X_show, seed, *, run: Run):
     """The trained network's feature model; it standardizes with its own training scaler."""
-    points = run.bottleneck(X_show).astype(np.float64)
+    points = run.bottleneck_activations(X_show).astype(np.float64)
     if points.shape[1] != 2:
         raise ValueError(
             f"This network's bottleneck has {points.shape[1]} nodes; "

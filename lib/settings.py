@@ -71,6 +71,25 @@ def on_the_grids(config: TrainConfig, n_fit: int) -> TrainConfig:
     )
 
 
+class Unusable(ValueError):
+    """A value a link carries that cannot be used, said in words a person reads ("'abc' is not a number")."""
+
+
+def quoted(text: str) -> str:
+    """`text` as a notice quotes it: in quotes, cut short if long."""
+    return f"'{text[:40]}…'" if len(text) > 40 else f"'{text}'"
+
+
+def _number(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise Unusable(f"{quoted(text)} is not a number") from None
+    if not math.isfinite(value):
+        raise Unusable(f"{quoted(text)} is not a finite number")
+    return value
+
+
 @dataclass(frozen=True)
 class Number:
     """A number in [low, high], whole unless `integer=False`; `step`: what one step up adds, if fixed."""
@@ -85,12 +104,10 @@ class Number:
         return self.low, self.high
 
     def parse(self, text: str):
-        value = float(text)
-        if not math.isfinite(value):
-            raise ValueError("not a finite number")
+        value = _number(text)
         if self.integer:
             if value != int(value):
-                raise ValueError("not a whole number")
+                raise Unusable(f"{quoted(text)} is not a whole number")
             value = int(value)
         clamped = min(max(value, self.low), self.high)
         return (int(clamped) if self.integer else clamped), clamped != value
@@ -111,7 +128,7 @@ class Choice:
 
     def parse(self, text: str):
         if text not in self.options:
-            raise ValueError(f"not one of {', '.join(self.options)}")
+            raise Unusable(f"{quoted(text)} is not one of {', '.join(self.options)}")
         return text, False
 
     def format(self, value) -> str:
@@ -125,9 +142,7 @@ class Levels:
     options: tuple[int, ...]
 
     def parse(self, text: str):
-        value = float(text)
-        if not math.isfinite(value):
-            raise ValueError("not a finite number")
+        value = _number(text)
         chosen = nearest(self.options, value, log=False)
         return chosen, chosen != value
 
@@ -152,7 +167,7 @@ class Flag:
 
     def parse(self, text: str):
         if text.lower() not in self.WORDS:
-            raise ValueError("not true or false")
+            raise Unusable(f"{quoted(text)} is neither true nor false")
         return self.WORDS[text.lower()], False
 
     def format(self, value) -> str:
@@ -194,7 +209,10 @@ class Layers:
 
     def parse(self, text: str):
         parts = [p for p in text.split(",") if p.strip()]
-        widths = [int(float(p)) for p in parts]
+        try:
+            widths = [int(_number(p)) for p in parts]
+        except Unusable:
+            raise Unusable(f"{quoted(text)} is not a list of node counts such as 8,5") from None
         fixed = [min(max(w, self.low), self.high) for w in widths][: self.most]
         return tuple(fixed), fixed != widths
 
@@ -211,6 +229,9 @@ class Several:
     def parse(self, text: str):
         asked = [p.strip() for p in text.split(",") if p.strip()]
         known = tuple(dict.fromkeys(p for p in asked if p in self.options))
+        if asked and not known:
+            which = ", ".join(self.options) if len(self.options) <= 8 else "the known ones"
+            raise Unusable(f"{quoted(text)} names none of {which}")
         return known, len(known) != len(asked)
 
     def format(self, value) -> str:
@@ -239,6 +260,8 @@ class Values:
                 continue
             if value not in known:
                 known.append(value)
+        if asked and not known:
+            raise Unusable(f"{quoted(text)} names nothing that can be compared")
         return tuple(known[: self.most]), len(known[: self.most]) != len(asked)
 
     def format(self, value) -> str:
@@ -297,7 +320,7 @@ SETTINGS: dict[str, Setting] = {
         # on the grid batch_sizes(training rows); a link may carry any value in the range
         Setting("batch", Number(1, 100_000), DEEPER_LESSON.batch_size, "batch size"),
         Setting("split_seed", Number(0, 9999), DEEPER_LESSON.split_seed, "split seed"),
-        Setting("seed", Number(0, 99_999), DEEPER_LESSON.seed, "initialisation seed"),
+        Setting("seed", Number(0, 99_999), DEEPER_LESSON.seed, "weights seed"),
         Setting(
             "init",
             Choice(tuple(INITIALIZERS), INITIALIZER_NAMES),
@@ -306,7 +329,7 @@ SETTINGS: dict[str, Setting] = {
         ),
         # the lesson, step by step
         Setting("step", Number(1, len(STEPS)), 1, "lesson step"),
-        # the re-initialisations
+        # the re-initializations
         Setting("runs", Number(2, 12), 6, "number of seeds"),
         # the comparison of reductions
         Setting("methods", Several(tuple(METHODS)), tuple(DEFAULT_METHODS), "methods shown"),

@@ -29,7 +29,7 @@ class TrainConfig:
     """Everything that determines a run; frozen, so it is a cache key and a URL."""
 
     hidden: tuple[int, ...] = ()
-    bottleneck: int = 2
+    bottleneck_nodes: int = 2  # the width of the 2-node layer the pages plot
     activation: str = "relu"
     optimizer: str = "rmsprop"
     learning_rate: float = 0.01
@@ -48,7 +48,10 @@ class TrainConfig:
             (self.activation in ACTIVATIONS, f"activation must be one of {', '.join(ACTIVATIONS)}"),
             (self.optimizer in OPTIMIZERS, f"optimizer must be one of {', '.join(OPTIMIZERS)}"),
             (self.initializer in INITIALIZERS, f"initializer must be one of {', '.join(INITIALIZERS)}"),
-            (all(n >= 1 for n in self.hidden) and self.bottleneck >= 1, "every layer needs at least 1 node"),
+            (
+                all(n >= 1 for n in self.hidden) and self.bottleneck_nodes >= 1,
+                "every layer needs at least 1 node",
+            ),
             (
                 self.learning_rate > 0 and np.isfinite(self.learning_rate),
                 "the learning rate must be positive",
@@ -63,7 +66,7 @@ class TrainConfig:
                 raise ValueError(f"{message} (got {self!r}).")
 
     def layer_sizes(self, n_features: int, n_classes: int) -> tuple[int, ...]:
-        return (n_features, *self.hidden, self.bottleneck, output_units(n_classes))
+        return (n_features, *self.hidden, self.bottleneck_nodes, output_units(n_classes))
 
     def architecture(self, n_features: int, n_classes: int) -> engine.Architecture:
         return engine.Architecture(
@@ -86,7 +89,7 @@ WINE_EXERCISE = TrainConfig(hidden=(8, 5), epochs=50, seed=4)  # 13 → 8 → 5 
 
 
 def output_units(n_classes: int) -> int:
-    """One sigmoid unit for two classes, one softmax unit per class otherwise."""
+    """One sigmoid node for two classes, one softmax node per class otherwise."""
     return 1 if n_classes == 2 else n_classes
 
 
@@ -190,7 +193,7 @@ class Run:
     def output(self) -> str:
         return output_activation(self.n_classes)
 
-    def bottleneck(self, X: np.ndarray) -> np.ndarray:
+    def bottleneck_activations(self, X: np.ndarray) -> np.ndarray:
         """Bottleneck activations of any rows in original units (the feature model, in NumPy)."""
         h = (np.asarray(X, dtype=np.float64) - self.scaler_mean) / self.scaler_scale
         to_bottleneck = self.weights[: 2 * (len(self.config.hidden) + 1)]

@@ -50,7 +50,29 @@ def test_the_gallery_draws_six_aligned_runs(app_url, page):
     page.get_by_role("button", name="Save chart").click()
     with page.expect_download(timeout=60_000) as download:
         page.get_by_role("button", name="SVG (any size, for slides)").click()
-    assert download.value.suggested_filename == "reinitialisations_banknotes.svg"
+    assert download.value.suggested_filename == "reinitializations_banknotes.svg"
     svg = open(download.value.path(), encoding="utf-8").read()
     assert svg.startswith("<svg") and "disparity 0.000" in svg and "test accuracy" in svg
     screenshot(page, "gallery")
+
+
+def thumb(page, label: str) -> str:
+    slider = page.locator(f"{SIDEBAR} [data-testid='stSlider']").filter(has_text=label)
+    return slider.locator("[data-testid='stSliderThumbValue']").inner_text()
+
+
+def test_the_network_controls_follow_to_every_page_and_a_classroom_link_holds(app_url, page):
+    page.goto(f"{app_url}/inner_layer?epochs=7&hidden=6&lock=epochs&hide=seed")
+    wait_for_app(page)
+    assert page.get_by_text("Make a classroom link").count() == 0
+    for title, path in (("Compare reductions", "/compare"), ("Re-initializations", "/gallery")):
+        page.locator(SIDEBAR).get_by_role("link", name=title).click()
+        page.wait_for_url(f"**{path}?*")
+        wait_for_app(page)
+        # the same controls in the sidebar, with the values drawn on the page before
+        assert thumb(page, "Epochs") == "7" and thumb(page, "Nodes in hidden layer 1") == "6", title
+        assert page.locator(SIDEBAR).get_by_text("set by your teacher's link").is_visible()
+        assert page.locator(SIDEBAR).get_by_role("spinbutton", name="Weights seed").count() == 0
+        assert "4 → 6 → 2 → 1" in page.locator(CAPTION).first.inner_text()
+        assert "lock=epochs" in page.url and "hide=seed" in page.url
+    screenshot(page, "classroom_gallery")

@@ -48,7 +48,7 @@ def test_boundary_segment_is_the_line_clipped_to_the_box():
 
 
 def test_points_carry_original_features_classes_and_probability(run, banknotes):
-    frame = rc.points_frame(run, banknotes, epoch=6)
+    frame = rc.plane_frame(run, banknotes, epoch=6)
     assert len(frame) == len(run.y_test) == 412
     assert list(frame.columns[-4:]) == ["variance", "skewness", "kurtosis", "entropy"]
     np.testing.assert_allclose(frame["variance"], banknotes.X[run.test_index, 0], atol=1e-3)
@@ -147,4 +147,4 @@ def test_cached_spec_keeps_every_row_and_the_charts_own_size(run, banknotes):
     assert spec["width"] == spec["height"] == 333
     assert "continuousWidth" not in spec.get("config", {}).get("view", {})  # Altair's 300 × 300 default
     points = next(f for f in spec["datasets"].values() if len(f) == len(run.y_test))
-    np.testing.assert_allclose(points["unit 1"], run.snapshots[3][:, 0], rtol=1e-6)
+    np.testing.assert_allclose(points["node 1"], run.snapshots[3][:, 0], rtol=1e-6)

@@ -1,14 +1,18 @@
 """The generated Keras script runs and reproduces the page's split, model and bottleneck."""
 
+import ast
 import dataclasses
 import json
 import os
+import re
 import subprocess
 import sys
+from importlib import metadata
 from pathlib import Path
 
 import numpy as np
 import pytest
+from packaging.requirements import Requirement
 
 from lib.codegen import OPTIMIZER_CODE, keras_script
 from lib.datasets import Dataset, load_dataset
@@ -16,27 +20,24 @@ from lib.optimizers import OPTIMIZERS
 from lib.training import DEEPER_LESSON, LESSON, TrainConfig, split
 
 # Runs a generated script in a fresh Python, as a student would: its unseeded model.fit must
-# not disturb this process's Keras random state. matplotlib (not a dependency) is replaced by
-# a recorder, and what the script computed is written out for the test to check.
+# not disturb this process's Keras random state. Nothing is stubbed: the script draws its map with
+# what the app installs, and what it computed is written out for the test to check.
 RUNNER = """
-import json, runpy, sys, types
+import json, runpy, sys
+from pathlib import Path
 import numpy as np
-scatters = []
-pyplot = types.ModuleType("matplotlib.pyplot")
-pyplot.scatter = lambda x, y, **kwargs: scatters.append(len(x))
-for name in ("xlabel", "ylabel", "legend", "show"):
-    setattr(pyplot, name, lambda *args, **kwargs: None)
-package = types.ModuleType("matplotlib")
-package.pyplot = pyplot
-sys.modules.update({"matplotlib": package, "matplotlib.pyplot": pyplot})
 ns = runpy.run_path(sys.argv[1], run_name="__main__")
 np.savez(sys.argv[2], bottleneck=ns["bottleneck"], X_test=ns["X_test"], t_train=ns["t_train"])
 model = ns["model"]
 with open(sys.argv[3], "w") as out:
     json.dump({"params": model.count_params(), "layers": [layer.name for layer in model.layers[1:]],
-               "epochs": ns["history"].params["epochs"], "scatters": scatters,
+               "epochs": ns["history"].params["epochs"],
+               "classes": ns["points"]["class"].value_counts().to_dict(),
+               "map": Path("bottleneck_map.png").read_bytes()[:8].hex(),
                "output": model.get_layer("output").activation.__name__}, out)
 """
+PNG = b"\x89PNG\r\n\x1a\n".hex()
+REQUIREMENTS = Path(__file__).resolve().parents[1] / "requirements.txt"
 
 
 def run_script(config: TrainConfig, dataset: Dataset, folder: Path) -> tuple[dict, dict]:
@@ -64,7 +65,8 @@ def test_the_banknote_script_runs_and_gives_a_two_column_bottleneck(banknotes, t
     assert summary["params"] == 26
     assert summary["layers"] == ["hidden_1", "bottleneck", "output"]
     assert summary["epochs"] == 1
-    assert len(summary["scatters"]) == 2 and sum(summary["scatters"]) == 412  # one per class
+    assert sum(summary["classes"].values()) == 412
+    assert len(summary["classes"]) == 2 and summary["map"] == PNG  # the map, saved as a picture
 
 
 def test_a_multiclass_script_uses_softmax_and_one_hot_targets(tmp_path):
@@ -72,7 +74,56 @@ def test_a_multiclass_script_uses_softmax_and_one_hot_targets(tmp_path):
     arrays, summary = run_script(TrainConfig(hidden=(5,), epochs=1, optimizer="adam"), wine, tmp_path)
     assert arrays["bottleneck"].shape == (54, 2)
     assert arrays["t_train"].shape[1] == 3
-    assert summary["output"] == "softmax" and len(summary["scatters"]) == 3
+    assert summary["output"] == "softmax" and len(summary["classes"]) == 3 and summary["map"] == PNG
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def installed_with_the_app() -> set[str]:
+    """The distributions requirements.txt installs on this machine: its own and all they need."""
+    lines = (line.split("#")[0].strip() for line in REQUIREMENTS.read_text().splitlines())
+    todo = [(Requirement(line), "") for line in lines if line]
+    found = set()
+    while todo:
+        requirement, extra = todo.pop()
+        if requirement.marker and not requirement.marker.evaluate({"extra": extra}):
+            continue
+        if _normal(requirement.name) in found:
+            continue
+        try:
+            requires = metadata.distribution(requirement.name).requires or []
+        except metadata.PackageNotFoundError:
+            continue
+        found.add(_normal(requirement.name))
+        for extra_of in ("", *requirement.extras):
+            todo += [(Requirement(text), extra_of) for text in requires]
+    return found
+
+
+def test_the_script_imports_only_what_the_app_installs(banknotes):
+    """A student runs the script where the app runs: every module it imports comes with requirements.txt."""
+    installed, owners = installed_with_the_app(), metadata.packages_distributions()
+    assert {"keras", "altair", "vl-convert-python"} <= installed
+    for dataset in (banknotes, load_dataset("wine")):
+        tree = ast.parse(keras_script(DEEPER_LESSON, dataset))
+        modules = {
+            alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names
+        }
+        modules |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+        for module in {name.split(".")[0] for name in modules} - set(sys.stdlib_module_names):
+            assert {_normal(d) for d in owners.get(module, [])} & installed, (
+                f"{module} is not installed by the app"
+            )
+
+
+def test_the_script_says_what_k_function_became(banknotes):
+    text = keras_script(DEEPER_LESSON, banknotes)
+    assert (
+        "K.function([model.input], [layer.output])" in text
+        and "keras.Model(model.inputs, layer.output)" in text
+    )
 
 
 def test_the_script_states_every_setting(banknotes):

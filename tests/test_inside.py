@@ -70,7 +70,7 @@ def test_the_bent_grid_is_the_network_applied_to_the_grid_points(run, banknotes)
     final = bending[bending.epoch == 6][[inside.B1, inside.B2]].to_numpy()
     # the feature model of the trained network, on the grid's points in the data's own units
     np.testing.assert_allclose(
-        final, run.bottleneck(inside.grid_in_original_units(run, banknotes)), atol=1e-5
+        final, run.bottleneck_activations(inside.grid_in_original_units(run, banknotes)), atol=1e-5
     )
     start = bending[bending.epoch == 0][[inside.B1, inside.B2]].to_numpy()
     assert not np.allclose(start, final)  # the grid bends as training goes

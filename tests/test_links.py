@@ -31,6 +31,9 @@ from lib.training import DEEPER_LESSON, TrainConfig
         ("data", "<script>", "banknotes", True),
         ("perplexity", "100", 50, True),
         ("lock", "epochs,optimizer,bogus", ("epochs", "optimizer"), True),
+        ("methods", "abc", SETTINGS["methods"].default, True),  # nothing usable: the default, not none
+        ("methods", "abc,pca", ("pca",), True),
+        ("gd_rates", "x,y", SETTINGS["gd_rates"].default, True),
     ],
 )
 def test_each_value_is_used_clamped_or_defaulted(key, raw, expected, noticed):
@@ -39,6 +42,41 @@ def test_each_value_is_used_clamped_or_defaulted(key, raw, expected, noticed):
     assert bool(parsed.notices) == noticed
     if noticed:
         assert SETTINGS[key].label in parsed.notices[0]
+
+
+@pytest.mark.parametrize(
+    "key, raw, notice",
+    [
+        ("epochs", "abc", "The link's epochs: 'abc' is not a number; using 25 instead."),  # int
+        ("epochs", "2.5", "The link's epochs: '2.5' is not a whole number; using 25 instead."),
+        ("lr", "fast", "The link's learning rate: 'fast' is not a number; using 0.01 instead."),  # float
+        ("lr", "inf", "The link's learning rate: 'inf' is not a finite number; using 0.01 instead."),
+        (
+            "optimizer",  # choice
+            "lbfgs",
+            "The link's optimizer: 'lbfgs' is not one of sgd, momentum, nesterov, rmsprop, adam, adagrad; "
+            "using rmsprop instead.",
+        ),
+        (
+            "methods",  # list
+            "abc",
+            "The link's methods shown: 'abc' names none of bottleneck, pca, tsne, lda, autoencoder; "
+            "using bottleneck,pca,tsne,lda,autoencoder instead.",
+        ),
+        (
+            "hidden",
+            "a,b",
+            "The link's hidden layers: 'a,b' is not a list of node counts such as 8,5; using 3",
+        ),
+        ("all_rows", "maybe", "The link's choice of all rows: 'maybe' is neither true nor false;"),
+        ("iterations", "lots", "The link's t-SNE iterations: 'lots' is not a number; using 1000 instead."),
+    ],
+)
+def test_notices_say_in_words_what_was_wrong(key, raw, notice):
+    [said] = parse_query({key: raw}).notices
+    assert said.startswith(notice)
+    for python_text in ("could not convert", "invalid literal", "ValueError", '"'):
+        assert python_text not in said
 
 
 def test_missing_values_take_defaults_without_notice():

@@ -125,12 +125,41 @@ def test_the_network_comes_from_the_inner_layer_page_settings():
     at.switch_page(PAGE).run()
     at.select_slider(key="compare_iterations").set_value(250).run()
     assert_no_exception(at)
-    assert "4 → 4 → 2 → 1" in at.caption[0].value and "inner-layer page" in at.caption[0].value
-    at.session_state["train_config"] = dataclasses.replace(DEEPER_LESSON, bottleneck=3, epochs=1)
+    assert "4 → 4 → 2 → 1" in at.caption[0].value and "your settings" in at.caption[0].value
+    assert "inner-layer page" not in page_text(at)
+    assert at.sidebar.slider(key="epochs").value == 3  # the sidebar shows the network drawn
+    at.session_state["train_config"] = dataclasses.replace(DEEPER_LESSON, bottleneck_nodes=3, epochs=1)
     at.run()
     assert_no_exception(at)
     assert "3 nodes" in at.warning[0].value
     assert "Network bottleneck" not in panel_titles(at)
+
+
+def test_epochs_and_nodes_in_the_sidebar_retrain_the_bottleneck_only(monkeypatch):
+    """The compare page has the network's controls; PCA and t-SNE do not depend on them."""
+    calls = []
+    real_embed = lib.projections.embed
+    monkeypatch.setattr(
+        lib.projections, "embed", lambda method, *a, **k: calls.append(method) or real_embed(method, *a, **k)
+    )
+    # a network no other test trains, so its bottleneck map is not in the cache already
+    at = app_test(PAGE, {"epochs": "2", "hidden": "7", "methods": "bottleneck,pca,tsne", "iterations": "250"})
+    assert_no_exception(at)
+    assert "4 → 7 → 2 → 1" in at.caption[0].value
+    before = at.dataframe[0].value.set_index("method")
+    calls.clear()
+    at.sidebar.slider(key="epochs").set_value(6).run()
+    assert_no_exception(at)
+    assert calls == ["bottleneck"]  # PCA and t-SNE came from the cache
+    assert "6 epochs" in at.caption[0].value
+    after = at.dataframe[0].value.set_index("method")
+    assert after.loc["Network bottleneck", "silhouette"] != before.loc["Network bottleneck", "silhouette"]
+    assert after.loc["PCA", "silhouette"] == before.loc["PCA", "silhouette"]
+    calls.clear()
+    at.sidebar.slider(key="nodes_1").set_value(9).run()
+    assert_no_exception(at)
+    assert calls == ["bottleneck"] and "4 → 9 → 2 → 1" in at.caption[0].value
+    assert panel_titles(at) == ["Network bottleneck", "PCA", "t-SNE"]
 
 
 def test_each_map_is_cached_on_its_own_key(banknotes, monkeypatch):

@@ -39,3 +39,15 @@ def test_collapsed_runs_are_marked_with_advice():
     assert ["collapsed onto one line" in t for t in titles] == [False, True, False, True, False, True]
     [warning] = [w.value for w in at.warning if "learned one feature instead of two" in w.value]
     assert warning.startswith("3 of 6 runs") and "Re-initialize" in warning
+
+
+def test_the_network_controls_are_in_the_gallerys_sidebar():
+    at = app_test(PAGE, {"epochs": "2", "runs": "2", "seed": "20"})
+    assert_no_exception(at)
+    at.sidebar.slider(key="epochs").set_value(3).run()
+    assert_no_exception(at)
+    assert at.session_state["train_config"].epochs == 3 and at.query_params["epochs"] == "3"
+    assert "3 epochs" in at.caption[0].value and "inner-layer page" not in at.caption[0].value
+    [reinitialize] = [b for b in at.sidebar.button if b.label == "Re-initialize"]
+    reinitialize.click().run()  # the seeds start one further
+    assert [p["title"]["text"].split(" · ")[0] for p in panels(at)] == ["seed 21", "seed 22"]

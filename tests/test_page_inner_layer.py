@@ -157,3 +157,9 @@ def test_a_multiclass_data_set_shades_softmax_regions():
     assert plane_title(at).startswith("Epoch 5 ·")
     assert "to_categorical" in at.code[0].value
     assert at.sidebar.select_slider(key="batch_size").options[-1].endswith("(full batch)")
+
+
+def test_the_code_section_says_what_the_courses_k_function_became(at):
+    text = " ".join(m.value for m in at.markdown)
+    assert "`K.function([model.input], [layer.output])`" in text
+    assert "`keras.Model(model.inputs, layer.output)`" in text

@@ -1,6 +1,7 @@
 """Links open pages with their settings; bad values get a notice; classroom links lock or hide."""
 
 from conftest import app_test, assert_no_exception, chart_specs
+from lib.settings import SETTINGS
 from lib.training import DEEPER_LESSON, WINE_EXERCISE
 from ui import state
 from ui.charts import SAVE_AS
@@ -149,7 +150,7 @@ def test_a_config_set_from_outside_or_a_control_changed_with_the_data_set_is_kep
     at.sidebar.slider(key="epochs").set_value(3).run()  # same rerun as the data set change
     config = at.session_state["train_config"]
     assert config.epochs == 3 and config.hidden == DEEPER_LESSON.hidden  # iris has 4 features
-    # another page (no training controls): a config set with the data set change stands
+    # another page: a config set from outside with the data set change stands, and the controls show it
     at = app_test("app_pages/compare.py")
     explicit = dataclasses.replace(DEEPER_LESSON, hidden=(6,), epochs=2)
     at.sidebar.selectbox(key="dataset_name").select("wine")
@@ -158,6 +159,7 @@ def test_a_config_set_from_outside_or_a_control_changed_with_the_data_set_is_kep
     assert_no_exception(at)
     assert at.session_state["train_config"] == explicit
     assert "13 → 6 → 2 → 3" in at.caption[0].value
+    assert at.sidebar.slider(key="epochs").value == 2 and at.sidebar.slider(key="nodes_1").value == 6
 
 
 def test_advice_never_points_at_a_control_the_link_hides():
@@ -316,3 +318,60 @@ def test_a_link_sets_the_data_pages_features():
     locked = app_test(None, {"lock": "pairplot"})
     assert at.multiselect(key=state.PAIRPLOT_FEATURES).disabled is False
     assert locked.multiselect(key=state.PAIRPLOT_FEATURES).disabled
+
+
+CLASSROOM = {"epochs": "30", "optimizer": "adam", "lock": "epochs,optimizer", "hide": "lr,seed"}
+
+
+def test_locks_and_hides_hold_through_a_data_set_change_and_every_page():
+    at = app_test(INNER, {**CLASSROOM, "lr": "0.05"})
+    assert_no_exception(at)
+    at.sidebar.selectbox(key="dataset_name").select("wine").run()
+    assert_no_exception(at)
+    config = at.session_state[state.CONFIG]
+    # the teacher's locked and hidden values stand; the unlocked network follows wine's preset
+    assert (config.epochs, config.optimizer, config.learning_rate, config.seed) == (30, "adam", 0.05, 1)
+    assert config.hidden == WINE_EXERCISE.hidden and (config.epochs, config.seed) != (
+        WINE_EXERCISE.epochs,
+        WINE_EXERCISE.seed,
+    )
+    assert widget(at, "slider", "Epochs").disabled and widget(at, "slider", "Epochs").value == 30
+    for page in ("app_pages/gallery.py", "app_pages/compare.py", "app_pages/data.py", INNER):
+        at.switch_page(page).run()
+        assert_no_exception(at)
+        assert at.session_state[state.CONFIG] == config, page
+    at.sidebar.selectbox(key="dataset_name").select("iris").run()  # changed on another page
+    at.switch_page("app_pages/compare.py").run()
+    assert_no_exception(at)
+    config = at.session_state[state.CONFIG]
+    assert (config.epochs, config.optimizer, config.learning_rate, config.seed) == (30, "adam", 0.05, 1)
+    assert widget(at, "selectbox", "Optimizer").disabled
+    assert "Learning rate (log scale)" not in [s.label for s in at.select_slider]
+    assert at.query_params["epochs"] == "30" and at.query_params["hide"] == "lr,seed"
+
+
+def test_a_classroom_link_offers_no_classroom_link_maker_and_says_what_is_locked():
+    maker = "Make a classroom link (for teachers)"
+    assert maker in [e.label for e in app_test(INNER, {"epochs": "3"}).expander]
+    at = app_test(INNER, {**CLASSROOM, "epochs": "3"})
+    assert_no_exception(at)
+    assert maker not in [e.label for e in at.expander]
+    assert "set by your teacher's link" in widget(at, "slider", "Epochs").help
+    assert "set by your teacher's link" in widget(at, "selectbox", "Optimizer").help
+    assert "teacher" not in (widget(at, "selectbox", "Activation").help or "")
+    assert any("set by your teacher's link" in c.value for c in at.sidebar.caption)
+    hidden_only = app_test(INNER, {"epochs": "3", "hide": "seed"})
+    assert maker not in [e.label for e in hidden_only.expander]
+    locked_seed = app_test(INNER, {"epochs": "3", "lock": "seed,data"})
+    [button] = [b for b in locked_seed.button if b.label == "Re-initialize"]
+    assert button.disabled and "set by your teacher's link" in button.help
+    assert "set by your teacher's link" in widget(locked_seed, "selectbox", "Data set").help
+
+
+def test_a_link_with_no_usable_method_opens_the_default_methods_with_a_notice():
+    at = app_test("app_pages/compare.py", {"epochs": "2", "methods": "abc", "iterations": "250"})
+    assert_no_exception(at)
+    assert widget(at, "multiselect", "Methods to show").value == list(SETTINGS["methods"].default)
+    assert not [i for i in at.info if "at least one method" in i.value]
+    assert any("'abc' names none of" in w.value and "instead" in w.value for w in at.warning)
+    assert len(chart_specs(at)[0]["concat"]) == len(SETTINGS["methods"].default)

@@ -128,7 +128,9 @@ def test_autoencoder_learns_to_reconstruct_and_is_seeded(iris):
 def test_bottleneck_is_the_runs_feature_model(banknotes, lesson_run):
     rows = lesson_run.test_index
     embedding = embed("bottleneck", banknotes.X[rows], run=lesson_run)
-    np.testing.assert_allclose(embedding.points, lesson_run.bottleneck(banknotes.X[rows]), rtol=1e-6)
+    np.testing.assert_allclose(
+        embedding.points, lesson_run.bottleneck_activations(banknotes.X[rows]), rtol=1e-6
+    )
     np.testing.assert_allclose(embedding.points, lesson_run.snapshots[-1], rtol=1e-4, atol=1e-5)
     assert embedding.uses_labels and embedding.can_place_new_points
     assert embedding.seconds >= lesson_run.seconds  # its cost is the training
@@ -144,7 +146,7 @@ def test_a_dead_bottleneck_node_is_named(banknotes, lesson_run):
 
 
 def test_only_a_two_node_bottleneck_can_be_compared(banknotes):
-    run = train(banknotes, TrainConfig(bottleneck=3, epochs=1))
+    run = train(banknotes, TrainConfig(bottleneck_nodes=3, epochs=1))
     with pytest.raises(ValueError, match="3 nodes"):
         embed("bottleneck", banknotes.X[:10], run=run)
 

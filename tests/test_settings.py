@@ -80,7 +80,7 @@ def test_no_value_of_any_setting_raises(text):
     [
         ("gd_rates", "0.1, fast,0.10,1e-3", ("0.1", "0.001"), True),  # canonical, no duplicates
         ("gd_optimizers", "adam,momentum 0.9", ("adam", "momentum 0.9"), False),
-        ("gd_optimizers", "warp drive", (), True),
+        ("gd_optimizers", "warp drive", SETTINGS["gd_optimizers"].default, True),  # nothing usable: default
         ("gd_batches", ",".join(str(2**k) for k in range(10)), tuple(str(2**k) for k in range(8)), True),
         ("gd_inits", "zeros,HE_NORMAL", ("zeros", "he_normal"), False),
         ("iterations", "600", 500, True),  # onto the nearest level

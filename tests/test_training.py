@@ -72,7 +72,7 @@ def test_run_shapes(banknotes):
 def test_bottleneck_of_original_rows_matches_the_snapshot(banknotes):
     run = train(banknotes, DEEPER)
     np.testing.assert_allclose(
-        run.bottleneck(banknotes.X[run.test_index]), run.snapshots[-1], rtol=1e-4, atol=1e-5
+        run.bottleneck_activations(banknotes.X[run.test_index]), run.snapshots[-1], rtol=1e-4, atol=1e-5
     )
     model, features = build_model(DEEPER, 4, 2)
     model.set_weights(run.weights)

@@ -7,6 +7,8 @@ import streamlit as st
 from lib.settings import SETTINGS
 from ui import state
 
+LOCKED_HELP = "Locked: set by your teacher's link."
+
 
 def locked(name: str) -> bool:
     return name in st.session_state.get(state.LINK_LOCK, ())
@@ -19,11 +21,19 @@ def hidden(name: str) -> bool:
 def control(widget, name: str, *args, key: str, **kwargs):
     """`widget(...)` disabled when the link locks setting `name`; its stored value when it hides it.
 
-    A hidden widget's key must already be in the session (the pages seed their widgets first).
+    A locked widget's help says so first. A hidden widget's key must already be in the session
+    (the pages seed their widgets first).
     """
     if hidden(name):
         return st.session_state[key]
+    if locked(name):
+        kwargs["help"] = " ".join(text for text in (LOCKED_HELP, kwargs.get("help")) if text)
     return widget(*args, key=key, disabled=locked(name), **kwargs)
+
+
+def in_classroom() -> bool:
+    """Whether the session was opened from a classroom link (one that locks or hides controls)."""
+    return bool(st.session_state.get(state.LINK_LOCK) or st.session_state.get(state.LINK_HIDE))
 
 
 def seed(key: str, default=None) -> None:

@@ -45,7 +45,7 @@ CSV_FORMAT = (
 )
 
 
-def plain(text: str) -> str:
+def escape_markdown(text: str) -> str:
     """Text from a user's file, escaped so that Markdown shows it as written (no links, no styling)."""
     return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^])", r"\\\1", str(text))
 
@@ -141,7 +141,7 @@ def _uploaded_dataset() -> Dataset | None:
             if columns_read
             else "Fix the file and upload it again, or choose another data set in the sidebar."
         )
-        st.error(f"{plain(result)} {what_next}", icon=":material/error:")
+        st.error(f"{escape_markdown(result)} {what_next}", icon=":material/error:")
         _show_format()
         return None
     return result

@@ -20,6 +20,7 @@ from lib.presets import default_config_for
 from lib.settings import CONTROL_KEYS, SETTINGS, TRAIN_FIELDS, on_the_grids
 from lib.training import DEEPER_LESSON, split
 from ui import state
+from ui.classroom import in_classroom
 from ui.data import load_builtin
 from ui.train_controls import adopt_config
 
@@ -118,7 +119,12 @@ def share_link(place=st) -> None:
 
 
 def classroom_link_maker() -> None:
-    """For teachers: a link that locks or hides chosen controls, so a class starts alike."""
+    """For teachers: a link that locks or hides chosen controls, so a class starts alike.
+
+    Not offered in a classroom link: a teacher makes links from an ordinary one.
+    """
+    if in_classroom():
+        return
     with st.expander("Make a classroom link (for teachers)", icon=":material/school:"):
         st.markdown(
             "Choose the controls the class may not change. **Locked** controls stay visible "

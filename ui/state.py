@@ -20,6 +20,7 @@ CSV_READ = "csv_read"  # (digest, target) → what reading the upload gave, read
 # The network and its training (ui/train_controls.py)
 CONFIG = "train_config"  # the TrainConfig every page trains and shows
 CONFIG_DATA = "train_config_data"  # (data fingerprint, config) as last stored: whose config it is
+CONTROLS_PAGE = "controls_page"  # the page last run: the controls' widgets belong to it
 N_HIDDEN = "n_hidden"  # number of hidden layers before the bottleneck (a widget)
 NODES = ("nodes_1", "nodes_2", "nodes_3")  # nodes in each hidden layer (widgets); one per possible layer
 WIDTHS = "hidden_widths"  # every layer's nodes, also of layers switched off for now
@@ -66,7 +67,7 @@ LESSON_CHOICE = {n: f"lesson_choice_{n}" for n in QUESTIONS}  # each step's ques
 # The data page
 PAIRPLOT_FEATURES = "pairplot_features"  # the features plotted
 
-# Re-initialisations
+# Re-initializations
 GALLERY_RUNS = "gallery_runs"  # number of seeds
 
 # Compare reductions

@@ -14,10 +14,20 @@ import streamlit as st
 
 from lib.datasets import Dataset
 from lib.presets import default_config_for
-from lib.settings import LEARNING_RATES, SETTINGS, batch_sizes, bounds, names, nearest, options
+from lib.settings import (
+    LEARNING_RATES,
+    SETTINGS,
+    TRAIN_FIELDS,
+    batch_sizes,
+    bounds,
+    names,
+    nearest,
+    on_the_grids,
+    options,
+)
 from lib.training import TrainConfig, split
 from ui import state
-from ui.classroom import control, locked
+from ui.classroom import LOCKED_HELP, control, locked
 from ui.classroom import hidden as link_hides
 
 NEW_LAYER_NODES = 4
@@ -26,6 +36,18 @@ INITIALIZER_HELP = (
     "How the starting weights are drawn. Glorot and LeCun scale them to each layer's number "
     "of inputs (and outputs), He for ReLU; zeros make every node of a layer learn the same."
 )
+
+
+def follow_page(page: str) -> None:
+    """Call before the page runs: on another page the controls are new widgets, seeded from the config.
+
+    Streamlit gives a widget on each page its own identity; the one left on the last page would
+    otherwise hand the same key its own value and the new one would start at its default.
+    """
+    if st.session_state.get(state.CONTROLS_PAGE) != page:
+        for key in (state.N_HIDDEN, *state.NODES, *state.CONFIG_WIDGETS):
+            st.session_state.pop(key, None)
+    st.session_state[state.CONTROLS_PAGE] = page
 
 
 def adopt_config(config: TrainConfig, fingerprint: str | None) -> None:
@@ -43,8 +65,9 @@ def _store(config: TrainConfig, fingerprint: str | None) -> None:
 def current_config(dataset: Dataset) -> TrainConfig:
     """The stored config if it was made for `dataset`, else the data set's preset network.
 
-    A config set from outside (a link, a test, another page) is kept; so are controls
-    changed in the same rerun as the data set.
+    A config set from outside (a link, a test, another page) is kept, and the controls show it;
+    so are controls changed in the same rerun as the data set, and every setting a classroom
+    link locks or hides: only the others follow the new data set's preset.
     """
     stored = st.session_state.get(state.CONFIG)
     made_for, ours = st.session_state.get(state.CONFIG_DATA, (None, stored))
@@ -57,10 +80,19 @@ def current_config(dataset: Dataset) -> TrainConfig:
             and key in st.session_state
             and st.session_state[key] != getattr(stored, field)
         }
-        adopt_config(dataclasses.replace(default_config_for(dataset), **changed), dataset.fingerprint)
+        kept = {} if stored is None else {field: getattr(stored, field) for field in _fixed_by_link()}
+        config = dataclasses.replace(default_config_for(dataset), **{**changed, **kept})
+        adopt_config(on_the_grids(config, len(split(dataset, config).y_fit)), dataset.fingerprint)
+    elif stored != ours:  # set from outside: the controls re-seed from it
+        adopt_config(stored, dataset.fingerprint)
     else:
         _store(stored, dataset.fingerprint)
     return st.session_state[state.CONFIG]
+
+
+def _fixed_by_link() -> list[str]:
+    """The TrainConfig fields a classroom link locks or hides: they keep the teacher's value."""
+    return [field for key, field in TRAIN_FIELDS.items() if locked(key) or link_hides(key)]
 
 
 def _seed_widgets(config: TrainConfig, n_fit: int) -> None:
@@ -86,6 +118,8 @@ def training_controls(dataset: Dataset) -> TrainConfig:
     _seed_widgets(base, n_fit)
     bar = st.sidebar
     bar.subheader("The network")
+    if st.session_state.get(state.LINK_LOCK):
+        bar.caption(":material/lock: Greyed-out controls are set by your teacher's link.")
     layers = SETTINGS["hidden"].kind
     n_hidden = control(
         bar.slider,
@@ -191,7 +225,9 @@ def training_controls(dataset: Dataset) -> TrainConfig:
             on_click=_reinitialize,
             width="stretch",
             disabled=locked("seed"),
-            help="Train again from new random starting weights (the next seed).",
+            help=LOCKED_HELP
+            if locked("seed")
+            else "Train again from new random starting weights (the next seed).",
         )
     config = dataclasses.replace(
         base,

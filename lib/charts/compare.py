@@ -26,7 +26,7 @@ def _feature_field(i: int) -> str:
     return f"feature_{i}"  # feature names may hold dots or slashes, which Vega reads as paths
 
 
-def points_frame(dataset: Dataset, rows: np.ndarray, embeddings: list[Embedding]) -> pd.DataFrame:
+def maps_frame(dataset: Dataset, rows: np.ndarray, embeddings: list[Embedding]) -> pd.DataFrame:
     """One row per shown data row: its id, class, first features, and x/y of every method."""
     frame = pd.DataFrame(
         {ROW_FIELD: rows, CLASS_FIELD: np.asarray(dataset.class_names, dtype=object)[dataset.y[rows]]}

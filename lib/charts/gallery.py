@@ -1,4 +1,4 @@
-"""The re-initialisation gallery: one trained bottleneck per seed, each aligned to the first.
+"""The re-initialization gallery: one trained bottleneck per seed, each aligned to the first.
 
 Runs that differ only by a rotation, reflection, shift or scale carry the same
 information, so every map is moved onto the first live run by an orthogonal
@@ -99,8 +99,8 @@ def gallery_chart(panels: list[Panel], y_test: np.ndarray, class_names, columns:
             alt.Chart(frame, title=title, width=PANEL_SIZE, height=PANEL_SIZE)
             .mark_circle(size=18, opacity=0.7)
             .encode(
-                x=alt.X("a:Q", title="aligned unit 1", scale=alt.Scale(domain=[x0, x1])),
-                y=alt.Y("b:Q", title="aligned unit 2", scale=alt.Scale(domain=[y0, y1])),
+                x=alt.X("a:Q", title="aligned node 1", scale=alt.Scale(domain=[x0, x1])),
+                y=alt.Y("b:Q", title="aligned node 2", scale=alt.Scale(domain=[y0, y1])),
                 color=class_color(class_names),
                 tooltip=[alt.Tooltip(f"{CLASS_FIELD}:N", title="class")],
             )

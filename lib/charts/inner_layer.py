@@ -16,8 +16,8 @@ from lib.charts.plane import panel_rows
 from lib.datasets import Dataset
 from lib.training import Run, TrainConfig, layer_names, node_id, output_activation
 
-H1, H2 = "unit 1", "unit 2"
-AXIS_TITLES = ("Bottleneck unit 1 (its activation)", "Bottleneck unit 2 (its activation)")
+H1, H2 = "node 1", "node 2"
+AXIS_TITLES = ("Bottleneck node 1 (its activation)", "Bottleneck node 2 (its activation)")
 OUTCOMES = ("correct", "misclassified")
 PLOT_SIZE = alt.AutoSizeParams(type="pad")  # width/height size the plot, not plot + legends
 CANVAS = {"embedOptions": {"renderer": "canvas"}}  # thousands of marks draw faster than as SVG nodes
@@ -35,7 +35,7 @@ def predictions(run: Run, epoch: int) -> tuple[np.ndarray, np.ndarray]:
     return probabilities.argmax(axis=1), probabilities
 
 
-def points_frame(run: Run, dataset: Dataset, epoch: int) -> pd.DataFrame:
+def plane_frame(run: Run, dataset: Dataset, epoch: int) -> pd.DataFrame:
     """One row per test row: its bottleneck point, classes, probability and original features."""
     names = np.asarray(run.class_names, dtype=object)
     predicted, probabilities = predictions(run, epoch)
@@ -117,7 +117,7 @@ def representation_chart(run: Run, dataset: Dataset, epoch: int, extent, size: i
     """The test rows in the bottleneck plane over what the output layer predicts there."""
     epoch = range(len(run.snapshots))[epoch]
     x, y = _axes(extent)
-    points = points_frame(run, dataset, epoch).iloc[panel_rows(len(run.y_test), 1)]
+    points = plane_frame(run, dataset, epoch).iloc[panel_rows(len(run.y_test), 1)]
     grid = probability_grid(run, epoch, extent)
     if "p" in grid:
         c0, c1 = PALETTE[0], PALETTE[1]
@@ -205,7 +205,7 @@ def evolution_chart(run: Run, epochs: list[int], extent, panel: int = 130, colum
         if len(run.class_names) == 2:
             line = boundary_segment(run.head[e][0][:, 0], float(run.head[e][1][0]), extent)
             frames.append(line.assign(panel=titles[e], layer="boundary"))
-    x, y = _axes(extent, titles=("unit 1", "unit 2"))
+    x, y = _axes(extent, titles=("node 1", "node 2"))
     base = alt.Chart().encode(x=x, y=y)
     dots = (
         base.transform_filter(alt.datum.layer == "points")
