@@ -228,7 +228,7 @@ elif step.number == 7:
         if maps:
             embeddings, scores = [m[0] for m in maps], [m[1] for m in maps]
             rows = comparison_rows(len(data.y), run.test_index)
-            frame = compare_charts.points_frame(data, rows.show, embeddings)
+            frame = compare_charts.maps_frame(data, rows.show, embeddings)
             show_chart(compare_charts.linked_panels(frame, data, embeddings), "lesson_maps", width="content")
             table = compare_charts.scores_table(embeddings, scores)
             st.dataframe(
