@@ -362,7 +362,7 @@ def architecture_chart(
     sizes = run.layer_sizes
     names = ["input", *layer_names(run.config)]
     shown = [min(n, most) for n in sizes]
-    ys = [np.linspace(-(k - 1) / 2, (k - 1) / 2, k) if k > 1 else np.zeros(1) for k in shown]
+    ys = [np.linspace((k - 1) / 2, -(k - 1) / 2, k) if k > 1 else np.zeros(1) for k in shown]  # node 1 on top
     nodes = pd.DataFrame(
         [
             {

@@ -64,7 +64,7 @@ def nodes_view(run: Run, frame: pd.DataFrame) -> alt.VConcatChart:
     """The network diagram over one small picture per hidden node (a column per layer, as in the
     diagram): the test rows in the input plane coloured by the node's activation, dead and
     duplicate nodes labelled. Clicking a picture or a node of the diagram rings that node in both."""
-    pick = alt.selection_point(name=PICK, fields=["node_id"], on="click", clear="dblclick")
+    pick = alt.selection_point(name=PICK, fields=["node_id"], on="click", clear="dblclick", nearest=True)
     order = layer_names(run.config)[:-1]
     frame = frame.assign(
         row=frame.groupby(["epoch", "node_id"]).cumcount(), depth=frame["layer"].map(order.index)
