@@ -150,6 +150,7 @@ def bending_frame(run: Run, dataset: Dataset, epochs, lines: int = 9, steps: int
     frames = []
     for epoch in epochs:
         bottleneck = run.layer_outputs(points, epoch)[-1]
+        bottleneck = bottleneck.astype(np.float32)
         frames.append(grid.assign(epoch=epoch, **{B1: bottleneck[:, 0], B2: bottleneck[:, 1]}))
     return pd.concat(frames, ignore_index=True)
 

@@ -39,10 +39,21 @@ def _this_epoch(chart: alt.Chart) -> alt.Chart:
 def by_epoch(frame: pd.DataFrame, keys: list[str], values: dict[str, str]) -> pd.DataFrame:
     """`frame` (one row per epoch and key) made wide: one row per key, a column per value and
     epoch ("level7"), which the chart picks with `datum['level' + epoch]`. Every epoch in a few
-    rows: far fewer bytes than one row per epoch, and under Altair's row limit."""
-    wide = frame.pivot_table(index=keys, columns="epoch", values=list(values), sort=False)
-    wide.columns = [f"{values[name]}{epoch}" for name, epoch in wide.columns]
-    return wide.round(3).reset_index()
+    rows: far fewer bytes than one row per epoch, and under Altair's row limit. `frame` must hold
+    the same keys in the same order at every epoch (as lib.inside's frames do)."""
+    epochs = frame["epoch"].unique()
+    n = len(frame) // len(epochs)
+    wide = frame.iloc[:n][keys].reset_index(drop=True)
+    if (
+        len(frame) != n * len(epochs)
+        or not (frame[keys[0]].to_numpy().reshape(len(epochs), n) == wide[keys[0]].to_numpy()).all()
+    ):
+        raise ValueError("every epoch needs the same rows in the same order")
+    columns = {}
+    for name, prefix in values.items():
+        block = frame[name].to_numpy().reshape(len(epochs), n)
+        columns.update({f"{prefix}{epoch}": block[i] for i, epoch in enumerate(epochs)})
+    return pd.concat([wide, pd.DataFrame(columns)], axis=1)
 
 
 def _picked(field: str, chart: alt.Chart) -> alt.Chart:
@@ -70,7 +81,8 @@ def nodes_view(run: Run, frame: pd.DataFrame) -> alt.VConcatChart:
         row=frame.groupby(["epoch", "node_id"]).cumcount(), depth=frame["layer"].map(order.index)
     )
     keys = ["depth", "node", "node_id"]
-    points = by_epoch(frame.round({"level": 2}), [*keys, "row", PC1, PC2], {"level": "level"})
+    frame = frame.assign(level=np.round(100 * frame["level"]).astype(np.int8))  # whole percent
+    points = by_epoch(frame, [*keys, "row", PC1, PC2], {"level": "level"})
     statuses = frame.drop_duplicates(["epoch", "node_id"])
     labels = statuses[statuses["status"] != ""][["epoch", *keys, "status"]]
     data = pd.concat([points.assign(kind="point"), labels.assign(kind="label")], ignore_index=True)
@@ -84,8 +96,8 @@ def nodes_view(run: Run, frame: pd.DataFrame) -> alt.VConcatChart:
             color=alt.Color(
                 "level:Q",
                 title="Activation",
-                scale=alt.Scale(scheme="viridis", domain=[0, 1]),
-                legend=alt.Legend(orient="top", format=".0%", gradientLength=140),
+                scale=alt.Scale(scheme="viridis", domain=[0, 100]),
+                legend=alt.Legend(orient="top", labelExpr="datum.value + ' %'", gradientLength=140),
             ),
             opacity=alt.when(pick).then(alt.value(0.9)).otherwise(alt.value(0.12)),
             tooltip=["node_id:N"],
