@@ -4,6 +4,7 @@ import streamlit as st
 
 from lib.charts import data as charts
 from lib.data_summary import separating_features
+from lib.images import IMAGE_FIELD, thumbnails
 from lib.settings import SETTINGS
 from ui.charts import show_chart
 from ui.classroom import page_control, seed
@@ -69,8 +70,9 @@ st.caption(
 
 st.subheader("How the classes sit in feature space")
 st.markdown(
-    "Each panel plots one feature against another, coloured by class (the course's *pairplot*). "
-    "Where the colours overlap in every panel, no single pair of features separates the "
+    "Below the diagonal, each panel plots one feature against another, coloured by class (the "
+    "course's *pairplot*, each pair once); on the diagonal, each feature's distribution in each "
+    "class. Where the colours overlap in every panel, no single pair of features separates the "
     "classes: that is what the network's hidden layer will have to learn."
 )
 default = separating_features(dataset, 4)
@@ -108,4 +110,11 @@ frame = charts.dataset_frame(dataset)
 rows = TABLE_CELLS // frame.shape[1]
 if len(frame) > rows:
     st.caption(f"The first {rows:,} of {len(frame):,} rows.")
-st.dataframe(frame.head(rows), width="stretch", height=320)
+shown, pictures, row_height = frame.head(rows), {}, None
+if (images := thumbnails(dataset)) is not None:  # digits: each row beside its picture
+    shown = shown.copy()
+    shown.insert(0, IMAGE_FIELD, images[: len(shown)])
+    pictures = {IMAGE_FIELD: st.column_config.ImageColumn("image", help="The row as the picture it is.")}
+    row_height = 44  # the pictures big enough to read
+    st.caption("Each row is a picture: the first column shows it, the other columns are its pixels.")
+st.dataframe(shown, width="stretch", height=320, column_config=pictures, row_height=row_height)

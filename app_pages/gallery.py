@@ -6,6 +6,7 @@ import streamlit as st
 
 from lib.charts.gallery import ONE_FEATURE_TEXT, accuracy_summary, align_runs, gallery_chart
 from lib.charts.plane import panel_rows
+from lib.images import images_for
 from lib.settings import bounds
 from lib.training import network_name
 from ui import state
@@ -82,7 +83,9 @@ st.markdown(
 if (shown := len(panel_rows(len(runs[0].y_test)))) < len(runs[0].y_test):
     st.caption(f"Each map shows the same random {shown:,} of the {len(runs[0].y_test):,} test rows.")
 show_chart(
-    gallery_chart(panels, runs[0].y_test, dataset.class_names),
+    gallery_chart(
+        panels, runs[0].y_test, dataset.class_names, images=images_for(dataset, runs[0].test_index)
+    ),
     f"reinitializations_{dataset.name}",
     width="content",
 )

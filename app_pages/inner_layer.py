@@ -3,27 +3,21 @@
 import streamlit as st
 
 from lib.charts import inner_layer as rc
-from lib.charts import plane
+from lib.charts import plane, player
 from lib.codegen import keras_script
 from lib.diagnostics import diagnose
 from lib.training import network_name
 from ui.advice import explained
 from ui.charts import cached_chart
 from ui.data import current_dataset, escape_markdown
-from ui.epoch_player import epoch_player
 from ui.exports import run_downloads, run_stem
-from ui.inside import bending_view, node_view
+from ui.inside import VIEWS, bending_text, followers, node_text
 from ui.links import classroom_link_maker, share_link
+from ui.player import epoch_player
 from ui.runs import trained
 from ui.train_controls import training_controls
 
 st.title("Inner layers: the lesson")
-st.markdown(
-    "A neural network rewrites its inputs layer by layer. Here one hidden layer has only **two "
-    "nodes**, the **bottleneck**: everything the network knows about a row must squeeze through "
-    "those two numbers, so each row becomes a point in a plane that we can draw. Change the network "
-    "or its training in the sidebar; it retrains by itself."
-)
 dataset = current_dataset()
 if dataset is None:
     st.stop()
@@ -46,25 +40,7 @@ extent = plane.plane_extent(run.snapshots)
 
 st.header("1 · The learned representation", divider="gray")
 binary = dataset.n_classes == 2
-if binary:
-    shading = (
-        f"The background is the probability the output layer gives to "
-        f"*{escape_markdown(dataset.class_names[1])}* "
-        "at each spot; the **dashed line** is its decision boundary, where w₁·h₁ + w₂·h₂ + b = 0 "
-        "(h₁, h₂: the two activations; w₁, w₂, b: the output node's weights and bias)."
-    )
-else:
-    shading = (
-        "The background is the class the output layer (one softmax node per class) predicts at "
-        "each spot; its borders are straight lines too."
-    )
-st.markdown(
-    "Each dot is a **test row** (never used for training), placed at the two numbers the bottleneck "
-    "outputs for it and coloured by its **true class**; a cross marks a row the network gets wrong. "
-    "The axes are the bottleneck nodes' **activations**, features the network invented, not any of "
-    f"the original measurements. {shading} Hover a dot for its original values."
-)
-if (shown := len(plane.panel_rows(len(run.y_test)))) < len(run.y_test):
+if (shown := len(player.frame_rows(len(run.y_test), len(run.snapshots)))) < len(run.y_test):
     st.caption(
         f"So that the page stays quick, the plane shows the same random {shown:,} of the "
         f"{len(run.y_test):,} test rows at every epoch; the accuracies count them all."
@@ -72,48 +48,58 @@ if (shown := len(plane.panel_rows(len(run.y_test)))) < len(run.y_test):
 if diverged:
     st.error(explained(problems[0]), icon=":material/error:")
 else:
+    for problem in problems:  # about the last epoch, which the player opens at
+        (st.error if problem.blocking else st.warning)(explained(problem), icon=":material/warning:")
+    if not any(p.blocking for p in problems):
+        epoch_player(
+            run_key,
+            run,
+            dataset,
+            extent,
+            f"{stem}_plane",
+            more=VIEWS,
+            views=lambda: followers(run, dataset),
+        )
+    if binary:
+        shading = (
+            f"The background is the probability the output layer gives to "
+            f"*{escape_markdown(dataset.class_names[1])}* "
+            "at each spot; the **dashed line** is its decision boundary, where w₁·h₁ + w₂·h₂ + b = 0 "
+            "(h₁, h₂: the two activations; w₁, w₂, b: the output node's weights and bias)."
+        )
+    else:
+        shading = (
+            "The background is the class the output layer (one softmax node per class) predicts at "
+            "each spot; its borders are straight lines too."
+        )
+    st.markdown(
+        "Each dot is a **test row** (never used for training), placed at the two numbers the "
+        "bottleneck outputs for it and coloured by its **true class**; a cross marks a row the network "
+        "gets wrong. "
+        "The axes are the bottleneck nodes' **activations**, features the network invented, not any of "
+        f"the original measurements. {shading} Hover a dot for its original values. In the "
+        "**confusion matrix** the diagonal (green) counts right answers, the other cells (red) the "
+        "mistakes."
+    )
+    st.markdown(
+        "**Why a straight line?** The output layer only adds up its two inputs with weights and "
+        "a bias, so it can only cut the plane with a straight line. The layers before it must "
+        "move the classes to different sides of a line: make them **linearly separable** here."
+    )
 
-    def draw(epoch: int) -> None:
-        left, right = st.columns([3, 2], gap="large")
-        found = diagnose(run, epoch)
-        for problem in found:
-            (left.error if problem.blocking else left.warning)(explained(problem), icon=":material/warning:")
-        if not any(p.blocking for p in found):
-            cached_chart(
-                ("plane", run_key, epoch),
-                lambda: rc.representation_chart(run, dataset, epoch, extent),
-                f"{stem}_plane_epoch{epoch}",
-                left,
-                width="content",
-            )
-        right.metric(
-            f"Test accuracy after epoch {epoch}",
-            f"{run.snapshot_accuracy[epoch]:.1%}",
-            help="The share of test rows on the correct side of the boundary.",
-        )
-        right.markdown(
-            "**Confusion matrix** of the test rows: the diagonal (green) counts right "
-            "answers, the other cells (red) the mistakes."
-        )
-        cached_chart(
-            ("confusion", run_key, epoch),
-            lambda: rc.confusion_chart(run, epoch),
-            f"{stem}_confusion_epoch{epoch}",
-            right,
-            width="content",
-        )
-        right.markdown(
-            "**Why a straight line?** The output layer only adds up its two inputs with weights and "
-            "a bias, so it can only cut the plane with a straight line. The layers before it must "
-            "move the classes to different sides of a line: make them **linearly separable** here."
-        )
-        # inside the scrubber's fragment, so both follow the epoch shown
-        st.header("2 · Inside every node", divider="gray")
-        node_view(run, dataset, epoch, run_key, stem)
-        st.header("3 · The input space bending", divider="gray")
-        bending_view(run, dataset, epoch, run_key, stem)
+st.markdown(
+    "A neural network rewrites its inputs layer by layer. Here one hidden layer has only **two "
+    "nodes**, the **bottleneck**: everything the network knows about a row must squeeze through "
+    "those two numbers, so each row becomes a point in a plane that we can draw. Drag the "
+    "**Epoch** slider under the plane, or tick **Play** to watch training as a film; change the "
+    "network or its training in the sidebar and it retrains by itself."
+)
 
-    epoch_player(run_key, config.epochs, draw)
+if not diverged:  # the two views are drawn in the player above, following its epoch
+    st.header("2 · Inside every node", divider="gray")
+    node_text(run, dataset)
+    st.header("3 · The input space bending", divider="gray")
+    bending_text()
 
 st.header("4 · How the representation forms", divider="gray")
 if diverged:
@@ -122,11 +108,15 @@ else:
     epochs = rc.chosen_epochs(config.epochs)
     shown, n_test = len(plane.panel_rows(len(run.y_test), len(epochs))), len(run.y_test)
     sample = "" if shown == n_test else f" (the same {shown} of the {n_test} test rows in each)"
+    step = epochs[1] - epochs[0] if len(epochs) > 1 else 1
+    if step == 1:
+        which = f"epochs {epochs[0]}–{epochs[-1]}" if len(epochs) > 1 else f"epoch {epochs[0]}"
+    else:
+        which = f"epochs {epochs[0]}, {epochs[1]}, … {epochs[-1]} (one panel every {step} epochs)"
     st.markdown(
-        f"The same plane at {len(epochs)} moments of training{sample}, from epoch 0 (random starting "
-        f"weights) to epoch {config.epochs}, all on the **same axes**, so you see the points move: "
-        "training pulls the classes apart until a straight line can separate them (like the lesson's "
-        "5 × 5 grid). Press **Play** above to watch it as a film."
+        f"The same plane after {which}{sample}, all on the **same axes**, so you see the points "
+        "move: training pulls the classes apart until a straight line can separate them (like the "
+        "lesson's 5 × 5 grid). Epoch 0, the random starting weights, is on the player's slider above."
     )
     cached_chart(
         ("evolution", run_key),
@@ -157,7 +147,12 @@ st.markdown(
     "yellow bottleneck nodes. Line colour and thickness show the trained weights: blue positive, red "
     "negative, thicker means larger; hover a line for its value."
 )
-cached_chart(("model", run_key), lambda: rc.architecture_chart(run), f"{stem}_model", width="content")
+cached_chart(
+    ("model", run_key),
+    lambda: rc.architecture_chart(run, feature_names=dataset.feature_names),
+    f"{stem}_model",
+    width="content",
+)
 st.dataframe(rc.layer_table(config, dataset.n_features, dataset.n_classes), hide_index=True, width="stretch")
 left, right = st.columns([1, 3], vertical_alignment="center")
 left.metric("Trainable parameters", f"{run.n_params:,}")

@@ -19,11 +19,11 @@ from ui.charts import cached_chart, show_chart
 from ui.classroom import page_control
 from ui.compare import projection
 from ui.data import current_dataset, load_builtin
-from ui.epoch_player import epoch_player
 from ui.exports import run_stem
-from ui.inside import bending_view, node_view
+from ui.inside import bending_text, followers, node_text
 from ui.lesson import answers, ask, logistic_accuracy, separability
 from ui.links import share_link
+from ui.player import epoch_player
 from ui.runs import trained
 from ui.train_controls import training_controls
 
@@ -75,19 +75,24 @@ def plane_chart(run, dataset, epoch: int, place=st) -> None:
     )
 
 
-def player_with(run, dataset, beside=None, below=None) -> None:
-    """The epoch scrubber over the plane, a view beside it and one below (each follows the epoch)."""
-    key, stem = (dataset.fingerprint, run.config), run_stem(run, dataset)
-
-    def draw(epoch: int) -> None:
-        left, right = st.columns(2, gap="large")
-        plane_chart(run, dataset, epoch, left)
-        if beside is not None:
-            beside(run, dataset, epoch, key, stem, right)
-        if below is not None:
-            below(run, dataset, epoch, key, stem, st)
-
-    epoch_player(key, run.config.epochs, draw)
+def player_with(run, dataset, views=()) -> None:
+    """The epoch player of `run` (slider and Play in the browser) with `views` below the plane
+    (of ui.inside.VIEWS), each following its epoch, then how to read them."""
+    key = (dataset.fingerprint, run.config)
+    extent = plane.plane_extent(run.snapshots)
+    epoch_player(
+        key,
+        run,
+        dataset,
+        extent,
+        f"{run_stem(run, dataset)}_player",
+        more=views,
+        views=lambda: followers(run, dataset, views),
+    )
+    if "nodes" in views:
+        node_text(run, dataset)
+    if "bending" in views:
+        bending_text()
 
 
 st.header(f"Step {step.number} · {step.title}", divider="gray")
@@ -155,7 +160,7 @@ elif step.number == 3:
                 icon=":material/flag:",
             )
         st.subheader("The plane and the input space, epoch by epoch")
-        player_with(run, data, beside=bending_view)
+        player_with(run, data, ("bending",))
         st.subheader("The lesson's 5 × 5 grid")
         epochs = rc.chosen_epochs(DEEPER_LESSON.epochs)
         cached_chart(
@@ -195,7 +200,7 @@ elif step.number == 5:
         f"{config.learning_rate:g} · test accuracy **{run.test_accuracy:.1%}** · on the "
         "*Inner layers* page the same settings show everything else."
     )
-    player_with(run, data, beside=bending_view, below=node_view)
+    player_with(run, data, ("bending", "nodes"))
 
 elif step.number == 6:
     wine = load_builtin("wine")
@@ -209,7 +214,7 @@ elif step.number == 6:
             f"{len(run.y_test)} test wines. Scrub the epochs: the three varieties move to three "
             "corners of the plane, and each hidden node's picture shows which wines make it fire."
         )
-        player_with(run, wine, below=node_view)
+        player_with(run, wine, ("nodes",))
 
 elif step.number == 7:
     data = banknotes()

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from sklearn.decomposition import PCA
 
-from lib.charts.inner_layer import H1, H2, chosen_epochs
+from lib.charts.inner_layer import H1, H2
 from lib.datasets import Dataset
 from lib.diagnostics import COLLAPSED_CORRELATION, node_correlation
 from lib.training import Run, layer_names, node_id, split
@@ -24,6 +24,7 @@ DEAD_SPREAD = 1e-6  # a node whose activation varies less than this over the tes
 MOST_NODES = 10  # per layer, as the network diagram draws them
 MOST_ROWS = 300  # test rows per node picture
 ROW_BUDGET = 4800  # rows of all pictures together: under Altair's row limit of 5,000
+VALUE_BUDGET = 200_000  # activations carried over all pictures and epochs: a spec of a few MB at most
 PC1, PC2 = "PC 1", "PC 2"
 B1, B2 = H1, H2  # the bottleneck plane's columns
 
@@ -100,7 +101,8 @@ def node_frame(run: Run, dataset: Dataset, epochs, most: int = MOST_NODES) -> pd
     plane = input_plane(dataset, run)
     x = test_rows_standardized(dataset, run)
     n_nodes = sum(min(n, most) for n in run.layer_sizes[1:-1])
-    rows = shown_rows(len(x), max(50, min(MOST_ROWS, ROW_BUDGET // n_nodes)))
+    budget = min(ROW_BUDGET // n_nodes, VALUE_BUDGET // (n_nodes * len(epochs)))
+    rows = shown_rows(len(x), max(30, min(MOST_ROWS, budget)))
     where = plane.coordinates(x[rows])
     names, frames = layer_names(run.config)[:-1], []
     for epoch in epochs:
@@ -160,11 +162,3 @@ def grid_in_original_units(run: Run, dataset: Dataset, lines: int = 9, steps: in
     plane = input_plane(dataset, run)
     grid = grid_lines(plane, lines, steps)
     return plane.points(grid[[PC1, PC2]].to_numpy()) * run.scaler_scale + run.scaler_mean
-
-
-def carried_epochs(n_epochs: int, epoch: int, most: int = 60) -> list[int]:
-    """The epochs one chart carries: all of them for a short run, else the 25 of the epoch grid
-    and `epoch`."""
-    if n_epochs + 1 <= most:
-        return list(range(n_epochs + 1))
-    return sorted(set(chosen_epochs(n_epochs)) | {epoch})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -71,6 +72,27 @@ def chart_specs(at) -> list[dict]:
     return [json.loads(element.proto.spec) for element in at.get("vega_lite_chart")]
 
 
+def player_params(at) -> dict | None:
+    """The inner-layer player's parameters ({name: param}) from its spec, or None if not drawn."""
+    for spec in chart_specs(at):
+        params = {p["name"]: p for p in spec.get("params", [])}
+        if "epoch" in params and "accuracy" in params:
+            return params
+    return None
+
+
+def player_opens_at(at) -> int | None:
+    """The epoch the inner-layer player shows first (its slider's start), or None if not drawn."""
+    params = player_params(at)
+    return None if params is None else params["epoch"]["value"]
+
+
+def final_test_accuracy(at) -> float:
+    """The final test accuracy the inner-layer page's caption states, as a fraction."""
+    found = [re.search(r"final test accuracy \*\*([\d.]+)%\*\*", c.value) for c in at.caption]
+    return float(next(m for m in found if m).group(1)) / 100
+
+
 def assert_no_exception(at) -> None:
     assert not at.exception, [e.value for e in at.exception]
 
@@ -95,15 +117,15 @@ def _wait_healthy(url: str, process: subprocess.Popen, seconds: float = 90) -> N
     raise RuntimeError("streamlit did not become healthy in time")
 
 
-def start_server(port: int | None = None, env: dict | None = None):
-    """`streamlit run` on 127.0.0.1; returns (process, base url)."""
+def start_server(port: int | None = None, env: dict | None = None, script: Path = ROOT / "streamlit_app.py"):
+    """`streamlit run script` (the app) on 127.0.0.1; returns (process, base url)."""
     port = port or _free_port()
     command = [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        str(ROOT / "streamlit_app.py"),
+        str(script),
         "--server.headless",
         "true",
         "--server.address",

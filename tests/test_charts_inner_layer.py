@@ -31,11 +31,16 @@ def test_extent_holds_every_snapshot_and_survives_degenerate_input(run):
     assert plane.plane_extent(np.full((2, 4, 2), np.nan)) == (-1.0, 1.0, -1.0, 1.0)
 
 
-def test_chosen_epochs_start_before_training_and_end_at_the_last():
-    assert rc.chosen_epochs(3) == [0, 1, 2, 3]
-    many = rc.chosen_epochs(200)
-    assert len(many) == 25 and many[0] == 0 and many[-1] == 200 and many == sorted(many)
-    assert len(rc.chosen_epochs(25)) == 25
+def test_the_grid_shows_the_lessons_epochs_1_to_25_and_otherwise_even_steps_to_the_last():
+    assert rc.chosen_epochs(25) == list(range(1, 26))  # the lesson's 5 × 5 grid, epoch 13 included
+    assert rc.chosen_epochs(3) == [1, 2, 3]
+    assert rc.chosen_epochs(50) == list(range(2, 51, 2))
+    assert rc.chosen_epochs(200) == list(range(8, 201, 8))
+    for n in (1, 7, 26, 30, 61, 199):
+        epochs = rc.chosen_epochs(n)
+        assert epochs[-1] == n and 0 not in epochs and len(epochs) <= 25
+        assert len({b - a for a, b in zip(epochs, epochs[1:])}) <= 1  # one step size
+    assert rc.chosen_epochs(26)[:3] == [2, 4, 6]  # 13 panels, not 25 with uneven steps
 
 
 def test_boundary_segment_is_the_line_clipped_to_the_box():
@@ -82,7 +87,7 @@ def test_representation_chart_for_a_sigmoid_output(run, banknotes):
 def test_softmax_shades_predicted_classes_without_a_single_line(wine_run):
     wine, run = wine_run
     spec = rc.representation_chart(run, wine, -1, plane.plane_extent(run.snapshots)).to_dict()
-    assert [layer["mark"]["type"] for layer in spec["layer"]] == ["rect", "point"]
+    assert [layer["mark"]["type"] for layer in spec["layer"]] == ["area", "point"]
     assert spec["layer"][0]["encoding"]["color"]["field"] == "class"
     assert len(rc.confusion_frame(run, -1)) == 9
 

@@ -1,15 +1,21 @@
 """Compare runs: one curve per chosen value, the rest fixed, a reading, and clear errors."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
+from lib.charts.gradient_descent import comparison
 from lib.experiments import (
     COURSE_VALUES,
     LOGISTIC,
     Experiment,
+    coincidence_note,
+    coinciding,
     compare,
     configure,
     deep_nets,
+    logistic_base,
     parse_value,
     reading,
     vanishing_reading,
@@ -143,3 +149,61 @@ def test_an_optimizer_as_typed_gives_its_name_and_momentum(text, expected):
     assert (config.optimizer, config.momentum) == (expected[0], expected[1] or LOGISTIC.momentum)
     with pytest.raises(ValueError, match="Unknown optimizer"):
         optimizer_and_momentum("warp drive")
+
+
+def test_the_default_batch_size_comparison_shows_what_the_course_teaches(banknotes):
+    """With the page's defaults, small batches learn more per epoch: every batch size reaches 95%
+    validation accuracy, the smallest first and in order of size."""
+    values = COURSE_VALUES["batch_size"]
+    table = compare(banknotes, Experiment("batch_size", "logistic", logistic_base("batch_size")), values)
+    acc = table[(table.split == "validation") & (table.metric == "accuracy")]
+    acc = acc.pivot(index="epoch", columns="value", values="score")[list(values)]
+    reached = [int(acc.index[acc[v] >= 0.95][0]) for v in values]  # IndexError if one never does
+    assert reached == sorted(reached) and reached[0] < reached[-1]
+    assert list(acc.loc[1]) == sorted(acc.loc[1], reverse=True)  # after one epoch: smaller is ahead
+    sentence = reading(table, "batch_size")
+    assert sentence.startswith("Batch size 16 reached 95% accuracy on the validation data first")
+    assert "then 32 (epoch" in sentence and "never did" not in sentence
+
+
+def test_curves_lying_on_each_other_are_found_and_dotted(banknotes):
+    values = ["sgd", "momentum 0.3", "nesterov 0.3", "adam"]
+    table = compare(banknotes, Experiment("optimizer"), values)
+    same = coinciding(table)
+    assert same == {"nesterov 0.3": "momentum 0.3"}
+    assert "optimizer nesterov 0.3 lies on optimizer momentum 0.3" in coincidence_note(same, "optimizer")
+    spec = comparison(table, "Optimizer", dotted=list(same)).to_dict()
+    dotted = [
+        layer for panel in spec["hconcat"] for layer in panel["layer"] if layer["mark"]["type"] == "point"
+    ]
+    assert len(dotted) == 2  # loss and accuracy panels
+    lines = [
+        layer for panel in spec["hconcat"] for layer in panel["layer"] if layer["mark"]["type"] == "line"
+    ]
+    hidden = {"not": {"field": "value", "oneOf": ["nesterov 0.3"]}}
+    assert all(hidden in [t.get("filter") for t in line["transform"]] for line in lines)  # momentum's shows
+    assert all(
+        {"field": "value", "oneOf": ["nesterov 0.3"]} in [t.get("filter") for t in d["transform"]]
+        for d in dotted
+    )
+
+
+def test_curves_that_differ_do_not_coincide():
+    rows = [
+        dict(value=v, epoch=e, split=s, metric=m, score=(0.5 + 0.1 * e + (0.05 if v == "b" else 0)))
+        for v in ("a", "b")
+        for e in range(1, 4)
+        for s in ("train", "validation")
+        for m in ("loss", "accuracy")
+    ]
+    import pandas as pd
+
+    assert coinciding(pd.DataFrame(rows)) == {}
+    assert coincidence_note({}, "optimizer") == ""
+
+
+def test_the_vanishing_reading_writes_numbers_for_people(banknotes):
+    runs = {name: train(banknotes, replace(c, epochs=1)) for name, c in deep_nets(SHORT, 6).items()}
+    sentence = vanishing_reading(runs)
+    assert "e+" not in sentence and "e-" not in sentence
+    assert "× smaller" in sentence or "× larger" in sentence

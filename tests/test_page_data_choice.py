@@ -42,7 +42,7 @@ def upload(at: AppTest, name: str, data: bytes) -> AppTest:
 
 def colour_domain(at: AppTest) -> list:
     """The class names in the pairplot's colour legend."""
-    return chart_specs(at)[0]["spec"]["encoding"]["color"]["scale"]["domain"]
+    return chart_specs(at)[0]["vconcat"][0]["hconcat"][0]["encoding"]["color"]["scale"]["domain"]
 
 
 def flowers(rows: int = 60, extra: dict | None = None) -> bytes:
@@ -67,7 +67,7 @@ def test_each_bundled_data_set_is_shown_with_its_classes(name):
     assert_no_exception(at)
     assert [m.value for m in at.metric] == metrics
     assert colour_domain(at) == classes  # the legend names the classes
-    assert len(chart_specs(at)[0]["repeat"]["row"]) == min(4, int(metrics[1]))
+    assert len(chart_specs(at)[0]["usermeta"]["features"]) == min(4, int(metrics[1]))
 
 
 def test_the_sidebar_choice_switches_the_data():
@@ -75,7 +75,7 @@ def test_the_sidebar_choice_switches_the_data():
     at.sidebar.selectbox(key="dataset_name").select("digits").run()
     assert_no_exception(at)
     assert [m.value for m in at.metric] == BUNDLED["digits"][0]
-    rows = chart_specs(at)[0]["repeat"]["row"]
+    rows = chart_specs(at)[0]["usermeta"]["features"]
     assert "pixel_0_0" not in rows and len(rows) == 4  # blank border pixels are not preselected
     assert any("64 features; preselected are the 4" in c.value for c in at.caption)
 

@@ -313,7 +313,7 @@ def test_a_link_sets_the_gallerys_seeds_and_the_compare_pages_t_sne():
 def test_a_link_sets_the_data_pages_features():
     at = app_test(None, {"pairplot": "entropy,variance"})
     assert_no_exception(at)
-    assert chart_specs(at)[0]["repeat"]["column"] == ["entropy", "variance"]
+    assert chart_specs(at)[0]["usermeta"]["features"] == ["entropy", "variance"]
     assert at.query_params["pairplot"] == "entropy,variance"
     locked = app_test(None, {"lock": "pairplot"})
     assert at.multiselect(key=state.PAIRPLOT_FEATURES).disabled is False

@@ -11,7 +11,7 @@ def test_data_page_shows_the_banknotes():
     specs = chart_specs(at)
     assert len(specs) == 1  # the scatter-plot matrix
     assert "genuine** 762 (56%)" in at.caption[0].value
-    assert specs[0]["repeat"]["row"] == ["variance", "skewness", "kurtosis", "entropy"]
+    assert specs[0]["usermeta"]["features"] == ["variance", "skewness", "kurtosis", "entropy"]
     assert len(at.dataframe[0].value) == 1372
 
 
@@ -26,7 +26,7 @@ def test_pairplot_features_can_be_chosen():
     at = app_test()
     at.multiselect[0].set_value(["variance", "entropy"]).run()
     assert_no_exception(at)
-    assert chart_specs(at)[0]["repeat"]["column"] == ["variance", "entropy"]
+    assert chart_specs(at)[0]["usermeta"]["features"] == ["variance", "entropy"]
     at.multiselect[0].set_value([]).run()
     assert_no_exception(at)
     assert "at least one feature" in at.info[0].value

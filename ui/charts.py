@@ -12,7 +12,7 @@ from collections.abc import Callable, Hashable
 import altair as alt
 import streamlit as st
 
-from lib.charts.common import vega_lite, with_epoch
+from lib.charts.common import vega_lite
 from lib.exports import CHART_FORMATS, chart_file
 
 SAVE_AS = {"svg": "SVG (any size, for slides)", "png": "PNG (picture)", "json": "Vega-Lite source (JSON)"}
@@ -24,13 +24,10 @@ def _spec(key: Hashable, _build: Callable[[], alt.TopLevelMixin]) -> dict:
 
 
 def cached_chart(
-    key: Hashable, build: Callable[[], alt.TopLevelMixin], name: str, place=st, epoch=None, **options
+    key: Hashable, build: Callable[[], alt.TopLevelMixin], name: str, place=st, **options
 ) -> None:
-    """Draw `build()` in `place`; `key` must name everything the chart depends on but `epoch`, the
-    value given to a chart's `epoch` parameter (a chart that carries every epoch)."""
+    """Draw `build()` in `place`; `key` must name everything the chart depends on."""
     spec = _spec(key, build)
-    if epoch is not None:
-        spec = with_epoch(spec, epoch)
     place.vega_lite_chart(spec, **options)
     save_menu(lambda: spec, name, place)
 

@@ -53,12 +53,6 @@ LINK_HIDE = "link_hide"  # settings a classroom link hides (controls not drawn, 
 CLASSROOM_LOCK = "classroom_lock"  # the link maker's choice of settings to lock (a widget)
 CLASSROOM_HIDE = "classroom_hide"  # ... and to hide
 
-# The epoch player (ui/epoch_player.py)
-VIEW_EPOCH = "view_epoch"  # the epoch shown (a slider)
-VIEW_PLAYING = "view_playing"  # whether the player is playing
-VIEW_OWNER = "view_owner"  # the run the player belongs to: a new run starts it at its last epoch
-VIEW_PLAY = "view_play"  # the play/pause button
-
 # The lesson, step by step (app_pages/lesson.py)
 LESSON_STEP = "lesson_step"  # the step shown (a widget)
 LESSON_ANSWERS = "lesson_answers"  # step number → the option chosen, kept while the session lasts

@@ -5,6 +5,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from lib.images import IMAGE_FIELD, images_for
+
 PALETTE = (
     "#1f77b4",
     "#ff7f0e",
@@ -18,6 +20,21 @@ PALETTE = (
     "#17becf",
 )
 CLASS_FIELD = "class"
+
+
+def image_tooltip() -> alt.Tooltip:
+    """The tooltip entry that shows a row's picture (lib.images): vega-tooltip draws the value
+    of a field titled "image" as an image, above the other fields."""
+    return alt.Tooltip(f"{IMAGE_FIELD}:N", title=IMAGE_FIELD)
+
+
+def add_images(frame: pd.DataFrame, dataset, rows) -> tuple[pd.DataFrame, list]:
+    """`frame` (one line per data row in `rows`) with the rows' pictures, and the tooltip entries
+    that show them; the frame unchanged and no entries when the rows are not pictures."""
+    images = images_for(dataset, rows)
+    if images is None:
+        return frame, []
+    return frame.assign(**{IMAGE_FIELD: images}), [image_tooltip()]
 
 
 def vega_lite(chart: alt.TopLevelMixin) -> dict:
@@ -34,12 +51,6 @@ def vega_lite(chart: alt.TopLevelMixin) -> dict:
         name: pd.DataFrame.from_records(rows) for name, rows in spec.get("datasets", {}).items()
     }
     return spec
-
-
-def with_epoch(spec: dict, epoch: int) -> dict:
-    """A copy of `spec` showing `epoch`: the value of its parameter named "epoch"."""
-    params = [{**p, "value": int(epoch)} if p.get("name") == "epoch" else p for p in spec.get("params", [])]
-    return {**spec, "params": params}
 
 
 def class_color(class_names, title: str = "Class") -> alt.Color:

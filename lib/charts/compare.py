@@ -13,8 +13,9 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from lib.charts.common import CLASS_FIELD, class_color
+from lib.charts.common import CLASS_FIELD, add_images, class_color, image_tooltip
 from lib.datasets import Dataset
+from lib.images import IMAGE_FIELD
 from lib.projections import METHODS, Embedding
 
 ROW_FIELD = "row"
@@ -27,12 +28,14 @@ def _feature_field(i: int) -> str:
 
 
 def maps_frame(dataset: Dataset, rows: np.ndarray, embeddings: list[Embedding]) -> pd.DataFrame:
-    """One row per shown data row: its id, class, first features, and x/y of every method."""
+    """One row per shown data row: its id, class, picture (digits), first features, and x/y of
+    every method."""
     frame = pd.DataFrame(
         {ROW_FIELD: rows, CLASS_FIELD: np.asarray(dataset.class_names, dtype=object)[dataset.y[rows]]}
     )
     for i in range(min(TOOLTIP_FEATURES, dataset.n_features)):
         frame[_feature_field(i)] = dataset.X[rows, i]
+    frame, _ = add_images(frame, dataset, rows)
     for embedding in embeddings:
         frame[f"{embedding.method}_x"] = embedding.points[:, 0]
         frame[f"{embedding.method}_y"] = embedding.points[:, 1]
@@ -76,10 +79,11 @@ def linked_panels(
     """One scatter per method, same rows and class colours; drag a box in any panel to
     highlight those rows everywhere (double-click clears); hover for a row's features."""
     brush = alt.selection_interval(name="brush", resolve="global")
-    tooltip = [alt.Tooltip(f"{ROW_FIELD}:Q", title="row"), alt.Tooltip(f"{CLASS_FIELD}:N", title="class")]
-    tooltip += [
+    tooltip = [image_tooltip()] if IMAGE_FIELD in frame else []
+    tooltip += [alt.Tooltip(f"{ROW_FIELD}:Q", title="row"), alt.Tooltip(f"{CLASS_FIELD}:N", title="class")]
+    tooltip += [  # a picture says more than its first pixels
         alt.Tooltip(f"{_feature_field(i)}:Q", title=dataset.feature_names[i], format=".3g")
-        for i in range(min(TOOLTIP_FEATURES, dataset.n_features))
+        for i in range(0 if IMAGE_FIELD in frame else min(TOOLTIP_FEATURES, dataset.n_features))
     ]
     base = alt.Chart(frame).encode(tooltip=tooltip)
     color = class_color(dataset.class_names)

@@ -13,9 +13,10 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from lib.charts.common import CLASS_FIELD, class_color
+from lib.charts.common import CLASS_FIELD, class_color, image_tooltip
 from lib.charts.plane import panel_rows, plane_extent
 from lib.diagnostics import diagnose
+from lib.images import IMAGE_FIELD
 from lib.metrics import procrustes_align
 from lib.training import Run
 
@@ -75,8 +76,11 @@ def accuracy_summary(panels: list[Panel]) -> tuple[float, float, float, float]:
     return float(accuracy.mean()), float(accuracy.std()), float(accuracy.min()), float(accuracy.max())
 
 
-def gallery_chart(panels: list[Panel], y_test: np.ndarray, class_names, columns: int = 3) -> alt.Chart:
-    """Every panel on the same axes (the reference run's units), coloured by true class."""
+def gallery_chart(
+    panels: list[Panel], y_test: np.ndarray, class_names, columns: int = 3, images=None
+) -> alt.Chart:
+    """Every panel on the same axes (the reference run's units), coloured by true class; with
+    `images` (a picture per test row, lib.images) the tooltips show each row's picture."""
     drawn = [p.points for p in panels if p.points is not None]
     x0, x1, y0, y1 = plane_extent(np.stack(drawn)) if drawn else (-1.0, 1.0, -1.0, 1.0)
     names = np.asarray(class_names, dtype=object)
@@ -95,6 +99,10 @@ def gallery_chart(panels: list[Panel], y_test: np.ndarray, class_names, columns:
         frame = pd.DataFrame(
             {"a": panel.points[rows, 0], "b": panel.points[rows, 1], CLASS_FIELD: names[y_test[rows]]}
         )
+        tooltip = [alt.Tooltip(f"{CLASS_FIELD}:N", title="class")]
+        if images is not None:
+            frame[IMAGE_FIELD] = np.asarray(images, dtype=object)[rows]
+            tooltip.insert(0, image_tooltip())
         charts.append(
             alt.Chart(frame, title=title, width=PANEL_SIZE, height=PANEL_SIZE)
             .mark_circle(size=18, opacity=0.7)
@@ -102,7 +110,7 @@ def gallery_chart(panels: list[Panel], y_test: np.ndarray, class_names, columns:
                 x=alt.X("a:Q", title="aligned node 1", scale=alt.Scale(domain=[x0, x1])),
                 y=alt.Y("b:Q", title="aligned node 2", scale=alt.Scale(domain=[y0, y1])),
                 color=class_color(class_names),
-                tooltip=[alt.Tooltip(f"{CLASS_FIELD}:N", title="class")],
+                tooltip=tooltip,
             )
         )
     return alt.concat(*charts, columns=columns)

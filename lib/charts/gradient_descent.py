@@ -23,9 +23,12 @@ SPLIT_DASH = alt.StrokeDash(
 )
 
 
-def comparison(table: pd.DataFrame, title: str, width: int = 360, height: int = 260) -> alt.HConcatChart:
+def comparison(
+    table: pd.DataFrame, title: str, width: int = 360, height: int = 260, dotted=()
+) -> alt.HConcatChart:
     """Loss and accuracy per epoch, one colour per compared value, train solid and
-    validation dashed."""
+    validation dashed; the values in `dotted` (curves lying on others) are drawn as a dot per
+    epoch over the line they lie on."""
     order = list(dict.fromkeys(table["value"]))
     color = alt.Color(
         "value:N",
@@ -50,19 +53,28 @@ def comparison(table: pd.DataFrame, title: str, width: int = 360, height: int = 
         )
         .properties(width=width, height=height)
     )
-    loss = (
-        base.transform_filter(alt.datum.metric == "loss")
-        .encode(y=alt.Y("score:Q", title="Loss (cross-entropy, lower is better)"))
-        .properties(title="Loss")
+    dots = (  # no stroke dash here: a point in the "Rows" legend would replace the dash samples
+        alt.Chart(table)
+        .mark_point(filled=True, size=40, opacity=1, stroke="white", strokeWidth=0.8)
+        .encode(x="epoch:Q", color=color, tooltip=base.encoding.tooltip)
+        .transform_filter(alt.FieldOneOfPredicate(field="value", oneOf=list(dotted)))
+        .properties(width=width, height=height)
     )
-    accuracy = (
-        base.transform_filter(alt.datum.metric == "accuracy")
-        .encode(
-            y=alt.Y("score:Q", title="Accuracy (higher is better)", scale=alt.Scale(zero=False)),
+    panels = []
+    for metric, y in (
+        ("loss", alt.Y("score:Q", title="Loss (cross-entropy, lower is better)")),
+        ("accuracy", alt.Y("score:Q", title="Accuracy (higher is better)", scale=alt.Scale(zero=False))),
+    ):
+        # a dotted value is drawn as dots only, so the line it lies on stays visible beneath
+        lines = base.transform_filter({"not": {"field": "value", "oneOf": list(dotted)}}) if dotted else base
+        layers = [lines] + ([dots] if dotted else [])
+        panels.append(
+            alt.layer(*layers)
+            .transform_filter(alt.datum.metric == metric)
+            .encode(y=y)
+            .properties(title=metric.capitalize())
         )
-        .properties(title="Accuracy")
-    )
-    return alt.hconcat(loss, accuracy).resolve_scale(color="shared", strokeDash="shared")
+    return alt.hconcat(*panels).resolve_scale(color="shared", strokeDash="shared")
 
 
 # ColorBrewer "Blues", darkest first: the deeper the valley, the darker the band.
@@ -232,6 +244,13 @@ def layer_norms(
     )
 
 
+# Slanted, never dropped: with 6 hidden layers the 8 names do not fit side by side, and Vega
+# would hide every other one ("output" among them).
+LAYER_AXIS = alt.Axis(
+    labelAngle=-40, labelAlign="right", labelBaseline="middle", labelOverlap=False, labelLimit=90
+)
+
+
 def gradient_by_layer(frame: pd.DataFrame, width: int = 330, height: int = 250) -> alt.FacetChart:
     """The gradient reaching each layer, input side on the left, one line per epoch (light
     = first, dark = last), one panel per run: a steep climb to the right is a vanishing gradient."""
@@ -241,7 +260,7 @@ def gradient_by_layer(frame: pd.DataFrame, width: int = 330, height: int = 250) 
         alt.Chart(data)
         .mark_line(point=alt.OverlayMarkDef(size=20))
         .encode(
-            x=alt.X("layer:N", title="Layer (input side → output)", sort=layers, axis=alt.Axis(labelAngle=0)),
+            x=alt.X("layer:N", title="Layer (input side → output)", sort=layers, axis=LAYER_AXIS),
             y=alt.Y("size:Q", title="Gradient size ‖dL/dW‖ (log scale)", scale=alt.Scale(type="log")),
             color=alt.Color(
                 "epoch:Q",

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import confusion_matrix
 
+from lib.charts import regions
 from lib.charts.common import CLASS_FIELD, PALETTE, class_color
 from lib.charts.plane import panel_rows
 from lib.datasets import Dataset
@@ -25,8 +26,11 @@ TOOLTIP_FEATURES = 6  # more original features than this would bury the tooltip
 
 
 def chosen_epochs(n_epochs: int, panels: int = 25) -> list[int]:
-    """Epoch 0 (before training), the last epoch, and evenly spaced ones between."""
-    return sorted({int(round(e)) for e in np.linspace(0, n_epochs, min(n_epochs + 1, panels))})
+    """The epochs of the small multiples: every `step`-th epoch counted back from the last, so the
+    last one is always shown, the spacing is even, and at most `panels` are shown (epochs 1–25 of
+    the lesson's 25; epoch 0, before training, is left to the player)."""
+    step = -(-n_epochs // panels)
+    return list(range(n_epochs, 0, -step))[::-1]
 
 
 def predictions(run: Run, epoch: int) -> tuple[np.ndarray, np.ndarray]:
@@ -143,6 +147,9 @@ def representation_chart(run: Run, dataset: Dataset, epoch: int, extent, size: i
             color=shade,
         )
     )
+    if "p" not in grid:  # softmax: the exact straight-edged regions, not the grid's stair steps
+        frame = regions.regions_frame(*run.head[epoch], extent, run.class_names)
+        background = regions.regions_layer(frame, sx, sy, shade, AXIS_TITLES)
     tooltip = [
         CLASS_FIELD,
         "predicted",
@@ -354,15 +361,20 @@ def layer_table(config: TrainConfig, n_features: int, n_classes: int) -> pd.Data
 
 
 def architecture_chart(
-    run: Run, most: int = 10, width: int = 640, height: int = 230, pick: alt.Parameter | None = None
+    run: Run,
+    most: int = 10,
+    width: int = 640,
+    height: int = 230,
+    feature_names=(),
+    pick: alt.Parameter | None = None,
 ) -> alt.Chart:
-    """The network as nodes and links; link colour is the final weight's sign, width its size.
-
-    `pick`, a point selection on "node_id", is made by clicking a node and rings the picked one."""
+    """The network as nodes and links; link colour is the final weight's sign, width its size;
+    the input nodes carry the `feature_names` they stand for. `pick`, a point selection on
+    "node_id", is made by clicking a node and rings the picked one."""
     sizes = run.layer_sizes
     names = ["input", *layer_names(run.config)]
     shown = [min(n, most) for n in sizes]
-    ys = [np.linspace((k - 1) / 2, -(k - 1) / 2, k) if k > 1 else np.zeros(1) for k in shown]  # node 1 on top
+    ys = [np.linspace((k - 1) / 2, -(k - 1) / 2, k) if k > 1 else np.zeros(1) for k in shown]  # first on top
     nodes = pd.DataFrame(
         [
             {
@@ -405,7 +417,8 @@ def architecture_chart(
         ]
     )
     span = max(shown) / 2 + 1.2
-    x = alt.X("x:Q", axis=None, scale=alt.Scale(domain=[-0.5, len(sizes) - 0.5]))
+    left = -1.3 if len(feature_names) else -0.5  # room for the feature names
+    x = alt.X("x:Q", axis=None, scale=alt.Scale(domain=[left, len(sizes) - 0.5]))
     y = alt.Y("y:Q", axis=None, scale=alt.Scale(domain=[-span, span - 0.6]))
     edges = (
         alt.Chart(links)
@@ -447,8 +460,23 @@ def architecture_chart(
             tooltip=["node_id"],
         )
     text = alt.Chart(labels).mark_text(fontSize=12, baseline="top").encode(x=x, y=y, text="text:N")
+    layers = [edges, dots, text]
+    if len(feature_names):
+        limit = int(0.75 * width / (len(sizes) - 0.5 - left))  # pixels left of the input nodes
+        layers.append(_input_names(feature_names, ys[0], most, x, y, limit))
     return (
-        alt.layer(edges, dots, text)
+        alt.layer(*layers)
         .resolve_scale(color="independent")
         .properties(width=width, height=height, autosize=PLOT_SIZE)
+    )
+
+
+def _input_names(feature_names, ys, most: int, x, y, limit: int) -> alt.Chart:
+    """The feature each drawn input node stands for, written to its left (the first `most`)."""
+    names = [str(name) for name in list(feature_names)[: len(ys)]]
+    frame = pd.DataFrame({"x": -0.12, "y": [float(v) for v in ys[: len(names)]], "feature": names})
+    return (
+        alt.Chart(frame)
+        .mark_text(align="right", baseline="middle", fontSize=11, limit=limit)
+        .encode(x=x, y=y, text="feature:N", tooltip=[alt.Tooltip("feature:N", title="input")])
     )

@@ -1,9 +1,9 @@
 """Charts of lib.inside: every hidden node's picture beside the network diagram, and the input
 space bending in the bottleneck plane.
 
-Each view carries every epoch it is given and shows the one of a Vega-Lite parameter named
-`epoch` (`datum['level' + epoch]`, `datum.epoch == epoch`) that it does not define: `*_view`
-follows a spec that has it (an epoch player's), `*_chart` adds it, set from the page's scrubber.
+Each view carries every epoch it is given and shows the one of the Vega-Lite parameter named
+`epoch` (`datum['level' + epoch]`, `datum.epoch == epoch`) of the spec it joins: the epoch
+player's (`lib.charts.player.player_spec(..., more=[view])`), bound to its slider and Play.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import pandas as pd
 from lib.charts.common import CLASS_FIELD, class_color
 from lib.charts.inner_layer import CANVAS, H1, H2, PLOT_SIZE, _axes, architecture_chart, boundary_segment
 from lib.charts.plane import panel_rows
+from lib.charts.player import at_epoch, by_epoch, pick_epoch
 from lib.inside import PC1, PC2
 from lib.training import Run, layer_names
 
@@ -26,49 +27,27 @@ NODE_PANEL = 92
 PICK = "node_pick"  # the click selection shared by the node pictures and the diagram
 
 
-def epoch_param(epoch: int) -> alt.Parameter:
-    """The epoch shown, a parameter of the spec (the scrubber sets its value, see
-    lib.charts.common.with_epoch)."""
-    return alt.param(name="epoch", value=int(epoch))
-
-
-def _this_epoch(chart: alt.Chart) -> alt.Chart:
-    return chart.transform_filter("datum.epoch == epoch")
-
-
-def by_epoch(frame: pd.DataFrame, keys: list[str], values: dict[str, str]) -> pd.DataFrame:
-    """`frame` (one row per epoch and key) made wide: one row per key, a column per value and
-    epoch ("level7"), which the chart picks with `datum['level' + epoch]`. Every epoch in a few
-    rows: far fewer bytes than one row per epoch, and under Altair's row limit. `frame` must hold
-    the same keys in the same order at every epoch (as lib.inside's frames do)."""
+def wide(frame: pd.DataFrame, keys: list[str], values: dict[str, str]) -> pd.DataFrame:
+    """`frame` (one row per epoch 0, 1, … and key) laid out as the player's data: one row per key,
+    a column per value and epoch (`lib.charts.player.by_epoch`, "level7"), picked in the browser
+    with `datum['level' + epoch]`. `frame` must hold the same keys in the same order at every epoch
+    (as lib.inside's frames do)."""
     epochs = frame["epoch"].unique()
     n = len(frame) // len(epochs)
-    wide = frame.iloc[:n][keys].reset_index(drop=True)
-    if (
-        len(frame) != n * len(epochs)
-        or not (frame[keys[0]].to_numpy().reshape(len(epochs), n) == wide[keys[0]].to_numpy()).all()
-    ):
+    base = frame.iloc[:n][keys].reset_index(drop=True)
+    first = frame[keys[0]].to_numpy()
+    if len(frame) != n * len(epochs) or not (first.reshape(len(epochs), n) == first[:n]).all():
         raise ValueError("every epoch needs the same rows in the same order")
-    columns = {}
-    for name, prefix in values.items():
-        block = frame[name].to_numpy().reshape(len(epochs), n)
-        columns.update({f"{prefix}{epoch}": block[i] for i, epoch in enumerate(epochs)})
-    return pd.concat([wide, pd.DataFrame(columns)], axis=1)
+    if list(epochs) != list(range(len(epochs))):
+        raise ValueError("the player needs every epoch from 0")
+    blocks = {prefix: frame[name].to_numpy().reshape(len(epochs), n) for name, prefix in values.items()}
+    return pd.concat([base, pd.DataFrame(by_epoch(blocks))], axis=1)
 
 
 def _picked(field: str, chart: alt.Chart) -> alt.Chart:
-    """`chart` with `field` set to this epoch's column of it."""
-    return chart.transform_calculate(**{field: f"datum['{field}' + epoch]"})
-
-
-def nodes_chart(run: Run, frame: pd.DataFrame, epoch: int) -> alt.VConcatChart:
-    """`nodes_view` on its own, showing `epoch`."""
-    return nodes_view(run, frame).add_params(epoch_param(epoch))
-
-
-def bending_chart(run: Run, bending: pd.DataFrame, epoch: int, extent, size: int = 420) -> alt.LayerChart:
-    """`bending_view` on its own, showing `epoch`."""
-    return bending_view(run, bending, extent, size).add_params(epoch_param(epoch))
+    """`chart` with `field` set to the current epoch's column of it (`lib.charts.player.pick_epoch`)."""
+    [calculate] = pick_epoch({field: field})
+    return chart.transform_calculate(**{calculate["as"]: calculate["calculate"]})
 
 
 def nodes_view(run: Run, frame: pd.DataFrame) -> alt.VConcatChart:
@@ -82,7 +61,7 @@ def nodes_view(run: Run, frame: pd.DataFrame) -> alt.VConcatChart:
     )
     keys = ["depth", "node", "node_id"]
     frame = frame.assign(level=np.round(100 * frame["level"]).astype(np.int8))  # whole percent
-    points = by_epoch(frame, [*keys, "row", PC1, PC2], {"level": "level"})
+    points = wide(frame, [*keys, "row", PC1, PC2], {"level": "level"})
     statuses = frame.drop_duplicates(["epoch", "node_id"])
     labels = statuses[statuses["status"] != ""][["epoch", *keys, "status"]]
     data = pd.concat([points.assign(kind="point"), labels.assign(kind="label")], ignore_index=True)
@@ -147,13 +126,13 @@ def bending_view(run: Run, bending: pd.DataFrame, extent, size: int = 420) -> al
         ignore_index=True,
     )
     x, y = _axes(extent)
-    wide = {H1: H1, H2: H2}
+    columns = {H1: H1, H2: H2}
 
     def follow(chart: alt.Chart) -> alt.Chart:
         return _picked(H2, _picked(H1, chart))
 
     grid = (
-        follow(alt.Chart(by_epoch(bending, ["line", "direction", "order"], wide)))
+        follow(alt.Chart(wide(bending, ["line", "direction", "order"], columns)))
         .mark_line(strokeWidth=1, clip=True)
         .encode(
             x=x,
@@ -169,7 +148,7 @@ def bending_view(run: Run, bending: pd.DataFrame, extent, size: int = 420) -> al
         )
     )
     points = (
-        follow(alt.Chart(by_epoch(dots, ["row", CLASS_FIELD], wide)))
+        follow(alt.Chart(wide(dots, ["row", CLASS_FIELD], columns)))
         .mark_circle(size=16, opacity=0.8, clip=True)
         .encode(x=x, y=y, color=class_color(run.class_names, title="True class"))
     )
@@ -183,7 +162,7 @@ def bending_view(run: Run, bending: pd.DataFrame, extent, size: int = 420) -> al
             ignore_index=True,
         )
         layers.append(
-            _this_epoch(alt.Chart(lines))
+            at_epoch(alt.Chart(lines))
             .mark_line(color="black", strokeDash=[6, 3], strokeWidth=2)
             .encode(x=x, y=y)
         )

@@ -1,0 +1,406 @@
+"""The epoch player: one Vega-Lite spec per run that carries every epoch's snapshot.
+
+The epoch shown is a Vega-Lite parameter named `epoch`, bound to a range slider (the scrubber)
+and stepped by a timer while the bound "Play" checkbox is ticked, so scrubbing and playing happen
+in the browser without a message to the server. The plane (test rows' bottleneck activations, the
+output layer's regions and decision line), its title, the accuracy and the confusion matrix all
+filter their data by that one parameter, so they always name the same epoch.
+
+Another view can follow the same epoch: give its data an `epoch` column, pass it through
+`at_epoch`, and add it to the spec with `player_spec(..., more=[view])`.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from lib.charts import regions
+from lib.charts.common import CLASS_FIELD, PALETTE, add_images, class_color, image_tooltip, vega_lite
+from lib.charts.inner_layer import OUTCOMES, boundary_segment, confusion_frame, predictions, probability_label
+from lib.datasets import Dataset
+from lib.images import image_shape
+from lib.training import Run
+
+EPOCH = "epoch"  # the parameter (a Vega signal) every view of the player filters by
+PLAYING = "playing"  # the bound "Play" checkbox
+TICK_MS = 80  # one epoch per tick while playing: 12.5 frames a second
+MAX_FRAME_ROWS = 100_000  # points carried over all epochs: the spec stays near a megabyte
+N1, N2 = "node 1", "node 2"
+AXIS_TITLES = ("Bottleneck node 1 (its activation)", "Bottleneck node 2 (its activation)")
+TOOLTIP_FEATURES = 6
+PLANE_SIZE = 370  # pixels: at 1440 × 900 the plane, its slider and Play fit under the page title
+BANDS = 20  # a sigmoid output's probability is shaded in bands 0.05 wide, bounded by straight lines
+CLASS_LEGEND = {"title": "True class", "orient": "right", "symbolOpacity": 1}
+TITLE_EXPR = f"'Epoch ' + {EPOCH} + ' · test accuracy ' + format(accuracy[{EPOCH}], '.1%')"
+
+
+def frame_rows(n_test: int, n_frames: int) -> np.ndarray:
+    """The test rows drawn at every epoch: all of them, or one fixed sample within MAX_FRAME_ROWS."""
+    keep = min(n_test, max(1, MAX_FRAME_ROWS // n_frames))
+    return np.sort(np.random.default_rng(0).choice(n_test, keep, replace=False))
+
+
+def epoch_params(n_epochs: int, start: int | None = None, tick_ms: int = TICK_MS) -> list[dict]:
+    """The `playing` checkbox and the `epoch` slider; while playing a timer steps the epoch and
+    the last epoch stops it (ticking Play again starts over from epoch 0)."""
+    n = int(n_epochs)
+    return [
+        {
+            "name": PLAYING,
+            "value": False,
+            "bind": {"input": "checkbox", "name": "Play "},
+            "on": [{"events": {"signal": EPOCH}, "update": f"{EPOCH} >= {n} ? false : {PLAYING}"}],
+        },
+        {
+            "name": EPOCH,
+            "value": n if start is None else int(start),
+            "bind": {"input": "range", "min": 0, "max": n, "step": 1, "name": "Epoch (0 = before training) "},
+            "on": [
+                {
+                    "events": f"timer{{{int(tick_ms)}}}",
+                    "update": f"{PLAYING} ? ({EPOCH} >= {n} ? 0 : {EPOCH} + 1) : {EPOCH}",
+                }
+            ],
+        },
+    ]
+
+
+def at_epoch(chart: alt.Chart) -> alt.Chart:
+    """`chart` showing only its rows of the player's current epoch (its data needs an `epoch` column)."""
+    return chart.transform_filter(f"datum.epoch == {EPOCH}")
+
+
+def accuracy_param(run: Run) -> dict:
+    """Each epoch's test accuracy, for the title's expression."""
+    return {"name": "accuracy", "value": [round(float(a), 6) for a in run.snapshot_accuracy]}
+
+
+def _epoch_filter() -> dict:
+    return {"filter": f"datum.epoch == {EPOCH}"}
+
+
+def by_epoch(values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Columns per epoch: {prefix: array (epochs, rows)} → {prefix + epoch: that epoch's column}.
+
+    Data laid out so scales better than `at_epoch`'s long form: each frame reads one column per
+    field for each row instead of filtering every epoch's rows (Streamlit's Vega interprets
+    every expression, so a frame costs about one evaluation per row touched)."""
+    return {f"{prefix}{e}": column for prefix, columns in values.items() for e, column in enumerate(columns)}
+
+
+def pick_epoch(fields: dict[str, str]) -> list[dict]:
+    """Transforms that give each row the current epoch's value: {field: prefix} from `by_epoch`."""
+    return [{"calculate": f"datum['{prefix}' + {EPOCH}]", "as": field} for field, prefix in fields.items()]
+
+
+def _scale(lo: float, hi: float) -> dict:
+    return {"domain": [lo, hi], "nice": False, "zero": False}
+
+
+def _class_scale(names) -> dict:
+    return class_color(names).to_dict()["scale"]
+
+
+def _points(run: Run, dataset: Dataset, rows: np.ndarray, features: list[str]) -> pd.DataFrame:
+    """One row per test row drawn: true class, original features, and per epoch its two
+    activations (x, y), predicted class (c) and probability in thousandths (q)."""
+    binary = len(run.class_names) == 2
+    frame = pd.DataFrame({"truth": run.y_test[rows].astype(np.int8)})
+    frame[CLASS_FIELD] = np.asarray(run.class_names, dtype=object)[run.y_test[rows]]
+    originals = dataset.X[run.test_index][rows][:, : len(features)]
+    for i in range(len(features)):
+        frame[f"f{i}"] = np.round(originals[:, i].astype(np.float64), 3)
+    predicted, probability = [], []
+    for epoch in range(len(run.snapshots)):
+        classes, p = predictions(run, epoch)
+        predicted.append(classes[rows].astype(np.int8))
+        probability.append(np.round(1000 * (p[rows, 1] if binary else p[rows].max(axis=1))).astype(np.int16))
+    frame, _ = add_images(frame, dataset, run.test_index[rows])
+    snapshots = run.snapshots[:, rows].astype(np.float32)
+    columns = by_epoch({"x": snapshots[..., 0], "y": snapshots[..., 1], "c": predicted, "q": probability})
+    return pd.concat([frame, pd.DataFrame(columns)], axis=1)
+
+
+def region_polygons(w: np.ndarray, b: np.ndarray, extent, bands: int = BANDS) -> dict[int, np.ndarray]:
+    """What one output layer (w: 2 × outputs, b: outputs) predicts over the extent, as convex
+    polygons with straight edges, by region: for one sigmoid node, band i holds the probabilities
+    i/bands to (i + 1)/bands; for softmax, region k is where class k wins (`regions.class_regions`).
+    Empty ones are left out."""
+    if w.shape[1] > 1:
+        return {
+            k: polygon for k, polygon in enumerate(regions.class_regions(w, b, extent)) if len(polygon) >= 3
+        }
+    edges = np.linspace(0.0, 1.0, bands + 1)
+    with np.errstate(divide="ignore"):
+        logits = np.log(edges) - np.log1p(-edges)  # -inf … +inf
+    shapes = {}
+    for i in range(bands):
+        polygon = regions.rectangle(extent)
+        if np.isfinite(logits[i]):
+            polygon = regions.clip(polygon, w[:, 0], float(b[0]) - logits[i])
+        if np.isfinite(logits[i + 1]):
+            polygon = regions.clip(polygon, -w[:, 0], logits[i + 1] - float(b[0]))
+        if len(polygon) >= 3:
+            shapes[i] = polygon
+    return shapes
+
+
+def _regions(run: Run, extent) -> pd.DataFrame:
+    """Every epoch's region polygons: one row per (region, vertex slot), the vertex's x and y per
+    epoch. A polygon with fewer vertices repeats its last one; a missing region is NaN (not drawn)."""
+    binary = run.head[0][0].shape[1] == 1
+    n_regions = BANDS if binary else run.head[0][0].shape[1]
+    shapes = [region_polygons(np.asarray(w), np.asarray(b), extent) for w, b in run.head]
+    slots = max(len(polygon) for epoch in shapes for polygon in epoch.values())
+    xy = np.full((len(shapes), n_regions, slots, 2), np.nan)
+    for epoch, polygons in enumerate(shapes):
+        for region, polygon in polygons.items():
+            corners = np.array(polygon)
+            xy[epoch, region] = corners[np.minimum(np.arange(slots), len(corners) - 1)]
+    frame = pd.DataFrame(
+        {"region": np.repeat(np.arange(n_regions), slots), "order": np.tile(np.arange(slots), n_regions)}
+    )
+    if binary:
+        frame["p"] = (frame["region"] + 0.5) / BANDS
+    else:
+        frame[CLASS_FIELD] = np.asarray(run.class_names, dtype=object)[frame["region"]]
+    flat = xy.reshape(len(shapes), n_regions * slots, 2)
+    return pd.concat([frame, pd.DataFrame(by_epoch({"x": flat[..., 0], "y": flat[..., 1]}))], axis=1)
+
+
+def _lines(run: Run, extent) -> pd.DataFrame:
+    """The decision line's two ends per epoch (NaN where the line misses the plane)."""
+    ends = np.full((len(run.head), 2, 2), np.nan)
+    for epoch, (w, b) in enumerate(run.head):
+        segment = boundary_segment(w[:, 0], float(b[0]), extent).to_numpy()
+        if len(segment) == 2:
+            ends[epoch] = segment
+    return pd.DataFrame({"end": [0, 1], **by_epoch({"x": ends[..., 0], "y": ends[..., 1]})})
+
+
+def _confusions(run: Run) -> pd.DataFrame:
+    """One row per (true, predicted) class pair; its count of test rows per epoch."""
+    frames = [confusion_frame(run, epoch) for epoch in range(len(run.snapshots))]
+    counts = by_epoch({"n": [frame["rows"].to_numpy() for frame in frames]})
+    return pd.concat([frames[0].drop(columns="rows"), pd.DataFrame(counts)], axis=1)
+
+
+def plane_view(run: Run, dataset: Dataset, extent, size: int = PLANE_SIZE) -> dict:
+    """The test rows in the bottleneck plane over the output layer's regions, at `epoch`."""
+    x0, x1, y0, y1 = extent
+    binary = len(run.class_names) == 2
+    features = list(dataset.feature_names[:TOOLTIP_FEATURES])
+    x = {"field": N1, "type": "quantitative", "title": AXIS_TITLES[0], "scale": _scale(x0, x1)}
+    y = {"field": N2, "type": "quantitative", "title": AXIS_TITLES[1], "scale": _scale(y0, y1)}
+    classes = _class_scale(run.class_names)
+    if binary:
+        shade = {
+            "field": "p",
+            "type": "quantitative",
+            "title": probability_label(run),
+            "scale": {"domain": [0, 0.5, 1], "range": [PALETTE[0], "#ffffff", PALETTE[1]]},
+            "legend": {
+                "orient": "right",
+                "direction": "vertical",
+                "gradientLength": 90,
+                "format": ".1f",
+                "values": [0, 0.5, 1],
+            },
+        }
+    else:  # the same colours as the dots, so one legend serves both
+        shade = {"field": CLASS_FIELD, "type": "nominal", "scale": classes, "legend": CLASS_LEGEND}
+    regions = {
+        "data": {"name": "regions"},
+        "transform": pick_epoch({N1: "x", N2: "y"}),
+        "mark": {"type": "line", "filled": True, "interpolate": "linear-closed", "opacity": 0.3},
+        "encoding": {
+            "x": x,
+            "y": y,
+            "order": {"field": "order", "type": "quantitative"},
+            "detail": {"field": "region", "type": "nominal"},
+            "color": shade,
+        },
+    }
+    outcome = {"field": "outcome", "type": "nominal"}
+    dots = {
+        "data": {"name": "points"},
+        "transform": [
+            *pick_epoch({N1: "x", N2: "y", "pred": "c", "permille": "q"}),
+            {"calculate": "classes[datum.pred]", "as": "predicted"},
+            {"calculate": "datum.permille / 1000", "as": "prob"},
+            {"calculate": f"datum.pred == datum.truth ? '{OUTCOMES[0]}' : '{OUTCOMES[1]}'", "as": "outcome"},
+        ],
+        "mark": {"type": "point", "filled": True, "opacity": 0.85, "stroke": "black"},
+        "encoding": {
+            "x": x,
+            "y": y,
+            "color": {
+                "field": CLASS_FIELD,
+                "type": "nominal",
+                "scale": classes,
+                "legend": CLASS_LEGEND,
+            },
+            "shape": {
+                **outcome,
+                "scale": {"domain": list(OUTCOMES), "range": ["circle", "cross"]},
+                "legend": {"title": "Prediction", "orient": "right"},
+            },
+            "size": {
+                **outcome,
+                "scale": {"domain": list(OUTCOMES), "range": [28, 110]},
+            },  # one legend with shape
+            "strokeWidth": {
+                **outcome,
+                "scale": {"domain": list(OUTCOMES), "range": [0, 1.2]},
+                "legend": None,
+            },
+            "tooltip": [
+                *([image_tooltip().to_dict()] if image_shape(dataset.feature_names) else []),
+                {"field": CLASS_FIELD, "type": "nominal", "title": "true class"},
+                {"field": "predicted", "type": "nominal"},
+                {"field": "prob", "type": "quantitative", "title": probability_label(run)},
+                *[
+                    {"field": f"f{i}", "type": "quantitative", "title": name}
+                    for i, name in enumerate(features)
+                ],
+                {"field": N1, "type": "quantitative", "format": ".3f"},
+                {"field": N2, "type": "quantitative", "format": ".3f"},
+            ],
+        },
+    }
+    layers = [regions, dots]
+    if binary:
+        layers.append(
+            {
+                "data": {"name": "lines"},
+                "transform": pick_epoch({N1: "x", N2: "y"}),
+                "mark": {"type": "line", "color": "black", "strokeDash": [6, 3], "strokeWidth": 2},
+                "encoding": {"x": x, "y": y},
+            }
+        )
+    view = {
+        "layer": layers,
+        "width": size,
+        "height": size,
+        "title": {"text": {"expr": TITLE_EXPR}, "anchor": "start", "fontSize": 15},
+    }
+    if binary:
+        view["resolve"] = {"scale": {"color": "independent"}}
+    return view
+
+
+def accuracy_view() -> dict:
+    """The test accuracy at `epoch`, as two lines of text."""
+    text = {"type": "text", "align": "left", "baseline": "top", "x": 0}
+    return {
+        "data": {"values": [{}]},
+        "width": 200,
+        "height": 56,
+        "layer": [
+            {
+                "mark": {
+                    **text,
+                    "y": 0,
+                    "fontSize": 13,
+                    "text": {"expr": f"'Test accuracy after epoch ' + {EPOCH}"},
+                }
+            },
+            {
+                "mark": {
+                    **text,
+                    "y": 20,
+                    "fontSize": 28,
+                    "text": {"expr": f"format(accuracy[{EPOCH}], '.1%')"},
+                }
+            },
+        ],
+    }
+
+
+def confusion_view(run: Run) -> dict:
+    """The confusion matrix of the test rows at `epoch`."""
+    names = list(run.class_names)
+    step = 60 if len(names) <= 3 else max(24, 240 // len(names))
+    axis = {
+        "x": {
+            "field": "predicted class",
+            "type": "nominal",
+            "sort": names,
+            "axis": {"labelAngle": 0, "orient": "top"},
+        },
+        "y": {"field": "true class", "type": "nominal", "sort": names},
+    }
+    return {
+        "data": {"name": "confusion"},
+        "transform": pick_epoch({"rows": "n"}),
+        "width": {"step": step},
+        "height": {"step": step},
+        "title": {"text": "Confusion matrix of the test rows", "fontSize": 13, "anchor": "start"},
+        "layer": [
+            {
+                "mark": {"type": "rect", "stroke": "white"},
+                "encoding": {
+                    **axis,
+                    "color": {
+                        "field": "kind",
+                        "type": "nominal",
+                        "scale": {"domain": ["correct", "wrong"], "range": ["#c7e9c0", "#fcbba1"]},
+                        "legend": None,
+                    },
+                    "opacity": {"condition": {"test": "datum.rows > 0", "value": 1}, "value": 0.25},
+                    "tooltip": [
+                        {"field": "true class", "type": "nominal"},
+                        {"field": "predicted class", "type": "nominal"},
+                        {"field": "rows", "type": "quantitative"},
+                    ],
+                },
+            },
+            {
+                "mark": {"type": "text", "fontSize": 16 if len(names) <= 4 else 10},
+                "encoding": {**axis, "text": {"field": "rows", "type": "quantitative"}},
+            },
+        ],
+    }
+
+
+def player_spec(run: Run, dataset: Dataset, extent, size: int = PLANE_SIZE, more=()) -> dict:
+    """The whole player as one Vega-Lite spec: plane beside accuracy and confusion matrix, every
+    epoch's data inside, the epoch a parameter bound to a slider and to Play. `more`: Altair
+    charts (filtered with `at_epoch`) drawn below, following the same epoch."""
+    rows = frame_rows(len(run.y_test), len(run.snapshots))
+    features = list(dataset.feature_names[:TOOLTIP_FEATURES])
+    spec: dict = {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "params": [
+            *epoch_params(len(run.snapshots) - 1),
+            accuracy_param(run),
+            {"name": "classes", "value": [str(name) for name in run.class_names]},
+        ],
+        "hconcat": [
+            plane_view(run, dataset, extent, size),
+            {"vconcat": [accuracy_view(), confusion_view(run)], "spacing": 12},
+        ],
+        "spacing": 40,
+        "resolve": {"scale": {"color": "independent", "shape": "independent", "size": "independent"}},
+        "autosize": {"type": "pad"},
+        "usermeta": {"embedOptions": {"renderer": "canvas"}},
+        "datasets": {
+            "points": _points(run, dataset, rows, features),
+            "regions": _regions(run, extent),
+            "confusion": _confusions(run),
+        },
+    }
+    if len(run.class_names) == 2:
+        spec["datasets"]["lines"] = _lines(run, extent)
+    if more:
+        extra = [vega_lite(chart) for chart in more]
+        spec["vconcat"] = [{"hconcat": spec.pop("hconcat"), "spacing": 40}]
+        for view in extra:
+            spec["datasets"].update(view.pop("datasets", {}))
+            spec["params"] += view.pop("params", [])  # a view's selections live at the top level
+            for key in ("$schema", "config", "autosize", "usermeta"):
+                view.pop(key, None)
+            spec["vconcat"].append(view)
+    return spec

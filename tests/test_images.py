@@ -1,0 +1,101 @@
+"""Digits as pictures: a thumbnail per row, beside the table and in every map's tooltip."""
+
+import base64
+import io
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from lib.charts import compare, data, gallery, plane, player
+from lib.charts.common import vega_lite
+from lib.datasets import load_dataset
+from lib.images import IMAGE_FIELD, SCALE, image_shape, images_for, thumbnails
+from lib.projections import Embedding
+from lib.training import DEEPER_LESSON, train
+
+
+@pytest.fixture(scope="module")
+def digits():
+    return load_dataset("digits")
+
+
+def picture(uri: str) -> np.ndarray:
+    head, body = uri.split(",", 1)
+    assert head == "data:image/png;base64"
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(body))).convert("L"))
+
+
+def tooltip_titles(spec: dict) -> list[list[str]]:
+    found = []
+    if "tooltip" in spec.get("encoding", {}):
+        found.append([t.get("title", t.get("field")) for t in spec["encoding"]["tooltip"]])
+    for key in ("vconcat", "hconcat", "concat", "layer"):
+        for child in spec.get(key, []):
+            found += tooltip_titles(child)
+    return found
+
+
+def test_only_pixel_rectangles_are_pictures(digits, banknotes):
+    assert image_shape(digits.feature_names) == (8, 8)
+    assert image_shape(banknotes.feature_names) is None
+    assert image_shape(["pixel_0_0", "pixel_0_1", "pixel_1_0"]) is None  # not a full rectangle
+    assert thumbnails(banknotes) is None and images_for(banknotes, [0, 1]) is None
+
+
+def test_each_row_becomes_its_own_sharp_picture(digits):
+    images = thumbnails(digits)
+    assert len(images) == len(digits.y) and thumbnails(digits) is images  # made once
+    row = 5
+    shown = picture(images[row])
+    assert shown.shape == (8 * SCALE, 8 * SCALE)
+    pixels = digits.X[row].reshape(8, 8)
+    expected = np.round(255 * (1 - pixels / digits.X.max())).astype(np.uint8)
+    np.testing.assert_array_equal(shown[::SCALE, ::SCALE], expected)  # 0 white, 16 black
+    assert max(len(uri) for uri in images) < 600  # small enough for a tooltip of every row
+    np.testing.assert_array_equal(images_for(digits, [3, 1]), images[[3, 1]])
+
+
+def test_the_data_pages_maps_show_each_rows_picture(digits, banknotes):
+    spec = vega_lite(data.scatter_matrix(digits, ["pixel_3_3", "pixel_4_4"]))
+    scatters = [t for t in tooltip_titles(spec) if "pixel_3_3" in t and "density" not in t]
+    assert scatters and all(t[0] == IMAGE_FIELD for t in scatters)
+    (rows,) = spec["datasets"].values()
+    assert rows[IMAGE_FIELD].str.startswith("data:image/png").all()
+    plain = vega_lite(data.scatter_matrix(banknotes, ["variance", "skewness"]))
+    assert all(IMAGE_FIELD not in t for t in tooltip_titles(plain))
+
+
+def test_the_comparison_maps_show_each_rows_picture(digits):
+    rows = np.arange(0, 300, 3)
+    embedding = Embedding(
+        "pca", np.random.default_rng(0).normal(size=(len(rows), 2)), 0.0, False, True, ("a", "b")
+    )
+    frame = compare.maps_frame(digits, rows, [embedding])
+    np.testing.assert_array_equal(frame[IMAGE_FIELD], thumbnails(digits)[rows])
+    spec = compare.linked_panels(frame, digits, [embedding]).to_dict()
+    assert all(t == [IMAGE_FIELD, "row", "class"] for t in tooltip_titles(spec))  # no pixel values
+
+
+def test_the_gallery_maps_show_each_test_rows_picture(digits):
+    runs = [train(digits, replace(DEEPER_LESSON, epochs=1, seed=seed)) for seed in (1, 2)]
+    images = images_for(digits, runs[0].test_index)
+    spec = gallery.gallery_chart(gallery.align_runs(runs), runs[0].y_test, digits.class_names, images=images)
+    spec = spec.to_dict()
+    assert [t[0] for t in tooltip_titles(spec)] == [IMAGE_FIELD, IMAGE_FIELD]
+    first = spec["datasets"][spec["concat"][0]["data"]["name"]]
+    assert first[0][IMAGE_FIELD] == images[0]
+
+
+def test_the_inner_layer_players_points_show_each_test_rows_picture(digits, banknotes):
+    run = train(digits, replace(DEEPER_LESSON, epochs=1, seed=2))
+    spec = player.player_spec(run, digits, plane.plane_extent(run.snapshots))
+    points = spec["datasets"]["points"]
+    rows = player.frame_rows(len(run.y_test), len(run.snapshots))
+    assert list(points[IMAGE_FIELD]) == list(images_for(digits, run.test_index[rows]))
+    assert tooltip_titles(spec)[0][0] == IMAGE_FIELD  # the plane's dots, picture first
+    lesson = train(banknotes, replace(DEEPER_LESSON, epochs=1))
+    no_pictures = player.player_spec(lesson, banknotes, plane.plane_extent(lesson.snapshots))
+    assert IMAGE_FIELD not in no_pictures["datasets"]["points"]
+    assert all(IMAGE_FIELD not in titles for titles in tooltip_titles(no_pictures))
