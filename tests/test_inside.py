@@ -1,5 +1,6 @@
 """Inside the network: every hidden node's picture per epoch, and the input plane's grid bent by it."""
 
+import json
 from dataclasses import replace
 
 import numpy as np
@@ -7,9 +8,10 @@ import pytest
 
 from lib import inside
 from lib.charts import inside as inside_charts
-from lib.charts.common import vega_lite
 from lib.charts.plane import plane_extent
+from lib.charts.player import player_spec
 from lib.training import DEEPER_LESSON, train
+from ui.inside import followers
 
 
 @pytest.fixture(scope="module")
@@ -43,14 +45,23 @@ def test_a_nodes_picture_is_its_activation_at_that_epoch(run, banknotes):
     )  # training moved the first layer too
 
 
+def player(run, dataset) -> dict:
+    """The epoch player of `run` with both inside views following it."""
+    return player_spec(run, dataset, plane_extent(run.snapshots), more=followers(run, dataset))
+
+
 def test_a_dead_node_is_labelled(dead_run, banknotes):
     frame = inside.node_frame(dead_run, banknotes, [dead_run.config.epochs])
     status = frame.drop_duplicates("node_id").set_index("node_id")["status"]
     assert status["bottleneck · node 1"] == "dead"
     assert status["bottleneck · node 2"] == ""
-    spec = vega_lite(inside_charts.nodes_chart(dead_run, frame, dead_run.config.epochs))
+    spec = player(dead_run, banknotes)
     labels = [
-        r for rows in spec["datasets"].values() for r in rows.to_dict("records") if r.get("kind") == "label"
+        r
+        for rows in spec["datasets"].values()
+        if "kind" in rows
+        for r in rows.to_dict("records")
+        if r["kind"] == "label" and r["epoch"] == dead_run.config.epochs
     ]
     assert [r["node_id"] for r in labels] == ["bottleneck · node 1"]
 
@@ -85,29 +96,25 @@ def test_the_grid_is_a_regular_grid_of_the_input_plane(run, banknotes):
     assert abs(float(plane.components[0] @ plane.components[1])) < 1e-9  # two orthogonal directions
 
 
-def test_the_charts_carry_every_epoch_and_show_the_one_of_the_epoch_parameter(run, banknotes):
-    epochs = inside.carried_epochs(run.config.epochs, 3)
-    assert epochs == list(range(7))
-    bending = vega_lite(
-        inside_charts.bending_chart(
-            run, inside.bending_frame(run, banknotes, epochs), 3, plane_extent(run.snapshots)
-        )
-    )
-    nodes = vega_lite(inside_charts.nodes_chart(run, inside.node_frame(run, banknotes, epochs), 3))
-    for spec in (bending, nodes):
-        assert {"name": "epoch", "value": 3} in spec["params"]
-        columns = {c for frame in spec["datasets"].values() for c in frame.columns}
-        assert {f"{inside.B1}6", f"{inside.B1}0"} <= columns or {"level0", "level6"} <= columns
-    long = inside.carried_epochs(200, 7)
-    assert {0, 7, 200} <= set(long) and len(long) <= 26  # a long run: the epoch grid and the one shown
+def test_the_views_carry_every_epoch_and_follow_the_players_epoch(run, banknotes):
+    spec = player(run, banknotes)
+    [epoch] = [p for p in spec["params"] if p["name"] == "epoch"]
+    assert epoch["bind"]["input"] == "range" and epoch["value"] == run.config.epochs  # one slider for all
+    columns = {c for frame in spec["datasets"].values() for c in frame.columns}
+    assert {f"level{e}" for e in range(7)} <= columns  # every node picture, every epoch
+    assert {f"{inside.B1}{e}" for e in range(7)} <= columns  # every bent grid, every epoch
+    views = json.dumps(spec["vconcat"][1:])
+    assert "datum['level' + epoch]" in views and f"datum['{inside.B1}' + epoch]" in views
+    assert '"name": "epoch"' not in views  # the views define no epoch of their own
 
 
 def test_clicking_a_node_picks_it_in_the_pictures_and_the_diagram(run, banknotes):
-    spec = vega_lite(inside_charts.nodes_chart(run, inside.node_frame(run, banknotes, [6]), 6))
+    spec = player(run, banknotes)
     [pick] = [p for p in spec["params"] if p["name"] == inside_charts.PICK]
     assert pick["select"]["fields"] == ["node_id"]
-    diagram_dots = spec["vconcat"][0]["layer"][1]
-    picture_dots = spec["vconcat"][1]["spec"]["layer"][0]
+    nodes = spec["vconcat"][1]
+    diagram_dots = nodes["vconcat"][0]["layer"][1]
+    picture_dots = nodes["vconcat"][1]["spec"]["layer"][0]
     assert {diagram_dots["name"], picture_dots["name"]} <= set(pick["views"])  # one selection, two views
     diagram_ids = {
         r["node_id"]

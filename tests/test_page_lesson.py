@@ -1,6 +1,8 @@
 """The lesson, step by step, in AppTest: every step from its link, predict then reveal, the progress
 line, and the two inside views following the epoch scrubber on the inner-layer page."""
 
+import json
+
 import pytest
 
 from conftest import app_test, assert_no_exception, chart_specs
@@ -19,6 +21,11 @@ def open_step(number: int):
 
 def epoch_shown(spec: dict) -> int | None:
     return next((p["value"] for p in spec.get("params", []) if p["name"] == "epoch"), None)
+
+
+def followers(spec: dict) -> str:
+    """What follows the player's epoch below its plane: the views' specs, as text."""
+    return json.dumps(spec.get("vconcat", [])[1:])
 
 
 def revealed(at, question) -> bool:
@@ -81,10 +88,9 @@ def test_step_3_names_the_epoch_this_run_first_separated_the_classes(banknotes):
     expected = lesson.separated_at(lesson.separability(train(banknotes, DEEPER_LESSON)))
     assert expected is not None and 0 < expected < DEEPER_LESSON.epochs
     assert any(f"This run: epoch {expected}." in i.value for i in at.info)
-    following = [s for s in chart_specs(at) if epoch_shown(s) is not None]
-    assert [epoch_shown(s) for s in following] == [DEEPER_LESSON.epochs]  # the bending grid, at the end
-    at.slider(key="view_epoch").set_value(expected).run()
-    assert [epoch_shown(s) for s in chart_specs(at) if epoch_shown(s) is not None] == [expected]
+    [player] = [s for s in chart_specs(at) if epoch_shown(s) is not None]
+    assert epoch_shown(player) == DEEPER_LESSON.epochs  # opens at the end, scrubbed in the browser
+    assert "Grid of the input plane" in followers(player) and "node_pick" not in followers(player)
 
 
 def test_the_progress_line_counts_answers_kept_across_steps():
@@ -104,21 +110,12 @@ def test_the_progress_line_counts_answers_kept_across_steps():
     assert at.success and revealed(at, lesson.step(1).question)
 
 
-def test_the_inner_layer_pages_inside_views_follow_the_scrubber():
+def test_the_inner_layer_pages_inside_views_follow_the_player():
     at = app_test("app_pages/inner_layer.py", {"epochs": "6"})
     assert_no_exception(at)
     headers = [h.value for h in at.header]
     assert headers.index("2 · Inside every node") < headers.index("3 · The input space bending")
-    following = [s for s in chart_specs(at) if epoch_shown(s) is not None]
-    assert len(following) == 2 and {epoch_shown(s) for s in following} == {6}
-    nodes = next(s for s in following if "vconcat" in s)
-    at.slider(key="view_epoch").set_value(2).run()
-    assert_no_exception(at)
-    following = [s for s in chart_specs(at) if epoch_shown(s) is not None]
-    assert {epoch_shown(s) for s in following} == {2}
-    again = next(s for s in following if "vconcat" in s)
-
-    def rest(spec):
-        return {key: value for key, value in spec.items() if key != "params"}
-
-    assert rest(again) == rest(nodes)  # every epoch carried: a scrub only moves the parameter
+    [player] = [s for s in chart_specs(at) if epoch_shown(s) is not None]
+    below = followers(player)
+    assert "datum['level' + epoch]" in below and "Grid of the input plane" in below  # both views
+    assert "node_pick" in json.dumps(player["params"])  # clicking a node picks it in the diagram
