@@ -11,7 +11,7 @@ from ui.advice import explained
 from ui.charts import cached_chart
 from ui.data import current_dataset, escape_markdown
 from ui.exports import run_downloads, run_stem
-from ui.inside import VIEWS, bending_text, followers, node_text
+from ui.inside import bending_text, node_text, view_player
 from ui.links import classroom_link_maker, share_link
 from ui.player import epoch_player
 from ui.runs import trained
@@ -51,15 +51,7 @@ else:
     for problem in problems:  # about the last epoch, which the player opens at
         (st.error if problem.blocking else st.warning)(explained(problem), icon=":material/warning:")
     if not any(p.blocking for p in problems):
-        epoch_player(
-            run_key,
-            run,
-            dataset,
-            extent,
-            f"{stem}_plane",
-            more=VIEWS,
-            views=lambda: followers(run, dataset),
-        )
+        epoch_player(run_key, run, dataset, extent, f"{stem}_plane")
     if binary:
         shading = (
             f"The background is the probability the output layer gives to "
@@ -95,11 +87,13 @@ st.markdown(
     "network or its training in the sidebar and it retrains by itself."
 )
 
-if not diverged:  # the two views are drawn in the player above, following its epoch
+if not diverged:  # each view has its own epoch slider and Play, so the player's stay by its plane
     st.header("2 · Inside every node", divider="gray")
     node_text(run, dataset)
+    view_player(run_key, run, dataset, "nodes", f"{stem}_nodes")
     st.header("3 · The input space bending", divider="gray")
     bending_text()
+    view_player(run_key, run, dataset, "bending", f"{stem}_bending")
 
 st.header("4 · How the representation forms", divider="gray")
 if diverged:

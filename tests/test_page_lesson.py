@@ -110,12 +110,16 @@ def test_the_progress_line_counts_answers_kept_across_steps():
     assert at.success and revealed(at, lesson.step(1).question)
 
 
-def test_the_inner_layer_pages_inside_views_follow_the_player():
+def test_the_inner_layer_pages_inside_views_have_an_epoch_slider_each():
     at = app_test("app_pages/inner_layer.py", {"epochs": "6"})
     assert_no_exception(at)
     headers = [h.value for h in at.header]
     assert headers.index("2 · Inside every node") < headers.index("3 · The input space bending")
-    [player] = [s for s in chart_specs(at) if epoch_shown(s) is not None]
-    below = followers(player)
-    assert "datum['level' + epoch]" in below and "Grid of the input plane" in below  # both views
-    assert "node_pick" in json.dumps(player["params"])  # clicking a node picks it in the diagram
+    scrubbed = [s for s in chart_specs(at) if epoch_shown(s) is not None]
+    assert len(scrubbed) == 3  # the player, the node pictures, the bent grid
+    for spec in scrubbed:
+        [epoch] = [p for p in spec["params"] if p["name"] == "epoch"]
+        assert epoch["bind"]["input"] == "range" and epoch["bind"]["max"] == 6 and epoch["value"] == 6
+    views = json.dumps(scrubbed[1:])
+    assert "datum['level' + epoch]" in views and "Grid of the input plane" in views
+    assert "node_pick" in json.dumps(scrubbed[1]["params"])  # clicking a node picks it in the diagram

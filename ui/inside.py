@@ -4,6 +4,8 @@ bending. The text saying how to read each is drawn in its own section below the 
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 import streamlit as st
 
 from lib import inside
@@ -11,6 +13,7 @@ from lib.charts import inside as charts
 from lib.charts.plane import plane_extent
 from lib.datasets import Dataset
 from lib.training import Run
+from ui.charts import save_menu
 
 VIEWS = ("nodes", "bending")
 
@@ -27,11 +30,24 @@ def followers(run: Run, dataset: Dataset, which=VIEWS) -> list:
     return [built[name]() for name in which]
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def _view_spec(run_key: Hashable, name: str, _run: Run, _dataset: Dataset) -> dict:
+    [view] = followers(_run, _dataset, (name,))
+    return charts.with_scrubber(view, _run.config.epochs)
+
+
+def view_player(run_key: Hashable, run: Run, dataset: Dataset, name: str, file_name: str, place=st) -> None:
+    """One view (of VIEWS) with an epoch slider and Play of its own, drawn in `place`."""
+    spec = _view_spec(run_key, name, run, dataset)
+    place.vega_lite_chart(spec, width="content")
+    save_menu(lambda: spec, file_name, place)
+
+
 def node_text(run: Run, dataset: Dataset, place=st) -> None:
     """How to read the node pictures."""
     explained = inside.input_plane(dataset, run).explained
     place.markdown(
-        "Below the plane, each small picture is **one hidden node** (a column per layer, as in the "
+        "Each small picture is **one hidden node** (a column per layer, as in the "
         "diagram above them). Its dots are test rows, placed by the first two **principal "
         f"components** of the inputs (PC 1 across, {explained[0]:.0%} of the variance; PC 2 up, "
         f"{explained[1]:.0%}): the same place in every picture. The colour is how strongly that node "
@@ -47,9 +63,9 @@ def node_text(run: Run, dataset: Dataset, place=st) -> None:
 def bending_text(place=st) -> None:
     """What the bent grid is, honestly."""
     place.markdown(
-        "The last view lays a regular grid over the inputs and pushes it through the network to the "
-        "bottleneck: watch the network **bend its input space** until a straight line can cut the "
-        "classes apart. Honestly, the grid is only **one flat slice** of the input space: the plane "
-        "of its first two principal components, every other direction held at the training rows' "
-        "mean. Rows off that slice (most of them) land between its lines, not on them."
+        "A regular grid laid over the inputs is pushed through the network to the bottleneck: watch "
+        "the network **bend its input space** until a straight line can cut the classes apart. "
+        "Honestly, the grid is only **one flat slice** of the input space: the plane of its first two "
+        "principal components, every other direction held at the training rows' mean. Rows off that "
+        "slice (most of them) land between its lines, not on them."
     )

@@ -14,10 +14,10 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from lib.charts.common import CLASS_FIELD, class_color
+from lib.charts.common import CLASS_FIELD, class_color, vega_lite
 from lib.charts.inner_layer import CANVAS, H1, H2, PLOT_SIZE, _axes, architecture_chart, boundary_segment
 from lib.charts.plane import panel_rows
-from lib.charts.player import at_epoch, by_epoch, pick_epoch
+from lib.charts.player import at_epoch, by_epoch, epoch_params, pick_epoch
 from lib.inside import PC1, PC2
 from lib.training import Run, layer_names
 
@@ -177,3 +177,11 @@ def bending_view(run: Run, bending: pd.DataFrame, extent, size: int = 420) -> al
             title=alt.Title(alt.expr("'Epoch ' + epoch")),
         )
     )
+
+
+def with_scrubber(view: alt.TopLevelMixin, n_epochs: int) -> dict:
+    """`view` as a spec of its own with the player's epoch slider and Play (lib.charts.player),
+    for a page whose player must keep its controls near its plane."""
+    spec = vega_lite(view)
+    spec["params"] = [*epoch_params(n_epochs), *spec.get("params", [])]
+    return spec
