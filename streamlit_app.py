@@ -3,12 +3,14 @@
 import streamlit as st
 
 from ui.data import dataset_picker
+from ui.layout import responsive_layout
 from ui.links import apply_link
 from ui.startup import freeze_libraries
 from ui.train_controls import follow_page
 
 st.set_page_config(page_title="Bottleneck Lab", page_icon=":material/hub:", layout="wide")
 freeze_libraries()
+responsive_layout()
 
 PAGES = [
     st.Page("app_pages/data.py", title="The data", icon=":material/table_chart:", default=True),

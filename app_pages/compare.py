@@ -3,15 +3,19 @@
 import streamlit as st
 
 from lib.charts import compare as compare_charts
+from lib.charts.common import with_columns
+from lib.diagnostics import diagnose
 from lib.exports import csv_bytes, projections_frame
+from lib.metrics import FOLDS, NEIGHBOURS
 from lib.presets import default_config_for
-from lib.projections import METHODS, TSNE_ROW_LIMIT, comparison_rows
+from lib.projections import METHODS, TSNE_ROW_LIMIT, comparison_rows, drawing_order
 from lib.settings import bounds, options
 from lib.training import network_name
 from ui import state
-from ui.charts import show_chart
+from ui.advice import explained
+from ui.charts import chart_spec, save_menu, show_chart
 from ui.classroom import page_control
-from ui.compare import projection
+from ui.compare import projection, projection_scores
 from ui.data import current_dataset
 from ui.links import share_link
 from ui.runs import trained
@@ -19,9 +23,8 @@ from ui.train_controls import training_controls
 
 st.title("Compare reductions")
 st.markdown(
-    "The network's 2-node bottleneck turns every row into two numbers: it draws a **2-D map** "
-    "of data that has more dimensions. Other methods draw such maps too, each keeping something "
-    "different; here they stand side by side, on the same rows, in the same class colours."
+    "The network's 2-node bottleneck draws a **2-D map** of data with more dimensions. "
+    "Other reductions draw such maps too: here they stand side by side, same rows, same colours."
 )
 dataset = current_dataset()
 if dataset is None:
@@ -37,6 +40,10 @@ st.caption(
     f"(change it in the sidebar: the bottleneck map and its scores follow); "
     f"test accuracy {run.test_accuracy:.1%}."
 )
+problems = diagnose(run)
+for problem in problems:  # the inner-layer page's words: what is wrong with the network, what to try
+    (st.error if problem.blocking else st.warning)(explained(problem), icon=":material/warning:")
+diverged = any(p.kind == "diverged" for p in problems)
 
 methods = page_control(
     st.multiselect,
@@ -45,46 +52,84 @@ methods = page_control(
     options("methods"),
     format_func=lambda m: METHODS[m].label,
 )
-left, middle, right = st.columns([1.2, 1, 1])
+left, right = st.columns([1, 2])
 all_rows = page_control(
     left.toggle,
     state.COMPARE_ALL_ROWS,
     "Show all rows (training and test)",
     help="By default only the test rows are shown: rows the network never saw.",
 )
+slider, rules = right.columns([1, 1])
 perplexity = page_control(
-    middle.slider,
+    slider.slider,
     state.COMPARE_PERPLEXITY,
     "t-SNE perplexity",
     *bounds("perplexity"),
     help="Roughly how many neighbours each point tries to keep close.",
 )
 iterations = page_control(
-    right.select_slider,
+    slider.select_slider,
     state.COMPARE_ITERATIONS,
     "t-SNE iterations",
     options("iterations"),
     help="More iterations let t-SNE settle; fewer are faster.",
 )
+rules.caption(
+    "**Reading a t-SNE map** ([Distill](https://distill.pub/2016/misread-tsne/)): the sizes of its "
+    "clusters and the distances between them mean little; each perplexity draws another picture; "
+    "one run can mislead, so try a few."
+)
 share_link()
+if diverged and "bottleneck" in methods:  # no map of non-numbers; the other maps do not need the network
+    methods = [m for m in methods if m != "bottleneck"]
+    st.info(
+        "The bottleneck map is left out until the network trains; the other maps follow.",
+        icon=":material/info:",
+    )
 if not methods:
     st.info("Choose at least one method to draw.", icon=":material/info:")
     st.stop()
 
 rows = comparison_rows(len(dataset.y), run.test_index, all_rows)
 params = {"tsne": dict(perplexity=perplexity, max_iter=iterations), "autoencoder": dict(hidden=config.hidden)}
-embeddings, scores = [], []
-with st.spinner("Computing the maps…"):
-    for method in methods:
-        result = projection(dataset, run, method, all_rows, **params.get(method, {}))
-        if isinstance(result, str):
-            st.warning(f"**{METHODS[method].label}** cannot be drawn: {result}", icon=":material/warning:")
-            continue
-        embeddings.append(result[0])
-        scores.append(result[1])
+progress = st.empty()
+with st.container(key=state.COMPARE_MAPS):
+    slots = {
+        name: st.container(key=state.layout_key(state.COMPARE_MAPS, name)).empty()
+        for name, *_ in compare_charts.LAYOUTS
+    }
+results, spec = {}, None
+for group in drawing_order(methods):  # the cheap maps first, t-SNE last
+    busy = [m for m in group if METHODS[m].cost]
+    if busy:
+        progress.caption(
+            " ".join(f"{METHODS[m].label}: computing…" for m in busy)
+            + (" (the other maps are ready)" if results else ""),
+        )
+    for method in group:
+        results[method] = projection(dataset, run, method, all_rows, **params.get(method, {}))
+    drawn = [m for m in methods if m in results and not isinstance(results[m], str)]
+    if drawn:
+        spec = chart_spec(
+            (dataset.fingerprint, all_rows, tuple(drawn), config, perplexity, iterations),
+            lambda drawn=drawn: compare_charts.linked_maps(dataset, rows.show, [results[m] for m in drawn]),
+        )
+        for name, _, columns, size in compare_charts.LAYOUTS:
+            slots[name].vega_lite_chart(with_columns(spec, columns, size), width="content")
+progress.empty()
+for method in methods:
+    if isinstance(results[method], str):
+        st.warning(
+            f"**{METHODS[method].label}** cannot be drawn: {results[method]}", icon=":material/warning:"
+        )
+embeddings = [results[m] for m in methods if not isinstance(results[m], str)]
 if not embeddings:
     st.stop()
-
+save_menu(lambda: spec, f"maps_{dataset.name}")
+st.caption(
+    "**Drag a box** in any panel to highlight those rows in every panel (double-click to "
+    "clear); **hover** over a dot to see its row, class and original features."
+)
 which = "all rows" if all_rows else "the test rows (rows the network never trained on)"
 st.markdown(
     f"**Each dot is one of {len(rows.show):,} rows: {which}.** Every method except t-SNE was fit "
@@ -96,12 +141,6 @@ if rows.sampled_from > len(rows.show):
         f"t-SNE slows down with many rows: every panel shows the same seeded random "
         f"sample of {TSNE_ROW_LIMIT:,} of the {rows.sampled_from:,} rows."
     )
-st.caption(
-    "**Drag a box** in any panel to highlight those rows in every panel (double-click to "
-    "clear); **hover** over a dot to see its row, class and original features."
-)
-frame = compare_charts.maps_frame(dataset, rows.show, embeddings)
-show_chart(compare_charts.linked_panels(frame, dataset, embeddings), f"maps_{dataset.name}", width="content")
 st.download_button(
     "Download every map's coordinates (CSV)",
     csv_bytes(projections_frame(dataset, rows.show, embeddings)),
@@ -126,6 +165,13 @@ st.markdown(
 )
 
 st.subheader("Scores: which map keeps what?")
+scored = [
+    (e, projection_scores(dataset, run, e.method, all_rows, **params.get(e.method, {}))) for e in embeddings
+]
+for embedding, score in scored:
+    if isinstance(score, str):
+        st.warning(f"**{METHODS[embedding.method].label}** has no scores: {score}", icon=":material/warning:")
+scored = [(e, score) for e, score in scored if not isinstance(score, str)]
 one_d = (
     " (LDA with two classes: from LD1 alone, without the jitter)"
     if any(e.dims == 1 for e in embeddings)
@@ -136,7 +182,7 @@ st.caption(
     "Hover over a heading for its meaning."
 )
 st.dataframe(
-    compare_charts.scores_table(embeddings, scores),
+    compare_charts.scores_table([e for e, _ in scored], [score for _, score in scored]),
     hide_index=True,
     width="stretch",
     column_config={
@@ -144,12 +190,14 @@ st.dataframe(
         "trustworthiness": st.column_config.NumberColumn(
             "Trustworthiness",
             format="%.3f",
-            help="Keeps neighbours? Near 1: the 10 nearest dots on the map are also near in the data.",
+            help=f"Keeps neighbours? Near 1: the {NEIGHBOURS} nearest dots on the map are also near in the "
+            "data.",
         ),
         "knn_accuracy": st.column_config.NumberColumn(
             "kNN accuracy",
             format="%.1f%%",
-            help="Classes apart? 5-fold cross-validated accuracy of 10-nearest-neighbour voting on the map.",
+            help=f"Classes apart? {FOLDS}-fold cross-validated accuracy of {NEIGHBOURS}-nearest-neighbour "
+            "voting on the map.",
         ),
         "linear_accuracy": st.column_config.NumberColumn(
             "Linear probe",

@@ -11,7 +11,7 @@ from lib.settings import bounds
 from lib.training import network_name
 from ui import state
 from ui.advice import remedies_in_words
-from ui.charts import show_chart
+from ui.charts import responsive_chart
 from ui.classroom import page_control
 from ui.data import current_dataset
 from ui.links import share_link
@@ -20,10 +20,9 @@ from ui.train_controls import training_controls
 
 st.title("Re-initializations")
 st.markdown(
-    "Training starts from random weights, so training the same network again with another **seed** "
-    "lands somewhere else. Does it learn a different picture, or the same one turned around? Here the "
-    "network set in the sidebar is trained once per seed, and each final bottleneck is shown "
-    "side by side."
+    "Training starts from random weights: the network set in the sidebar, trained again from "
+    "another **seed**, lands elsewhere. A different picture, or the same one turned around? "
+    "Each seed's final bottleneck, side by side."
 )
 dataset = current_dataset()
 if dataset is None:
@@ -74,20 +73,22 @@ if one_feature:
         icon=":material/warning:",
     )
 
-st.markdown(
-    "**How to read it.** Every map is moved onto the first one by the best **rotation, reflection, "
-    "shift and uniform scaling** (an orthogonal Procrustes fit), because those moves change nothing "
-    "the output layer cares about. The **disparity** in each title is what is left after the move: "
-    "0 means the same picture, 1 nothing in common. Dots are test rows, coloured by true class."
-)
+with st.expander("How to read it: aligned maps and their disparity"):
+    st.markdown(
+        "Every map is moved onto the first one by the best **rotation, reflection, "
+        "shift and uniform scaling** (an orthogonal Procrustes fit), because those moves change nothing "
+        "the output layer cares about. The **disparity** in each title is what is left after the move: "
+        "0 means the same picture, 1 nothing in common. Dots are test rows, coloured by true class."
+    )
 if (shown := len(panel_rows(len(runs[0].y_test)))) < len(runs[0].y_test):
     st.caption(f"Each map shows the same random {shown:,} of the {len(runs[0].y_test):,} test rows.")
-show_chart(
+responsive_chart(  # 3 columns, 2 on a tablet, 1 on a phone
     gallery_chart(
         panels, runs[0].y_test, dataset.class_names, images=images_for(dataset, runs[0].test_index)
     ),
     f"reinitializations_{dataset.name}",
-    width="content",
+    state.GALLERY_MAPS,
+    (("wide", 3), ("medium", 2), ("narrow", 1)),
 )
 st.markdown(
     "**What to notice.** The accuracies are close even where the pictures are not: the network "

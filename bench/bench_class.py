@@ -19,9 +19,10 @@ import argparse
 import asyncio
 import time
 
+from class_students import ARRIVAL, ClassRun, median, percentile, run_class, warm_up
 from common import print_table, summary
 
-from bench.class_students import ARRIVAL, ClassRun, Servers, median, percentile, run_class, warm_up
+from testkit.students import Servers
 
 SHOWN = ("open", "train", "scrub", "compare", "back")
 GOAL_SECONDS, GOAL_RSS_MIB = 2.0, 1536
@@ -113,14 +114,15 @@ def report(result: ClassRun, facts: dict, proxy: bool, replicas: int) -> None:
         and not facts["warm_errors"]
     )
     summary(
-        f"class: {result.students} students × {result.seconds:.0f} s, {where}",
-        f"{actions} actions, {len(result.errors)} errors, p95 train {p95['train']:.1f} s, "
+        f"class: {result.students} students × {result.seconds:.0f} s, {where}: slowest p95",
+        worst,
+        "s",
+        goal=f"0 errors, p95 ≤ {GOAL_SECONDS:g} s, ≤ {GOAL_RSS_MIB} MiB a process",
+        met=met,
+        note=f"{actions} actions, {len(result.errors)} errors, p95 train {p95['train']:.1f} s, "
         f"scrub {p95['scrub']:.1f} s, open {p95['open']:.1f} s, compare {p95['compare']:.1f} s, "
-        f"back {p95['back']:.1f} s; "
-        f"CPU {per_action:.2f} s/action; RSS peak {facts['rss_peak']:.0f} MiB"
-        + (f" ({facts['replica_peak']:.0f} per replica)" if proxy else "")
-        + f" (goal: 0 errors, p95 ≤ {GOAL_SECONDS:g} s, ≤ {GOAL_RSS_MIB} MiB a process: "
-        + ("met)" if met else "not met)"),
+        f"back {p95['back']:.1f} s; CPU {per_action:.2f} s/action; RSS peak {facts['rss_peak']:.0f} MiB"
+        + (f" ({facts['replica_peak']:.0f} per replica)" if proxy else ""),
     )
 
 

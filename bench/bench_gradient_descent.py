@@ -25,6 +25,13 @@ print(
     f"surface 101×101: batched {batched * 1e3:.1f} ms, loop {looped * 1e3:.0f} ms, "
     f"ratio {looped / batched:.0f}×"
 )
+summary(
+    "loss surface 101×101, batched",
+    batched * 1e3,
+    "ms",
+    baseline="one pair at a time",
+    ratio=batched / looped,
+)
 
 train(dataset, DEEPER_LESSON)  # trace once
 ours = seconds(lambda: train(dataset, DEEPER_LESSON))
@@ -46,4 +53,10 @@ print(
     f"keras model.fit {keras_time:.3f} s, ratio {keras_time / ours:.1f}× faster; "
     f"norms {norms.shape} finite"
 )
-summary("training with gradient norms recorded", f"{ours:.3f} s ({keras_time / ours:.0f}x Keras fit)")
+summary(
+    "training with gradient norms recorded",
+    ours,
+    "s",
+    baseline=f"Keras model.fit ({keras_time:.3f} s)",
+    ratio=ours / keras_time,
+)

@@ -51,8 +51,14 @@ def main() -> None:
         ],
         ("what", "value", "vs without"),
     )
-    summary("digit thumbnails, first time", f"{first * 1000:.0f} ms")
-    summary("pairplot JSON with pictures", f"{size_with / size_without:.2f}× without")
+    summary("digit thumbnails, first time", first * 1000, "ms", baseline="cached", ratio=first / cached)
+    summary(
+        "pairplot JSON with pictures",
+        size_with / 1e3,
+        "kB",
+        baseline="without pictures",
+        ratio=size_with / size_without,
+    )
 
 
 if __name__ == "__main__":

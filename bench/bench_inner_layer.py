@@ -21,7 +21,8 @@ import statistics
 
 from common import summary
 
-from conftest import CHROMIUM, CHROMIUM_FLAGS, start_server, stop_server, wait_for_app
+from testkit.chromium import launch, wait_for_app
+from testkit.server import start_server, stop_server
 
 GOALS = {"fresh": 1.5, "cached": 0.5}
 # The plane is the first chart on the page. Vega draws it as SVG (its title is then text in the
@@ -64,7 +65,7 @@ def measure(url: str, repeats: int) -> dict[str, list[float]]:
 
     times = {"fresh": [], "cached": []}
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        browser = launch(playwright)
         tab = browser.new_page(viewport={"width": 1400, "height": 1000})
         tab.goto(url)  # the root first, so the server runs streamlit_app.py's navigation
         wait_for_app(tab)
@@ -108,8 +109,13 @@ def main() -> None:
             f"{median / floor:>9.1f}"
         )
         summary(
-            f"inner-layer page, slider to redraw: {case}",
-            f"median {median:.2f} s" + (f" (goal {goal} s)" if goal else ""),
+            f"inner-layer page, slider to redraw: {case} (median)",
+            median,
+            "s",
+            goal=f"≤ {goal} s" if goal else None,
+            met=median <= goal if goal else None,
+            baseline="scrub (a fragment rerun, no training)",
+            ratio=median / floor,
         )
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import argparse
 
 from common import summary
-from load_driver import drive
 
-from conftest import CHROMIUM, CHROMIUM_FLAGS, start_server, stop_server
+from testkit.load_driver import drive
+from testkit.server import start_server, stop_server
 
 
 def main() -> None:
@@ -23,7 +23,7 @@ def main() -> None:
     args = parser.parse_args()
     process, url = start_server()
     try:
-        load = drive(url, process.pid, args.sessions, args.seconds, chromium=CHROMIUM, flags=CHROMIUM_FLAGS)
+        load = drive(url, process.pid, args.sessions, args.seconds)
     finally:
         stop_server(process)
     errors = sum(len(s.errors) for s in load.sessions) + len(load.warm_up_errors)
@@ -38,13 +38,20 @@ def main() -> None:
     ]:
         print(f"  {where}: {error}")
     summary(
-        f"load: {args.sessions} sessions × {args.seconds:.0f} s",
-        f"{load.actions} changes, {errors} errors, {len(load.health_failures)} health failures "
-        f"(slowest {load.health_worst:.1f} s)",
+        f"load: {args.sessions} sessions × {args.seconds:.0f} s, errors",
+        errors + len(load.health_failures),
+        "errors",
+        goal="0",
+        met=errors + len(load.health_failures) == 0,
+        note=f"{load.actions} changes, {len(load.health_failures)} health failures "
+        f"(slowest answer {load.health_worst:.1f} s)",
     )
     summary(
-        "load: server memory",
-        f"{load.rss_before:.0f} MiB after one session → {load.rss_after:.0f} MiB after the class",
+        "load: server memory after the class",
+        load.rss_after,
+        "MiB",
+        baseline=f"after one session ({load.rss_before:.0f} MiB)",
+        ratio=load.rss_after / load.rss_before,
     )
 
 

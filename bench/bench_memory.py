@@ -42,9 +42,15 @@ def main() -> None:
         ("trainings", "RSS MiB", "seconds"),
     )
     print(f"\ngrowth after the first 20 trainings: {mib() - warm:.0f} MiB (goal: < 100 MiB)")
+    growth = mib() - warm
     summary(
-        f"memory: {count} trainings, {distinct} architectures",
-        f"+{mib() - warm:.0f} MiB after the first 20 (goal < 100)",
+        f"memory: {count} trainings, {distinct} architectures, growth after the first 20",
+        growth,
+        "MiB",
+        goal="< 100 MiB",
+        met=growth < 100,
+        baseline=f"RSS after the first 20 ({warm:.0f} MiB)",
+        ratio=growth / warm,
     )
 
 

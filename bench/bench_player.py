@@ -14,10 +14,10 @@ from __future__ import annotations
 import argparse
 import statistics
 
-from browser import chromium
 from common import ROOT, print_table, summary
 
-from conftest import start_server, stop_server
+from testkit.chromium import chromium
+from testkit.server import start_server, stop_server
 
 RECORD = """
 window.__frames = [];
@@ -70,7 +70,7 @@ def main() -> None:
     for view, runs in results.items():
         fps = statistics.median(r[0] for r in runs)
         rows.append((view, f"{fps:.1f}", f"{fps / base:.2f}", runs[0][1], max(r[2] for r in runs)))
-        summary(f"player fps ({view})", f"{fps:.1f} ({fps / base:.2f}× the bare timer)")
+        summary(f"player fps ({view})", fps, "frames/s", baseline="the bare timer", ratio=fps / base)
     print_table(
         f"Epoch player, median of {repeats} films (timer: one epoch per tick)",
         rows,

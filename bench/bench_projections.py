@@ -56,7 +56,7 @@ def main() -> None:
     print(f"{'method':<12} {'seconds':>9} {'× PCA':>10}")
     for method, seconds in times.items():
         print(f"{method:<12} {seconds:>9.3f} {seconds / times['pca']:>10.0f}")
-        summary(f"projection: {method}", f"{seconds:.3f} s ({seconds / times['pca']:.0f}x PCA)")
+        summary(f"projection: {method}", seconds, "s", baseline="PCA", ratio=seconds / times["pca"])
 
     from threadpoolctl import threadpool_limits
 
@@ -88,17 +88,17 @@ def main() -> None:
 
     run = train(data, DEEPER_LESSON)
     started = time.perf_counter()
-    ui.compare.projection(data, run, "tsne", True, 123, perplexity=30, max_iter=1000)
+    ui.compare.projection_scores(data, run, "tsne", True, 123, perplexity=30, max_iter=1000)
     cold = time.perf_counter() - started
     started = time.perf_counter()
-    ui.compare.projection(data, run, "tsne", True, 123, perplexity=30, max_iter=1000)
+    ui.compare.projection_scores(data, run, "tsne", True, 123, perplexity=30, max_iter=1000)
     warm = time.perf_counter() - started
     print(
         f"page cache, t-SNE + scores on all rows: cold {cold:.2f} s, warm {warm * 1000:.1f} ms "
         f"({cold / warm:,.0f}× faster)"
     )
 
-    from conftest import app_test
+    from testkit.apptest import app_test
 
     at = app_test("app_pages/compare.py")
     slider = at.slider(key="compare_perplexity")

@@ -64,9 +64,18 @@ def main() -> None:
     )
     summary(
         f"scale: train {ROWS:,} × {FEATURES}, {EPOCHS} epochs",
-        f"{big_train:.1f} s ({big_train / small_train:.0f}x the {BASELINE_ROWS:,}-row run)",
+        big_train,
+        "s",
+        baseline=f"the {BASELINE_ROWS:,}-row run",
+        ratio=big_train / small_train,
     )
-    summary(f"scale: read_csv {len(big_bytes) / 1e6:.0f} MB", f"{big_read:.2f} s")
+    summary(
+        f"scale: read_csv {len(big_bytes) / 1e6:.0f} MB",
+        big_read,
+        "s",
+        baseline=f"{BASELINE_ROWS:,} rows",
+        ratio=big_read / small_read,
+    )
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
-"""What every benchmark shares: import paths, the shared banknote data, a median timer, a table."""
+"""What every benchmark shares: import paths, the shared banknote data, a median timer, a table, a summary."""
 
 from __future__ import annotations
 
-import os
+import json
+import math
 import statistics
 import sys
 import time
@@ -10,9 +11,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))  # conftest's server and Chromium helpers
-os.environ.setdefault("BANKNOTES_CSV", str(ROOT.parent / "shared" / "data" / "banknotes.csv"))
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import testkit  # noqa: E402, F401  (sets the data path, a throw-away cache and TensorFlow's log level)
+
+SUMMARY = "SUMMARY\t"  # the prefix of a figure's JSON line on stdout, for bench/run_all.py
+DETAILS = ROOT / "artifacts" / "bench"
+_figures: list[dict] = []
 
 
 def seconds(task, repeat: int = 3) -> float:
@@ -25,9 +28,42 @@ def seconds(task, repeat: int = 3) -> float:
     return statistics.median(times)
 
 
-def summary(name: str, value: str) -> None:
-    """One line for bench/run_all.py's table: `SUMMARY<tab>name<tab>value`."""
-    print(f"SUMMARY\t{name}\t{value}")
+def summary(
+    name: str,
+    value: float,
+    unit: str,
+    *,
+    goal: str | None = None,
+    met: bool | None = None,
+    baseline: str | None = None,
+    ratio: float | None = None,
+    note: str = "",
+) -> dict:
+    """One figure of this benchmark, machine-readable.
+
+    `value` in `unit`; `goal` as a person states it ("≤ 1.5 s") and whether it was `met`;
+    `ratio` = value / `baseline`, a figure measured in the same run (what makes a busy machine's
+    numbers comparable); `note`: the other numbers a reader wants beside it. The figure is printed
+    as one `SUMMARY<tab>{json}` line (bench/run_all.py collects them) and written, with this
+    script's other figures, to artifacts/bench/<script>.json.
+    """
+    value, ratio = (None if x is None or not math.isfinite(x) else float(x) for x in (value, ratio))
+    figure = {  # NaN (nothing measured) is written as null: the file stays strict JSON
+        "name": name,
+        "value": None if value is None else round(value, 6),
+        "unit": unit,
+        "goal": goal,
+        "met": met,
+        "baseline": baseline,
+        "ratio": None if ratio is None else float(f"{ratio:.4g}"),
+        "note": note,
+    }
+    _figures.append(figure)
+    print(SUMMARY + json.dumps(figure, ensure_ascii=False), flush=True)
+    DETAILS.mkdir(parents=True, exist_ok=True)
+    script = Path(sys.argv[0]).stem or "bench"
+    (DETAILS / f"{script}.json").write_text(json.dumps(_figures, indent=1, ensure_ascii=False) + "\n")
+    return figure
 
 
 def print_table(title: str, rows: list[tuple], headers: tuple) -> None:

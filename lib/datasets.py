@@ -304,10 +304,3 @@ def load_dataset(name: str) -> Dataset:
         raise DatasetError(f"Unknown data set {name!r}; choose one of {', '.join(DATASET_NAMES)}.")
     loader, description = bundled[name]
     return _from_sklearn(name, loader, description)
-
-
-def read_csv(data, target: str | None = None, name: str | None = None) -> Dataset:
-    """A teacher's own CSV as a Dataset; the rules live in lib.csv_reader (imported late: it imports us)."""
-    from lib.csv_reader import read_csv as read
-
-    return read(data, target=target, name=name)

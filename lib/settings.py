@@ -335,7 +335,7 @@ SETTINGS: dict[str, Setting] = {
         Setting("methods", Several(tuple(METHODS)), tuple(DEFAULT_METHODS), "methods shown"),
         Setting("all_rows", Flag(), False, "choice of all rows"),
         Setting("perplexity", Number(5, 50), 30, "t-SNE perplexity"),
-        Setting("iterations", Levels((250, 500, 1000, 2000)), 1000, "t-SNE iterations"),
+        Setting("iterations", Levels((250, 500, 1000, 2000)), 500, "t-SNE iterations"),
         # comparing training choices
         Setting("vary", Choice(tuple(experiments.VARIABLES)), "learning_rate", "choice varied"),
         Setting("model", Choice(tuple(experiments.MODELS), experiments.MODELS), "logistic", "model compared"),

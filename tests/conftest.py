@@ -1,40 +1,41 @@
-"""Shared fixtures: the banknote data from ../shared, AppTest, and a real app in Chromium."""
+"""Shared fixtures: the banknote data from ../shared, AppTest, and a real app in Chromium.
+
+The helpers themselves live in `testkit/` (the benchmarks use them too); they are named here
+as well, so a test imports what it needs from one place.
+"""
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import shutil
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED_CSV = ROOT.parent / "shared" / "data" / "banknotes.csv"
-ARTIFACTS = ROOT / "artifacts"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-sync",
-]
+import lib  # noqa: F401  (sets TensorFlow's environment before any test imports it)
+import testkit  # noqa: F401  (sets the data path, a throw-away cache and TensorFlow's log level)
+from testkit import ARTIFACTS as ARTIFACTS
+from testkit import ROOT as ROOT
+from testkit import SHARED_CSV as SHARED_CSV
+from testkit.apptest import app_test as app_test
+from testkit.apptest import assert_no_exception as assert_no_exception
+from testkit.apptest import chart_specs as chart_specs
+from testkit.apptest import clear_caches
+from testkit.apptest import last_line_printed as last_line_printed
+from testkit.chromium import CHROMIUM as CHROMIUM
+from testkit.chromium import CHROMIUM_FLAGS as CHROMIUM_FLAGS
+from testkit.chromium import launch
+from testkit.chromium import screenshot as screenshot
+from testkit.chromium import wait_for_app as wait_for_app
+from testkit.server import start_server as start_server
+from testkit.server import stop_server as stop_server
 
-# The loader reads the shared copy; its cache goes to a throw-away folder, never the user's.
-os.environ.setdefault("BANKNOTES_CSV", str(SHARED_CSV))
-os.environ.setdefault("BOTTLENECK_LAB_CACHE", tempfile.mkdtemp(prefix="bottleneck-lab-cache-"))
-sys.path.insert(0, str(ROOT))
-import lib  # noqa: E402, F401  (sets TensorFlow's environment before any test imports it)
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    """Every test starts with empty `st.cache_data` caches: no test depends on what another computed."""
+    clear_caches()
+    yield
 
 
 @pytest.fixture(scope="session")
@@ -42,34 +43,6 @@ def banknotes():
     from lib.datasets import load_dataset
 
     return load_dataset("banknotes")
-
-
-def last_line_printed(script: str, timeout: float = 300) -> str:
-    """Run `script` in a fresh Python process (nothing other tests left behind counts)."""
-    prelude = f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
-    out = subprocess.run(
-        [sys.executable, "-c", prelude + script], capture_output=True, text=True, check=True, timeout=timeout
-    ).stdout
-    return out.strip().splitlines()[-1]
-
-
-def app_test(page: str | None = None, query: dict | None = None):
-    """The whole app in AppTest, switched to `page` (a path under app_pages/), after one run."""
-    from streamlit.testing.v1 import AppTest
-
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=180)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.run()
-    if page:
-        at.switch_page(page)
-        at.run()
-    return at
-
-
-def chart_specs(at) -> list[dict]:
-    """The Vega-Lite specs of every Altair chart on the page."""
-    return [json.loads(element.proto.spec) for element in at.get("vega_lite_chart")]
 
 
 def player_params(at) -> dict | None:
@@ -91,69 +64,6 @@ def final_test_accuracy(at) -> float:
     """The final test accuracy the inner-layer page's caption states, as a fraction."""
     found = [re.search(r"final test accuracy \*\*([\d.]+)%\*\*", c.value) for c in at.caption]
     return float(next(m for m in found if m).group(1)) / 100
-
-
-def assert_no_exception(at) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_healthy(url: str, process: subprocess.Popen, seconds: float = 90) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with code {process.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("streamlit did not become healthy in time")
-
-
-def start_server(port: int | None = None, env: dict | None = None, script: Path = ROOT / "streamlit_app.py"):
-    """`streamlit run script` (the app) on 127.0.0.1; returns (process, base url)."""
-    port = port or _free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(script),
-        "--server.headless",
-        "true",
-        "--server.address",
-        "127.0.0.1",
-        "--server.port",
-        str(port),
-        "--browser.gatherUsageStats",
-        "false",
-    ]
-    log = open(tempfile.mktemp(prefix="streamlit-", suffix=".log"), "w")
-    process = subprocess.Popen(
-        command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, process)
-    except RuntimeError:
-        process.kill()
-        raise
-    return process, url
-
-
-def stop_server(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
 
 
 def require_chromium() -> None:
@@ -180,7 +90,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        instance = launch(playwright)
         yield instance
         instance.close()
 
@@ -191,32 +101,3 @@ def page(browser):
     tab = context.new_page()
     yield tab
     context.close()
-
-
-def wait_for_app(tab, timeout: float = 90_000) -> None:
-    """Wait until the script has finished running and at least one chart is drawn."""
-    tab.wait_for_selector("[data-testid='stApp']", timeout=timeout)
-    tab.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout
-    )
-    tab.wait_for_selector(".vega-embed canvas, .vega-embed svg", timeout=timeout)
-
-
-def screenshot(tab, name: str) -> Path:
-    """The whole page: Streamlit scrolls inside its main block, so grow the viewport to it."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    height = tab.evaluate(
-        "() => (document.querySelector('[data-testid=\"stMain\"]') || document.body).scrollHeight"
-    )
-    tab.set_viewport_size({"width": tab.viewport_size["width"], "height": min(max(height, 800), 8000)})
-    tab.wait_for_timeout(800)
-    path = ARTIFACTS / f"{name}.png"
-    tab.screenshot(path=str(path), full_page=True)
-    return path
-
-
-def copy_to_docs(path: Path, name: str) -> None:
-    """Keep the README's screenshot in step with what the browser test saw."""
-    docs = ROOT / "docs"
-    docs.mkdir(exist_ok=True)
-    shutil.copyfile(path, docs / name)

@@ -6,7 +6,6 @@ import socket
 import threading
 
 import pytest
-import streamlit as st
 
 from conftest import SHARED_CSV, app_test, assert_no_exception
 from lib import datasets
@@ -38,7 +37,6 @@ def silent_address(monkeypatch, tmp_path):
     monkeypatch.setattr(datasets, "BANKNOTES_URL", f"http://127.0.0.1:{server.getsockname()[1]}/banknote.txt")
     monkeypatch.setattr(datasets, "DOWNLOAD_TIMEOUT", 0.5)
     datasets.forget_failed_download()
-    st.cache_data.clear()  # a banknote data set loaded by an earlier test must not be served
     yield seen
     stop.set()
     thread.join()

@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import copy_to_docs, screenshot, wait_for_app
+from conftest import screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -11,14 +11,14 @@ def assert_no_exception_on_page(tab):
     assert tab.locator("[data-testid='stException']").count() == 0
 
 
-def test_data_page_renders_and_gives_the_readme_screenshot(app_url, page):
+def test_data_page_renders(app_url, page):
     page.goto(app_url)
     wait_for_app(page)
     assert page.get_by_role("heading", name="The data").is_visible()
     assert page.locator(".vega-embed").count() >= 1
     assert page.get_by_text("1,372").first.is_visible()
     assert_no_exception_on_page(page)
-    copy_to_docs(screenshot(page, "data"), "screenshot-data.png")
+    screenshot(page, "data")  # artifacts/ only: the README's is `python -m testkit.screenshots --docs`
 
 
 def test_a_deep_link_on_a_fresh_server_gets_the_whole_app(page):

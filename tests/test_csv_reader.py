@@ -479,9 +479,3 @@ def test_a_tidy_table_reads_back_exactly_in_any_supported_format(generated):
     assert_valid(dataset)
     np.testing.assert_array_equal(dataset.X, matrix)
     assert [dataset.class_names[i] for i in dataset.y] == list(labels)
-
-
-def test_lib_datasets_offers_read_csv():
-    from lib import datasets
-
-    assert datasets.read_csv(table().encode()).fingerprint == read_csv(table().encode()).fingerprint

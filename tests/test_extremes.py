@@ -3,10 +3,11 @@ and a result that cannot be drawn or learned is explained on the page."""
 
 import dataclasses
 
+import numpy as np
 import pytest
 
-from conftest import app_test, assert_no_exception, final_test_accuracy, player_params
-from lib.training import DEEPER_LESSON
+from conftest import app_test, assert_no_exception, chart_specs, final_test_accuracy, player_params
+from lib.training import DEEPER_LESSON, train
 
 INNER, COMPARE, GRADIENT = "app_pages/inner_layer.py", "app_pages/compare.py", "app_pages/gradient_descent.py"
 
@@ -104,17 +105,6 @@ def compare_page(dataset: str = "iris", **config):
     return at
 
 
-def test_a_perplexity_above_the_rows_shown_is_explained():
-    at = compare_page()  # iris: 45 test rows
-    at.slider(key="compare_perplexity").set_value(50).run()
-    assert_no_exception(at)
-    assert any("perplexity (50) must be below the number of rows shown (45)" in w.value for w in at.warning)
-    assert at.get("vega_lite_chart")  # the other maps are still drawn
-    at.toggle(key="compare_all_rows").set_value(True).run()  # 150 rows: now t-SNE fits
-    assert_no_exception(at)
-    assert not any("perplexity" in w.value for w in at.warning)
-
-
 def test_the_compare_controls_at_their_other_ends():
     at = compare_page(hidden=(1,), epochs=1)
     at.slider(key="compare_perplexity").set_value(5)
@@ -125,9 +115,31 @@ def test_the_compare_controls_at_their_other_ends():
     assert "Choose at least one method" in at.info[0].value
 
 
-def test_a_dead_network_on_the_compare_page_runs():
-    at = compare_page("banknotes", learning_rate=1.0, optimizer="sgd", activation="sigmoid")
-    assert at.get("vega_lite_chart") or explained(at)
+def compare_panels(at) -> list[str]:
+    return [panel["title"]["text"] for panel in chart_specs(at)[0]["concat"]]
+
+
+def test_a_dead_bottleneck_is_drawn_on_the_compare_page_and_scored_as_carrying_nothing(banknotes):
+    config = dict(learning_rate=1.0, epochs=5)  # kills the relu bottleneck (tests/test_diagnostics.py)
+    at = compare_page("banknotes", **config)
+    assert compare_panels(at) == ["Network bottleneck", "PCA", "t-SNE", "LDA", "Autoencoder"]
+    scores = at.dataframe[0].value.set_index("method").loc["Network bottleneck"]
+    y_test = train(banknotes, dataclasses.replace(DEEPER_LESSON, **config)).y_test
+    guess = 100 * np.bincount(y_test).max() / len(y_test)  # every row on one spot: the largest class
+    # accuracies are means over the cross-validation folds: the largest class's share, to 0.1 points
+    assert scores["knn_accuracy"] == pytest.approx(guess, abs=0.1)
+    assert scores["linear_accuracy"] == pytest.approx(guess, abs=0.1)
+    assert scores["silhouette"] == 0
+    assert any("**Dead bottleneck at epoch 5:**" in e.value for e in at.error)  # said as on the lesson page
+
+
+def test_a_diverged_network_on_the_compare_page_is_explained_and_the_other_maps_drawn():
+    at = compare_page("banknotes", activation="linear", optimizer="momentum", learning_rate=1.0, epochs=5)
+    assert any("**Training diverged at epoch" in e.value for e in at.error)  # said in words
+    assert any("bottleneck map is left out" in i.value for i in at.info)
+    assert not any("NaN" in w.value and "Input" in w.value for w in at.warning)  # no library's own text
+    assert compare_panels(at) == ["PCA", "t-SNE", "LDA", "Autoencoder"]
+    assert list(at.dataframe[0].value["method"]) == ["PCA", "t-SNE", "LDA", "Autoencoder"]
 
 
 def test_gradient_page_controls_at_their_extremes():

@@ -2,14 +2,17 @@
 
 The sessions change their own sliders and seeds on the inner-layer page and visit the
 comparison page; at the end each page's stated test accuracy and parameter count must
-equal those of the same config trained alone, and the server must have answered its
-health check all along. The driver is shared with bench/bench_load.py.
+equal those of the same config trained alone, no session saw an error, and the server
+answered its health check all along. Correctness only: the waits of the driver (testkit's
+load driver, shared with bench/bench_load.py) are generous hang guards, and nothing here
+asserts how fast anything was, so a busy machine makes the test slower, not red.
 """
 
 import pytest
 
-from bench.load_driver import drive, expected_numbers
-from conftest import CHROMIUM, CHROMIUM_FLAGS, require_chromium, start_server, stop_server
+from conftest import require_chromium
+from testkit.load_driver import drive, expected_numbers
+from testkit.server import start_server, stop_server
 
 pytestmark = pytest.mark.browser
 SESSIONS, SECONDS = 8, 60
@@ -20,7 +23,8 @@ def load():
     require_chromium()
     process, url = start_server()
     try:
-        result = drive(url, process.pid, SESSIONS, SECONDS, chromium=CHROMIUM, flags=CHROMIUM_FLAGS)
+        result = drive(url, process.pid, SESSIONS, SECONDS)
+        alive = process.poll() is None
     finally:
         stop_server(process)
     print(
@@ -29,23 +33,26 @@ def load():
         f"{result.rss_after:.0f} MiB after; health {result.health_ok} answers, "
         f"{len(result.health_failures)} failures, slowest {result.health_worst:.2f} s"
     )
-    return result
+    return result, alive
 
 
-def test_every_session_ran_without_errors_and_kept_busy(load):
+def test_every_session_ran_without_errors(load):
+    load, _ = load
     assert load.warm_up_errors == []
-    assert len(load.sessions) == SESSIONS and load.seconds >= SECONDS
+    assert len(load.sessions) == SESSIONS
     for session in load.sessions:
         assert session.errors == [], (session.number, session.errors)
         assert session.actions >= 1 and session.compare_visits >= 1, session
 
 
 def test_the_sessions_ended_on_different_configs(load):
+    load, _ = load
     assert len({(s.hidden, s.seed) for s in load.sessions}) == SESSIONS
     assert len({s.hidden for s in load.sessions}) == 2  # 3 or 4 nodes: different parameter counts
 
 
 def test_each_session_shows_the_numbers_of_its_config_trained_alone(load, banknotes):
+    load, _ = load
     for session in load.sessions:
         label, accuracy, parameters = expected_numbers(banknotes, session)
         assert (session.accuracy_label, session.accuracy, session.parameters) == (
@@ -55,7 +62,9 @@ def test_each_session_shows_the_numbers_of_its_config_trained_alone(load, bankno
         ), session
 
 
-def test_the_server_answered_its_health_check_throughout(load):
-    assert load.health_failures == []
-    assert load.health_ok >= SECONDS / 2  # two polls a second, minus slow answers
+def test_the_server_stayed_alive_and_answered_every_health_check(load):
+    load, alive = load
+    assert alive, "the server process exited during the class"
+    assert load.health_failures == []  # each check may take up to the driver's HEALTH_TIMEOUT
+    assert load.health_ok >= 1
     assert load.rss_after > 0

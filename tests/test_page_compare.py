@@ -2,6 +2,7 @@
 
 import dataclasses
 
+import numpy as np
 import pytest
 
 import lib.projections
@@ -104,9 +105,11 @@ def test_perplexity_above_the_rows_shown_is_a_warning_not_a_crash(fast):
     on_dataset(fast, "iris")  # 45 test rows
     assert_no_exception(fast)
     assert "t-SNE" in fast.warning[0].value and "lower the perplexity" in fast.warning[0].value
-    assert panel_titles(fast) == ["Network bottleneck", "PCA", "LDA", "Autoencoder"]
+    assert any("perplexity (50) must be below the number of rows shown (45)" in w.value for w in fast.warning)
+    assert panel_titles(fast) == ["Network bottleneck", "PCA", "LDA", "Autoencoder"]  # the others drawn
     fast.toggle(key="compare_all_rows").set_value(True)
     on_dataset(fast, "iris")  # all 150 rows: t-SNE fits
+    assert_no_exception(fast)
     assert not fast.warning and "t-SNE" in panel_titles(fast)
 
 
@@ -131,7 +134,7 @@ def test_the_network_comes_from_the_inner_layer_page_settings():
     at.session_state["train_config"] = dataclasses.replace(DEEPER_LESSON, bottleneck_nodes=3, epochs=1)
     at.run()
     assert_no_exception(at)
-    assert "3 nodes" in at.warning[0].value
+    assert any("3 nodes" in w.value for w in at.warning)
     assert "Network bottleneck" not in panel_titles(at)
 
 
@@ -170,10 +173,74 @@ def test_each_map_is_cached_on_its_own_key(banknotes, monkeypatch):
         lib.projections, "embed", lambda method, *a, **k: calls.append(method) or real_embed(method, *a, **k)
     )
     run = train(banknotes, dataclasses.replace(DEEPER_LESSON, epochs=1))
-    seed = 7  # a key no other test uses
+    seed = 0  # the caches start empty in every test (conftest)
     for perplexity in (20, 21, 20):
         for method in ("pca", "tsne"):
             params = dict(perplexity=perplexity, max_iter=250) if method == "tsne" else {}
-            embedding, scores = ui.compare.projection(banknotes, run, method, False, seed, **params)
+            embedding = ui.compare.projection(banknotes, run, method, False, seed, **params)
+            scores = ui.compare.projection_scores(banknotes, run, method, False, seed, **params)
             assert embedding.points.shape == (412, 2) and set(scores) >= {"trustworthiness"}
     assert calls == ["pca", "tsne", "tsne"]
+
+
+def counting_embed(monkeypatch) -> list[str]:
+    calls = []
+    real_embed = lib.projections.embed
+    monkeypatch.setattr(
+        lib.projections, "embed", lambda method, *a, **k: calls.append(method) or real_embed(method, *a, **k)
+    )
+    return calls
+
+
+def test_changing_the_network_never_recomputes_pca_or_t_sne(banknotes, monkeypatch):
+    calls = counting_embed(monkeypatch)
+    seed = 8  # a key no other test uses
+    for epochs in (1, 2, 1):
+        run = train(banknotes, dataclasses.replace(DEEPER_LESSON, epochs=epochs))
+        for method in ("bottleneck", "pca", "tsne"):
+            params = dict(perplexity=20, max_iter=250) if method == "tsne" else {}
+            assert not isinstance(ui.compare.projection(banknotes, run, method, False, seed, **params), str)
+    assert calls == ["bottleneck", "pca", "tsne", "bottleneck"]  # the third run is the first one again
+
+
+def test_showing_all_rows_refits_t_sne_only(banknotes, monkeypatch):
+    """Methods that place new points map every row once; the test rows and all rows are cut from it."""
+    calls = counting_embed(monkeypatch)
+    run = train(banknotes, dataclasses.replace(DEEPER_LESSON, epochs=1))
+    seed = 9
+    maps = {}
+    for all_rows in (False, True):
+        for method in ("bottleneck", "pca", "lda", "tsne"):
+            params = dict(perplexity=20, max_iter=250) if method == "tsne" else {}
+            maps[method, all_rows] = ui.compare.projection(banknotes, run, method, all_rows, seed, **params)
+    assert calls == ["bottleneck", "pca", "lda", "tsne", "tsne"]
+    assert maps["pca", True].points.shape == (1372, 2) and maps["pca", False].points.shape == (412, 2)
+    # the test rows sit in the map of all rows where their row ids are
+    assert np.allclose(maps["pca", True].points[run.test_index], maps["pca", False].points)
+    alone = lib.projections.scored_map(
+        banknotes, lib.projections.comparison_rows(1372, run.test_index), "pca", seed
+    )
+    assert np.allclose(alone[0].points, maps["pca", False].points)  # the same map as fitting it alone
+
+
+def test_t_sne_reading_rules_and_link_sit_beside_the_perplexity(fast):
+    rules = [c.value for c in fast.caption if "distill.pub/2016/misread-tsne" in c.value]
+    assert len(rules) == 1
+    assert (
+        "sizes of its clusters" in rules[0] and "perplexity" in rules[0] and "one run can mislead" in rules[0]
+    )
+
+
+def test_every_width_gets_a_layout_of_the_same_linked_panels():
+    from lib.charts.compare import LAYOUTS
+
+    at = app_test(PAGE)
+    specs = chart_specs(at)[: len(LAYOUTS)]
+    assert [(s["columns"], s["concat"][0]["width"]) for s in specs] == [
+        (c, size) for _, _, c, size in LAYOUTS
+    ]
+    assert LAYOUTS[0][3] >= 320  # panels of at least 320 px at 1440 px
+    for spec in specs:
+        assert [p["title"]["text"] for p in spec["concat"]] == LABELS
+        assert spec["resolve"]["scale"]["color"] == "shared"  # one legend for every panel
+    assert "computing" not in page_text(at)  # the progress note is gone once every map is drawn

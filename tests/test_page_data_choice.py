@@ -6,6 +6,8 @@ it) and then drives the widgets the first run drew.
 """
 
 import re
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
@@ -70,11 +72,14 @@ def test_each_bundled_data_set_is_shown_with_its_classes(name):
     assert len(chart_specs(at)[0]["usermeta"]["features"]) == min(4, int(metrics[1]))
 
 
-def test_the_sidebar_choice_switches_the_data():
+@pytest.mark.parametrize("name", ["wine", "digits"])
+def test_the_sidebar_choice_switches_the_data(name):
     at = first_run()
-    at.sidebar.selectbox(key="dataset_name").select("digits").run()
+    at.sidebar.selectbox(key="dataset_name").select(name).run()
     assert_no_exception(at)
-    assert [m.value for m in at.metric] == BUNDLED["digits"][0]
+    assert [m.value for m in at.metric] == BUNDLED[name][0]
+    if name != "digits":
+        return
     rows = chart_specs(at)[0]["usermeta"]["features"]
     assert "pixel_0_0" not in rows and len(rows) == 4  # blank border pixels are not preselected
     assert any("64 features; preselected are the 4" in c.value for c in at.caption)
@@ -168,8 +173,16 @@ def test_wide_uploads_show_a_stated_part_of_the_table():
     assert len(at.dataframe[0].value) == 200
 
 
-def test_the_upload_limit_is_50_mb():
-    import tomllib
-
-    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
-    assert config["server"]["maxUploadSize"] == 50
+def test_the_upload_limit_the_page_states_is_the_one_a_server_here_enforces():
+    """Streamlit itself, started in the app's folder, reads the limit (a misspelt key would be ignored)."""
+    limit = subprocess.run(
+        [sys.executable, "-c", "import streamlit; print(streamlit.get_option('server.maxUploadSize'))"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()[-1]
+    assert limit == "50"
+    page = first_run(dataset_name="upload")
+    assert f"at most {limit} MB" in shown(page.info[0])
+    assert f"at most {limit} MB" in page.sidebar.file_uploader(key="csv_uploader").help

@@ -15,13 +15,6 @@ def test_data_page_shows_the_banknotes():
     assert len(at.dataframe[0].value) == 1372
 
 
-def test_data_page_follows_the_sidebar_choice():
-    at = app_test()
-    at.sidebar.selectbox(key="dataset_name").select("wine").run()
-    assert_no_exception(at)
-    assert [m.value for m in at.metric] == ["178", "13", "3"]
-
-
 def test_pairplot_features_can_be_chosen():
     at = app_test()
     at.multiselect[0].set_value(["variance", "entropy"]).run()
@@ -33,12 +26,8 @@ def test_pairplot_features_can_be_chosen():
 
 
 def test_missing_data_file_shows_what_to_do(monkeypatch, tmp_path):
-    import streamlit as st
-
-    monkeypatch.setenv("BANKNOTES_CSV", str(tmp_path / "missing.csv"))
-    st.cache_data.clear()  # the loaded data set is cached per process
+    monkeypatch.setenv("BANKNOTES_CSV", str(tmp_path / "missing.csv"))  # caches: cleared by conftest
     at = app_test()
-    st.cache_data.clear()
     assert_no_exception(at)
     assert "BANKNOTES_CSV" in at.error[0].value
     assert not chart_specs(at)

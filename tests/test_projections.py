@@ -94,7 +94,7 @@ def test_tsne_matches_scikit_learn_and_is_deterministic_for_a_seed(iris):
     X, _ = iris
     embedding = embed("tsne", X, seed=2, perplexity=10, max_iter=250)
     with threadpool_limits(1):
-        expected = TSNE(perplexity=10, max_iter=250, init="pca", random_state=2).fit_transform(
+        expected = TSNE(perplexity=10, max_iter=250, init="pca", angle=0.8, random_state=2).fit_transform(
             StandardScaler().fit_transform(X)
         )
     np.testing.assert_allclose(embedding.points, expected, rtol=1e-6, atol=1e-6)
@@ -200,3 +200,25 @@ def test_a_scored_map_is_scored_on_the_standardized_shown_rows(banknotes):
     assert again == pytest.approx(scores)
     raw = embedding_scores(rescaled.X[rows.show], embedding.coordinates, y[rows.show], seed=1)
     assert raw["trustworthiness"] != pytest.approx(scores["trustworthiness"])  # unstandardized differs
+
+
+def test_cheap_maps_are_drawn_first_and_t_sne_last():
+    from lib.projections import drawing_order
+
+    order = drawing_order(["tsne", "bottleneck", "autoencoder", "pca", "lda"])
+    assert order == [["bottleneck", "pca", "lda"], ["autoencoder"], ["tsne"]]
+    assert drawing_order(["tsne"]) == [["tsne"]]
+
+
+def test_rows_are_taken_from_a_map_by_row_id(banknotes):
+    from lib.projections import placed_rows, take_rows
+
+    test_index = np.array([9, 2, 5])
+    rows = placed_rows(12, test_index, limit=4, seed=1)  # a sample of 4 of the 12, and the test rows
+    assert set(test_index) <= set(rows.show) and list(rows.show) == sorted(rows.show)
+    assert len(rows.show) <= 4 + 3 and list(rows.fit) == [0, 1, 3, 4, 6, 7, 8, 10, 11]
+    embedding = embed("pca", banknotes.X[rows.show], fit_on=(banknotes.X[rows.fit], None))
+    taken = take_rows(embedding, rows.show, test_index)
+    assert np.array_equal(taken.points, embedding.points[np.searchsorted(rows.show, test_index)])
+    with pytest.raises(ValueError, match="not in the map"):
+        take_rows(embedding, rows.show, np.setdiff1d(np.arange(12), rows.show)[:1])

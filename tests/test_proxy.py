@@ -16,8 +16,8 @@ import urllib.request
 
 import pytest
 
-from bench.class_students import NGINX, Servers, Student, nginx_available, start_link
-from conftest import ROOT
+from testkit import ROOT
+from testkit.students import NGINX, Servers, Student, nginx_available, start_link
 
 pytestmark = [
     pytest.mark.browser,

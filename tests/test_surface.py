@@ -37,12 +37,16 @@ def test_grid_matches_a_direct_loss_evaluation(data):
         assert row["loss"] == pytest.approx(direct_loss(data, row["w1"], row["w2"]), rel=1e-9)
 
 
-def test_grid_is_one_batched_evaluation(data, monkeypatch):
-    calls = []
-    original = surface.loss_at
-    monkeypatch.setattr(surface, "loss_at", lambda d, w: calls.append(np.shape(w)) or original(d, w))
-    surface.grid(data, (0.0, 0.0, 3.0), size=41)
-    assert calls == [(41, 41, 2)]
+def test_the_batched_grid_equals_the_loss_at_each_pair_on_its_own(data):
+    """Every cell of the drawn surface, centred on its own weight pair (how fast: bench_gradient_descent)."""
+    grid = surface.grid(data, (0.5, -1.0, 3.0), size=41)
+    assert len(grid) == 41 * 41
+    one_by_one = [float(surface.loss_at(data, np.array([w1, w2]))) for w1, w2 in zip(grid.w1, grid.w2)]
+    np.testing.assert_allclose(grid["loss"], one_by_one, rtol=1e-12)
+    np.testing.assert_allclose(grid.w1_high - grid.w1_low, 2 * 3.0 / 40)  # each cell one grid step wide
+    assert (grid.w1.min(), grid.w1.max(), grid.w2.min(), grid.w2.max()) == pytest.approx(
+        (-2.5, 3.5, -4.0, 2.0)
+    )
 
 
 @pytest.mark.parametrize("optimizer", ["sgd", "momentum", "nesterov", "rmsprop", "adam", "adagrad"])

@@ -1,4 +1,4 @@
-"""Every chart of the app: drawn from a Vega-Lite spec, with a menu to save it.
+"""A chart on a page: the spec (built in lib/charts/, one module per page) and a menu to save it.
 
 Building and validating an Altair chart takes longer than training the lesson's network once
 it is cached, so charts of a cached run are keyed by what they show and their spec reused.
@@ -12,8 +12,9 @@ from collections.abc import Callable, Hashable
 import altair as alt
 import streamlit as st
 
-from lib.charts.common import vega_lite
+from lib.charts.common import vega_lite, with_columns
 from lib.exports import CHART_FORMATS, chart_file
+from ui import state
 
 SAVE_AS = {"svg": "SVG (any size, for slides)", "png": "PNG (picture)", "json": "Vega-Lite source (JSON)"}
 
@@ -23,6 +24,11 @@ def _spec(key: Hashable, _build: Callable[[], alt.TopLevelMixin]) -> dict:
     return vega_lite(_build())
 
 
+def chart_spec(key: Hashable, build: Callable[[], alt.TopLevelMixin]) -> dict:
+    """The Vega-Lite spec of `build()`, cached: `key` must name everything the chart depends on."""
+    return _spec(key, build)
+
+
 def cached_chart(
     key: Hashable, build: Callable[[], alt.TopLevelMixin], name: str, place=st, **options
 ) -> None:
@@ -30,6 +36,20 @@ def cached_chart(
     spec = _spec(key, build)
     place.vega_lite_chart(spec, **options)
     save_menu(lambda: spec, name, place)
+
+
+def responsive_chart(
+    chart: alt.TopLevelMixin, name: str, container: str, layouts: tuple[tuple[str, int], ...]
+) -> None:
+    """Draw a `concat` chart once per layout (name, columns) in containers that
+    `ui/responsive.css` shows one at a time by the width there is: fewer columns on a phone."""
+    spec = vega_lite(chart)
+    with st.container(key=container):
+        for layout, columns in layouts:
+            st.container(key=state.layout_key(container, layout)).vega_lite_chart(
+                with_columns(spec, columns), width="content"
+            )
+    save_menu(lambda: spec, name)
 
 
 def show_chart(chart: alt.TopLevelMixin, name: str, place=st, **options) -> None:

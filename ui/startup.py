@@ -2,9 +2,11 @@
 
 After each script run Streamlit collects garbage in full, twice once Keras is loaded: its
 `runner.postScriptGC`, then `keras.backend.clear_session`, which it calls itself. With
-TensorFlow, Keras, scikit-learn and Altair loaded, each pass walks some 400,000 objects for
-about 0.2 s while holding the GIL, so every session's page waits. Those objects live as long
-as the process: freezing them once, after the imports, leaves them out of every later pass.
+TensorFlow, Keras, scikit-learn and Altair loaded, each pass walks some 450,000 objects while
+holding the GIL, so every session's page waits: 2.1 s a pass before the freeze, 0.02 ms after
+(`python bench/bench_gc.py`, 2026-12-02, on the shared 2-core machine under load; the README's
+Performance table has the latest figure). Those objects live as long as the process: freezing
+them once, after the imports, leaves them out of every later pass.
 """
 
 from __future__ import annotations

@@ -53,6 +53,16 @@ def vega_lite(chart: alt.TopLevelMixin) -> dict:
     return spec
 
 
+def with_columns(spec: dict, columns: int, size: int | None = None) -> dict:
+    """A `concat` spec laid out in `columns` (at most one per panel), its panels resized to
+    `size` px squares if given: another layout of the same chart, without rebuilding it
+    (building and validating the Altair chart is the slow part)."""
+    panels = spec["concat"]
+    if size is not None:
+        panels = [{**panel, "width": size, "height": size} for panel in panels]
+    return {**spec, "columns": min(columns, len(panels)), "concat": panels}
+
+
 def class_color(class_names, title: str = "Class") -> alt.Color:
     """One colour per class, the same on every chart of the app."""
     names = list(class_names)

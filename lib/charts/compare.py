@@ -19,6 +19,11 @@ from lib.images import IMAGE_FIELD
 from lib.projections import METHODS, Embedding
 
 ROW_FIELD = "row"
+# One linked chart per band of container widths, widest first: (name, least width in px,
+# columns, panel size in px). The page draws all of them and `ui/responsive.css` shows the
+# one band the container is in; a panel's axes and titles take about 65 px beside it.
+LAYOUTS = (("wide", 960, 2, 410), ("medium", 720, 2, 290), ("narrow", 0, 1, 280))
+SPACING = 20  # px between panels
 TOOLTIP_FEATURES = 8  # more would not fit in a tooltip (digits has 64)
 UNSELECTED = "#d9d9d9"
 
@@ -74,7 +79,7 @@ def _panel(base: alt.Chart, embedding: Embedding, brush, color, size: int) -> al
 
 
 def linked_panels(
-    frame: pd.DataFrame, dataset: Dataset, embeddings: list[Embedding], columns: int = 3, size: int = 215
+    frame: pd.DataFrame, dataset: Dataset, embeddings: list[Embedding], columns: int = 2, size: int = 410
 ) -> alt.ConcatChart:
     """One scatter per method, same rows and class colours; drag a box in any panel to
     highlight those rows everywhere (double-click clears); hover for a row's features."""
@@ -92,10 +97,16 @@ def linked_panels(
         # One brush shared by every panel is the point; Altair 6 warns whenever a
         # parameter is merged across views, even when asked to (vega/altair#3891).
         warnings.simplefilter("ignore", UserWarning)
-        chart = alt.concat(*panels, columns=columns).add_params(brush)
-    return chart.resolve_scale(x="independent", y="independent").configure_title(
+        chart = alt.concat(*panels, columns=columns, spacing=SPACING).add_params(brush)
+    # One legend for every panel: the class colours are one shared scale.
+    return chart.resolve_scale(x="independent", y="independent", color="shared").configure_title(
         fontSize=15, subtitleFontSize=11, subtitleColor="#555"
     )
+
+
+def linked_maps(dataset: Dataset, rows: np.ndarray, embeddings: list[Embedding]) -> alt.ConcatChart:
+    """`linked_panels` of the maps of the row ids `rows`."""
+    return linked_panels(maps_frame(dataset, rows, embeddings), dataset, embeddings)
 
 
 def scores_table(embeddings: list[Embedding], scores: list[dict]) -> pd.DataFrame:

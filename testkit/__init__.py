@@ -1,0 +1,30 @@
+"""What the tests and the benchmarks share: a real app server, headless Chromium, AppTest, simulated users.
+
+`tests/` and `bench/` both import this package and never each other:
+
+- `testkit.server`: `streamlit run` on a free port of 127.0.0.1, waited for until healthy;
+- `testkit.chromium`: Debian's Chromium with the flags this machine needs, page waits, screenshots;
+- `testkit.apptest`: the whole app in Streamlit's AppTest, chart specs, a fresh Python process;
+- `testkit.load_driver`: a class of browser sessions at once (tests/test_load.py, bench/bench_load.py);
+- `testkit.students`: students on Streamlit's websocket, no browser, and the servers (and nginx)
+  they talk to (tests/test_proxy.py, bench/class_students.py);
+- `python -m testkit.screenshots [--docs]`: every page at two sizes into artifacts/screenshots.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "artifacts"
+SHARED_CSV = ROOT.parent / "shared" / "data" / "banknotes.csv"
+
+# The loader reads the shared copy; its cache goes to a throw-away folder, never the user's.
+os.environ.setdefault("BANKNOTES_CSV", str(SHARED_CSV))
+os.environ.setdefault("BOTTLENECK_LAB_CACHE", tempfile.mkdtemp(prefix="bottleneck-lab-cache-"))
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))

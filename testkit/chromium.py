@@ -1,0 +1,86 @@
+"""Debian's headless Chromium with the flags this machine needs, the app's page waits, screenshots."""
+
+from __future__ import annotations
+
+import os
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from testkit import ARTIFACTS
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+def launch(playwright):
+    """A headless Chromium of sync or async Playwright (await the result of the async one)."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+
+
+@contextmanager
+def chromium():
+    """Sync Playwright's Chromium for the `with` block."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def wait_for_app(tab, timeout: float = 180_000) -> None:
+    """Wait until the script has finished running and at least one chart is drawn.
+
+    The timeout is a hang guard, not a goal: a fresh server on a busy 2-core machine may take
+    over a minute for a page that trains and computes t-SNE.
+    """
+    tab.wait_for_selector("[data-testid='stApp']", timeout=timeout)
+    tab.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout
+    )
+    # Any chart on screen: the comparison page and the gallery keep one layout per screen width,
+    # every one hidden but the one that fits (ui/responsive.css).
+    tab.wait_for_function(
+        "() => [...document.querySelectorAll('.vega-embed canvas, .vega-embed svg')]"
+        ".some(chart => chart.getBoundingClientRect().width > 0)",
+        timeout=timeout,
+    )
+
+
+def seconds_to_chart(tab, url: str, text: str | None = None) -> float:
+    """Wall time from navigating to `url` until its script has finished and a chart is drawn."""
+    started = time.perf_counter()
+    tab.goto(url)
+    wait_for_app(tab)
+    if text:
+        tab.get_by_text(text).first.wait_for(timeout=120_000)
+    return time.perf_counter() - started
+
+
+def screenshot(tab, name: str, folder: Path = ARTIFACTS, full_page: bool = True) -> Path:
+    """The page as `folder/name.png` (never a tracked file: artifacts/ is ignored by git).
+
+    With `full_page`, the whole page: Streamlit scrolls inside its main block, so the viewport
+    grows to it first.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    if full_page:
+        height = tab.evaluate(
+            "() => (document.querySelector('[data-testid=\"stMain\"]') || document.body).scrollHeight"
+        )
+        tab.set_viewport_size({"width": tab.viewport_size["width"], "height": min(max(height, 800), 8000)})
+    tab.wait_for_timeout(800)
+    path = folder / f"{name}.png"
+    tab.screenshot(path=str(path), full_page=full_page)
+    return path
