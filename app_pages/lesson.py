@@ -17,7 +17,7 @@ from lib.training import DEEPER_LESSON, LESSON, WINE_EXERCISE, network_name
 from ui import state
 from ui.charts import cached_chart, show_chart
 from ui.classroom import page_control
-from ui.compare import projection
+from ui.compare import projection, projection_scores
 from ui.data import current_dataset, load_builtin
 from ui.exports import run_stem
 from ui.inside import bending_text, followers, node_text
@@ -225,16 +225,20 @@ elif step.number == 7:
         maps = []
         with st.spinner("Computing the maps (t-SNE takes a few seconds)…"):
             for method in ("bottleneck", "pca", "tsne"):
-                result = projection(data, run, method, all_rows=False)
-                if isinstance(result, str):
-                    st.warning(result, icon=":material/warning:")
+                embedding = projection(data, run, method, all_rows=False)
+                score = (
+                    embedding if isinstance(embedding, str) else projection_scores(data, run, method, False)
+                )
+                if isinstance(score, str):
+                    st.warning(score, icon=":material/warning:")
                 else:
-                    maps.append(result)
+                    maps.append((embedding, score))
         if maps:
             embeddings, scores = [m[0] for m in maps], [m[1] for m in maps]
             rows = comparison_rows(len(data.y), run.test_index)
-            frame = compare_charts.maps_frame(data, rows.show, embeddings)
-            show_chart(compare_charts.linked_panels(frame, data, embeddings), "lesson_maps", width="content")
+            show_chart(
+                compare_charts.linked_maps(data, rows.show, embeddings), "lesson_maps", width="content"
+            )
             table = compare_charts.scores_table(embeddings, scores)
             st.dataframe(
                 table[["method", "trustworthiness", "knn_accuracy", "linear_accuracy"]],
