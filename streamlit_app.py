@@ -13,6 +13,7 @@ responsive_layout()
 
 PAGES = [
     st.Page("app_pages/data.py", title="The data", icon=":material/table_chart:", default=True),
+    st.Page("app_pages/lesson.py", title="The lesson, step by step", icon=":material/school:"),
     st.Page("app_pages/inner_layer.py", title="Inner layers: the lesson", icon=":material/hub:"),
     st.Page("app_pages/gallery.py", title="Re-initializations", icon=":material/grid_view:"),
     st.Page("app_pages/compare.py", title="Compare reductions", icon=":material/compare:"),

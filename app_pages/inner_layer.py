@@ -11,6 +11,7 @@ from ui.advice import explained
 from ui.charts import cached_chart
 from ui.data import current_dataset, escape_markdown
 from ui.exports import run_downloads, run_stem
+from ui.inside import bending_text, node_text, view_player
 from ui.links import classroom_link_maker, share_link
 from ui.player import epoch_player
 from ui.runs import trained
@@ -86,7 +87,15 @@ st.markdown(
     "network or its training in the sidebar and it retrains by itself."
 )
 
-st.header("2 · How the representation forms", divider="gray")
+if not diverged:  # each view has its own epoch slider and Play, so the player's stay by its plane
+    st.header("2 · Inside every node", divider="gray")
+    node_text(run, dataset)
+    view_player(run_key, run, dataset, "nodes", f"{stem}_nodes")
+    st.header("3 · The input space bending", divider="gray")
+    bending_text()
+    view_player(run_key, run, dataset, "bending", f"{stem}_bending")
+
+st.header("4 · How the representation forms", divider="gray")
 if diverged:
     st.info("Nothing to draw: the activations became NaN (see above).", icon=":material/info:")
 else:
@@ -116,7 +125,7 @@ else:
         "accuracies, not shapes."
     )
 
-st.header("3 · Learning curves", divider="gray")
+st.header("5 · Learning curves", divider="gray")
 st.markdown(
     "**Loss** is what training makes smaller; **accuracy** is the share of rows classified right. "
     "*Training* rows make the weight updates; *validation* rows (the last "
@@ -126,7 +135,7 @@ st.markdown(
 )
 cached_chart(("curves", run_key), lambda: rc.curves_parts(run.history), f"{stem}_curves", width="content")
 
-st.header("4 · The model", divider="gray")
+st.header("6 · The model", divider="gray")
 st.markdown(
     "Each circle is a node, each line a weight. Information flows left to right and must pass the two "
     "yellow bottleneck nodes. Line colour and thickness show the trained weights: blue positive, red "
@@ -146,7 +155,7 @@ right.markdown(
     "(n + 1) × m parameters. The lesson's first model 4 → 2 → 1 has (4 + 1) × 2 + (2 + 1) × 1 = 13."
 )
 
-st.header("5 · The code", divider="gray")
+st.header("7 · The code", divider="gray")
 st.markdown(
     "The same network in plain Keras, ready to paste into a notebook. The **feature model** at the "
     "end runs the input through to the bottleneck only: its two outputs per row are the points "

@@ -37,7 +37,7 @@ def play_once(browser, url: str) -> tuple[float, int, int]:
     sent = []
     tab.on("websocket", lambda ws: ws.on("framesent", lambda frame: sent.append(frame)))
     tab.goto(url)
-    play = tab.locator(".vega-bindings input[type=checkbox]")
+    play = tab.locator(".vega-bindings input[type=checkbox]").first
     play.wait_for(timeout=180_000)
     tab.wait_for_timeout(1000)
     sent.clear()

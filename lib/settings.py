@@ -17,6 +17,7 @@ import numpy as np
 from lib import experiments
 from lib.datasets import DATASET_NAMES
 from lib.initializers import INITIALIZERS
+from lib.lesson import STEPS
 from lib.optimizers import OPTIMIZERS
 from lib.projections import DEFAULT_METHODS, METHODS
 from lib.training import ACTIVATIONS, DEEPER_LESSON, TrainConfig
@@ -326,6 +327,8 @@ SETTINGS: dict[str, Setting] = {
             DEEPER_LESSON.initializer,
             "initializer",
         ),
+        # the lesson, step by step
+        Setting("step", Number(1, len(STEPS)), 1, "lesson step"),
         # the re-initializations
         Setting("runs", Number(2, 12), 6, "number of seeds"),
         # the comparison of reductions

@@ -184,6 +184,7 @@ class Run:
     scaler_mean: np.ndarray  # the training rows' standardization, to place new rows
     scaler_scale: np.ndarray
     class_names: tuple[str, ...] = field(default=())
+    weight_history: tuple = field(default=())  # [W0, b0, ...] before training, then after each epoch
 
     @property
     def test_accuracy(self) -> float:
@@ -203,6 +204,16 @@ class Run:
         to_bottleneck = self.weights[: 2 * (len(self.config.hidden) + 1)]
         return engine.numpy_forward(h, to_bottleneck, self.config.activation).astype(np.float32)
 
+    def layer_outputs(self, x_standardized: np.ndarray, epoch: int = -1) -> list[np.ndarray]:
+        """Every hidden layer's activations (the bottleneck last) of standardized rows, under the
+        weights of a snapshot (0: before training)."""
+        weights = self.weight_history[epoch] if self.weight_history else self.weights
+        outputs, h = [], np.asarray(x_standardized, dtype=np.float64)
+        for layer in range(len(self.config.hidden) + 1):
+            h = engine.numpy_forward(h, weights[2 * layer : 2 * layer + 2], self.config.activation)
+            outputs.append(h)
+        return outputs
+
     def probabilities(self, epoch: int = -1, points: np.ndarray | None = None) -> np.ndarray:
         """Predicted class probabilities, (n, n_classes), of the test rows at a snapshot, or of
         any `points` of the bottleneck plane under that snapshot's output layer."""
@@ -214,6 +225,11 @@ class Run:
 def layer_names(config: TrainConfig) -> list[str]:
     """Names shared by the Keras model, the tables and the charts."""
     return [f"hidden_{i + 1}" for i in range(len(config.hidden))] + ["bottleneck", "output"]
+
+
+def node_id(layer: str, index: int) -> str:
+    """The name one node goes by in every view ("hidden_1 · node 2")."""
+    return f"{layer} · node {index + 1}"
 
 
 def engine_arrays(parts: Split, n_classes: int) -> engine.Arrays:
@@ -273,4 +289,5 @@ def train(dataset: Dataset, config: TrainConfig, on_epoch=None) -> Run:
         scaler_mean=parts.scaler.mean_,
         scaler_scale=parts.scaler.scale_,
         class_names=dataset.class_names,
+        weight_history=tuple(tuple(w) for w in result.weight_history),
     )

@@ -82,8 +82,10 @@ def test_play_and_the_scrubber_run_in_the_browser_without_the_server(app_url, br
     wait_idle(page)
     page.wait_for_function("() => (window.__titles.at(-1) || '').startsWith('Epoch 6 ·')")
     assert page.locator("[data-testid='stException']").count() == 0
-    play = page.locator(".vega-bindings input[type=checkbox]")
-    scrubber = page.locator(".vega-bindings input[type=range]")
+    play = page.locator(
+        ".vega-bindings input[type=checkbox]"
+    ).first  # the plane's (each inside view has its own)
+    scrubber = page.locator(".vega-bindings input[type=range]").first
     for control in (play, scrubber, page.locator(".vega-embed canvas").first):  # in view at 1440 × 900
         box = control.bounding_box()
         assert box and box["y"] + box["height"] <= 900, box

@@ -23,6 +23,9 @@ CACHES = {
     "ui/gradient_descent.py:_curves": (512, "32MB"),
     "ui/gradient_descent.py:_descents": (64, "32MB"),
     "ui/player.py:_player_spec": (16, "32MB"),
+    "ui/inside.py:_view_spec": (16, "16MB"),  # the node pictures or the bent grid of a run, 0.4 MB
+    "ui/lesson.py:logistic_accuracy": (8, "1MB"),  # one number per data set
+    "ui/lesson.py:separability": (16, "1MB"),  # one epoch number per run
 }
 BUDGET = 512 * 2**20
 

@@ -30,7 +30,7 @@ def player_datasets(at) -> dict[str, list[str]]:
     """The player's data sets by name: their column names."""
     import pyarrow as pa
 
-    [element] = [e for e in at.get("vega_lite_chart") if '"name": "epoch"' in e.proto.spec]
+    [element] = [e for e in at.get("vega_lite_chart") if '"name": "accuracy"' in e.proto.spec]  # the plane's
     return {d.name: pa.ipc.open_stream(d.data.data).read_all().column_names for d in element.proto.datasets}
 
 

@@ -123,8 +123,8 @@ def data_downloads(at) -> list[str]:
 def test_every_chart_has_a_save_menu_made_on_click():
     at = app_test(INNER, {"epochs": "3"})
     saves = [b.proto for b in at.get("download_button") if b.label in SAVE_AS.values()]
-    charts = chart_specs(at)  # the player (plane, accuracy, confusion matrix), evolution, curves, model
-    assert len(saves) == len(SAVE_AS) * len(charts) == 3 * 4
+    charts = chart_specs(at)  # player, node pictures, bent grid, evolution, curves, model
+    assert len(saves) == len(SAVE_AS) * len(charts) == 3 * 6
     assert all(b.deferred_file_id for b in saves)  # drawn only when clicked
 
 

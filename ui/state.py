@@ -8,6 +8,8 @@ page control's key holds.
 
 from __future__ import annotations
 
+from lib.lesson import QUESTIONS
+
 # The data set (ui/data.py)
 DATASET = "dataset_name"  # the sidebar's choice of data set; a bundled name or "upload"
 CSV_UPLOADER = "csv_uploader"  # the file-upload widget (forgets its file when not drawn)
@@ -50,6 +52,11 @@ LINK_LOCK = "link_lock"  # settings a classroom link locks (controls shown, disa
 LINK_HIDE = "link_hide"  # settings a classroom link hides (controls not drawn, value used)
 CLASSROOM_LOCK = "classroom_lock"  # the link maker's choice of settings to lock (a widget)
 CLASSROOM_HIDE = "classroom_hide"  # ... and to hide
+
+# The lesson, step by step (app_pages/lesson.py)
+LESSON_STEP = "lesson_step"  # the step shown (a widget)
+LESSON_ANSWERS = "lesson_answers"  # step number → the option chosen, kept while the session lasts
+LESSON_CHOICE = {n: f"lesson_choice_{n}" for n in QUESTIONS}  # each step's question (widgets)
 
 # The data page
 PAIRPLOT_FEATURES = "pairplot_features"  # the features plotted
@@ -101,6 +108,7 @@ BP_ADAPTIVE = "bp_adaptive"  # train them with the current optimizer instead of 
 # query key of a link (lib.settings.SETTINGS) → the key of the page control holding it;
 # the TrainConfig's settings travel through CONFIG instead, the data set through DATASET.
 LINKED = {
+    "step": LESSON_STEP,
     "pairplot": PAIRPLOT_FEATURES,
     "runs": GALLERY_RUNS,
     "methods": COMPARE_METHODS,

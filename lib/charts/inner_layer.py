@@ -15,7 +15,7 @@ from lib.charts import regions
 from lib.charts.common import CLASS_FIELD, PALETTE, ChartParts, class_color
 from lib.charts.plane import panel_rows
 from lib.datasets import Dataset
-from lib.training import Run, TrainConfig, layer_names, output_activation
+from lib.training import Run, TrainConfig, layer_names, node_id, output_activation
 
 H1, H2 = "node 1", "node 2"
 AXIS_TITLES = ("Bottleneck node 1 (its activation)", "Bottleneck node 2 (its activation)")
@@ -415,16 +415,24 @@ def layer_table(config: TrainConfig, n_features: int, n_classes: int) -> pd.Data
 
 
 def architecture_chart(
-    run: Run, most: int = 10, width: int = 640, height: int = 230, feature_names=()
+    run: Run,
+    most: int = 10,
+    width: int = 640,
+    height: int = 230,
+    feature_names=(),
+    pick: alt.Parameter | None = None,
 ) -> alt.Chart:
     """The network as nodes and links; link colour is the final weight's sign, width its size;
-    the input nodes carry the `feature_names` they stand for."""
-    return architecture_parts(run, most, width, height, feature_names).chart()
+    the input nodes carry the `feature_names` they stand for. `pick`, a point selection on
+    "node_id", is made by clicking a node and rings the picked one."""
+    parts = architecture_parts(run, most, width, height, feature_names)
+    return _architecture(parts.frames, parts.values, **parts.shape, pick=pick)
 
 
 def architecture_parts(
     run: Run, most: int = 10, width: int = 640, height: int = 230, feature_names=()
 ) -> ChartParts:
+    """The network diagram's data and shape, for its template (see `architecture_chart`)."""
     sizes = run.layer_sizes
     names = ["input", *layer_names(run.config)]
     shown = [min(n, most) for n in sizes]
@@ -436,9 +444,10 @@ def architecture_parts(
                 "y": float(y),
                 "layer": names[layer],
                 "kind": "bottleneck" if names[layer] == "bottleneck" else "other",
+                "node_id": node_id(names[layer], i),
             }
             for layer in range(len(sizes))
-            for y in ys[layer]
+            for i, y in enumerate(ys[layer])
         ]
     )
     links = []
@@ -484,7 +493,7 @@ def architecture_parts(
     return ChartParts(_architecture, frames, shape=shape)
 
 
-def _architecture(frames, values, *, layers, left, span, limit, width, height) -> alt.LayerChart:
+def _architecture(frames, values, *, layers, left, span, limit, width, height, pick=None) -> alt.LayerChart:
     x = alt.X("x:Q", axis=None, scale=alt.Scale(domain=[left, layers - 0.5]))
     y = alt.Y("y:Q", axis=None, scale=alt.Scale(domain=[-span, span - 0.6]))
     edges = (
@@ -519,6 +528,13 @@ def _architecture(frames, values, *, layers, left, span, limit, width, height) -
             ),
         )
     )
+    if pick is not None:
+        ring = alt.when(pick, empty=False)
+        dots = dots.add_params(pick).encode(
+            stroke=ring.then(alt.value("#d62728")).otherwise(alt.value("black")),
+            strokeWidth=ring.then(alt.value(4)).otherwise(alt.value(1)),
+            tooltip=["node_id"],
+        )
     text = alt.Chart(frames["labels"]).mark_text(fontSize=12, baseline="top").encode(x=x, y=y, text="text:N")
     layers = [edges, dots, text]
     if "inputs" in frames:

@@ -399,7 +399,8 @@ def player_spec(run: Run, dataset: Dataset, extent, size: int = PLANE_SIZE, more
         spec["vconcat"] = [{"hconcat": spec.pop("hconcat"), "spacing": 40}]
         for view in extra:
             spec["datasets"].update(view.pop("datasets", {}))
-            view.pop("$schema", None)
-            view.pop("config", None)
+            spec["params"] += view.pop("params", [])  # a view's selections live at the top level
+            for key in ("$schema", "config", "autosize", "usermeta"):
+                view.pop(key, None)
             spec["vconcat"].append(view)
     return spec

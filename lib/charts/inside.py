@@ -1,0 +1,187 @@
+"""Charts of lib.inside: every hidden node's picture beside the network diagram, and the input
+space bending in the bottleneck plane.
+
+Each view carries every epoch it is given and shows the one of the Vega-Lite parameter named
+`epoch` (`datum['level' + epoch]`, `datum.epoch == epoch`) of the spec it joins: the epoch
+player's (`lib.charts.player.player_spec(..., more=[view])`), bound to its slider and Play.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from lib.charts.common import CLASS_FIELD, class_color, vega_lite
+from lib.charts.inner_layer import CANVAS, H1, H2, PLOT_SIZE, _axes, architecture_chart, boundary_segment
+from lib.charts.plane import panel_rows
+from lib.charts.player import at_epoch, by_epoch, epoch_params, pick_epoch
+from lib.inside import PC1, PC2
+from lib.training import Run, layer_names
+
+# One selection in two views is what PICK is; Altair 6 warns when it merges the two into one.
+warnings.filterwarnings("ignore", message="Automatically deduplicated selection parameter")
+NODE_PANEL = 92
+PICK = "node_pick"  # the click selection shared by the node pictures and the diagram
+
+
+def wide(frame: pd.DataFrame, keys: list[str], values: dict[str, str]) -> pd.DataFrame:
+    """`frame` (one row per epoch 0, 1, … and key) laid out as the player's data: one row per key,
+    a column per value and epoch (`lib.charts.player.by_epoch`, "level7"), picked in the browser
+    with `datum['level' + epoch]`. `frame` must hold the same keys in the same order at every epoch
+    (as lib.inside's frames do)."""
+    epochs = frame["epoch"].unique()
+    n = len(frame) // len(epochs)
+    base = frame.iloc[:n][keys].reset_index(drop=True)
+    first = frame[keys[0]].to_numpy()
+    if len(frame) != n * len(epochs) or not (first.reshape(len(epochs), n) == first[:n]).all():
+        raise ValueError("every epoch needs the same rows in the same order")
+    if list(epochs) != list(range(len(epochs))):
+        raise ValueError("the player needs every epoch from 0")
+    blocks = {prefix: frame[name].to_numpy().reshape(len(epochs), n) for name, prefix in values.items()}
+    return pd.concat([base, pd.DataFrame(by_epoch(blocks))], axis=1)
+
+
+def _picked(field: str, chart: alt.Chart) -> alt.Chart:
+    """`chart` with `field` set to the current epoch's column of it (`lib.charts.player.pick_epoch`)."""
+    [calculate] = pick_epoch({field: field})
+    return chart.transform_calculate(**{calculate["as"]: calculate["calculate"]})
+
+
+def nodes_view(run: Run, frame: pd.DataFrame) -> alt.VConcatChart:
+    """The network diagram over one small picture per hidden node (a column per layer, as in the
+    diagram): the test rows in the input plane coloured by the node's activation, dead and
+    duplicate nodes labelled. Clicking a picture or a node of the diagram rings that node in both."""
+    pick = alt.selection_point(name=PICK, fields=["node_id"], on="click", clear="dblclick", nearest=True)
+    order = layer_names(run.config)[:-1]
+    frame = frame.assign(
+        row=frame.groupby(["epoch", "node_id"]).cumcount(), depth=frame["layer"].map(order.index)
+    )
+    keys = ["depth", "node", "node_id"]
+    frame = frame.assign(level=np.round(100 * frame["level"]).astype(np.int8))  # whole percent
+    points = wide(frame, [*keys, "row", PC1, PC2], {"level": "level"})
+    statuses = frame.drop_duplicates(["epoch", "node_id"])
+    labels = statuses[statuses["status"] != ""][["epoch", *keys, "status"]]
+    data = pd.concat([points.assign(kind="point"), labels.assign(kind="label")], ignore_index=True)
+    blank = alt.Axis(labels=False, ticks=False, title=None)
+    dots = (
+        _picked("level", alt.Chart().transform_filter(alt.datum.kind == "point"))
+        .mark_circle(size=10)
+        .encode(
+            x=alt.X(f"{PC1}:Q", axis=blank),
+            y=alt.Y(f"{PC2}:Q", axis=blank),
+            color=alt.Color(
+                "level:Q",
+                title="Activation",
+                scale=alt.Scale(scheme="viridis", domain=[0, 100]),
+                legend=alt.Legend(orient="top", labelExpr="datum.value + ' %'", gradientLength=140),
+            ),
+            opacity=alt.when(pick).then(alt.value(0.9)).otherwise(alt.value(0.12)),
+            tooltip=["node_id:N"],
+        )
+        .add_params(pick)
+    )
+    text = (
+        alt.Chart()
+        .transform_filter("datum.kind == 'label' && datum.epoch == epoch")
+        .mark_text(align="left", baseline="top", fontWeight="bold", color="#b00020", fontSize=11)
+        .encode(x=alt.value(3), y=alt.value(3), text="status:N")
+    )
+    header = alt.Header(labelFontWeight="bold", labelExpr=f"{order}[datum.value]")  # layer names
+    grid = (
+        alt.layer(dots, text, data=data)
+        .properties(width=NODE_PANEL, height=NODE_PANEL)
+        .facet(
+            column=alt.Column("depth:O", title=None, header=header),
+            row=alt.Row("node:O", title=None, header=alt.Header(labelExpr="'node ' + datum.value")),
+            spacing=6,
+        )
+    )
+    diagram = architecture_chart(run, height=180, pick=pick)
+    diagram.autosize = alt.Undefined  # a part of a concatenation cannot size itself
+    return alt.vconcat(diagram, grid).properties(usermeta=CANVAS)
+
+
+def bending_view(run: Run, bending: pd.DataFrame, extent, size: int = 420) -> alt.LayerChart:
+    """The input plane's grid, bent by the network, behind the test rows in the bottleneck plane,
+    with the output layer's line; every epoch of `bending` carried, the one of `epoch` shown."""
+    epochs = sorted(bending["epoch"].unique())
+    rows = panel_rows(len(run.y_test), 1)
+    names = np.asarray(run.class_names, dtype=object)[run.y_test[rows]]
+    dots = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "epoch": e,
+                    "row": rows,
+                    CLASS_FIELD: names,
+                    H1: run.snapshots[e][rows, 0],
+                    H2: run.snapshots[e][rows, 1],
+                }
+            )
+            for e in epochs
+        ],
+        ignore_index=True,
+    )
+    x, y = _axes(extent)
+    columns = {H1: H1, H2: H2}
+
+    def follow(chart: alt.Chart) -> alt.Chart:
+        return _picked(H2, _picked(H1, chart))
+
+    grid = (
+        follow(alt.Chart(wide(bending, ["line", "direction", "order"], columns)))
+        .mark_line(strokeWidth=1, clip=True)
+        .encode(
+            x=x,
+            y=y,
+            detail="line:N",
+            order="order:Q",
+            color=alt.Color(
+                "direction:N",
+                title="Grid of the input plane",
+                scale=alt.Scale(range=["#8c8c8c", "#c7a26b"]),
+                legend=alt.Legend(orient="top"),
+            ),
+        )
+    )
+    points = (
+        follow(alt.Chart(wide(dots, ["row", CLASS_FIELD], columns)))
+        .mark_circle(size=16, opacity=0.8, clip=True)
+        .encode(x=x, y=y, color=class_color(run.class_names, title="True class"))
+    )
+    layers = [grid, points]
+    if len(run.class_names) == 2:
+        lines = pd.concat(
+            [
+                boundary_segment(run.head[e][0][:, 0], float(run.head[e][1][0]), extent).assign(epoch=e)
+                for e in epochs
+            ],
+            ignore_index=True,
+        )
+        layers.append(
+            at_epoch(alt.Chart(lines))
+            .mark_line(color="black", strokeDash=[6, 3], strokeWidth=2)
+            .encode(x=x, y=y)
+        )
+    return (
+        alt.layer(*layers)
+        .resolve_scale(color="independent")
+        .properties(
+            width=size,
+            height=size,
+            autosize=PLOT_SIZE,
+            usermeta=CANVAS,
+            title=alt.Title(alt.expr("'Epoch ' + epoch")),
+        )
+    )
+
+
+def with_scrubber(view: alt.TopLevelMixin, n_epochs: int) -> dict:
+    """`view` as a spec of its own with the player's epoch slider and Play (lib.charts.player),
+    for a page whose player must keep its controls near its plane."""
+    spec = vega_lite(view)
+    spec["params"] = [*epoch_params(n_epochs), *spec.get("params", [])]
+    return spec

@@ -1,0 +1,244 @@
+"""The lesson as a path of steps: each a short text and one predict-then-reveal question.
+
+The questions are data: options, the right one, and an explanation of every option, so the
+reveal can say why each answer is right or wrong. `separated_at` is step 3's reveal: the first
+epoch at which a straight line separates the classes in a run's bottleneck plane.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from lib.datasets import Dataset
+from lib.lazy import LazyModule
+from lib.training import Run, TrainConfig, split
+
+linear_model = LazyModule("sklearn.linear_model")  # the step pages need it, the link parser does not
+
+SEPARATED = 0.99  # a line "separates" the classes when it puts this share of the test rows right
+SEEDS_COMPARED = 3  # step 4's re-initializations
+
+
+@dataclass(frozen=True)
+class Question:
+    prompt: str
+    options: tuple[str, ...]
+    right: int  # index into options
+    explanations: tuple[str, ...]  # one per option
+
+    def __post_init__(self):
+        if len(self.explanations) != len(self.options) or not 0 <= self.right < len(self.options):
+            raise ValueError("every option needs an explanation, and the right one must be an option")
+
+
+@dataclass(frozen=True)
+class Step:
+    number: int
+    title: str
+    text: str
+    question: Question | None = None
+
+
+STEPS = (
+    Step(
+        1,
+        "The data",
+        "Each banknote was photographed and its picture summed up by **four wavelet features**: "
+        "variance, skewness, curtosis and entropy. Two classes: *genuine* and *forged*. "
+        "Before any network, ask how hard the problem is.",
+        Question(
+            "Can one straight line (a flat cut) in the original four features separate the two classes?",
+            ("Yes, almost perfectly", "Roughly: about three rows in four", "No, not at all"),
+            0,
+            (
+                "Right: logistic regression, which can only draw one flat cut through the four "
+                "features, already gets nearly every test row right (its accuracy is below). The "
+                "network's job is to do this through a 2-node bottleneck we can draw.",
+                "Better than that: the flat cut of logistic regression gets almost every test row "
+                "right. The classes are nearly linearly separable in four dimensions.",
+                "They are: one flat cut already puts nearly every test row on its class's side. "
+                "What we cannot do is *see* four dimensions, which is why the network squeezes "
+                "them into two.",
+            ),
+        ),
+    ),
+    Step(
+        2,
+        "The first model, 4 → 2 → 1",
+        "The lesson's first network: the four features, a hidden layer of **2 nodes** (the "
+        "bottleneck), and one sigmoid output node, trained for 20 epochs. The **feature model** "
+        "runs a row from the input to the 2-node layer only (the course's `K.function`, today "
+        "`keras.Model(inputs, model.get_layer('bottleneck').output)`): applied to the 412 test "
+        "rows it gives each of them two numbers, a point in a plane.",
+        Question(
+            "What will the plane look like before any training (epoch 0)?",
+            (
+                "The classes already apart: the features are good",
+                "A random mix, but not random points: a linear map of the data, squashed by ReLU",
+                "Every point at (0, 0)",
+            ),
+            1,
+            (
+                "Not yet: the starting weights are random, so the plane is a random view of the "
+                "data. The classes may overlap a lot or a little, by chance.",
+                "Right: random weights make a random linear map of the four features, and ReLU "
+                "sets negative values to 0, so points pile up on the axes. The structure of the "
+                "data shows, but the classes are not yet pulled apart.",
+                "Only if every weight started at zero (the *All zeros* initializer): random "
+                "starting weights give every row its own point.",
+            ),
+        ),
+    ),
+    Step(
+        3,
+        "The deeper model, epoch by epoch",
+        "Now `4 → 3 → 2 → 1`: a 3-node layer before the bottleneck. Watch its plane after every "
+        "epoch, in the lesson's 5 × 5 grid and as a film, and watch the input space bend.",
+        Question(
+            "At which epoch will a straight line first separate the classes in the bottleneck plane?",
+            ("Before training (epoch 0)", "Within the first few epochs", "Only at the last epoch"),
+            1,
+            (
+                "Not at epoch 0: random starting weights seldom separate the classes (the grid's "
+                "first panel).",
+                "Right, usually: most of the separating happens early, and later epochs mostly "
+                "widen the gap. The epoch this run got there is named below.",
+                "Usually much earlier: the last epochs polish a picture that was already "
+                "separable. The epoch this run got there is named below.",
+            ),
+        ),
+    ),
+    Step(
+        4,
+        "Re-initialize three times",
+        "The same network and data, trained from three random starts (three seeds).",
+        Question(
+            "Why are the three pictures different, and why is each still right?",
+            (
+                "Different random starts; the output layer only needs a line between the classes",
+                "Training is broken: the same data should give the same picture",
+                "The test rows differ from run to run",
+            ),
+            0,
+            (
+                "Right: each start rolls downhill to a different solution. Rotating, flipping or "
+                "stretching the plane changes nothing the output layer cares about, as long as a "
+                "straight line still separates the classes.",
+                "Training is deterministic per seed (the same seed gives the same picture), but "
+                "many different pictures are equally good, and the seed picks one.",
+                "The test rows are the same 412 rows in every run: only the starting weights and "
+                "the order of the batches change.",
+            ),
+        ),
+    ),
+    Step(
+        5,
+        "Your turn",
+        "The controls are open in the sidebar: change the network and its training, and the "
+        "views below follow. Three experiments to try:\n"
+        "- **More nodes**: set *Nodes in hidden layer 1* to 8. Look for a quicker separation "
+        "and fewer crosses in the plane.\n"
+        "- **tanh**: choose *Activation: tanh*. Look for points spread inside a square "
+        "(tanh stays between −1 and 1) instead of piled on the axes, and no dead nodes.\n"
+        "- **A learning rate of 1.0**: look for a dead node (all one colour, labelled *dead*) or "
+        "a plane that jumps from epoch to epoch: steps that big overshoot.",
+    ),
+    Step(
+        6,
+        "The exercise: wine",
+        "The course's exercise: 178 wines, 13 chemical measurements, 3 grape varieties. The "
+        "network is `13 → 8 → 5 → 2 → 3`: three softmax output nodes, one per variety, and "
+        "still a 2-node bottleneck to draw.",
+        Question(
+            "How many trainable parameters does 13 → 8 → 5 → 2 → 3 have?",
+            ("31", "178", "1,560"),
+            1,
+            (
+                "That is the number of nodes. Every node also has one weight per input and a bias.",
+                "Right: (13 + 1) × 8 + (8 + 1) × 5 + (5 + 1) × 2 + (2 + 1) × 3 = 112 + 45 + 12 + 9 = 178 "
+                "(the same number as the wines, by chance).",
+                "That is 13 × 8 × 5 × 2 × 3, as if every layer connected to every other. Dense layers "
+                "connect only neighbours: (n + 1) × m per layer, added up.",
+            ),
+        ),
+    ),
+    Step(
+        7,
+        "The comparison",
+        "The same test rows, drawn by three reductions: the network's bottleneck, PCA and t-SNE.",
+        Question(
+            "Which map will keep the classes apart best, and which will keep neighbours close?",
+            (
+                "The bottleneck separates best; t-SNE keeps neighbours best",
+                "PCA does both best",
+                "t-SNE separates best; the bottleneck keeps neighbours best",
+            ),
+            0,
+            (
+                "Right, as the table shows: the bottleneck was trained with the labels to put the "
+                "classes on two sides of a line; t-SNE never saw a label but is built to keep each "
+                "row's nearest neighbours near.",
+                "PCA keeps the broadest spread of the data, not the classes and not the nearest "
+                "neighbours: in the table it wins neither.",
+                "The other way round: t-SNE keeps neighbours (its trustworthiness is the highest), "
+                "the bottleneck, trained with the labels, separates the classes.",
+            ),
+        ),
+    ),
+)
+STEP_NUMBERS = tuple(step.number for step in STEPS)
+QUESTIONS = tuple(step.number for step in STEPS if step.question is not None)
+
+
+def step(number: int) -> Step:
+    return STEPS[STEP_NUMBERS.index(number)]
+
+
+def progress_line(number: int, answers: dict) -> str:
+    """Where the student is: step, and questions answered (right) so far."""
+    answered = [n for n in QUESTIONS if n in answers]
+    right = sum(answers[n] == step(n).question.right for n in answered)
+    return f"Step {number} of {len(STEPS)} · {len(answered)} of {len(QUESTIONS)} questions answered" + (
+        f", {right} right" if answered else ""
+    )
+
+
+def linear_accuracy(dataset: Dataset, config: TrainConfig) -> float:
+    """Test accuracy of logistic regression, fit to convergence on the standardized training rows
+    of `config`'s split: how far one flat cut through the original features gets."""
+    parts = split(dataset, config)
+    x_train, y_train = np.vstack([parts.x_fit, parts.x_val]), np.concatenate([parts.y_fit, parts.y_val])
+    return float(
+        linear_model.LogisticRegression(max_iter=2000).fit(x_train, y_train).score(parts.x_test, parts.y_test)
+    )
+
+
+def separability(run: Run) -> pd.DataFrame:
+    """Per snapshot: the share of test rows a straight line fit to the bottleneck plane puts on
+    their class's side (a linear probe: logistic regression fit to that epoch's points, close to
+    the best line but not always it), and the share the output layer's own line gets right."""
+    rows = []
+    for epoch, points in enumerate(run.snapshots):
+        rows.append(
+            {"epoch": epoch, "probe": _probe(points, run.y_test), "output": run.snapshot_accuracy[epoch]}
+        )
+    return pd.DataFrame(rows)
+
+
+def _probe(points: np.ndarray, y: np.ndarray) -> float:
+    if not np.all(np.isfinite(points)):
+        return float("nan")
+    if np.ptp(points, axis=0).max() < 1e-9:  # every row at one point: no line can help
+        return float(np.bincount(y).max() / len(y))
+    scaled = (points - points.mean(axis=0)) / np.maximum(points.std(axis=0), 1e-9)
+    probe = linear_model.LogisticRegression(C=1e4, max_iter=2000).fit(scaled, y)
+    return float(probe.score(scaled, y))
+
+
+def separated_at(table: pd.DataFrame, share: float = SEPARATED) -> int | None:
+    """The first epoch at which a straight line puts `share` of the test rows right (None: never)."""
+    reached = table[table["probe"] >= share]
+    return int(reached["epoch"].iloc[0]) if len(reached) else None

@@ -1,0 +1,65 @@
+"""The lesson, step by step, in headless Chromium: walked from the first step to the last, and opened
+from a `?step=` link."""
+
+import pytest
+
+from conftest import screenshot
+from lib import lesson
+
+pytestmark = pytest.mark.browser
+MAIN = "[data-testid='stMain']"
+
+
+def wait_idle(tab):
+    """The run has finished and nothing of an earlier run is left greyed out."""
+    tab.wait_for_timeout(300)
+    tab.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " && !document.querySelector('[data-stale=\"true\"]')",
+        timeout=120_000,
+    )
+
+
+def answer(tab, number: int) -> None:
+    """Pick the right option of the step's question and wait for its reveal."""
+    question = lesson.step(number).question
+    tab.locator(f"{MAIN} [data-testid='stRadio']").filter(has_text="Predict, then reveal").get_by_text(
+        question.options[question.right], exact=True
+    ).click()
+    tab.get_by_text(question.explanations[question.right][:60]).wait_for(timeout=120_000)
+    wait_idle(tab)
+
+
+def test_a_student_walks_the_lesson_from_the_first_step_to_the_last(app_url, page):
+    page.goto(f"{app_url}/lesson")
+    page.get_by_role("heading", name="Step 1 · The data").wait_for(timeout=90_000)
+    for step in lesson.STEPS:
+        page.get_by_role("heading", name=f"Step {step.number} · {step.title}").wait_for(timeout=120_000)
+        wait_idle(page)
+        assert f"step={step.number}" in page.url
+        if step.question is not None:
+            answer(page, step.number)
+        page.locator(f"{MAIN} .vega-embed").first.wait_for(timeout=120_000)
+        assert page.locator("[data-testid='stException']").count() == 0
+        answered = sum(1 for n in lesson.QUESTIONS if n <= step.number)
+        page.get_by_text(f"{answered} of {len(lesson.QUESTIONS)} questions answered").wait_for()
+        if step.number in (3, 5, 7):
+            screenshot(page, f"lesson_step{step.number}")
+        if step.number < len(lesson.STEPS):
+            page.get_by_role("button", name="Next step").click()
+    assert page.get_by_role("button", name="Next step").count() == 0
+
+
+def test_a_link_opens_a_step_and_clicking_a_node_picks_it(app_url, page):
+    page.goto(f"{app_url}/lesson?step=6")
+    page.get_by_role("heading", name="Step 6 · The exercise: wine").wait_for(timeout=120_000)
+    answer(page, 6)
+    page.get_by_text("Each small picture is one hidden node").wait_for()
+    wait_idle(page)
+    nodes = page.locator(f"{MAIN} .vega-embed").last
+    nodes.scroll_into_view_if_needed()
+    box = nodes.bounding_box()
+    page.mouse.click(box["x"] + 90, box["y"] + box["height"] - 60)  # a dot of the first layer's last picture
+    page.wait_for_timeout(500)
+    assert page.locator("[data-testid='stException']").count() == 0
+    screenshot(page, "lesson_step6_node_picked")
