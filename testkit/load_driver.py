@@ -108,7 +108,8 @@ async def _check(tab, session: Session, where: str) -> None:
 
 async def _open(tab, title: str) -> None:
     await _after(tab, tab.locator(f"{SIDEBAR} [data-testid='stSidebarNavLink']").filter(has_text=title).click)
-    await tab.wait_for_selector(f"{MAIN} .vega-embed", timeout=TIMEOUT)
+    await tab.wait_for_selector(f"{MAIN} .vega-embed >> visible=true", timeout=TIMEOUT)  # a page may hold
+    # one layout of a chart per width band, the others hidden
 
 
 def _slider(tab, label: str):
