@@ -7,8 +7,8 @@ the heavy libraries in a thread of their own, so that the first training does no
 After each script run Streamlit collects garbage in full, twice once Keras is loaded: its
 `runner.postScriptGC`, then `keras.backend.clear_session`, which it calls itself. With
 TensorFlow, Keras, scikit-learn and Altair loaded, each pass walks some 450,000 objects while
-holding the GIL, so every session's page waits: 2.1 s a pass before the freeze, 0.02 ms after
-(`python bench/bench_gc.py`, 2026-12-02, on the shared 2-core machine under load; the README's
+holding the GIL, so every session's page waits: 0.57 s a pass before the freeze, 0.03 ms after
+(`python bench/bench_gc.py`, 2026-12-02, on an idle 2-core machine; the README's
 Performance table has the latest figure). Those objects live as long as the process: freezing
 them once, after the imports, leaves them out of every later pass.
 """
