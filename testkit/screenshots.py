@@ -23,6 +23,8 @@ SIZES = ((1440, 900), (390, 844))
 FOLDER = ARTIFACTS / "screenshots"
 DOCS_PICTURE = ROOT / "docs" / "screenshot-data.png"
 DOCS_SIZE = (1400, 1000)  # the README's picture: the whole data page at this width
+# The lesson holds each step's view back until its question is answered; step 5 has none.
+QUERIES = {"lesson": "?step=5"}
 
 
 def pages() -> list[str]:
@@ -43,7 +45,7 @@ def take(url: str, full: bool = False, docs: bool = False) -> list[Path]:
             for width, height in SIZES:
                 context = browser.new_context(viewport={"width": width, "height": height})
                 tab = context.new_page()
-                tab.goto(f"{url}/{path}")
+                tab.goto(f"{url}/{path}{QUERIES.get(path, '')}")
                 wait_for_app(tab)
                 taken.append(screenshot(tab, f"{path or 'data'}-{width}x{height}", FOLDER, full_page=full))
                 context.close()

@@ -293,10 +293,6 @@ def confusion_frame(run: Run, epoch: int) -> pd.DataFrame:
     )
 
 
-def confusion_chart(run: Run, epoch: int) -> alt.Chart:
-    return confusion_parts(run, epoch).chart()
-
-
 def confusion_parts(run: Run, epoch: int) -> ChartParts:
     """The confusion matrix of the test rows at a snapshot, as coloured cells with counts."""
     return ChartParts(

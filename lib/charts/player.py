@@ -77,10 +77,6 @@ def accuracy_param(run: Run) -> dict:
     return {"name": "accuracy", "value": [round(float(a), 6) for a in run.snapshot_accuracy]}
 
 
-def _epoch_filter() -> dict:
-    return {"filter": f"datum.epoch == {EPOCH}"}
-
-
 def by_epoch(values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Columns per epoch: {prefix: array (epochs, rows)} → {prefix + epoch: that epoch's column}.
 
