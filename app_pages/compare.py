@@ -13,7 +13,7 @@ from lib.settings import bounds, options
 from lib.training import network_name
 from ui import state
 from ui.advice import explained
-from ui.charts import chart_spec, save_menu, show_chart
+from ui.charts import chart_spec, layout_slots, save_menu, show_chart
 from ui.classroom import page_control
 from ui.compare import projection, projection_scores
 from ui.data import current_dataset
@@ -93,11 +93,7 @@ if not methods:
 rows = comparison_rows(len(dataset.y), run.test_index, all_rows)
 params = {"tsne": dict(perplexity=perplexity, max_iter=iterations), "autoencoder": dict(hidden=config.hidden)}
 progress = st.empty()
-with st.container(key=state.COMPARE_MAPS):
-    slots = {
-        name: st.container(key=state.layout_key(state.COMPARE_MAPS, name)).empty()
-        for name, *_ in compare_charts.LAYOUTS
-    }
+slots = layout_slots("compare_maps")  # one per layout (lib.layouts), filled as the maps are ready
 results, spec = {}, None
 for group in drawing_order(methods):  # the cheap maps first, t-SNE last
     busy = [m for m in group if METHODS[m].cost]
@@ -114,8 +110,8 @@ for group in drawing_order(methods):  # the cheap maps first, t-SNE last
             (dataset.fingerprint, all_rows, tuple(drawn), config, perplexity, iterations),
             lambda drawn=drawn: compare_charts.linked_maps(dataset, rows.show, [results[m] for m in drawn]),
         )
-        for name, _, columns, size in compare_charts.LAYOUTS:
-            slots[name].vega_lite_chart(with_columns(spec, columns, size), width="content")
+        for layout, slot in slots.items():
+            slot.vega_lite_chart(with_columns(spec, layout.columns, layout.size), width="content")
 progress.empty()
 for method in methods:
     if isinstance(results[method], str):

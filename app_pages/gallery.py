@@ -4,6 +4,7 @@ from dataclasses import replace
 
 import streamlit as st
 
+from lib.charts.common import with_columns
 from lib.charts.gallery import ONE_FEATURE_TEXT, accuracy_summary, align_runs, gallery_parts
 from lib.charts.plane import panel_rows
 from lib.images import images_for
@@ -11,7 +12,7 @@ from lib.settings import bounds
 from lib.training import network_name
 from ui import state
 from ui.advice import remedies_in_words
-from ui.charts import responsive_chart
+from ui.charts import draw_layouts, spec_of
 from ui.classroom import page_control
 from ui.data import current_dataset
 from ui.links import share_link
@@ -82,13 +83,13 @@ with st.expander("How to read it: aligned maps and their disparity"):
     )
 if (shown := len(panel_rows(len(runs[0].y_test)))) < len(runs[0].y_test):
     st.caption(f"Each map shows the same random {shown:,} of the {len(runs[0].y_test):,} test rows.")
-responsive_chart(  # 3 columns, 2 on a tablet, 1 on a phone
-    gallery_parts(
-        panels, runs[0].y_test, dataset.class_names, images=images_for(dataset, runs[0].test_index)
-    ),
+maps = spec_of(  # 3 columns, 2 on a tablet, 1 on a phone
+    gallery_parts(panels, runs[0].y_test, dataset.class_names, images=images_for(dataset, runs[0].test_index))
+)
+draw_layouts(
+    "gallery_maps",
+    lambda layout: with_columns(maps, layout.columns, layout.size),
     f"reinitializations_{dataset.name}",
-    state.GALLERY_MAPS,
-    (("wide", 3), ("medium", 2), ("narrow", 1)),
 )
 st.markdown(
     "**What to notice.** The accuracies are close even where the pictures are not: the network "

@@ -8,7 +8,7 @@ from lib.codegen import keras_script
 from lib.diagnostics import diagnose
 from lib.training import network_name
 from ui.advice import explained
-from ui.charts import cached_chart
+from ui.charts import responsive_chart
 from ui.data import current_dataset, escape_markdown
 from ui.exports import run_downloads, run_stem
 from ui.inside import bending_text, node_text, view_player
@@ -112,11 +112,11 @@ else:
         "move: training pulls the classes apart until a straight line can separate them (like the "
         "lesson's 5 × 5 grid). Epoch 0, the random starting weights, is on the player's slider above."
     )
-    cached_chart(
-        ("evolution", run_key),
-        lambda: rc.evolution_parts(run, epochs, extent),
+    responsive_chart(
+        "evolution",
+        run_key,
+        lambda layout: rc.evolution_parts(run, epochs, extent, layout.size, layout.columns),
         f"{stem}_evolution",
-        width="content",
     )
     st.markdown(
         "**Another seed, another picture, still right.** Press **Re-initialize** in the sidebar: new "
@@ -133,7 +133,12 @@ st.markdown(
     "watch for overfitting; *test* rows are the ones plotted above. If the training loss keeps "
     "falling while the validation loss rises, the network is memorising its training rows: overfitting."
 )
-cached_chart(("curves", run_key), lambda: rc.curves_parts(run.history), f"{stem}_curves", width="content")
+responsive_chart(
+    "curves",
+    run_key,
+    lambda layout: rc.curves_parts(run.history, layout.size, layout.columns),
+    f"{stem}_curves",
+)
 
 st.header("6 · The model", divider="gray")
 st.markdown(
@@ -141,11 +146,11 @@ st.markdown(
     "yellow bottleneck nodes. Line colour and thickness show the trained weights: blue positive, red "
     "negative, thicker means larger; hover a line for its value."
 )
-cached_chart(
-    ("model", run_key),
-    lambda: rc.architecture_parts(run, feature_names=dataset.feature_names),
+responsive_chart(
+    "model",
+    run_key,
+    lambda layout: rc.architecture_parts(run, width=layout.size, feature_names=dataset.feature_names),
     f"{stem}_model",
-    width="content",
 )
 st.dataframe(rc.layer_table(config, dataset.n_features, dataset.n_classes), hide_index=True, width="stretch")
 left, right = st.columns([1, 3], vertical_alignment="center")

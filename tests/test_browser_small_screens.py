@@ -7,6 +7,10 @@ from conftest import screenshot, wait_for_app
 pytestmark = pytest.mark.browser
 
 PAGES = ["", "inner_layer", "gallery", "compare", "gradient_descent"]
+# Every chart on screen drawn (Vega draws a page's big charts a few seconds after its script ends).
+ALL_DRAWN = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+  .filter((chart) => chart.offsetParent !== null)
+  .every((chart) => chart.querySelector('canvas, svg'))"""
 SHORT_INTRO = {"inner_layer", "gallery", "compare"}  # the first chart within about one phone screen
 FIRST_CHART = """() => Math.min(...[...document.querySelectorAll('.vega-embed')]
   .filter((chart) => chart.getBoundingClientRect().width > 0)
@@ -47,6 +51,7 @@ def test_every_page_fits_the_screen(app_url, browser, size):
         for name in PAGES:
             tab.goto(f"{app_url}/{name}")
             wait_for_app(tab, timeout=180_000)
+            tab.wait_for_function(ALL_DRAWN, timeout=60_000)
             tab.wait_for_timeout(500)
             result = tab.evaluate(OVERFLOW)
             assert result["charts"] >= 1, name

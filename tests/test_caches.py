@@ -22,7 +22,7 @@ CACHES = {
     "ui/data.py:load_builtin": (8, "32MB"),
     "ui/gradient_descent.py:_curves": (512, "32MB"),
     "ui/gradient_descent.py:_descents": (64, "32MB"),
-    "ui/player.py:_player_spec": (16, "32MB"),
+    "ui/player.py:_player_specs": (16, "32MB"),
     "ui/inside.py:_view_spec": (16, "16MB"),  # the node pictures or the bent grid of a run, 0.4 MB
     "ui/lesson.py:logistic_accuracy": (8, "1MB"),  # one number per data set
     "ui/lesson.py:separability": (16, "1MB"),  # one epoch number per run

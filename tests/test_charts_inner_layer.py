@@ -116,7 +116,7 @@ def test_curves_have_three_splits_of_two_metrics(run):
     assert set(frame["split"]) == {"training", "validation", "test"}
     test_acc = frame.query("split == 'test' and metric == 'accuracy'")["value"].to_numpy()
     np.testing.assert_allclose(test_acc, run.snapshot_accuracy[1:])
-    assert len(rc.curves_chart(run.history).to_dict()["hconcat"]) == 2
+    assert len(rc.curves_chart(run.history).to_dict()["concat"]) == 2
 
 
 def test_layer_table_counts_parameters_like_keras():

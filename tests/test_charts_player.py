@@ -65,12 +65,12 @@ def test_the_epoch_is_a_parameter_bound_to_a_slider_and_stepped_by_play(spec):
     assert tick["update"] == "playing ? (epoch >= 6 ? 0 : epoch + 1) : epoch"  # the last epoch wraps to 0
     [stop] = playing["on"]
     assert stop["events"] == {"signal": "epoch"} and stop["update"] == "epoch >= 6 ? false : playing"
-    text = json.dumps(spec["hconcat"])
+    text = json.dumps(spec["vconcat"])
     assert text.count("datum['x' + epoch]") >= 3  # points, regions, line all read the epoch's columns
 
 
 def test_title_accuracy_and_matrix_name_the_slider_epoch(run, spec):
-    [plane_view, side] = spec["hconcat"]
+    [plane_view, side] = spec["vconcat"][0]["hconcat"]
     assert plane_view["title"]["text"] == {"expr": player.TITLE_EXPR}
     at_3 = json.loads(json.dumps({k: v for k, v in spec.items() if k != "datasets"}))
     at_3["datasets"] = spec["datasets"]
@@ -112,7 +112,7 @@ def test_a_multiclass_player_keeps_its_legend_tooltips_and_classes(wine_run):
     wine, run = wine_run
     spec = player.player_spec(run, wine, plane.plane_extent(run.snapshots))
     assert params(spec)["classes"]["value"] == list(run.class_names)
-    dots = spec["hconcat"][0]["layer"][1]["encoding"]
+    dots = spec["vconcat"][0]["hconcat"][0]["layer"][1]["encoding"]
     assert dots["color"]["legend"]["title"] == "True class"
     assert dots["color"]["scale"]["domain"] == list(run.class_names)
     assert dots["shape"]["legend"]["title"] == "Prediction"

@@ -8,6 +8,7 @@ import pytest
 import lib.projections
 import ui.compare
 from conftest import app_test, assert_no_exception, chart_specs
+from lib.layouts import LAYOUTS
 from lib.training import DEEPER_LESSON, train
 
 PAGE = "app_pages/compare.py"
@@ -232,14 +233,13 @@ def test_t_sne_reading_rules_and_link_sit_beside_the_perplexity(fast):
 
 
 def test_every_width_gets_a_layout_of_the_same_linked_panels():
-    from lib.charts.compare import LAYOUTS
-
+    layouts = LAYOUTS["compare_maps"]
     at = app_test(PAGE)
-    specs = chart_specs(at)[: len(LAYOUTS)]
+    specs = chart_specs(at)[: len(layouts)]
     assert [(s["columns"], s["concat"][0]["width"]) for s in specs] == [
-        (c, size) for _, _, c, size in LAYOUTS
+        (layout.columns, layout.size) for layout in layouts
     ]
-    assert LAYOUTS[0][3] >= 320  # panels of at least 320 px at 1440 px
+    assert layouts[0].size >= 320  # panels of at least 320 px at 1440 px
     for spec in specs:
         assert [p["title"]["text"] for p in spec["concat"]] == LABELS
         assert spec["resolve"]["scale"]["color"] == "shared"  # one legend for every panel

@@ -10,6 +10,7 @@ from conftest import (
     player_opens_at,
     player_params,
 )
+from lib.layouts import LAYOUTS
 from lib.training import DEEPER_LESSON
 
 PAGE = "app_pages/inner_layer.py"
@@ -22,15 +23,18 @@ def at():
 
 
 def panels(at) -> list[str]:
-    [spec] = [s for s in chart_specs(at) if "facet" in s]
-    return spec["facet"]["sort"]
+    grids = [s["facet"]["sort"] for s in chart_specs(at) if "facet" in s]  # one per layout (lib.layouts)
+    assert len(grids) == len(LAYOUTS["evolution"]) and all(grid == grids[0] for grid in grids)
+    return grids[0]
 
 
 def player_datasets(at) -> dict[str, list[str]]:
     """The player's data sets by name: their column names."""
     import pyarrow as pa
 
-    [element] = [e for e in at.get("vega_lite_chart") if '"name": "accuracy"' in e.proto.spec]  # the plane's
+    players = [e for e in at.get("vega_lite_chart") if '"name": "accuracy"' in e.proto.spec]  # the plane's
+    assert len(players) == len(LAYOUTS["player"])
+    element = players[0]
     return {d.name: pa.ipc.open_stream(d.data.data).read_all().column_names for d in element.proto.datasets}
 
 

@@ -1,7 +1,53 @@
-"""Grids that reduce their columns on small screens: one layout per width band, and the stylesheet."""
+"""Charts that change their layout by the width there is: one layout per band, the stylesheet
+that shows exactly one, and each layout fitting the widths it is shown at."""
+
+import re
+
+import pytest
 
 from conftest import ROOT, app_test, assert_no_exception, chart_specs
-from ui import state
+from lib.charts import inner_layer as rc
+from lib.charts import plane, player
+from lib.exports import chart_file
+from lib.layouts import LAYOUTS
+from lib.training import DEEPER_LESSON, train
+from ui.layout import band_rules, layout_key, stylesheet
+
+PHONE_COLUMN = 358  # px of the main column on a 390 px phone (Streamlit's 16 px padding each side)
+
+
+def shown_layouts(chart: str, width: float) -> list[str]:
+    """The layouts of `chart` the stylesheet leaves visible in a container `width` px wide."""
+    css = band_rules(chart, LAYOUTS[chart])
+    hidden = set()
+    for condition, layout in re.findall(r"@container (.+?) \{\n  \.st-key-(\S+) \{ display: none; \}", css):
+        tests = re.findall(r"\(width (<|>=) (\d+)px\)", condition)
+        if any(width < int(n) if op == "<" else width >= int(n) for op, n in tests):
+            hidden.add(layout)
+    return [layout.name for layout in LAYOUTS[chart] if layout_key(chart, layout.name) not in hidden]
+
+
+@pytest.mark.parametrize("chart", sorted(LAYOUTS))
+def test_the_stylesheet_shows_exactly_one_layout_at_every_width(chart):
+    layouts = LAYOUTS[chart]
+    assert [layout.min_width for layout in layouts] == sorted(
+        (lay.min_width for lay in layouts), reverse=True
+    )
+    assert layouts[-1].min_width == 0
+    for width in [
+        0,
+        200,
+        389.5,
+        767.5,
+        1440,
+        *(lay.min_width - 0.5 for lay in layouts),
+        *(lay.min_width for lay in layouts),
+    ]:
+        if width >= 0:
+            expected = next(lay.name for lay in layouts if width >= lay.min_width)
+            assert shown_layouts(chart, width) == [expected], (chart, width)
+    assert f".st-key-{chart} {{\n  container-type: inline-size;" in stylesheet()
+    assert "ui.layout import responsive_layout" in (ROOT / "streamlit_app.py").read_text()
 
 
 def test_the_gallery_draws_3_2_and_1_columns_of_the_same_maps():
@@ -12,10 +58,42 @@ def test_the_gallery_draws_3_2_and_1_columns_of_the_same_maps():
     assert specs[0]["concat"] == specs[1]["concat"] == specs[2]["concat"]
 
 
-def test_the_stylesheet_shows_one_layout_per_width_and_is_loaded_on_every_page():
-    css = (ROOT / "ui" / "responsive.css").read_text()
-    for container in (state.COMPARE_MAPS, state.GALLERY_MAPS):
-        assert f".st-key-{container} {{\n  container-type: inline-size;" in css
-        for layout in ("wide", "medium", "narrow"):
-            assert css.count(f".st-key-{state.layout_key(container, layout)} {{ display: none; }}") == 1
-    assert "ui.layout import responsive_layout" in (ROOT / "streamlit_app.py").read_text()
+@pytest.fixture(scope="module")
+def run(banknotes):
+    return train(banknotes, DEEPER_LESSON)
+
+
+def drawn_width(spec: dict) -> float:
+    """The width Vega draws `spec` at, in px."""
+    svg = chart_file(spec, "svg").decode()
+    return float(re.search(r'<svg[^>]* width="([\d.]+)"', svg).group(1))
+
+
+def test_every_layout_fits_the_widths_it_is_shown_at(run, banknotes):
+    """Each layout is no wider than the band it is shown in: the narrowest fits a phone."""
+    extent = plane.plane_extent(run.snapshots)
+    epochs = rc.chosen_epochs(run.config.epochs)
+    build = {
+        "player": lambda lay: player.player_specs(run, banknotes, extent, [(lay.columns, lay.size)])[0],
+        "evolution": lambda lay: rc.evolution_parts(run, epochs, extent, lay.size, lay.columns).spec(),
+        "curves": lambda lay: rc.curves_parts(run.history, lay.size, lay.columns).spec(),
+        "model": lambda lay: rc.architecture_parts(
+            run, width=lay.size, feature_names=banknotes.feature_names
+        ).spec(),
+    }
+    for chart, spec_of in build.items():
+        room = None  # the widest container a layout is shown in
+        for layout in LAYOUTS[chart]:
+            width = drawn_width(spec_of(layout))
+            if room is not None:
+                assert width <= room, (chart, layout.name, width, room)
+            room = layout.min_width
+        assert width <= PHONE_COLUMN, (chart, width)
+
+
+def test_the_inner_layer_page_draws_every_layout_of_its_responsive_charts():
+    at = app_test("app_pages/inner_layer.py", {"epochs": "6"})
+    assert_no_exception(at)
+    specs = chart_specs(at)
+    assert sum("accuracy" in str(s.get("params")) for s in specs) == len(LAYOUTS["player"])
+    assert sum("facet" in s for s in specs) == len(LAYOUTS["evolution"])

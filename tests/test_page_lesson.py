@@ -7,6 +7,7 @@ import pytest
 
 from conftest import app_test, assert_no_exception, chart_specs
 from lib import lesson
+from lib.layouts import LAYOUTS
 from lib.training import DEEPER_LESSON, train
 
 PAGE = "app_pages/lesson.py"
@@ -88,7 +89,9 @@ def test_step_3_names_the_epoch_this_run_first_separated_the_classes(banknotes):
     expected = lesson.separated_at(lesson.separability(train(banknotes, DEEPER_LESSON)))
     assert expected is not None and 0 < expected < DEEPER_LESSON.epochs
     assert any(f"This run: epoch {expected}." in i.value for i in at.info)
-    [player] = [s for s in chart_specs(at) if epoch_shown(s) is not None]
+    players = [s for s in chart_specs(at) if epoch_shown(s) is not None]
+    assert len(players) == len(LAYOUTS["player"])  # one layout for each width (lib.layouts)
+    player = players[0]
     assert epoch_shown(player) == DEEPER_LESSON.epochs  # opens at the end, scrubbed in the browser
     assert "Grid of the input plane" in followers(player) and "node_pick" not in followers(player)
 
@@ -116,6 +119,7 @@ def test_the_inner_layer_pages_inside_views_have_an_epoch_slider_each():
     headers = [h.value for h in at.header]
     assert headers.index("2 · Inside every node") < headers.index("3 · The input space bending")
     scrubbed = [s for s in chart_specs(at) if epoch_shown(s) is not None]
+    scrubbed = scrubbed[len(LAYOUTS["player"]) - 1 :]  # the player's layouts, then one of each view
     assert len(scrubbed) == 3  # the player, the node pictures, the bent grid
     for spec in scrubbed:
         [epoch] = [p for p in spec["params"] if p["name"] == "epoch"]

@@ -13,9 +13,10 @@ from collections.abc import Callable, Hashable
 import altair as alt
 import streamlit as st
 
-from lib.charts.common import ChartParts, vega_lite, with_columns
+from lib.charts.common import ChartParts, vega_lite
 from lib.exports import CHART_FORMATS, chart_file
-from ui import state
+from lib.layouts import LAYOUTS, Layout, widest
+from ui.layout import layout_key
 
 SAVE_AS = {"svg": "SVG (any size, for slides)", "png": "PNG (picture)", "json": "Vega-Lite source (JSON)"}
 
@@ -52,18 +53,27 @@ def draw_spec(spec: dict, name: str, place=st, **options) -> None:
     save_menu(lambda: spec, name, place)
 
 
+def draw_layouts(chart: str, spec_for: Callable[[Layout], dict], name: str, place=st) -> None:
+    """Draw `chart` in each of its layouts (lib.layouts.LAYOUTS), each in the container the
+    stylesheet (ui.layout) shows only at its widths: fewer columns on a phone. Its file is saved
+    in the widest layout."""
+    for layout, slot in layout_slots(chart, place).items():
+        slot.vega_lite_chart(spec_for(layout), width="content")
+    save_menu(lambda: spec_for(widest(chart)), name, place)
+
+
+def layout_slots(chart: str, place=st) -> dict[Layout, object]:
+    """One empty slot per layout of `chart`, in the containers the stylesheet shows by width."""
+    with place.container(key=chart):
+        return {layout: st.container(key=layout_key(chart, layout.name)).empty() for layout in LAYOUTS[chart]}
+
+
 def responsive_chart(
-    chart: ChartParts | alt.TopLevelMixin, name: str, container: str, layouts: tuple[tuple[str, int], ...]
+    chart: str, key: Hashable, build: Callable[[Layout], ChartParts | alt.TopLevelMixin], name: str, place=st
 ) -> None:
-    """Draw a `concat` chart once per layout (name, columns) in containers that
-    `ui/responsive.css` shows one at a time by the width there is: fewer columns on a phone."""
-    spec = spec_of(chart)
-    with st.container(key=container):
-        for layout, columns in layouts:
-            st.container(key=state.layout_key(container, layout)).vega_lite_chart(
-                with_columns(spec, columns), width="content"
-            )
-    save_menu(lambda: spec, name)
+    """`draw_layouts` of `build(layout)`, each layout's spec cached: `key` must name everything
+    the chart depends on but its layout."""
+    draw_layouts(chart, lambda layout: _spec((key, layout), lambda: build(layout)), name, place)
 
 
 def show_chart(chart: alt.TopLevelMixin, name: str, place=st, **options) -> None:

@@ -1,14 +1,47 @@
-"""The app's one stylesheet (`ui/responsive.css`): grids that reduce their columns on small screens."""
+"""The app's stylesheet: `ui/responsive.css` and, built from `lib.layouts.LAYOUTS`, the rules that
+show each responsive chart's one layout that fits the width there is."""
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 import streamlit as st
 
+from lib.layouts import LAYOUTS, Layout
+
 STYLESHEET = Path(__file__).with_name("responsive.css")
+
+
+def layout_key(chart: str, layout: str) -> str:
+    """The container of one layout of a chart, e.g. compare_maps_wide (also its CSS class)."""
+    return f"{chart}_{layout}"
+
+
+def band_rules(chart: str, layouts: tuple[Layout, ...]) -> str:
+    """CSS that hides every layout of `chart` whose band of widths its container is not in."""
+    rules = [f".st-key-{chart} {{\n  container-type: inline-size;\n}}"]
+    above = None  # the least width of the next wider layout
+    for layout in layouts:
+        outside = [f"(width < {layout.min_width}px)"] if layout.min_width else []
+        if above is not None:
+            outside.append(f"(width >= {above}px)")
+        if outside:
+            rules.append(
+                f"@container {' or '.join(outside)} {{\n"
+                f"  .st-key-{layout_key(chart, layout.name)} {{ display: none; }}\n}}"
+            )
+        above = layout.min_width
+    return "\n".join(rules)
+
+
+@cache
+def stylesheet() -> str:
+    """The whole stylesheet; no user text ever goes into it."""
+    bands = "\n".join(band_rules(chart, layouts) for chart, layouts in LAYOUTS.items())
+    return f"<style>\n{STYLESHEET.read_text()}\n{bands}\n</style>"
 
 
 def responsive_layout() -> None:
     """Load the stylesheet into the page (Streamlit sends a style-only `st.html` without a gap)."""
-    st.html(STYLESHEET)
+    st.html(stylesheet())

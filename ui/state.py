@@ -69,15 +69,6 @@ COMPARE_METHODS = "compare_methods"
 COMPARE_ALL_ROWS = "compare_all_rows"
 COMPARE_PERPLEXITY = "compare_perplexity"
 COMPARE_ITERATIONS = "compare_iterations"
-# Containers, not settings: their keys name the CSS classes ui/responsive.css styles.
-COMPARE_MAPS = "compare_maps"  # the linked maps, one layout per width band inside
-GALLERY_MAPS = "gallery_maps"  # the re-initialisations' maps, likewise
-
-
-def layout_key(container: str, layout: str) -> str:
-    """The container of one layout (wide, medium, narrow) of a chart, e.g. compare_maps_wide."""
-    return f"{container}_{layout}"
-
 
 # Gradient descent: compare runs
 GD_VARY = "gd_vary"  # which training choice varies

@@ -19,10 +19,6 @@ from lib.images import IMAGE_FIELD
 from lib.projections import METHODS, Embedding
 
 ROW_FIELD = "row"
-# One linked chart per band of container widths, widest first: (name, least width in px,
-# columns, panel size in px). The page draws all of them and `ui/responsive.css` shows the
-# one band the container is in; a panel's axes and titles take about 65 px beside it.
-LAYOUTS = (("wide", 960, 2, 410), ("medium", 720, 2, 290), ("narrow", 0, 1, 280))
 SPACING = 20  # px between panels
 TOOLTIP_FEATURES = 8  # more would not fit in a tooltip (digits has 64)
 UNSELECTED = "#d9d9d9"

@@ -339,17 +339,18 @@ def curves_frame(history: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(rows, ignore_index=True)
 
 
-def curves_chart(history: pd.DataFrame, width: int = 330) -> alt.Chart:
-    return curves_parts(history, width).chart()
+def curves_chart(history: pd.DataFrame, width: int = 330, columns: int = 2) -> alt.Chart:
+    return curves_parts(history, width, columns).chart()
 
 
-def curves_parts(history: pd.DataFrame, width: int = 330) -> ChartParts:
-    """Loss and accuracy per epoch, for the training, validation and test rows."""
-    shape = {"points": len(history) <= 30, "width": width}
+def curves_parts(history: pd.DataFrame, width: int = 330, columns: int = 2) -> ChartParts:
+    """Loss and accuracy per epoch, for the training, validation and test rows: side by side
+    (2 columns) or one above the other."""
+    shape = {"points": len(history) <= 30, "width": width, "columns": columns}
     return ChartParts(_curves, {"curves": curves_frame(history)}, {"last": max(2, len(history))}, shape)
 
 
-def _curves(frames, values, *, points, width) -> alt.HConcatChart:
+def _curves(frames, values, *, points, width, columns) -> alt.ConcatChart:
     colour = alt.Color(
         "split:N",
         title="Rows",
@@ -379,7 +380,7 @@ def _curves(frames, values, *, points, width) -> alt.HConcatChart:
             )
             .properties(width=width, height=220, title=title)
         )
-    return alt.hconcat(*charts)
+    return alt.concat(*charts, columns=columns)
 
 
 def layer_table(config: TrainConfig, n_features: int, n_classes: int) -> pd.DataFrame:

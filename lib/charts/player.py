@@ -32,7 +32,7 @@ AXIS_TITLES = ("Bottleneck node 1 (its activation)", "Bottleneck node 2 (its act
 TOOLTIP_FEATURES = 6
 PLANE_SIZE = 370  # pixels: at 1440 × 900 the plane, its slider and Play fit under the page title
 BANDS = 20  # a sigmoid output's probability is shaded in bands 0.05 wide, bounded by straight lines
-CLASS_LEGEND = {"title": "True class", "orient": "right", "symbolOpacity": 1}
+CLASS_LEGEND = {"title": "True class", "symbolOpacity": 1}
 TITLE_EXPR = f"'Epoch ' + {EPOCH} + ' · test accuracy ' + format(accuracy[{EPOCH}], '.1%')"
 
 
@@ -183,14 +183,16 @@ def _confusions(run: Run) -> pd.DataFrame:
     return pd.concat([frames[0].drop(columns="rows"), pd.DataFrame(counts)], axis=1)
 
 
-def plane_view(run: Run, dataset: Dataset, extent, size: int = PLANE_SIZE) -> dict:
-    """The test rows in the bottleneck plane over the output layer's regions, at `epoch`."""
+def plane_view(run: Run, dataset: Dataset, extent, size: int = PLANE_SIZE, legends: str = "right") -> dict:
+    """The test rows in the bottleneck plane over the output layer's regions, at `epoch`; its
+    legends beside it (`right`) or, on a narrow screen, under it (`bottom`)."""
     x0, x1, y0, y1 = extent
     binary = len(run.class_names) == 2
     features = list(dataset.feature_names[:TOOLTIP_FEATURES])
     x = {"field": N1, "type": "quantitative", "title": AXIS_TITLES[0], "scale": _scale(x0, x1)}
     y = {"field": N2, "type": "quantitative", "title": AXIS_TITLES[1], "scale": _scale(y0, y1)}
     classes = _class_scale(run.class_names)
+    class_legend = {**CLASS_LEGEND, "orient": legends, "direction": "vertical"}
     if binary:
         shade = {
             "field": "p",
@@ -198,7 +200,7 @@ def plane_view(run: Run, dataset: Dataset, extent, size: int = PLANE_SIZE) -> di
             "title": probability_label(run),
             "scale": {"domain": [0, 0.5, 1], "range": [PALETTE[0], "#ffffff", PALETTE[1]]},
             "legend": {
-                "orient": "right",
+                "orient": legends,
                 "direction": "vertical",
                 "gradientLength": 90,
                 "format": ".1f",
@@ -206,7 +208,7 @@ def plane_view(run: Run, dataset: Dataset, extent, size: int = PLANE_SIZE) -> di
             },
         }
     else:  # the same colours as the dots, so one legend serves both
-        shade = {"field": CLASS_FIELD, "type": "nominal", "scale": classes, "legend": CLASS_LEGEND}
+        shade = {"field": CLASS_FIELD, "type": "nominal", "scale": classes, "legend": class_legend}
     regions = {
         "data": {"name": "regions"},
         "transform": pick_epoch({N1: "x", N2: "y"}),
@@ -236,12 +238,12 @@ def plane_view(run: Run, dataset: Dataset, extent, size: int = PLANE_SIZE) -> di
                 "field": CLASS_FIELD,
                 "type": "nominal",
                 "scale": classes,
-                "legend": CLASS_LEGEND,
+                "legend": class_legend,
             },
             "shape": {
                 **outcome,
                 "scale": {"domain": list(OUTCOMES), "range": ["circle", "cross"]},
-                "legend": {"title": "Prediction", "orient": "right"},
+                "legend": {"title": "Prediction", "orient": legends, "direction": "vertical"},
             },
             "size": {
                 **outcome,
@@ -365,38 +367,63 @@ def player_spec(run: Run, dataset: Dataset, extent, size: int = PLANE_SIZE, more
     """The whole player as one Vega-Lite spec: plane beside accuracy and confusion matrix, every
     epoch's data inside, the epoch a parameter bound to a slider and to Play. `more`: Altair
     charts (filtered with `at_epoch`) drawn below, following the same epoch."""
+    [spec] = player_specs(run, dataset, extent, [(2, size)], more)
+    return spec
+
+
+def player_specs(run: Run, dataset: Dataset, extent, layouts, more=()) -> list[dict]:
+    """The player in each of `layouts` ((columns, plane size) pairs): with 2 columns the accuracy
+    and confusion matrix stand beside the plane, with 1 under it (a phone), its legends too. The
+    specs share their data: it is built once."""
     rows = frame_rows(len(run.y_test), len(run.snapshots))
     features = list(dataset.feature_names[:TOOLTIP_FEATURES])
-    spec: dict = {
+    datasets = {
+        "points": _points(run, dataset, rows, features),
+        "regions": _regions(run, extent),
+        "confusion": _confusions(run),
+    }
+    if len(run.class_names) == 2:
+        datasets["lines"] = _lines(run, extent)
+    params = [
+        *epoch_params(len(run.snapshots) - 1),
+        accuracy_param(run),
+        {"name": "classes", "value": [str(name) for name in run.class_names]},
+    ]
+    extra = [vega_lite(chart) for chart in more]
+    for view in extra:
+        datasets.update(view.pop("datasets", {}))
+        params += view.pop("params", [])  # a view's selections live at the top level
+        for key in ("$schema", "config", "autosize", "usermeta"):
+            view.pop(key, None)
+    return [
+        _layout(run, dataset, extent, columns, size, params, datasets, extra) for columns, size in layouts
+    ]
+
+
+def _layout(run, dataset, extent, columns, size, params, datasets, extra) -> dict:
+    if columns > 1:
+        views = [
+            {
+                "hconcat": [
+                    plane_view(run, dataset, extent, size),
+                    {"vconcat": [accuracy_view(), confusion_view(run)], "spacing": 12},
+                ],
+                "spacing": 40,
+            }
+        ]
+    else:
+        views = [
+            plane_view(run, dataset, extent, size, legends="bottom"),
+            accuracy_view(),
+            confusion_view(run),
+        ]
+    return {
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
-        "params": [
-            *epoch_params(len(run.snapshots) - 1),
-            accuracy_param(run),
-            {"name": "classes", "value": [str(name) for name in run.class_names]},
-        ],
-        "hconcat": [
-            plane_view(run, dataset, extent, size),
-            {"vconcat": [accuracy_view(), confusion_view(run)], "spacing": 12},
-        ],
-        "spacing": 40,
+        "params": params,
+        "vconcat": [*views, *extra],
+        "spacing": 24,
         "resolve": {"scale": {"color": "independent", "shape": "independent", "size": "independent"}},
         "autosize": {"type": "pad"},
         "usermeta": {"embedOptions": {"renderer": "canvas"}},
-        "datasets": {
-            "points": _points(run, dataset, rows, features),
-            "regions": _regions(run, extent),
-            "confusion": _confusions(run),
-        },
+        "datasets": datasets,
     }
-    if len(run.class_names) == 2:
-        spec["datasets"]["lines"] = _lines(run, extent)
-    if more:
-        extra = [vega_lite(chart) for chart in more]
-        spec["vconcat"] = [{"hconcat": spec.pop("hconcat"), "spacing": 40}]
-        for view in extra:
-            spec["datasets"].update(view.pop("datasets", {}))
-            spec["params"] += view.pop("params", [])  # a view's selections live at the top level
-            for key in ("$schema", "config", "autosize", "usermeta"):
-                view.pop(key, None)
-            spec["vconcat"].append(view)
-    return spec

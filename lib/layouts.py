@@ -1,0 +1,45 @@
+"""Charts laid out by the width there is: one table of every responsive chart's layouts.
+
+A Vega-Lite chart cannot change its number of columns by itself when the screen narrows, and
+shrinking a 900 px chart onto a 390 px phone makes it unreadable. So a page draws a responsive
+chart once per layout, each in a container the stylesheet (`ui.layout`, built from this table)
+shows only while the chart's container is within that layout's band of widths.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One way to draw a chart: shown while its container is at least `min_width` px wide (and
+    narrower than the layout before it), with `columns` panels a row of `size` px each."""
+
+    name: str  # wide, medium, narrow
+    min_width: int
+    columns: int
+    size: int
+
+
+# chart name (also its container's key and CSS class) → its layouts, widest first, the last from 0 px.
+# The widths leave room for axes and legends: a panel's axis titles take about 65 px beside it.
+LAYOUTS: dict[str, tuple[Layout, ...]] = {
+    # Compare reductions: the linked maps, 2 columns of 410 px squares at 1440 px
+    "compare_maps": (Layout("wide", 960, 2, 410), Layout("medium", 720, 2, 290), Layout("narrow", 0, 1, 280)),
+    # Re-initializations: 3 columns of 210 px maps (about 960 px), 2 on a tablet, 1 on a phone
+    "gallery_maps": (Layout("wide", 980, 3, 210), Layout("medium", 660, 2, 210), Layout("narrow", 0, 1, 210)),
+    # The epoch player: the plane beside its accuracy and confusion matrix, or above them
+    "player": (Layout("wide", 900, 2, 370), Layout("narrow", 0, 1, 240)),
+    # How the representation forms: the lesson's 5 × 5 grid of planes
+    "evolution": (Layout("wide", 820, 5, 130), Layout("medium", 560, 3, 140), Layout("narrow", 0, 2, 120)),
+    # Learning curves: loss beside accuracy, or above it
+    "curves": (Layout("wide", 760, 2, 330), Layout("narrow", 0, 1, 260)),
+    # The network diagram (size: its width)
+    "model": (Layout("wide", 700, 1, 640), Layout("narrow", 0, 1, 300)),
+}
+
+
+def widest(chart: str) -> Layout:
+    """The layout a saved file of `chart` is drawn in."""
+    return LAYOUTS[chart][0]
