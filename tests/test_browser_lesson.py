@@ -39,7 +39,7 @@ def test_a_student_walks_the_lesson_from_the_first_step_to_the_last(app_url, pag
         assert f"step={step.number}" in page.url
         if step.question is not None:
             answer(page, step.number)
-        page.locator(f"{MAIN} .vega-embed").first.wait_for(timeout=120_000)
+        page.locator(f"{MAIN} .vega-embed:visible").first.wait_for(timeout=120_000)
         assert page.locator("[data-testid='stException']").count() == 0
         answered = sum(1 for n in lesson.QUESTIONS if n <= step.number)
         page.get_by_text(f"{answered} of {len(lesson.QUESTIONS)} questions answered").wait_for()
@@ -56,7 +56,7 @@ def test_a_link_opens_a_step_and_clicking_a_node_picks_it(app_url, page):
     answer(page, 6)
     page.get_by_text("Each small picture is one hidden node").wait_for()
     wait_idle(page)
-    nodes = page.locator(f"{MAIN} .vega-embed").last
+    nodes = page.locator(f"{MAIN} .vega-embed:visible").last  # the player has one layout per width
     nodes.scroll_into_view_if_needed()
     box = nodes.bounding_box()
     page.mouse.click(box["x"] + 90, box["y"] + box["height"] - 60)  # a dot of the first layer's last picture
