@@ -71,9 +71,9 @@ def layout_slots(chart: str, place=st) -> dict[Layout, object]:
 def responsive_chart(
     chart: str, key: Hashable, build: Callable[[Layout], ChartParts | alt.TopLevelMixin], name: str, place=st
 ) -> None:
-    """`draw_layouts` of `build(layout)`, each layout's spec cached: `key` must name everything
-    the chart depends on but its layout."""
-    draw_layouts(chart, lambda layout: _spec((key, layout), lambda: build(layout)), name, place)
+    """`draw_layouts` of `build(layout)`, each layout's spec cached under the chart's name, `key`
+    and the layout's name: `key` must name everything else the chart depends on."""
+    draw_layouts(chart, lambda layout: _spec((chart, key, layout.name), lambda: build(layout)), name, place)
 
 
 def show_chart(chart: alt.TopLevelMixin, name: str, place=st, **options) -> None:
