@@ -33,6 +33,7 @@ TOOLTIP_FEATURES = 6
 PLANE_SIZE = 370  # pixels: at 1440 × 900 the plane, its slider and Play fit under the page title
 BANDS = 20  # a sigmoid output's probability is shaded in bands 0.05 wide, bounded by straight lines
 CLASS_LEGEND = {"title": "True class", "symbolOpacity": 1}
+INDEPENDENT = {"scale": {"color": "independent", "shape": "independent", "size": "independent"}}
 TITLE_EXPR = f"'Epoch ' + {EPOCH} + ' · test accuracy ' + format(accuracy[{EPOCH}], '.1%')"
 
 
@@ -409,6 +410,7 @@ def _layout(run, dataset, extent, columns, size, params, datasets, extra) -> dic
                     {"vconcat": [accuracy_view(), confusion_view(run)], "spacing": 12},
                 ],
                 "spacing": 40,
+                "resolve": INDEPENDENT,  # each view keeps its legends beside it
             }
         ]
     else:
@@ -422,7 +424,7 @@ def _layout(run, dataset, extent, columns, size, params, datasets, extra) -> dic
         "params": params,
         "vconcat": [*views, *extra],
         "spacing": 24,
-        "resolve": {"scale": {"color": "independent", "shape": "independent", "size": "independent"}},
+        "resolve": INDEPENDENT,
         "autosize": {"type": "pad"},
         "usermeta": {"embedOptions": {"renderer": "canvas"}},
         "datasets": datasets,
