@@ -49,10 +49,11 @@ def wait_for_app(tab, timeout: float = 180_000) -> None:
     tab.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout
     )
-    # Any chart on screen: the comparison page and the gallery keep one layout per screen width,
-    # every one hidden but the one that fits (ui/responsive.css).
+    # The stylesheet in (it hides every layout of a responsive chart but the one that fits the
+    # width, ui/layout.py), and any chart on screen.
     tab.wait_for_function(
-        "() => [...document.querySelectorAll('.vega-embed canvas, .vega-embed svg')]"
+        "() => document.querySelector('style[data-sheet]') !== null"
+        " && [...document.querySelectorAll('.vega-embed canvas, .vega-embed svg')]"
         ".some(chart => chart.getBoundingClientRect().width > 0)",
         timeout=timeout,
     )

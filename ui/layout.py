@@ -11,6 +11,7 @@ import streamlit as st
 from lib.layouts import LAYOUTS, Layout
 
 STYLESHEET = Path(__file__).with_name("responsive.css")
+SHEET_ID = "bottleneck"  # the <style> element's data-sheet: the sheet hides its own element
 
 
 def layout_key(chart: str, layout: str) -> str:
@@ -39,9 +40,16 @@ def band_rules(chart: str, layouts: tuple[Layout, ...]) -> str:
 def stylesheet() -> str:
     """The whole stylesheet; no user text ever goes into it."""
     bands = "\n".join(band_rules(chart, layouts) for chart, layouts in LAYOUTS.items())
-    return f"<style>\n{STYLESHEET.read_text()}\n{bands}\n</style>"
+    # its own element takes no room at the top of the page
+    itself = f'[data-testid="stElementContainer"]:has(style[data-sheet="{SHEET_ID}"]) {{ display: none; }}'
+    return f'<style data-sheet="{SHEET_ID}">\n{STYLESHEET.read_text()}\n{itself}\n{bands}\n</style>'
 
 
 def responsive_layout() -> None:
-    """Load the stylesheet into the page (Streamlit sends a style-only `st.html` without a gap)."""
-    st.html(stylesheet())
+    """Load the stylesheet into the page, before any chart is drawn.
+
+    Not `st.html`: Streamlit puts a style-only one in its event container, drawn by a component
+    the browser loads on demand, often after the charts; until then a phone showed every layout.
+    Markdown's component is loaded with the first label, and the sheet hides its own element.
+    """
+    st.markdown(stylesheet(), unsafe_allow_html=True)
