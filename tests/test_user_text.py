@@ -28,7 +28,8 @@ def test_an_upload_with_markup_in_its_names_is_shown_escaped():
             at.switch_page(page).run()
         assert not at.exception, page
         # every element but the stylesheet, built from a repo file and lib.layouts alone
-        shown = [m for m in [*at.markdown, *at.caption, *at.info, *at.warning, *at.error] if m.value != stylesheet()]
+        shown = [*at.markdown, *at.caption, *at.info, *at.warning, *at.error]
+        shown = [element for element in shown if element.value != stylesheet()]
         assert shown, page
         for element in shown:
             assert not getattr(element.proto, "allow_html", False), page
