@@ -6,7 +6,7 @@ from lib.charts import data as charts
 from lib.data_summary import separating_features
 from lib.images import IMAGE_FIELD, thumbnails
 from lib.settings import SETTINGS
-from ui.charts import draw
+from ui.charts import responsive_chart
 from ui.classroom import page_control, seed
 from ui.data import current_dataset, escape_markdown
 from ui.links import share_link
@@ -52,15 +52,16 @@ ABOUT = {
         "other numeric column is a feature."
     ),
 }
-st.markdown(ABOUT[dataset.name])
+with st.expander("What the features and classes are"):
+    st.markdown(ABOUT[dataset.name])
 for notice in dataset.notices:
     st.info(escape_markdown(notice), icon=":material/info:")
 
 counts = dataset.class_counts()
-cols = st.columns(3)
-cols[0].metric("Rows", f"{len(dataset.y):,}")
-cols[1].metric("Features", dataset.n_features)
-cols[2].metric("Classes", dataset.n_classes)
+with st.container(horizontal=True):  # one row on a phone too, where columns would stack
+    st.metric("Rows", f"{len(dataset.y):,}")
+    st.metric("Features", dataset.n_features)
+    st.metric("Classes", dataset.n_classes)
 st.caption(
     "Class balance: "
     + " · ".join(
@@ -70,11 +71,15 @@ st.caption(
 
 st.subheader("How the classes sit in feature space")
 st.markdown(
-    "Below the diagonal, each panel plots one feature against another, coloured by class (the "
-    "course's *pairplot*, each pair once); on the diagonal, each feature's distribution in each "
-    "class. Where the colours overlap in every panel, no single pair of features separates the "
-    "classes: that is what the network's hidden layer will have to learn."
+    "The course's *pairplot*: each feature against each other one, coloured by class; on the "
+    "diagonal, each feature's distribution in each class."
 )
+with st.expander("How to read it"):
+    st.markdown(
+        "Below the diagonal, each panel plots one feature against another (each pair once). Where "
+        "the colours overlap in every panel, no single pair of features separates the classes: "
+        "that is what the network's hidden layer will have to learn."
+    )
 default = separating_features(dataset, 4)
 if dataset.n_features > 4:
     st.caption(
@@ -99,10 +104,11 @@ else:
             f"Showing a random sample of {PLOT_LIMIT:,} of the {len(dataset.y):,} rows "
             "(the same sample every time)."
         )
-    draw(
-        charts.scatter_matrix(dataset, features, limit=PLOT_LIMIT),
+    responsive_chart(
+        "pairplot",
+        (dataset.fingerprint, tuple(features)),
+        lambda layout: charts.scatter_matrix(dataset, features, PLOT_LIMIT, layout.size),
         f"pairplot_{dataset.name}",
-        width="content",
     )
 
 st.subheader("The table")

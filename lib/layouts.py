@@ -35,6 +35,8 @@ LAYOUTS: dict[str, tuple[Layout, ...]] = {
     "evolution": (Layout("wide", 820, 5, 130), Layout("medium", 560, 3, 140), Layout("narrow", 0, 2, 120)),
     # Learning curves: loss beside accuracy, or above it
     "curves": (Layout("wide", 760, 2, 330), Layout("narrow", 0, 1, 260)),
+    # The data page's pairplot (size: the width of its panels together, one panel per feature)
+    "pairplot": (Layout("wide", 970, 1, 880), Layout("medium", 560, 1, 440), Layout("narrow", 0, 1, 240)),
     # The network diagram (size: its width)
     "model": (Layout("wide", 700, 1, 640), Layout("narrow", 0, 1, 300)),
 }

@@ -2,7 +2,15 @@
 
 from itertools import combinations
 
+import pytest
+
 from lib.charts.data import scatter_matrix
+from lib.datasets import load_dataset
+
+
+@pytest.fixture(scope="module")
+def wine():
+    return load_dataset("wine")
 
 
 def panels(spec: dict) -> list[dict]:
@@ -33,3 +41,22 @@ def test_each_pair_is_plotted_once_and_the_diagonal_shows_each_class_distributio
 def test_one_feature_is_its_distribution_alone(banknotes):
     marks = panels(scatter_matrix(banknotes, ["entropy"]).spec())
     assert [m["mark"]["type"] for m in marks] == ["area"]
+
+
+def test_the_panels_fill_the_width_given_and_stay_readable_with_few_features(banknotes, wine):
+    for features, width, side in [
+        (["variance", "skewness", "kurtosis", "entropy"], 440, 104),  # (440 - 3 × 8) / 4
+        (["variance", "skewness"], 880, 150),  # two features: not two giant panels
+        (list(wine.feature_names[:6]), 240, 33),  # six on a phone: small, all there
+    ]:
+        data = banknotes if features[0] == "variance" else wine
+        marks = panels(scatter_matrix(data, features, width=width).spec())
+        assert {(m["width"], m["height"]) for m in marks} == {(side, side)}, (features, width)
+
+
+def test_long_feature_names_are_cut_to_their_panel_not_past_the_screen(wine):
+    marks = panels(scatter_matrix(wine, list(wine.feature_names[:6]), width=240).spec())
+    for mark in marks:
+        assert mark["encoding"]["x"]["axis"]["titleLimit"] == 33 + 8
+    diagonal = [mark for mark in marks if mark["mark"]["type"] == "area"]
+    assert [mark["title"]["limit"] for mark in diagonal] == [33] * 6

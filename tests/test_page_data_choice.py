@@ -98,7 +98,7 @@ def test_a_good_upload_is_shown_with_its_notices():
     at = upload(first_run(dataset_name="upload"), "flowers.csv", flowers(extra={"note": "x"}))
     assert_no_exception(at)
     assert [m.value for m in at.metric] == ["60", "3", "3"]
-    assert "flowers.csv" in shown(at.markdown[0])
+    assert "flowers.csv" in shown(at.markdown[1])  # after the stylesheet
     assert any("note" in shown(i) and "text, not numbers" in shown(i) for i in at.info)
     assert colour_domain(at) == ["daisy", "rose", "tulip"]
 

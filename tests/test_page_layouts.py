@@ -4,10 +4,14 @@ that shows exactly one, and each layout fitting the widths it is shown at."""
 import re
 
 import pytest
+from test_charts_data import panels
 
 from conftest import ROOT, app_test, assert_no_exception, chart_specs
 from lib.charts import inner_layer as rc
 from lib.charts import plane, player
+from lib.charts.data import scatter_matrix
+from lib.data_summary import separating_features
+from lib.datasets import load_dataset
 from lib.exports import chart_file
 from lib.layouts import LAYOUTS
 from lib.training import DEEPER_LESSON, train
@@ -73,6 +77,7 @@ def test_every_layout_fits_the_widths_it_is_shown_at(run, banknotes):
     """Each layout is no wider than the band it is shown in: the narrowest fits a phone."""
     extent = plane.plane_extent(run.snapshots)
     epochs = rc.chosen_epochs(run.config.epochs)
+    cancer = load_dataset("breast_cancer")
     build = {
         "player": lambda lay: player.player_specs(run, banknotes, extent, [(lay.columns, lay.size)])[0],
         "evolution": lambda lay: rc.evolution_parts(run, epochs, extent, lay.size, lay.columns).spec(),
@@ -80,6 +85,8 @@ def test_every_layout_fits_the_widths_it_is_shown_at(run, banknotes):
         "model": lambda lay: rc.architecture_parts(
             run, width=lay.size, feature_names=banknotes.feature_names
         ).spec(),
+        # the widest pairplot: six features with long names and large values
+        "pairplot": lambda lay: scatter_matrix(cancer, separating_features(cancer, 6), width=lay.size).spec(),
     }
     for chart, spec_of in build.items():
         room = None  # the widest container a layout is shown in
@@ -97,3 +104,10 @@ def test_the_inner_layer_page_draws_every_layout_of_its_responsive_charts():
     specs = chart_specs(at)
     assert sum("accuracy" in str(s.get("params")) for s in specs) == len(LAYOUTS["player"])
     assert sum("facet" in s for s in specs) == len(LAYOUTS["evolution"])
+
+
+def test_the_data_page_draws_the_pairplot_in_each_layout_with_smaller_panels_on_smaller_screens():
+    at = app_test(None)
+    assert_no_exception(at)
+    sides = [{panel["width"] for panel in panels(spec)} for spec in chart_specs(at)]
+    assert sides == [{150}, {104}, {54}]  # 4 features: 150 px at 1440, 104 on a tablet, 54 on a phone

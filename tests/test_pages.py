@@ -1,6 +1,7 @@
 """Every page in AppTest: it runs, shows the right elements, and handles bad input."""
 
 from conftest import app_test, assert_no_exception, chart_specs
+from lib.layouts import LAYOUTS
 
 
 def test_data_page_shows_the_banknotes():
@@ -9,9 +10,10 @@ def test_data_page_shows_the_banknotes():
     assert at.title[0].value == "The data"
     assert [m.value for m in at.metric] == ["1,372", "4", "2"]
     specs = chart_specs(at)
-    assert len(specs) == 1  # the scatter-plot matrix
+    assert len(specs) == len(LAYOUTS["pairplot"])  # the scatter-plot matrix, in each layout
     assert "genuine** 762 (56%)" in at.caption[0].value
-    assert specs[0]["usermeta"]["features"] == ["variance", "skewness", "kurtosis", "entropy"]
+    for spec in specs:
+        assert spec["usermeta"]["features"] == ["variance", "skewness", "kurtosis", "entropy"]
     assert len(at.dataframe[0].value) == 1372
 
 

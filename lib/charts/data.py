@@ -18,10 +18,23 @@ def dataset_frame(dataset: Dataset) -> pd.DataFrame:
     return frame
 
 
-def scatter_matrix(dataset: Dataset, features: list[str], limit: int = 2000, panel: int = 150) -> ChartParts:
+PANEL_SPACING = 8  # px between the pairplot's panels
+LEGEND_COLUMNS = 5  # classes a row in the legend above the matrix
+LARGEST_PANEL = 150  # px: one or two features do not fill a wide screen with two giant panels
+
+
+def pairplot_panel(n_features: int, width: int) -> int:
+    """The side of each pairplot panel, in px, so that `n_features` of them fill `width`."""
+    fitting = (width - PANEL_SPACING * (n_features - 1)) // max(n_features, 1)
+    return max(min(fitting, LARGEST_PANEL), 20)
+
+
+def scatter_matrix(dataset: Dataset, features: list[str], limit: int = 2000, width: int = 620) -> ChartParts:
     """The course's pairplot, each pair once: below the diagonal one feature against another,
-    coloured by class; on the diagonal each feature's distribution per class (a density).
-    `usermeta["features"]` names the features plotted, in order."""
+    coloured by class; on the diagonal each feature's distribution per class (a density). Its
+    panels together are at most `width` px wide (axes aside). `usermeta["features"]` names the
+    features plotted, in order."""
+    panel = pairplot_panel(len(features), width)
     frame = sample_rows(dataset_frame(dataset), limit)[features + [CLASS_FIELD]]
     frame, _ = add_images(frame, dataset, frame.index)  # digits: each row's picture
     shape = {"features": tuple(features), "class_names": tuple(dataset.class_names), "panel": panel}
@@ -39,12 +52,19 @@ def _scatter_matrix(frames, values, *, features, class_names, panel) -> alt.VCon
         for j, x in enumerate(features[:i]):
             tips = pictures + [alt.Tooltip(f"{f}:Q") for f in features] + [CLASS_FIELD]
             cells.insert(j, _scatter(frame, x, y, tips, color, panel, bottom=i == last, left=j == 0))
-        rows.append(alt.hconcat(*cells, spacing=8))
-    return alt.vconcat(*rows, spacing=8).properties(usermeta={"features": list(features)})
+        rows.append(alt.hconcat(*cells, spacing=PANEL_SPACING))
+    return (
+        alt.vconcat(*rows, spacing=PANEL_SPACING)
+        .properties(usermeta={"features": list(features)})
+        .configure_legend(columns=LEGEND_COLUMNS)  # ten digits in two rows: a phone's width
+    )
 
 
-def _axis(title: str, shown: bool) -> alt.Axis:
-    return alt.Axis(title=title if shown else None, labels=shown, ticks=shown)
+def _axis(title: str, shown: bool, panel: int) -> alt.Axis:
+    """A feature's axis on the matrix's edge only; a long name is cut to its panel (small panels)."""
+    return alt.Axis(
+        title=title if shown else None, labels=shown, ticks=shown, titleLimit=panel + PANEL_SPACING
+    )
 
 
 def _scatter(frame, x: str, y: str, tooltip, color, panel: int, bottom: bool, left: bool) -> alt.Chart:
@@ -52,13 +72,18 @@ def _scatter(frame, x: str, y: str, tooltip, color, panel: int, bottom: bool, le
         alt.Chart(frame)
         .mark_circle(size=14, opacity=0.55)
         .encode(
-            x=alt.X(f"{x}:Q", scale=alt.Scale(zero=False), axis=_axis(x, bottom)),
-            y=alt.Y(f"{y}:Q", scale=alt.Scale(zero=False), axis=_axis(y, left)),
+            x=alt.X(f"{x}:Q", scale=alt.Scale(zero=False), axis=_axis(x, bottom, panel)),
+            y=alt.Y(f"{y}:Q", scale=alt.Scale(zero=False), axis=_axis(y, left, panel)),
             color=color,
             tooltip=tooltip,
         )
         .properties(width=panel, height=panel)
     )
+
+
+def _diagonal_title(feature: str, panel: int) -> str:
+    """The feature's name, and on a panel wide enough to say it, "by class"."""
+    return f"{feature}: by class" if panel >= 120 else feature
 
 
 def _density(frame, feature: str, color, panel: int, bottom: bool) -> alt.Chart:
@@ -68,7 +93,7 @@ def _density(frame, feature: str, color, panel: int, bottom: bool) -> alt.Chart:
         .transform_density(feature, groupby=[CLASS_FIELD], as_=[feature, "density"], steps=80)
         .mark_area(opacity=0.4, line=True, interpolate="monotone")
         .encode(
-            x=alt.X(f"{feature}:Q", scale=alt.Scale(zero=False), axis=_axis(feature, bottom)),
+            x=alt.X(f"{feature}:Q", scale=alt.Scale(zero=False), axis=_axis(feature, bottom, panel)),
             y=alt.Y(
                 "density:Q", stack=None, axis=alt.Axis(title=None, labels=False, ticks=False, grid=False)
             ),
@@ -79,5 +104,9 @@ def _density(frame, feature: str, color, panel: int, bottom: bool) -> alt.Chart:
                 alt.Tooltip("density:Q", format=".3f"),
             ],
         )
-        .properties(width=panel, height=panel, title=alt.TitleParams(f"{feature}: by class", fontSize=11))
+        .properties(
+            width=panel,
+            height=panel,
+            title=alt.TitleParams(_diagonal_title(feature, panel), fontSize=11, limit=panel),
+        )
     )
