@@ -21,7 +21,7 @@ from lib.settings import bounds, names, options, step
 from lib.surface import Descent, Plane
 from lib.training import network_name
 from ui import state
-from ui.charts import draw
+from ui.charts import draw_layouts
 from ui.classroom import page_control, seed
 from ui.data import current_dataset, escape_markdown
 from ui.gradient_descent import compared, descents, values_picker
@@ -45,10 +45,8 @@ NOTICE = {
 
 st.title("Gradient descent")
 st.markdown(
-    "A network learns by **gradient descent**: it computes how the loss changes with each weight "
-    "(the *gradient*, found by *backpropagation*) and moves every weight a small step downhill. "
-    "How big the steps are, how many rows each step sees and how the steps are combined decide "
-    "how fast, and whether, the loss goes down. This page makes each choice visible."
+    "A network learns by **gradient descent**: it moves every weight a small step downhill on the "
+    "loss. This page makes each choice in that descent visible."
 )
 dataset = current_dataset()
 if dataset is None:
@@ -59,10 +57,18 @@ current = current_config(dataset)
 st.header("1 · Compare runs", divider="gray")
 st.markdown(
     "Train the same model several times, changing **one** choice and keeping everything else "
-    "fixed, as the course does. The **logistic regression** is a single sigmoid node on the "
-    "standardized features (SGD, learning rate 0.01, batch 16; learning rate 0.5 when the batch "
-    "sizes are compared); the **current network** is the one set on the inner-layer page."
+    "fixed, as the course does."
 )
+with st.expander("What is compared, on which model"):
+    st.markdown(
+        "The network computes how the loss changes with each weight (the *gradient*, found by "
+        "*backpropagation*) and moves every weight a small step against it. How big the steps are, "
+        "how many rows each step sees and how the steps are combined decide how fast, and whether, "
+        "the loss goes down.\n\n"
+        "The **logistic regression** is a single sigmoid node on the standardized features (SGD, "
+        "learning rate 0.01, batch 16; learning rate 0.5 when the batch sizes are compared); the "
+        "**current network** is the one set on the inner-layer page."
+    )
 vary = page_control(
     st.segmented_control,
     state.GD_VARY,
@@ -87,29 +93,31 @@ values = values_picker(state.GD_VALUES[vary])
 base = logistic_base(vary) if model == "logistic" else current
 experiment = Experiment(vary, model, replace(base, epochs=int(epochs), seed=int(seed_of_runs)))
 held = experiment.base
-st.caption(
-    f"Held fixed: optimizer **{held.optimizer}**, learning rate **{held.learning_rate:g}**, batch "
-    f"**{held.batch_size}**, initializer **{held.initializer}**"
-    + (
-        f", network {network_name(held.layer_sizes(dataset.n_features, dataset.n_classes))}"
-        f" with **{held.activation}**"
-        if model == "mlp"
-        else ""
-    )
-    + f"; {held.epochs} epochs, seed {held.seed}. Whatever is being varied replaces its fixed value."
-)
 if not values:
     st.info("Choose or type at least one value to compare.", icon=":material/info:")
 else:
     table = compared(dataset, experiment, values)
     if table is not None:
         same = coinciding(table)
-        draw(
-            charts.comparison(table, VARIABLES[vary].capitalize(), dotted=list(same)),
+        draw_layouts(
+            "comparison",
+            lambda layout: charts.comparison(
+                table, VARIABLES[vary].capitalize(), layout.size, dotted=list(same), columns=layout.columns
+            ).spec(),
             f"compare_{vary}_{dataset.name}",
-            width="content",
         )
         st.info(reading(table, vary), icon=":material/insights:")
+        st.caption(
+            f"Held fixed: optimizer **{held.optimizer}**, learning rate **{held.learning_rate:g}**, batch "
+            f"**{held.batch_size}**, initializer **{held.initializer}**"
+            + (
+                f", network {network_name(held.layer_sizes(dataset.n_features, dataset.n_classes))}"
+                f" with **{held.activation}**"
+                if model == "mlp"
+                else ""
+            )
+            + f"; {held.epochs} epochs, seed {held.seed}. Whatever is being varied replaces its fixed value."
+        )
         st.caption(
             "Solid lines: the training rows the model learns from; dashed lines: the held-out "
             "validation rows, which show whether it generalizes. " + NOTICE[vary]
@@ -167,8 +175,18 @@ elif not paths:
 elif (drawn := descents(dataset, Plane((first, second)), paths)) is not None:
     grid, steps_taken, best = drawn
     left, right = st.columns([3, 2])
-    draw(charts.surface(grid, steps_taken, best, (first, second)), "loss_surface", left, width="content")
-    draw(charts.loss_by_step(steps_taken), "loss_by_step", right, width="content")
+    draw_layouts(
+        "surface",
+        lambda layout: charts.surface(grid, steps_taken, best, (first, second), layout.size).spec(),
+        "loss_surface",
+        left,
+    )
+    draw_layouts(
+        "loss_by_step",
+        lambda layout: charts.loss_by_step(steps_taken, layout.size).spec(),
+        "loss_by_step",
+        right,
+    )
     right.markdown(
         "**What to notice.** The gradient points straight downhill, across the bands. A small "
         "learning rate takes short, safe steps and is still far away after many of them; a larger "
@@ -198,10 +216,13 @@ if run is not None:
         f"The current network: {sizes}, {current.activation}, {current.optimizer} at "
         f"{current.learning_rate:g}, {current.epochs} epochs (change it on the inner-layer page)."
     )
-    draw(
-        charts.layer_norms(charts.norms_frame({"current": run}), "what", "Size (log scale)"),
+    sizes_by_layer = charts.norms_frame({"current": run})
+    draw_layouts(
+        "layer_norms",
+        lambda layout: charts.layer_norms(
+            sizes_by_layer, "what", "Size (log scale)", layout.size, columns=layout.columns
+        ).spec(),
         "gradient_and_update_by_layer",
-        width="content",
     )
     st.caption(
         "The gradient is what backpropagation delivers to a layer; the update is what the "
@@ -231,10 +252,11 @@ right.caption(
 nets = {name: trained(dataset, config) for name, config in deep_nets(plain, depth).items()}
 if all(nets.values()):
     frame = charts.norms_frame(nets)
-    draw(
-        charts.gradient_by_layer(frame[frame["what"] == charts.NORMS["gradient"]]),
+    gradients = frame[frame["what"] == charts.NORMS["gradient"]]
+    draw_layouts(
+        "gradient_by_layer",
+        lambda layout: charts.gradient_by_layer(gradients, layout.size, columns=layout.columns).spec(),
         "vanishing_gradients",
-        width="content",
     )
     st.info(vanishing_reading(nets), icon=":material/insights:")
     st.markdown(

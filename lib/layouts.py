@@ -37,6 +37,14 @@ LAYOUTS: dict[str, tuple[Layout, ...]] = {
     "curves": (Layout("wide", 760, 2, 330), Layout("narrow", 0, 1, 260)),
     # The data page's pairplot (size: the width of its panels together, one panel per feature)
     "pairplot": (Layout("wide", 970, 1, 880), Layout("medium", 560, 1, 440), Layout("narrow", 0, 1, 240)),
+    # The gradient-descent page: runs compared (loss beside accuracy), the loss surface and the
+    # loss by step (each in its half of the page; size: the plot's width), the gradient and update
+    # sizes by layer, the sigmoid net beside the ReLU net
+    "comparison": (Layout("wide", 840, 2, 360), Layout("narrow", 0, 1, 280)),
+    "surface": (Layout("wide", 540, 1, 400), Layout("narrow", 0, 1, 225)),
+    "loss_by_step": (Layout("wide", 380, 1, 300), Layout("narrow", 0, 1, 250)),
+    "layer_norms": (Layout("wide", 760, 2, 330), Layout("narrow", 0, 1, 270)),
+    "gradient_by_layer": (Layout("wide", 800, 2, 330), Layout("narrow", 0, 1, 240)),
     # The network diagram (size: its width)
     "model": (Layout("wide", 700, 1, 640), Layout("narrow", 0, 1, 300)),
 }

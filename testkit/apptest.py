@@ -23,9 +23,33 @@ def app_test(page: str | None = None, query: dict | None = None):
     return at
 
 
-def chart_specs(at) -> list[dict]:
-    """The Vega-Lite specs of every Altair chart on the page."""
-    return [json.loads(element.proto.spec) for element in at.get("vega_lite_chart")]
+def chart_specs(at, widest: bool = False) -> list[dict]:
+    """The Vega-Lite specs of every Altair chart on the page (`widest`: see `widest_charts`)."""
+    return [
+        json.loads(element.proto.spec)
+        for element in (widest_charts(at) if widest else at.get("vega_lite_chart"))
+    ]
+
+
+def widest_charts(at) -> list:
+    """The page's chart elements, a responsive chart (lib.layouts) in its widest layout only: each
+    chart once, as a wide screen shows it."""
+    from lib.layouts import LAYOUTS
+    from ui.layout import layout_key
+
+    narrower = {
+        layout_key(chart, layout.name) for chart, layouts in LAYOUTS.items() for layout in layouts[1:]
+    }
+
+    def charts(node) -> list:
+        if getattr(node, "type", None) == "vega_lite_chart":
+            return [node]
+        block_id = getattr(getattr(node, "proto", None), "id", "") if hasattr(node, "children") else ""
+        if block_id and block_id.rsplit("-", 1)[-1] in narrower:
+            return []
+        return [chart for child in getattr(node, "children", {}).values() for chart in charts(child)]
+
+    return charts(at.main)
 
 
 def assert_no_exception(at) -> None:

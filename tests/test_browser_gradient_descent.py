@@ -13,7 +13,11 @@ def test_gradient_descent_page_renders_its_charts(app_url, page):
     wait_for_app(page)
     page.locator("[data-testid='stSidebarNav'] a", has_text="Gradient descent").click()
     page.get_by_role("heading", name="1 · Compare runs").wait_for(timeout=60_000)
-    page.wait_for_function("() => document.querySelectorAll('.vega-embed').length >= 5", timeout=120_000)
+    charts = page.locator(".vega-embed:visible")  # each chart in the one layout that fits the width
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.vega-embed')].filter((c) => c.offsetParent).length >= 5",
+        timeout=120_000,
+    )
     for heading in (
         "Gradient descent",
         "1 · Compare runs",
@@ -21,7 +25,6 @@ def test_gradient_descent_page_renders_its_charts(app_url, page):
         "3 · Backpropagation: how much gradient reaches each layer",
     ):
         assert page.get_by_role("heading", name=heading).first.is_visible()
-    charts = page.locator(".vega-embed")
     assert charts.count() == 5
     for i in range(charts.count()):  # every chart drew marks, not an empty frame
         box = charts.nth(i).bounding_box()

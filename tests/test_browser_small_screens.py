@@ -11,7 +11,7 @@ PAGES = ["", "inner_layer", "gallery", "compare", "gradient_descent"]
 ALL_DRAWN = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
   .filter((chart) => chart.offsetParent !== null)
   .every((chart) => chart.querySelector('canvas, svg'))"""
-SHORT_INTRO = {"inner_layer", "gallery", "compare"}  # the first chart within about one phone screen
+SHORT_INTRO = set(PAGES)  # every page: the first chart within about one phone screen
 FIRST_CHART = """() => Math.min(...[...document.querySelectorAll('.vega-embed')]
   .filter((chart) => chart.getBoundingClientRect().width > 0)
   .map((chart) => chart.getBoundingClientRect().top))"""

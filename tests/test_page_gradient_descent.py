@@ -5,6 +5,7 @@ import pyarrow as pa
 import pytest
 
 from conftest import app_test, assert_no_exception, chart_specs
+from testkit.apptest import widest_charts
 
 PAGE = "app_pages/gradient_descent.py"
 
@@ -19,18 +20,18 @@ def chart_titles(at) -> list[str]:
 
     def titles(spec):
         found = [spec["title"]] if isinstance(spec.get("title"), str) else []
-        for child in spec.get("hconcat", []) + spec.get("layer", []):
+        for child in [*spec.get("hconcat", []), *spec.get("concat", []), *spec.get("layer", [])]:
             found += titles(child)
         return found
 
-    return [t for spec in chart_specs(at) for t in titles(spec)]
+    return [t for spec in chart_specs(at, widest=True) for t in titles(spec)]
 
 
 def chart_data(at) -> list[pd.DataFrame]:
-    """The rows each chart draws (Streamlit ships them beside the spec, as Arrow)."""
+    """The rows each chart draws (Streamlit ships them beside the spec, as Arrow), in its widest layout."""
     return [
         pd.concat([pa.ipc.open_stream(d.data.data).read_pandas() for d in chart.proto.datasets])
-        for chart in at.get("vega_lite_chart")
+        for chart in widest_charts(at)
     ]
 
 
@@ -94,7 +95,7 @@ def test_compare_runs_without_values_says_what_to_do():
     assert_no_exception(at)
     assert "not a number" in at.warning[0].value
     assert "at least one value" in at.info[0].value
-    assert len(chart_specs(at)) == 4  # the other sections still draw
+    assert len(chart_specs(at, widest=True)) == 4  # the other sections still draw
 
 
 def test_surface_compares_optimizers_and_learning_rates():
@@ -134,7 +135,7 @@ def test_other_data_sets_work_too():
     at.session_state["dataset_name"] = "iris"  # the sidebar's choice
     at.run()
     assert_no_exception(at)
-    assert len(chart_specs(at)) == 5
+    assert len(chart_specs(at, widest=True)) == 5
     assert any("from all the others" in c.value for c in at.caption)
 
 

@@ -1,8 +1,10 @@
 """Charts that change their layout by the width there is: one layout per band, the stylesheet
 that shows exactly one, and each layout fitting the widths it is shown at."""
 
+import json
 import re
 
+import pyarrow as pa
 import pytest
 from test_charts_data import panels
 
@@ -89,13 +91,28 @@ def test_every_layout_fits_the_widths_it_is_shown_at(run, banknotes):
         "pairplot": lambda lay: scatter_matrix(cancer, separating_features(cancer, 6), width=lay.size).spec(),
     }
     for chart, spec_of in build.items():
-        room = None  # the widest container a layout is shown in
-        for layout in LAYOUTS[chart]:
-            width = drawn_width(spec_of(layout))
-            if room is not None:
-                assert width <= room, (chart, layout.name, width, room)
-            room = layout.min_width
-        assert width <= PHONE_COLUMN, (chart, width)
+        assert_each_layout_fits(chart, [spec_of(layout) for layout in LAYOUTS[chart]])
+
+
+def with_its_data(chart) -> dict:
+    """A drawn chart's spec with the rows Streamlit ships beside it (as Arrow) put back in."""
+    spec = json.loads(chart.proto.spec)
+    for dataset in chart.proto.datasets:
+        rows = pa.ipc.open_stream(dataset.data.data).read_pandas()
+        spec.setdefault("datasets", {})[dataset.name] = json.loads(rows.to_json(orient="records"))
+    return spec
+
+
+def assert_each_layout_fits(chart: str, specs: list[dict]) -> None:
+    """`specs`, one per layout of `chart`, each no wider than the widest container it is shown
+    in; the narrowest fits a phone."""
+    room = None  # the widest container a layout is shown in
+    for layout, spec in zip(LAYOUTS[chart], specs, strict=True):
+        width = drawn_width(spec)
+        if room is not None:
+            assert width <= room, (chart, layout.name, width, room)
+        room = layout.min_width
+    assert width <= PHONE_COLUMN, (chart, width)
 
 
 def test_the_inner_layer_page_draws_every_layout_of_its_responsive_charts():
@@ -111,3 +128,15 @@ def test_the_data_page_draws_the_pairplot_in_each_layout_with_smaller_panels_on_
     assert_no_exception(at)
     sides = [{panel["width"] for panel in panels(spec)} for spec in chart_specs(at)]
     assert sides == [{150}, {104}, {54}]  # 4 features: 150 px at 1440, 104 on a tablet, 54 on a phone
+
+
+def test_the_gradient_descent_page_draws_each_chart_in_layouts_that_fit_their_widths():
+    at = app_test("app_pages/gradient_descent.py")
+    assert_no_exception(at)
+    specs = [with_its_data(chart) for chart in at.get("vega_lite_chart")]
+    charts = ["comparison", "surface", "loss_by_step", "layer_norms", "gradient_by_layer"]  # page order
+    assert len(specs) == sum(len(LAYOUTS[chart]) for chart in charts)
+    for chart in charts:
+        count = len(LAYOUTS[chart])
+        assert_each_layout_fits(chart, specs[:count])
+        specs = specs[count:]

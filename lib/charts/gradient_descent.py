@@ -24,28 +24,34 @@ SPLIT_DASH = alt.StrokeDash(
 )
 
 
-def comparison(table: pd.DataFrame, title: str, width: int = 360, height: int = 260, dotted=()) -> ChartParts:
-    """Loss and accuracy per epoch, one colour per compared value, train solid and
-    validation dashed; the values in `dotted` (curves lying on others) are drawn as a dot per
-    epoch over the line they lie on."""
+def comparison(
+    table: pd.DataFrame, title: str, width: int = 360, height: int = 260, dotted=(), columns: int = 2
+) -> ChartParts:
+    """Loss and accuracy per epoch (side by side, or with `columns=1` one above the other), one
+    colour per compared value, train solid and validation dashed; the values in `dotted` (curves
+    lying on others) are drawn as a dot per epoch over the line they lie on."""
     shape = {
         "order": tuple(dict.fromkeys(table["value"])),
         "title": title,
         "width": width,
         "height": height,
         "dotted": tuple(dotted),
+        "columns": columns,
     }
     return ChartParts(_comparison, {"table": table}, shape=shape)
 
 
-def _comparison(frames, values, *, order, title, width, height, dotted) -> alt.HConcatChart:
+def _comparison(frames, values, *, order, title, width, height, dotted, columns) -> alt.ConcatChart:
     order = list(order)
     color = alt.Color(
         "value:N",
         title=title,
         sort=order,
         scale=alt.Scale(domain=order, range=[PALETTE[i % len(PALETTE)] for i in range(len(order))]),
-        legend=alt.Legend(orient="top", symbolType="stroke", symbolStrokeWidth=3),
+        # one panel a row (a phone): the values in rows of three, beside the "Rows" legend
+        legend=alt.Legend(
+            orient="top", symbolType="stroke", symbolStrokeWidth=3, **({"columns": 3} if columns == 1 else {})
+        ),
     )
     base = (
         alt.Chart(frames["table"])
@@ -84,7 +90,7 @@ def _comparison(frames, values, *, order, title, width, height, dotted) -> alt.H
             .encode(y=y)
             .properties(title=metric.capitalize())
         )
-    return alt.hconcat(*panels).resolve_scale(color="shared", strokeDash="shared")
+    return alt.concat(*panels, columns=columns).resolve_scale(color="shared", strokeDash="shared")
 
 
 # ColorBrewer "Blues", darkest first: the deeper the valley, the darker the band.
@@ -226,6 +232,7 @@ def _loss_by_step(frames, values, *, order, width, height) -> alt.Chart:
     )
 
 
+PANEL_HEADER = alt.Header(labelFontSize=13, labelFontWeight="bold")  # a panel's name above it
 NORMS = {"gradient": "gradient ‖dL/dW‖ reaching the layer", "update": "update ‖ΔW‖ of the layer"}
 
 
@@ -240,10 +247,10 @@ def norms_frame(runs: dict) -> pd.DataFrame:
 
 
 def layer_norms(
-    frame: pd.DataFrame, column: str, y_title: str, width: int = 330, height: int = 240
+    frame: pd.DataFrame, column: str, y_title: str, width: int = 330, height: int = 240, columns: int = 2
 ) -> ChartParts:
-    """Sizes per layer per epoch on a log scale, one panel per value of `column`, sharing
-    the y axis; layers coloured from the input side (light) to the output side (dark)."""
+    """Sizes per layer per epoch on a log scale, one panel per value of `column` (`columns` a
+    row), sharing the y axis; layers coloured from the input side (light) to the output side (dark)."""
     data = frame[frame["size"] > 0]  # a log scale cannot show an exact zero
     shape = {
         "layers": tuple(dict.fromkeys(frame["layer"])),
@@ -252,11 +259,14 @@ def layer_norms(
         "y_title": y_title,
         "width": width,
         "height": height,
+        "columns": columns,
     }
     return ChartParts(_layer_norms, {"sizes": data}, shape=shape)
 
 
-def _layer_norms(frames, values, *, layers, column, panels, y_title, width, height) -> alt.FacetChart:
+def _layer_norms(
+    frames, values, *, layers, column, panels, y_title, width, height, columns
+) -> alt.FacetChart:
     layers = list(layers)
     return (
         alt.Chart(frames["sizes"])
@@ -274,14 +284,7 @@ def _layer_norms(frames, values, *, layers, column, panels, y_title, width, heig
             tooltip=["run:N", "what:N", "layer:N", "epoch:Q", alt.Tooltip("size:Q", format=".2e")],
         )
         .properties(width=width, height=height)
-        .facet(
-            column=alt.Column(
-                f"{column}:N",
-                title=None,
-                sort=list(panels),
-                header=alt.Header(labelFontSize=13, labelFontWeight="bold"),
-            )
-        )
+        .facet(alt.Facet(f"{column}:N", title=None, sort=list(panels), header=PANEL_HEADER), columns=columns)
     )
 
 
@@ -292,20 +295,24 @@ LAYER_AXIS = alt.Axis(
 )
 
 
-def gradient_by_layer(frame: pd.DataFrame, width: int = 330, height: int = 250) -> ChartParts:
+def gradient_by_layer(
+    frame: pd.DataFrame, width: int = 330, height: int = 250, columns: int = 2
+) -> ChartParts:
     """The gradient reaching each layer, input side on the left, one line per epoch (light
-    = first, dark = last), one panel per run: a steep climb to the right is a vanishing gradient."""
+    = first, dark = last), one panel per run (`columns` a row): a steep climb to the right is a
+    vanishing gradient."""
     data = frame[frame["size"] > 0]
     shape = {
         "layers": tuple(dict.fromkeys(frame["layer"])),
         "runs": tuple(dict.fromkeys(data["run"])),
         "width": width,
         "height": height,
+        "columns": columns,
     }
     return ChartParts(_gradient_by_layer, {"sizes": data}, shape=shape)
 
 
-def _gradient_by_layer(frames, values, *, layers, runs, width, height) -> alt.FacetChart:
+def _gradient_by_layer(frames, values, *, layers, runs, width, height, columns) -> alt.FacetChart:
     layers = list(layers)
     return (
         alt.Chart(frames["sizes"])
@@ -323,12 +330,5 @@ def _gradient_by_layer(frames, values, *, layers, runs, width, height) -> alt.Fa
             tooltip=["run:N", "layer:N", "epoch:Q", alt.Tooltip("size:Q", format=".2e")],
         )
         .properties(width=width, height=height)
-        .facet(
-            column=alt.Column(
-                "run:N",
-                title=None,
-                sort=list(runs),
-                header=alt.Header(labelFontSize=13, labelFontWeight="bold"),
-            )
-        )
+        .facet(alt.Facet("run:N", title=None, sort=list(runs), header=PANEL_HEADER), columns=columns)
     )
