@@ -9,13 +9,14 @@ from lib import lesson
 from lib.charts import compare as compare_charts
 from lib.charts import inner_layer as rc
 from lib.charts import plane
+from lib.charts.common import with_columns
 from lib.charts.data import scatter_matrix
-from lib.charts.gallery import accuracy_summary, align_runs, gallery_chart
+from lib.charts.gallery import accuracy_summary, align_runs, gallery_parts
 from lib.datasets import DatasetError
 from lib.projections import comparison_rows
 from lib.training import DEEPER_LESSON, LESSON, WINE_EXERCISE, network_name
 from ui import state
-from ui.charts import cached_chart, show_chart
+from ui.charts import cached_chart, chart_spec, draw_layouts, responsive_chart
 from ui.classroom import page_control
 from ui.compare import projection, projection_scores
 from ui.data import current_dataset, load_builtin
@@ -29,9 +30,8 @@ from ui.train_controls import training_controls
 
 st.title("The lesson, step by step")
 st.markdown(
-    "The course's path through *visualizing the activations of the inner layers*, to walk alone: "
-    "each step has a short text, a question to **predict** before the view **reveals** the answer, "
-    "and the live view. Your answers stay in this browser tab's session; nothing is stored."
+    "The course's path through *visualizing the activations of the inner layers*: in each step, "
+    "**predict**, then the live view **reveals** the answer."
 )
 
 
@@ -42,13 +42,13 @@ def go(by: int) -> None:
     st.session_state[state.LESSON_STEP] = numbers[min(max(at, 0), len(numbers) - 1)]
 
 
-number = page_control(
-    st.radio,
+number = page_control(  # a menu, not a row of options: a phone shows the step's view sooner
+    st.selectbox,
     state.LESSON_STEP,
     "Step",
     lesson.STEP_NUMBERS,
     format_func=lambda n: f"{n} · {lesson.step(n).title}",
-    horizontal=True,
+    help="Your answers stay in this browser tab's session; nothing is stored.",
 )
 step = lesson.step(number)
 if step.number != 5:  # only "your turn" opens the network's controls
@@ -113,8 +113,12 @@ if step.number == 1:
             "Every pair of features, coloured by class: no single pair separates the classes "
             "cleanly, yet one flat cut through all four nearly does."
         )
-        show_chart(
-            scatter_matrix(data, list(data.feature_names)).chart(), "lesson_step1_pairplot", width="content"
+        features = list(data.feature_names)
+        responsive_chart(
+            "pairplot",
+            (data.fingerprint, tuple(features)),
+            lambda layout: scatter_matrix(data, features, width=layout.size),
+            "lesson_step1_pairplot",
         )
 
 elif step.number == 2:
@@ -165,11 +169,12 @@ elif step.number == 3:
         player_with(run, data, ("bending",))
         st.subheader("The lesson's 5 × 5 grid")
         epochs = rc.chosen_epochs(DEEPER_LESSON.epochs)
-        cached_chart(
-            ("evolution", (data.fingerprint, DEEPER_LESSON)),
-            lambda: rc.evolution_chart(run, epochs, plane.plane_extent(run.snapshots)),
+        extent = plane.plane_extent(run.snapshots)
+        responsive_chart(
+            "evolution",
+            (data.fingerprint, DEEPER_LESSON),
+            lambda layout: rc.evolution_parts(run, epochs, extent, layout.size, layout.columns),
             "lesson_evolution",
-            width="content",
         )
 
 elif step.number == 4:
@@ -186,7 +191,13 @@ elif step.number == 4:
             "Each map is turned, flipped and scaled onto the first (a Procrustes fit, as on the "
             "*Re-initializations* page): what is left is the real difference."
         )
-        show_chart(gallery_chart(panels, runs[0].y_test, data.class_names), "lesson_seeds", width="content")
+        maps = chart_spec(
+            ("lesson_seeds", data.fingerprint, DEEPER_LESSON),
+            lambda: gallery_parts(panels, runs[0].y_test, data.class_names),
+        )
+        draw_layouts(
+            "gallery_maps", lambda layout: with_columns(maps, layout.columns, layout.size), "lesson_seeds"
+        )
 
 elif step.number == 5:
     data = current_dataset()
@@ -238,8 +249,12 @@ elif step.number == 7:
         if maps:
             embeddings, scores = [m[0] for m in maps], [m[1] for m in maps]
             rows = comparison_rows(len(data.y), run.test_index)
-            show_chart(
-                compare_charts.linked_maps(data, rows.show, embeddings), "lesson_maps", width="content"
+            maps = chart_spec(
+                ("lesson_maps", data.fingerprint, DEEPER_LESSON, len(embeddings)),
+                lambda: compare_charts.linked_maps(data, rows.show, embeddings),
+            )
+            draw_layouts(
+                "compare_maps", lambda layout: with_columns(maps, layout.columns, layout.size), "lesson_maps"
             )
             table = compare_charts.scores_table(embeddings, scores)
             st.dataframe(

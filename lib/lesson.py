@@ -137,8 +137,8 @@ STEPS = (
     Step(
         5,
         "Your turn",
-        "The controls are open in the sidebar: change the network and its training, and the "
-        "views below follow. Three experiments to try:\n"
+        "Change the network and its training in the sidebar; the views below follow. Three "
+        "experiments to try:\n"
         "- **More nodes**: set *Nodes in hidden layer 1* to 8. Look for a quicker separation "
         "and fewer crosses in the plane.\n"
         "- **tanh**: choose *Activation: tanh*. Look for points spread inside a square "

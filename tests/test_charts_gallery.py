@@ -5,7 +5,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from lib.charts.gallery import accuracy_summary, align_runs, gallery_chart
+from lib.charts.gallery import accuracy_summary, align_runs, gallery_parts
 from lib.training import DEEPER_LESSON, train
 
 
@@ -51,6 +51,6 @@ def test_summary_and_one_panel_per_run(runs, banknotes):
     mean, spread, low, high = accuracy_summary(panels)
     assert mean == pytest.approx(np.mean(accuracy)) and spread == pytest.approx(np.std(accuracy))
     assert (low, high) == (min(accuracy), max(accuracy))
-    spec = gallery_chart(panels, runs[0].y_test, banknotes.class_names).to_dict()
+    spec = gallery_parts(panels, runs[0].y_test, banknotes.class_names).spec()
     assert len(spec["concat"]) == 3
     assert spec["concat"][1]["title"]["text"].startswith("seed 2 · test accuracy")

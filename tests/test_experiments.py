@@ -174,12 +174,10 @@ def test_curves_lying_on_each_other_are_found_and_dotted(banknotes):
     assert "optimizer nesterov 0.3 lies on optimizer momentum 0.3" in coincidence_note(same, "optimizer")
     spec = comparison(table, "Optimizer", dotted=list(same)).chart().to_dict()
     dotted = [
-        layer for panel in spec["hconcat"] for layer in panel["layer"] if layer["mark"]["type"] == "point"
+        layer for panel in spec["concat"] for layer in panel["layer"] if layer["mark"]["type"] == "point"
     ]
     assert len(dotted) == 2  # loss and accuracy panels
-    lines = [
-        layer for panel in spec["hconcat"] for layer in panel["layer"] if layer["mark"]["type"] == "line"
-    ]
+    lines = [layer for panel in spec["concat"] for layer in panel["layer"] if layer["mark"]["type"] == "line"]
     hidden = {"not": {"field": "value", "oneOf": ["nesterov 0.3"]}}
     assert all(hidden in [t.get("filter") for t in line["transform"]] for line in lines)  # momentum's shows
     assert all(

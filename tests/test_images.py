@@ -80,8 +80,8 @@ def test_the_comparison_maps_show_each_rows_picture(digits):
 def test_the_gallery_maps_show_each_test_rows_picture(digits):
     runs = [train(digits, replace(DEEPER_LESSON, epochs=1, seed=seed)) for seed in (1, 2)]
     images = images_for(digits, runs[0].test_index)
-    spec = gallery.gallery_chart(gallery.align_runs(runs), runs[0].y_test, digits.class_names, images=images)
-    spec = spec.to_dict()
+    spec = gallery.gallery_parts(gallery.align_runs(runs), runs[0].y_test, digits.class_names, images=images)
+    spec = spec.chart().to_dict()
     assert [t[0] for t in tooltip_titles(spec)] == [IMAGE_FIELD, IMAGE_FIELD]
     first = spec["datasets"][spec["concat"][0]["data"]["name"]]
     assert first[0][IMAGE_FIELD] == images[0]

@@ -76,17 +76,11 @@ def accuracy_summary(panels: list[Panel]) -> tuple[float, float, float, float]:
     return float(accuracy.mean()), float(accuracy.std()), float(accuracy.min()), float(accuracy.max())
 
 
-def gallery_chart(
-    panels: list[Panel], y_test: np.ndarray, class_names, columns: int = 3, images=None
-) -> alt.Chart:
-    """Every panel on the same axes (the reference run's units), coloured by true class; with
-    `images` (a picture per test row, lib.images) the tooltips show each row's picture."""
-    return gallery_parts(panels, y_test, class_names, columns, images).chart()
-
-
 def gallery_parts(
     panels: list[Panel], y_test: np.ndarray, class_names, columns: int = 3, images=None
 ) -> ChartParts:
+    """Every panel on the same axes (the reference run's units), coloured by true class; with
+    `images` (a picture per test row, lib.images) the tooltips show each row's picture."""
     drawn = [p.points for p in panels if p.points is not None]
     extent = plane_extent(np.stack(drawn)) if drawn else (-1.0, 1.0, -1.0, 1.0)
     names = np.asarray(class_names, dtype=object)

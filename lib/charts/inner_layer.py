@@ -212,12 +212,8 @@ def _representation(frames, values, *, class_names, probability, features, size)
     return chart.resolve_scale(color="independent") if "p" in grid else chart
 
 
-def evolution_chart(run: Run, epochs: list[int], extent, panel: int = 130, columns: int = 5) -> alt.Chart:
-    """Small multiples, one per chosen epoch, on the same axes so the motion shows."""
-    return evolution_parts(run, epochs, extent, panel, columns).chart()
-
-
 def evolution_parts(run: Run, epochs: list[int], extent, panel: int = 130, columns: int = 5) -> ChartParts:
+    """Small multiples, one per chosen epoch, on the same axes so the motion shows."""
     titles = {e: f"Epoch {e} · test acc {run.snapshot_accuracy[e]:.0%}" for e in epochs}
     rows = panel_rows(len(run.y_test), len(epochs))
     names = np.asarray(run.class_names, dtype=object)[run.y_test[rows]]
