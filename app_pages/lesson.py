@@ -68,7 +68,9 @@ def plane_chart(run, dataset, epoch: int, place=st) -> None:
     key = (dataset.fingerprint, run.config)
     cached_chart(
         ("plane", key, epoch),
-        lambda: rc.representation_chart(run, dataset, epoch, plane.plane_extent(run.snapshots), size=340),
+        lambda: rc.representation_parts(
+            run, dataset, epoch, plane.plane_extent(run.snapshots), lesson.PLANE_SIZE
+        ),
         f"{run_stem(run, dataset)}_plane_epoch{epoch}",
         place,
         width="content",

@@ -16,6 +16,9 @@ from lib.datasets import Dataset
 from lib.lazy import LazyModule
 from lib.training import Run, TrainConfig, split
 
+# px, step 2's planes before and after: drawn 321 px wide, they fit half a tablet or a phone
+PLANE_SIZE = 280
+
 linear_model = LazyModule("sklearn.linear_model")  # the step pages need it, the link parser does not
 
 SEPARATED = 0.99  # a line "separates" the classes when it puts this share of the test rows right

@@ -74,19 +74,21 @@ def test_shading_agrees_with_the_boundary(run):
 
 def test_representation_chart_for_a_sigmoid_output(run, banknotes):
     extent = plane.plane_extent(run.snapshots)
-    spec = rc.representation_chart(run, banknotes, 3, extent).to_dict()
+    spec = rc.representation_parts(run, banknotes, 3, extent).chart().to_dict()
     assert spec["title"] == f"Epoch 3 · test accuracy {run.snapshot_accuracy[3]:.1%}"
     kinds = [layer["mark"]["type"] for layer in spec["layer"]]
     assert kinds == ["rect", "point", "line"]  # shading, test rows, decision boundary
     dots = spec["layer"][1]["encoding"]
     assert dots["x"]["scale"]["domain"] == list(extent[:2])
     assert {"variance", "entropy", "class", "P(forged)"} <= {t["field"] for t in dots["tooltip"]}
-    assert rc.representation_chart(run, banknotes, -1, extent).to_dict()["title"].startswith("Epoch 6 ")
+    assert (
+        rc.representation_parts(run, banknotes, -1, extent).chart().to_dict()["title"].startswith("Epoch 6 ")
+    )
 
 
 def test_softmax_shades_predicted_classes_without_a_single_line(wine_run):
     wine, run = wine_run
-    spec = rc.representation_chart(run, wine, -1, plane.plane_extent(run.snapshots)).to_dict()
+    spec = rc.representation_parts(run, wine, -1, plane.plane_extent(run.snapshots)).chart().to_dict()
     assert [layer["mark"]["type"] for layer in spec["layer"]] == ["area", "point"]
     assert spec["layer"][0]["encoding"]["color"]["field"] == "class"
     assert len(rc.confusion_frame(run, -1)) == 9
@@ -145,7 +147,7 @@ def test_architecture_draws_every_weight_of_small_layers_and_caps_wide_ones(run,
 def test_cached_spec_keeps_every_row_and_the_charts_own_size(run, banknotes):
     from lib.charts.common import vega_lite
 
-    chart = rc.representation_chart(run, banknotes, 3, plane.plane_extent(run.snapshots), size=333)
+    chart = rc.representation_parts(run, banknotes, 3, plane.plane_extent(run.snapshots), size=333).chart()
     spec = vega_lite(chart)
     sizes = sorted(len(frame) for frame in spec["datasets"].values())
     assert sizes == [2, len(run.y_test), 40 * 40]  # boundary ends, test rows, background cells

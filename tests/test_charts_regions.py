@@ -62,7 +62,7 @@ def test_the_area_mark_fills_exactly_the_polygon():
 
 def test_the_multiclass_plane_draws_one_straight_edged_region_per_class(wine_run):
     wine, run = wine_run
-    spec = vega_lite(rc.representation_chart(run, wine, -1, plane.plane_extent(run.snapshots)))
+    spec = rc.representation_parts(run, wine, -1, plane.plane_extent(run.snapshots)).spec()
     background = spec["layer"][0]
     assert background["mark"]["type"] == "area"
     rows = spec["datasets"][background["data"]["name"]]

@@ -65,11 +65,10 @@ def test_projections_csv_has_a_column_pair_per_method(banknotes):
 def test_a_chart_saves_as_svg_png_and_its_source(banknotes, fmt, start):
     from lib.charts import inner_layer as rc
     from lib.charts import plane
-    from lib.charts.common import vega_lite
     from lib.exports import chart_file
 
     run = train(banknotes, TrainConfig(hidden=(3,), epochs=2))
-    spec = vega_lite(rc.representation_chart(run, banknotes, 2, plane.plane_extent(run.snapshots)))
+    spec = rc.representation_parts(run, banknotes, 2, plane.plane_extent(run.snapshots)).spec()
     data = chart_file(spec, fmt)
     assert data.startswith(start) and len(data) > 1000
     if fmt == "svg":  # the title and every test row are in the picture

@@ -120,11 +120,6 @@ def _outcome_shape() -> alt.Shape:
     )
 
 
-def representation_chart(run: Run, dataset: Dataset, epoch: int, extent, size: int = 420) -> alt.Chart:
-    """The test rows in the bottleneck plane over what the output layer predicts there."""
-    return representation_parts(run, dataset, epoch, extent, size).chart()
-
-
 def representation_parts(run: Run, dataset: Dataset, epoch: int, extent, size: int = 420) -> ChartParts:
     epoch = range(len(run.snapshots))[epoch]
     frames = {
