@@ -56,7 +56,7 @@ BASES = {"batch_size": replace(LOGISTIC, learning_rate=0.5)}
 TARGET_ACCURACY = 0.95
 # Two curves closer than this share of their panel's range cannot be told apart (3 px of 260).
 COINCIDE = 0.01
-SPLITS = {"loss": "train", "accuracy": "train", "val_loss": "validation", "val_accuracy": "validation"}
+SPLITS = {"loss": "training", "accuracy": "training", "val_loss": "validation", "val_accuracy": "validation"}
 
 
 @dataclass(frozen=True)
@@ -183,7 +183,9 @@ def reading(table: pd.DataFrame, vary: str, target: float = TARGET_ACCURACY) -> 
     ended with the lowest validation loss, and who diverged."""
     if table.empty:
         return "Choose at least one value to compare."
-    split_name = "validation" if table.loc[table["split"] == "validation", "score"].notna().any() else "train"
+    split_name = (
+        "validation" if table.loc[table["split"] == "validation", "score"].notna().any() else "training"
+    )
     rows = table[table["split"] == split_name]
     order = list(dict.fromkeys(table["value"]))
     loss = rows[rows["metric"] == "loss"].pivot(index="epoch", columns="value", values="score")[order]

@@ -58,7 +58,7 @@ def test_the_mlp_comparison_trains_the_current_network(banknotes):
     base = TrainConfig(hidden=(3,), epochs=3)
     table = compare(banknotes, Experiment("batch_size", "mlp", base), ["16", "128"])
     run = train(banknotes, TrainConfig(hidden=(3,), epochs=3, batch_size=128))
-    ours = table[(table.value == "128") & (table.metric == "loss") & (table.split == "train")]
+    ours = table[(table.value == "128") & (table.metric == "loss") & (table.split == "training")]
     np.testing.assert_allclose(ours["score"], run.history["loss"])
 
 
@@ -68,11 +68,11 @@ def test_reading_names_a_diverged_run():
     rows = [
         ("a", e, s, m, np.nan if m == "loss" and e == 2 else 0.5)
         for e in (1, 2)
-        for s in ("train", "validation")
+        for s in ("training", "validation")
         for m in ("loss", "accuracy")
     ]
     rows += [
-        ("b", e, s, m, 0.3) for e in (1, 2) for s in ("train", "validation") for m in ("loss", "accuracy")
+        ("b", e, s, m, 0.3) for e in (1, 2) for s in ("training", "validation") for m in ("loss", "accuracy")
     ]
     table = pd.DataFrame(rows, columns=["value", "epoch", "split", "metric", "score"])
     sentence = reading(table, "learning_rate")
@@ -191,7 +191,7 @@ def test_curves_that_differ_do_not_coincide():
         dict(value=v, epoch=e, split=s, metric=m, score=(0.5 + 0.1 * e + (0.05 if v == "b" else 0)))
         for v in ("a", "b")
         for e in range(1, 4)
-        for s in ("train", "validation")
+        for s in ("training", "validation")
         for m in ("loss", "accuracy")
     ]
     import pandas as pd

@@ -16,8 +16,8 @@ from lib.charts.common import PALETTE, ChartParts
 PAD = alt.AutoSizeParams(type="pad", contains="padding")  # legends outside the plot's size
 SPLIT_DASH = alt.StrokeDash(
     "split:N",
-    sort=["train", "validation"],
-    scale=alt.Scale(domain=["train", "validation"], range=[[1, 0], [5, 3]]),
+    sort=["training", "validation"],
+    scale=alt.Scale(domain=["training", "validation"], range=[[1, 0], [5, 3]]),
     legend=alt.Legend(
         orient="top", symbolStrokeWidth=2, symbolSize=500, symbolStrokeColor="black", title="Rows"
     ),
