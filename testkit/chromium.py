@@ -39,24 +39,28 @@ def chromium():
             browser.close()
 
 
+# The page settled: its stylesheet in (it hides every layout of a responsive chart but the one
+# that fits the width, ui/layout.py), the script not running, at least one chart on screen and
+# every chart on screen drawn (Vega draws a page's big charts seconds after its script ends).
+# One condition, checked at once: a chart drawn while the script still runs does not count.
+SETTLED = """() => {
+  const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+    .filter((chart) => chart.offsetParent !== null);
+  return document.querySelector('style[data-sheet]') !== null
+    && !document.querySelector('[data-testid="stStatusWidget"]')
+    && charts.length > 0
+    && charts.every((chart) => chart.querySelector('canvas, svg'));
+}"""
+
+
 def wait_for_app(tab, timeout: float = 180_000) -> None:
-    """Wait until the script has finished running and at least one chart is drawn.
+    """Wait until the script has finished running and every chart on screen is drawn.
 
     The timeout is a hang guard, not a goal: a fresh server on a busy 2-core machine may take
     over a minute for a page that trains and computes t-SNE.
     """
     tab.wait_for_selector("[data-testid='stApp']", timeout=timeout)
-    tab.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout
-    )
-    # The stylesheet in (it hides every layout of a responsive chart but the one that fits the
-    # width, ui/layout.py), and any chart on screen.
-    tab.wait_for_function(
-        "() => document.querySelector('style[data-sheet]') !== null"
-        " && [...document.querySelectorAll('.vega-embed canvas, .vega-embed svg')]"
-        ".some(chart => chart.getBoundingClientRect().width > 0)",
-        timeout=timeout,
-    )
+    tab.wait_for_function(SETTLED, timeout=timeout)
 
 
 def seconds_to_chart(tab, url: str, text: str | None = None) -> float:
