@@ -36,7 +36,7 @@ LAYOUTS: dict[str, tuple[Layout, ...]] = {
     # Learning curves: loss beside accuracy, or above it
     "curves": (Layout("wide", 760, 2, 330), Layout("narrow", 0, 1, 260)),
     # The data page's pairplot (size: the width of its panels together, one panel per feature)
-    "pairplot": (Layout("wide", 970, 1, 880), Layout("medium", 560, 1, 440), Layout("narrow", 0, 1, 240)),
+    "pairplot": (Layout("wide", 860, 1, 760), Layout("medium", 560, 1, 440), Layout("narrow", 0, 1, 240)),
     # The gradient-descent page: runs compared (loss beside accuracy), the loss surface and the
     # loss by step (each in its half of the page; size: the plot's width), the gradient and update
     # sizes by layer, the sigmoid net beside the ReLU net
