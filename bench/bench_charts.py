@@ -44,7 +44,6 @@ def main() -> None:
     extent = plane.plane_extent(run.snapshots)
     charts = {
         "plane (inner layer)": rc.representation_parts(run, data, 12, extent),
-        "confusion matrix": rc.confusion_parts(run, 12),
         "evolution, 25 panels": rc.evolution_parts(run, rc.chosen_epochs(25), extent),
         "learning curves": rc.curves_parts(run.history),
         "model diagram": rc.architecture_parts(run),

@@ -59,7 +59,6 @@ def test_the_inner_layer_charts_fill_their_templates_like_altair(runs):
         extent = plane.plane_extent(run.snapshots)
         for epoch in (0, run.config.epochs):
             assert_same_chart(rc.representation_parts(run, dataset, epoch, extent))
-            assert_same_chart(rc.confusion_parts(run, epoch))
         assert_same_chart(rc.evolution_parts(run, rc.chosen_epochs(run.config.epochs), extent))
         assert_same_chart(rc.curves_parts(run.history))
         assert_same_chart(rc.architecture_parts(run))

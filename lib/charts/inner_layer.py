@@ -284,31 +284,6 @@ def confusion_frame(run: Run, epoch: int) -> pd.DataFrame:
     )
 
 
-def confusion_parts(run: Run, epoch: int) -> ChartParts:
-    """The confusion matrix of the test rows at a snapshot, as coloured cells with counts."""
-    return ChartParts(
-        _confusion, {"counts": confusion_frame(run, epoch)}, shape={"names": tuple(run.class_names)}
-    )
-
-
-def _confusion(frames, values, *, names) -> alt.LayerChart:
-    names = list(names)
-    step = 60 if len(names) <= 3 else max(24, 240 // len(names))
-    base = alt.Chart(frames["counts"]).encode(
-        x=alt.X("predicted class:N", sort=names, axis=alt.Axis(labelAngle=0, orient="top")),
-        y=alt.Y("true class:N", sort=names),
-    )
-    cells = base.mark_rect(stroke="white").encode(
-        color=alt.Color(
-            "kind:N", scale=alt.Scale(domain=["correct", "wrong"], range=["#c7e9c0", "#fcbba1"]), legend=None
-        ),
-        opacity=alt.condition(alt.datum.rows > 0, alt.value(1), alt.value(0.25)),
-        tooltip=["true class", "predicted class", "rows"],
-    )
-    text = base.mark_text(fontSize=16 if len(names) <= 4 else 10).encode(text="rows:Q")
-    return (cells + text).properties(width=alt.Step(step), height=alt.Step(step))
-
-
 CURVE_SPLITS = {"": "training", "val_": "validation", "test_": "test"}
 
 
