@@ -5,6 +5,7 @@ import streamlit as st
 from lib.charts import data as charts
 from lib.data_summary import separating_features
 from lib.images import IMAGE_FIELD, thumbnails
+from lib.layouts import widest
 from lib.settings import SETTINGS
 from ui.charts import responsive_chart
 from ui.classroom import page_control, seed
@@ -107,7 +108,11 @@ else:
     responsive_chart(
         "pairplot",
         (dataset.fingerprint, tuple(features)),
-        lambda layout: charts.scatter_matrix(dataset, features, PLOT_LIMIT, layout.size),
+        # pictures in the tooltips of the wide layout only: hovering needs a mouse, and every
+        # layout is sent to every screen (2,000 digits' pictures are about 1 MB)
+        lambda layout: charts.scatter_matrix(
+            dataset, features, PLOT_LIMIT, layout.size, pictures=layout == widest("pairplot")
+        ),
         f"pairplot_{dataset.name}",
     )
 

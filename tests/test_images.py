@@ -5,9 +5,11 @@ import io
 from dataclasses import replace
 
 import numpy as np
+import pyarrow as pa
 import pytest
 from PIL import Image
 
+from conftest import app_test, assert_no_exception
 from lib.charts import compare, data, gallery, plane, player
 from lib.datasets import load_dataset
 from lib.images import IMAGE_FIELD, SCALE, image_shape, images_for, thumbnails
@@ -64,6 +66,9 @@ def test_the_data_pages_maps_show_each_rows_picture(digits, banknotes):
     assert rows[IMAGE_FIELD].str.startswith("data:image/png").all()
     plain = data.scatter_matrix(banknotes, ["variance", "skewness"]).spec()
     assert all(IMAGE_FIELD not in t for t in tooltip_titles(plain))
+    small = data.scatter_matrix(digits, ["pixel_3_3", "pixel_4_4"], pictures=False).spec()  # a phone's
+    assert all(IMAGE_FIELD not in t for t in tooltip_titles(small))
+    assert IMAGE_FIELD not in next(iter(small["datasets"].values()))
 
 
 def test_the_comparison_maps_show_each_rows_picture(digits):
@@ -98,3 +103,13 @@ def test_the_inner_layer_players_points_show_each_test_rows_picture(digits, bank
     no_pictures = player.player_spec(lesson, banknotes, plane.plane_extent(lesson.snapshots))
     assert IMAGE_FIELD not in no_pictures["datasets"]["points"]
     assert all(IMAGE_FIELD not in titles for titles in tooltip_titles(no_pictures))
+
+
+def test_the_data_page_sends_the_digits_pictures_once_in_the_wide_pairplot_only():
+    at = app_test(None, {"data": "digits"})
+    assert_no_exception(at)
+    with_pictures = [
+        IMAGE_FIELD in pa.ipc.open_stream(chart.proto.datasets[0].data.data).read_pandas()
+        for chart in at.get("vega_lite_chart")
+    ]
+    assert with_pictures == [True, False, False]  # wide, medium, narrow

@@ -29,14 +29,17 @@ def pairplot_panel(n_features: int, width: int) -> int:
     return max(min(fitting, LARGEST_PANEL), 20)
 
 
-def scatter_matrix(dataset: Dataset, features: list[str], limit: int = 2000, width: int = 620) -> ChartParts:
+def scatter_matrix(
+    dataset: Dataset, features: list[str], limit: int = 2000, width: int = 620, pictures: bool = True
+) -> ChartParts:
     """The course's pairplot, each pair once: below the diagonal one feature against another,
     coloured by class; on the diagonal each feature's distribution per class (a density). Its
-    panels together are at most `width` px wide (axes aside). `usermeta["features"]` names the
-    features plotted, in order."""
+    panels together are at most `width` px wide (axes aside); with `pictures`, a digit's tooltip
+    shows its picture. `usermeta["features"]` names the features plotted, in order."""
     panel = pairplot_panel(len(features), width)
     frame = sample_rows(dataset_frame(dataset), limit)[features + [CLASS_FIELD]]
-    frame, _ = add_images(frame, dataset, frame.index)  # digits: each row's picture
+    if pictures:
+        frame, _ = add_images(frame, dataset, frame.index)  # digits: each row's picture
     shape = {"features": tuple(features), "class_names": tuple(dataset.class_names), "panel": panel}
     return ChartParts(_scatter_matrix, {"rows": frame}, shape=shape)
 
