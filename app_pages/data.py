@@ -20,7 +20,7 @@ st.title("The data")
 dataset = current_dataset()
 if dataset is None:
     st.stop()
-share_link()
+notices = st.container()  # what a link could not use; the link is written after the controls
 
 st.markdown(escape_markdown(dataset.description))
 ABOUT = {
@@ -97,6 +97,7 @@ features = page_control(
     dataset.feature_names,
     max_selections=SETTINGS["pairplot"].kind.most,
 )
+share_link(notices)
 if len(features) < 1:
     st.info("Choose at least one feature to plot.")
 else:

@@ -323,6 +323,14 @@ def test_a_link_sets_the_data_pages_features():
     assert locked.multiselect(key=state.PAIRPLOT_FEATURES).disabled
 
 
+def test_the_address_names_the_new_data_sets_features_in_the_run_that_switches_to_it():
+    at = app_test(None)
+    at.sidebar.selectbox(key=state.DATASET).set_value("wine").run()
+    assert_no_exception(at)
+    shown = at.multiselect(key=state.PAIRPLOT_FEATURES).value
+    assert "proline" in shown and at.query_params["pairplot"] == ",".join(shown)  # not banknotes' four
+
+
 CLASSROOM = {"epochs": "30", "optimizer": "adam", "lock": "epochs,optimizer", "hide": "lr,seed"}
 
 
