@@ -104,29 +104,26 @@ def node_frame(run: Run, dataset: Dataset, epochs, most: int = MOST_NODES) -> pd
     budget = min(ROW_BUDGET // n_nodes, VALUE_BUDGET // (n_nodes * len(epochs)))
     rows = shown_rows(len(x), max(30, min(MOST_ROWS, budget)))
     where = plane.coordinates(x[rows])
-    names, frames = layer_names(run.config)[:-1], []
+    names, pieces = layer_names(run.config)[:-1], []  # one (scalars, arrays) per picture
     for epoch in epochs:
         for layer, outputs in enumerate(run.layer_outputs(x, epoch)):
             statuses = node_status(outputs)
             for j in range(min(outputs.shape[1], most)):
                 a = outputs[rows, j]
                 span = np.ptp(a) if np.all(np.isfinite(a)) else 0.0
-                frames.append(
-                    pd.DataFrame(
-                        {
-                            "epoch": epoch,
-                            "layer": names[layer],
-                            "node": j + 1,
-                            "node_id": node_id(names[layer], j),
-                            "status": statuses[j],
-                            PC1: where[:, 0],
-                            PC2: where[:, 1],
-                            "activation": a,
-                            "level": (a - a.min()) / span if span > DEAD_SPREAD else 0.0,
-                        }
-                    )
-                )
-    return pd.concat(frames, ignore_index=True)
+                level = (a - a.min()) / span if span > DEAD_SPREAD else np.zeros(len(a))
+                pieces.append(((epoch, names[layer], j + 1, node_id(names[layer], j), statuses[j]), a, level))
+    # columns built once: a DataFrame per picture, then concatenated, took most of this view's time
+    repeat = [len(rows)] * len(pieces)
+    scalars = list(zip(*(piece[0] for piece in pieces)))
+    frame = {
+        name: np.repeat(np.array(values, dtype=np.int64 if name in ("epoch", "node") else object), repeat)
+        for name, values in zip(("epoch", "layer", "node", "node_id", "status"), scalars)
+    }
+    frame[PC1], frame[PC2] = np.tile(where[:, 0], len(pieces)), np.tile(where[:, 1], len(pieces))
+    frame["activation"] = np.concatenate([piece[1] for piece in pieces])
+    frame["level"] = np.concatenate([piece[2] for piece in pieces])
+    return pd.DataFrame(frame)
 
 
 def grid_lines(plane: InputPlane, lines: int = 9, steps: int = 25) -> pd.DataFrame:
