@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from lib.charts.common import with_columns
+from lib.charts.common import spec_of, with_columns
 from lib.charts.gallery import ONE_FEATURE_TEXT, accuracy_summary, align_runs, gallery_parts
 from lib.charts.plane import panel_rows
 from lib.images import images_for
@@ -12,7 +12,7 @@ from lib.settings import bounds
 from lib.training import network_name
 from ui import state
 from ui.advice import remedies_in_words
-from ui.charts import draw_layouts, spec_of
+from ui.charts import draw_layouts
 from ui.classroom import page_control
 from ui.data import current_dataset
 from ui.links import share_link

@@ -13,7 +13,7 @@ from collections.abc import Callable, Hashable
 import altair as alt
 import streamlit as st
 
-from lib.charts.common import ChartParts, vega_lite
+from lib.charts.common import ChartParts, spec_of, vega_lite
 from lib.exports import CHART_FORMATS, chart_file
 from lib.layouts import LAYOUTS, Layout, widest
 from ui.layout import layout_key
@@ -24,11 +24,6 @@ SAVE_AS = {"svg": "SVG (any size, for slides)", "png": "PNG (picture)", "json": 
 @st.cache_data(max_entries=512, max_size="128MB", show_spinner=False)  # 2-430 kB a chart
 def _spec(key: Hashable, _build: Callable[[], ChartParts | alt.TopLevelMixin]) -> dict:
     return spec_of(_build())
-
-
-def spec_of(chart: ChartParts | alt.TopLevelMixin) -> dict:
-    """A chart's Vega-Lite spec: filled from its template, or (an Altair chart) built by Altair."""
-    return chart.spec() if isinstance(chart, ChartParts) else vega_lite(chart)
 
 
 def chart_spec(key: Hashable, build: Callable[[], ChartParts | alt.TopLevelMixin]) -> dict:

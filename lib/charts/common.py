@@ -209,6 +209,11 @@ class ChartParts:
         return chart_spec(self.layout, self.frames, self.values, **self.shape)
 
 
+def spec_of(chart: ChartParts | alt.TopLevelMixin) -> dict:
+    """A chart's Vega-Lite spec: filled from its template, or (an Altair chart) built by Altair."""
+    return chart.spec() if isinstance(chart, ChartParts) else vega_lite(chart)
+
+
 def with_columns(spec: dict, columns: int, size: int | None = None) -> dict:
     """A `concat` spec laid out in `columns` (at most one per panel), its panels resized to
     `size` px squares if given: another layout of the same chart, without rebuilding it

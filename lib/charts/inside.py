@@ -14,8 +14,17 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from lib.charts.common import CLASS_FIELD, class_color, vega_lite
-from lib.charts.inner_layer import CANVAS, H1, H2, PLOT_SIZE, _axes, architecture_chart, boundary_segment
+from lib.charts.common import CLASS_FIELD, ChartParts, class_color
+from lib.charts.inner_layer import (
+    CANVAS,
+    H1,
+    H2,
+    PLOT_SIZE,
+    _architecture,
+    _axes,
+    architecture_parts,
+    boundary_segment,
+)
 from lib.charts.plane import panel_rows
 from lib.charts.player import at_epoch, by_epoch, epoch_params, pick_epoch
 from lib.inside import PC1, PC2
@@ -50,11 +59,10 @@ def _picked(field: str, chart: alt.Chart) -> alt.Chart:
     return chart.transform_calculate(**{calculate["as"]: calculate["calculate"]})
 
 
-def nodes_view(run: Run, frame: pd.DataFrame) -> alt.VConcatChart:
+def nodes_view(run: Run, frame: pd.DataFrame) -> ChartParts:
     """The network diagram over one small picture per hidden node (a column per layer, as in the
     diagram): the test rows in the input plane coloured by the node's activation, dead and
     duplicate nodes labelled. Clicking a picture or a node of the diagram rings that node in both."""
-    pick = alt.selection_point(name=PICK, fields=["node_id"], on="click", clear="dblclick", nearest=True)
     order = layer_names(run.config)[:-1]
     frame = frame.assign(
         row=frame.groupby(["epoch", "node_id"]).cumcount(), depth=frame["layer"].map(order.index)
@@ -64,7 +72,14 @@ def nodes_view(run: Run, frame: pd.DataFrame) -> alt.VConcatChart:
     points = wide(frame, [*keys, "row", PC1, PC2], {"level": "level"})
     statuses = frame.drop_duplicates(["epoch", "node_id"])
     labels = statuses[statuses["status"] != ""][["epoch", *keys, "status"]]
-    data = pd.concat([points.assign(kind="point"), labels.assign(kind="label")], ignore_index=True)
+    pictures = pd.concat([points.assign(kind="point"), labels.assign(kind="label")], ignore_index=True)
+    diagram = architecture_parts(run, height=180)
+    shape = {"order": tuple(order), "diagram": tuple(diagram.shape.items())}
+    return ChartParts(_nodes_view, {"pictures": pictures, **diagram.frames}, shape=shape)
+
+
+def _nodes_view(frames, values, *, order, diagram) -> alt.VConcatChart:
+    pick = alt.selection_point(name=PICK, fields=["node_id"], on="click", clear="dblclick", nearest=True)
     blank = alt.Axis(labels=False, ticks=False, title=None)
     dots = (
         _picked("level", alt.Chart().transform_filter(alt.datum.kind == "point"))
@@ -89,9 +104,9 @@ def nodes_view(run: Run, frame: pd.DataFrame) -> alt.VConcatChart:
         .mark_text(align="left", baseline="top", fontWeight="bold", color="#b00020", fontSize=11)
         .encode(x=alt.value(3), y=alt.value(3), text="status:N")
     )
-    header = alt.Header(labelFontWeight="bold", labelExpr=f"{order}[datum.value]")  # layer names
+    header = alt.Header(labelFontWeight="bold", labelExpr=f"{list(order)}[datum.value]")  # layer names
     grid = (
-        alt.layer(dots, text, data=data)
+        alt.layer(dots, text, data=frames["pictures"])
         .properties(width=NODE_PANEL, height=NODE_PANEL)
         .facet(
             column=alt.Column("depth:O", title=None, header=header),
@@ -99,12 +114,12 @@ def nodes_view(run: Run, frame: pd.DataFrame) -> alt.VConcatChart:
             spacing=6,
         )
     )
-    diagram = architecture_chart(run, height=180, pick=pick)
-    diagram.autosize = alt.Undefined  # a part of a concatenation cannot size itself
-    return alt.vconcat(diagram, grid).properties(usermeta=CANVAS)
+    network = _architecture(frames, values, **dict(diagram), pick=pick)
+    network.autosize = alt.Undefined  # a part of a concatenation cannot size itself
+    return alt.vconcat(network, grid).properties(usermeta=CANVAS)
 
 
-def bending_view(run: Run, bending: pd.DataFrame, extent, size: int = 420) -> alt.LayerChart:
+def bending_view(run: Run, bending: pd.DataFrame, extent, size: int = 420) -> ChartParts:
     """The input plane's grid, bent by the network, behind the test rows in the bottleneck plane,
     with the output layer's line; every epoch of `bending` carried, the one of `epoch` shown."""
     epochs = sorted(bending["epoch"].unique())
@@ -125,14 +140,31 @@ def bending_view(run: Run, bending: pd.DataFrame, extent, size: int = 420) -> al
         ],
         ignore_index=True,
     )
-    x, y = _axes(extent)
     columns = {H1: H1, H2: H2}
+    frames = {
+        "grid": wide(bending, ["line", "direction", "order"], columns),
+        "dots": wide(dots, ["row", CLASS_FIELD], columns),
+    }
+    if len(run.class_names) == 2:
+        frames["lines"] = pd.concat(
+            [
+                boundary_segment(run.head[e][0][:, 0], float(run.head[e][1][0]), extent).assign(epoch=e)
+                for e in epochs
+            ],
+            ignore_index=True,
+        )
+    values = dict(zip(("x0", "x1", "y0", "y1"), extent))
+    return ChartParts(_bending_view, frames, values, {"class_names": tuple(run.class_names), "size": size})
+
+
+def _bending_view(frames, values, *, class_names, size) -> alt.LayerChart:
+    x, y = _axes([values[k] for k in ("x0", "x1", "y0", "y1")])
 
     def follow(chart: alt.Chart) -> alt.Chart:
         return _picked(H2, _picked(H1, chart))
 
     grid = (
-        follow(alt.Chart(wide(bending, ["line", "direction", "order"], columns)))
+        follow(alt.Chart(frames["grid"]))
         .mark_line(strokeWidth=1, clip=True)
         .encode(
             x=x,
@@ -148,21 +180,14 @@ def bending_view(run: Run, bending: pd.DataFrame, extent, size: int = 420) -> al
         )
     )
     points = (
-        follow(alt.Chart(wide(dots, ["row", CLASS_FIELD], columns)))
+        follow(alt.Chart(frames["dots"]))
         .mark_circle(size=16, opacity=0.8, clip=True)
-        .encode(x=x, y=y, color=class_color(run.class_names, title="True class"))
+        .encode(x=x, y=y, color=class_color(class_names, title="True class"))
     )
     layers = [grid, points]
-    if len(run.class_names) == 2:
-        lines = pd.concat(
-            [
-                boundary_segment(run.head[e][0][:, 0], float(run.head[e][1][0]), extent).assign(epoch=e)
-                for e in epochs
-            ],
-            ignore_index=True,
-        )
+    if "lines" in frames:
         layers.append(
-            at_epoch(alt.Chart(lines))
+            at_epoch(alt.Chart(frames["lines"]))
             .mark_line(color="black", strokeDash=[6, 3], strokeWidth=2)
             .encode(x=x, y=y)
         )
@@ -179,9 +204,9 @@ def bending_view(run: Run, bending: pd.DataFrame, extent, size: int = 420) -> al
     )
 
 
-def with_scrubber(view: alt.TopLevelMixin, n_epochs: int) -> dict:
+def with_scrubber(view: ChartParts, n_epochs: int) -> dict:
     """`view` as a spec of its own with the player's epoch slider and Play (lib.charts.player),
     for a page whose player must keep its controls near its plane."""
-    spec = vega_lite(view)
+    spec = view.spec()
     spec["params"] = [*epoch_params(n_epochs), *spec.get("params", [])]
     return spec

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from lib.charts import regions
-from lib.charts.common import CLASS_FIELD, PALETTE, add_images, class_color, image_tooltip, vega_lite
+from lib.charts.common import CLASS_FIELD, PALETTE, add_images, class_color, image_tooltip, spec_of
 from lib.charts.inner_layer import OUTCOMES, boundary_segment, confusion_frame, predictions, probability_label
 from lib.datasets import Dataset
 from lib.images import image_shape
@@ -366,8 +366,8 @@ def confusion_view(run: Run) -> dict:
 
 def player_spec(run: Run, dataset: Dataset, extent, size: int = PLANE_SIZE, more=()) -> dict:
     """The whole player as one Vega-Lite spec: plane beside accuracy and confusion matrix, every
-    epoch's data inside, the epoch a parameter bound to a slider and to Play. `more`: Altair
-    charts (filtered with `at_epoch`) drawn below, following the same epoch."""
+    epoch's data inside, the epoch a parameter bound to a slider and to Play. `more`: charts
+    (`ChartParts` or Altair, filtered with `at_epoch`) drawn below, following the same epoch."""
     [spec] = player_specs(run, dataset, extent, [(2, size)], more)
     return spec
 
@@ -390,7 +390,7 @@ def player_specs(run: Run, dataset: Dataset, extent, layouts, more=()) -> list[d
         accuracy_param(run),
         {"name": "classes", "value": [str(name) for name in run.class_names]},
     ]
-    extra = [vega_lite(chart) for chart in more]
+    extra = [spec_of(chart) for chart in more]
     for view in extra:
         datasets.update(view.pop("datasets", {}))
         params += view.pop("params", [])  # a view's selections live at the top level
