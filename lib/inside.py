@@ -130,14 +130,16 @@ def grid_lines(plane: InputPlane, lines: int = 9, steps: int = 25) -> pd.DataFra
     """A regular grid over the plane: `lines` lines along each component, `steps` points each."""
     (a0, b0), (a1, b1) = plane.low, plane.high
     along_a, along_b = np.linspace(a0, a1, steps), np.linspace(b0, b1, steps)
-    frames = []
-    for i, b in enumerate(np.linspace(b0, b1, lines)):
-        frames.append(pd.DataFrame({"line": f"a{i}", "direction": "along PC 1", PC1: along_a, PC2: b}))
-    for i, a in enumerate(np.linspace(a0, a1, lines)):
-        frames.append(pd.DataFrame({"line": f"b{i}", "direction": "along PC 2", PC1: a, PC2: along_b}))
-    grid = pd.concat(frames, ignore_index=True)
-    grid["order"] = grid.groupby("line").cumcount()
-    return grid
+    names = [f"a{i}" for i in range(lines)] + [f"b{i}" for i in range(lines)]
+    return pd.DataFrame(
+        {
+            "line": np.repeat(np.array(names, dtype=object), steps),
+            "direction": np.repeat(np.array(["along PC 1", "along PC 2"], dtype=object), lines * steps),
+            PC1: np.concatenate([np.tile(along_a, lines), np.repeat(np.linspace(a0, a1, lines), steps)]),
+            PC2: np.concatenate([np.repeat(np.linspace(b0, b1, lines), steps), np.tile(along_b, lines)]),
+            "order": np.tile(np.arange(steps, dtype=np.int64), 2 * lines),  # the place along its line
+        }
+    )
 
 
 def bending_frame(run: Run, dataset: Dataset, epochs, lines: int = 9, steps: int = 25) -> pd.DataFrame:
@@ -146,12 +148,11 @@ def bending_frame(run: Run, dataset: Dataset, epochs, lines: int = 9, steps: int
     plane = input_plane(dataset, run)
     grid = grid_lines(plane, lines, steps)
     points = plane.points(grid[[PC1, PC2]].to_numpy())
-    frames = []
-    for epoch in epochs:
-        bottleneck = run.layer_outputs(points, epoch)[-1]
-        bottleneck = bottleneck.astype(np.float32)
-        frames.append(grid.assign(epoch=epoch, **{B1: bottleneck[:, 0], B2: bottleneck[:, 1]}))
-    return pd.concat(frames, ignore_index=True)
+    epochs = list(epochs)
+    bottleneck = np.concatenate([run.layer_outputs(points, e)[-1].astype(np.float32) for e in epochs])
+    frame = {name: np.tile(grid[name].to_numpy(), len(epochs)) for name in grid.columns}
+    frame["epoch"] = np.repeat(np.array(epochs, dtype=np.int64), len(grid))
+    return pd.DataFrame({**frame, B1: bottleneck[:, 0], B2: bottleneck[:, 1]})
 
 
 def grid_in_original_units(run: Run, dataset: Dataset, lines: int = 9, steps: int = 25) -> np.ndarray:

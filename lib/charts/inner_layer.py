@@ -9,7 +9,6 @@ from __future__ import annotations
 import altair as alt
 import numpy as np
 import pandas as pd
-from sklearn.metrics import confusion_matrix
 
 from lib.charts import regions
 from lib.charts.common import CLASS_FIELD, PALETTE, ChartParts, class_color
@@ -264,11 +263,17 @@ def _evolution(frames, values, *, class_names, panels, panel, columns) -> alt.Fa
     )
 
 
+def confusion_counts(run: Run, epoch: int) -> np.ndarray:
+    """The test rows' counts by true class (rows) and predicted class (columns) at a snapshot."""
+    predicted, _ = predictions(run, epoch)
+    k = len(run.class_names)
+    return np.bincount(run.y_test * k + predicted, minlength=k * k).reshape(k, k)
+
+
 def confusion_frame(run: Run, epoch: int) -> pd.DataFrame:
     """Counts of test rows by true and predicted class (long form, every pair present)."""
-    predicted, _ = predictions(run, epoch)
+    counts = confusion_counts(run, epoch)
     labels = list(range(len(run.class_names)))
-    counts = confusion_matrix(run.y_test, predicted, labels=labels)
     names = list(run.class_names)
     return pd.DataFrame(
         [

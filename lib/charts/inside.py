@@ -125,20 +125,15 @@ def bending_view(run: Run, bending: pd.DataFrame, extent, size: int = 420) -> Ch
     epochs = sorted(bending["epoch"].unique())
     rows = panel_rows(len(run.y_test), 1)
     names = np.asarray(run.class_names, dtype=object)[run.y_test[rows]]
-    dots = pd.concat(
-        [
-            pd.DataFrame(
-                {
-                    "epoch": e,
-                    "row": rows,
-                    CLASS_FIELD: names,
-                    H1: run.snapshots[e][rows, 0],
-                    H2: run.snapshots[e][rows, 1],
-                }
-            )
-            for e in epochs
-        ],
-        ignore_index=True,
+    points = np.concatenate([run.snapshots[e][rows] for e in epochs])
+    dots = pd.DataFrame(
+        {
+            "epoch": np.repeat(np.array(epochs, dtype=np.int64), len(rows)),
+            "row": np.tile(rows, len(epochs)),
+            CLASS_FIELD: np.tile(names, len(epochs)),
+            H1: points[:, 0],
+            H2: points[:, 1],
+        }
     )
     columns = {H1: H1, H2: H2}
     frames = {

@@ -18,7 +18,14 @@ import pandas as pd
 
 from lib.charts import regions
 from lib.charts.common import CLASS_FIELD, PALETTE, add_images, class_color, image_tooltip, spec_of
-from lib.charts.inner_layer import OUTCOMES, boundary_segment, confusion_frame, predictions, probability_label
+from lib.charts.inner_layer import (
+    OUTCOMES,
+    boundary_segment,
+    confusion_counts,
+    confusion_frame,
+    predictions,
+    probability_label,
+)
 from lib.datasets import Dataset
 from lib.images import image_shape
 from lib.training import Run
@@ -179,9 +186,8 @@ def _lines(run: Run, extent) -> pd.DataFrame:
 
 def _confusions(run: Run) -> pd.DataFrame:
     """One row per (true, predicted) class pair; its count of test rows per epoch."""
-    frames = [confusion_frame(run, epoch) for epoch in range(len(run.snapshots))]
-    counts = by_epoch({"n": [frame["rows"].to_numpy() for frame in frames]})
-    return pd.concat([frames[0].drop(columns="rows"), pd.DataFrame(counts)], axis=1)
+    counts = by_epoch({"n": [confusion_counts(run, epoch).ravel() for epoch in range(len(run.snapshots))]})
+    return pd.concat([confusion_frame(run, 0).drop(columns="rows"), pd.DataFrame(counts)], axis=1)
 
 
 def plane_view(run: Run, dataset: Dataset, extent, size: int = PLANE_SIZE, legends: str = "right") -> dict:
