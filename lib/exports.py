@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from lib.charts.common import frame_of
 from lib.datasets import Dataset
 from lib.keras_model import build_model
 from lib.training import Run
@@ -65,9 +66,10 @@ def chart_file(spec: dict, fmt: str) -> bytes:
     """
     if fmt not in CHART_FORMATS:
         raise ValueError(f"unknown chart format {fmt!r}; choose one of {', '.join(CHART_FORMATS)}")
+    frames = {name: frame_of(rows) for name, rows in spec.get("datasets", {}).items()}
     datasets = {
         name: json.loads(rows.to_json(orient="records")) if isinstance(rows, pd.DataFrame) else rows
-        for name, rows in spec.get("datasets", {}).items()
+        for name, rows in frames.items()
     }
     plain = {**spec, "datasets": datasets} if datasets else spec
     if fmt == "json":

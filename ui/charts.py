@@ -13,7 +13,7 @@ from collections.abc import Callable, Hashable
 import altair as alt
 import streamlit as st
 
-from lib.charts.common import ChartParts, spec_of, vega_lite
+from lib.charts.common import ChartParts, arrow_datasets, spec_of, vega_lite
 from lib.exports import CHART_FORMATS, chart_file
 from lib.layouts import LAYOUTS, Layout, widest
 from ui.layout import layout_key
@@ -23,7 +23,8 @@ SAVE_AS = {"svg": "SVG (any size, for slides)", "png": "PNG (picture)", "json": 
 
 @st.cache_data(max_entries=512, max_size="128MB", show_spinner=False)  # 2-430 kB a chart
 def _spec(key: Hashable, _build: Callable[[], ChartParts | alt.TopLevelMixin]) -> dict:
-    return spec_of(_build())
+    [spec] = arrow_datasets(spec_of(_build()))
+    return spec
 
 
 def chart_spec(key: Hashable, build: Callable[[], ChartParts | alt.TopLevelMixin]) -> dict:
@@ -52,9 +53,11 @@ def draw_layouts(chart: str, spec_for: Callable[[Layout], dict], name: str, plac
     """Draw `chart` in each of its layouts (lib.layouts.LAYOUTS), each in the container the
     stylesheet (ui.layout) shows only at its widths: fewer columns on a phone. Its file is saved
     in the widest layout."""
-    for layout, slot in layout_slots(chart, place).items():
-        slot.vega_lite_chart(spec_for(layout), width="content")
-    save_menu(lambda: spec_for(widest(chart)), name, place)
+    slots = layout_slots(chart, place)
+    specs = dict(zip(slots, arrow_datasets(*map(spec_for, slots))))  # the layouts' shared data once
+    for layout, slot in slots.items():
+        slot.vega_lite_chart(specs[layout], width="content")
+    save_menu(lambda: specs[widest(chart)], name, place)
 
 
 def layout_slots(chart: str, place=st) -> dict[Layout, object]:

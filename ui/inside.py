@@ -10,6 +10,7 @@ import streamlit as st
 
 from lib import inside
 from lib.charts import inside as charts
+from lib.charts.common import arrow_datasets
 from lib.charts.plane import plane_extent
 from lib.datasets import Dataset
 from lib.training import Run
@@ -33,7 +34,8 @@ def followers(run: Run, dataset: Dataset, which=VIEWS) -> list:
 @st.cache_data(max_entries=16, max_size="16MB", show_spinner=False)
 def _view_spec(run_key: Hashable, name: str, _run: Run, _dataset: Dataset) -> dict:
     [view] = followers(_run, _dataset, (name,))
-    return charts.with_scrubber(view, _run.config.epochs)
+    [spec] = arrow_datasets(charts.with_scrubber(view, _run.config.epochs))
+    return spec
 
 
 def view_player(run_key: Hashable, run: Run, dataset: Dataset, name: str, file_name: str, place=st) -> None:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Hashable
 
 import streamlit as st
 
+from lib.charts.common import arrow_datasets
 from lib.charts.player import player_specs
 from lib.datasets import Dataset
 from lib.layouts import LAYOUTS
@@ -32,7 +33,7 @@ def _player_specs(
         [(layout.columns, layout.size) for layout in layouts],
         _views() if _views else (),
     )
-    return {layout.name: spec for layout, spec in zip(layouts, specs)}
+    return {layout.name: spec for layout, spec in zip(layouts, arrow_datasets(*specs))}
 
 
 def epoch_player(

@@ -214,6 +214,49 @@ def spec_of(chart: ChartParts | alt.TopLevelMixin) -> dict:
     return chart.spec() if isinstance(chart, ChartParts) else vega_lite(chart)
 
 
+def arrow_datasets(*specs: dict) -> list[dict]:
+    """`specs` with their frames as Arrow IPC bytes, each frame converted once (the layouts of a
+    chart share theirs). Streamlit sends bytes as they are, so a cached spec is converted when it
+    is made, not again on every page run that draws it."""
+    converted: dict[int, Any] = {}
+
+    def arrow(frame):
+        if isinstance(frame, pd.DataFrame) and id(frame) not in converted:
+            converted[id(frame)] = _arrow_bytes(frame)
+        return converted.get(id(frame), frame)
+
+    return [
+        {**spec, "datasets": {name: arrow(frame) for name, frame in spec["datasets"].items()}}
+        if "datasets" in spec
+        else spec
+        for spec in specs
+    ]
+
+
+def _arrow_bytes(frame: pd.DataFrame) -> bytes | pd.DataFrame:
+    """The frame as an Arrow IPC stream, as Streamlit writes it; a frame Arrow cannot take as it
+    is stays a frame, for Streamlit's own conversion and its fixes."""
+    import pyarrow as pa
+
+    try:
+        table = pa.Table.from_pandas(frame)
+    except (pa.ArrowException, OverflowError, ValueError, TypeError):
+        return frame
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+def frame_of(rows: Any) -> Any:
+    """A spec's dataset as a frame: Arrow IPC bytes (`arrow_datasets`) are read back."""
+    if isinstance(rows, bytes):
+        import pyarrow as pa
+
+        return pa.ipc.open_stream(rows).read_pandas()
+    return rows
+
+
 def with_columns(spec: dict, columns: int, size: int | None = None) -> dict:
     """A `concat` spec laid out in `columns` (at most one per panel), its panels resized to
     `size` px squares if given: another layout of the same chart, without rebuilding it
