@@ -5,7 +5,6 @@ import streamlit as st
 from lib.charts import data as charts
 from lib.data_summary import separating_features
 from lib.images import IMAGE_FIELD, thumbnails
-from lib.layouts import widest
 from lib.settings import SETTINGS
 from ui.charts import responsive_chart
 from ui.classroom import page_control, seed
@@ -13,7 +12,6 @@ from ui.data import current_dataset, escape_markdown
 from ui.links import share_link
 from ui.state import PAIRPLOT_FEATURES
 
-PLOT_LIMIT = 2000  # points per pairplot panel
 TABLE_CELLS = 200_000  # cells sent to the table (a 1,000-column upload shows 199 rows)
 
 st.title("The data")
@@ -101,19 +99,15 @@ share_link(notices)
 if len(features) < 1:
     st.info("Choose at least one feature to plot.")
 else:
-    if len(dataset.y) > PLOT_LIMIT:
+    if len(dataset.y) > charts.PLOT_LIMIT:
         st.caption(
-            f"Showing a random sample of {PLOT_LIMIT:,} of the {len(dataset.y):,} rows "
+            f"Showing a random sample of {charts.PLOT_LIMIT:,} of the {len(dataset.y):,} rows "
             "(the same sample every time)."
         )
     responsive_chart(
         "pairplot",
         (dataset.fingerprint, tuple(features)),
-        # pictures in the tooltips of the wide layout only: hovering needs a mouse, and every
-        # layout is sent to every screen (2,000 digits' pictures are about 1 MB)
-        lambda layout: charts.scatter_matrix(
-            dataset, features, PLOT_LIMIT, layout.size, pictures=layout == widest("pairplot")
-        ),
+        lambda layout: charts.pairplot(dataset, features, layout),
         f"pairplot_{dataset.name}",
     )
 

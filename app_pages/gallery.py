@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from lib.charts.common import spec_of, with_columns
+from lib.charts.common import spec_of
 from lib.charts.gallery import ONE_FEATURE_TEXT, accuracy_summary, align_runs, gallery_parts
 from lib.charts.plane import panel_rows
 from lib.images import images_for
@@ -12,7 +12,7 @@ from lib.settings import bounds
 from lib.training import network_name
 from ui import state
 from ui.advice import remedies_in_words
-from ui.charts import draw_layouts
+from ui.charts import draw_reflowed
 from ui.classroom import page_control
 from ui.data import current_dataset
 from ui.links import share_link
@@ -86,11 +86,7 @@ if (shown := len(panel_rows(len(runs[0].y_test)))) < len(runs[0].y_test):
 maps = spec_of(  # 3 columns, 2 on a tablet, 1 on a phone
     gallery_parts(panels, runs[0].y_test, dataset.class_names, images=images_for(dataset, runs[0].test_index))
 )
-draw_layouts(
-    "gallery_maps",
-    lambda layout: with_columns(maps, layout.columns, layout.size),
-    f"reinitializations_{dataset.name}",
-)
+draw_reflowed("gallery_maps", maps, f"reinitializations_{dataset.name}")
 st.markdown(
     "**What to notice.** The accuracies are close even where the pictures are not: the network "
     "only needs the classes on two sides of a line, and there are many ways to put them there. "

@@ -9,14 +9,13 @@ from lib import lesson
 from lib.charts import compare as compare_charts
 from lib.charts import inner_layer as rc
 from lib.charts import plane
-from lib.charts.common import with_columns
-from lib.charts.data import scatter_matrix
+from lib.charts.data import pairplot
 from lib.charts.gallery import accuracy_summary, align_runs, gallery_parts
 from lib.datasets import DatasetError
 from lib.projections import comparison_rows
 from lib.training import DEEPER_LESSON, LESSON, WINE_EXERCISE, network_name
 from ui import state
-from ui.charts import cached_chart, chart_spec, draw_layouts, responsive_chart
+from ui.charts import cached_chart, chart_spec, draw_reflowed, responsive_chart
 from ui.classroom import page_control
 from ui.compare import projection, projection_scores
 from ui.data import current_dataset, load_builtin
@@ -119,7 +118,7 @@ if step.number == 1:
         responsive_chart(
             "pairplot",
             (data.fingerprint, tuple(features)),
-            lambda layout: scatter_matrix(data, features, width=layout.size),
+            lambda layout: pairplot(data, features, layout),
             "lesson_step1_pairplot",
         )
 
@@ -197,9 +196,7 @@ elif step.number == 4:
             ("lesson_seeds", data.fingerprint, DEEPER_LESSON),
             lambda: gallery_parts(panels, runs[0].y_test, data.class_names),
         )
-        draw_layouts(
-            "gallery_maps", lambda layout: with_columns(maps, layout.columns, layout.size), "lesson_seeds"
-        )
+        draw_reflowed("gallery_maps", maps, "lesson_seeds")
 
 elif step.number == 5:
     data = current_dataset()
@@ -251,13 +248,11 @@ elif step.number == 7:
         if maps:
             embeddings, scores = [m[0] for m in maps], [m[1] for m in maps]
             rows = comparison_rows(len(data.y), run.test_index)
-            maps = chart_spec(
-                ("lesson_maps", data.fingerprint, DEEPER_LESSON, len(embeddings)),
+            linked = chart_spec(  # keyed by the maps drawn: one that failed is left out
+                ("lesson_maps", data.fingerprint, DEEPER_LESSON, tuple(e.method for e in embeddings)),
                 lambda: compare_charts.linked_maps(data, rows.show, embeddings),
             )
-            draw_layouts(
-                "compare_maps", lambda layout: with_columns(maps, layout.columns, layout.size), "lesson_maps"
-            )
+            draw_reflowed("compare_maps", linked, "lesson_maps")
             table = compare_charts.scores_table(embeddings, scores)
             st.dataframe(
                 table[["method", "trustworthiness", "knn_accuracy", "linear_accuracy"]],

@@ -13,7 +13,7 @@ from collections.abc import Callable, Hashable
 import altair as alt
 import streamlit as st
 
-from lib.charts.common import ChartParts, arrow_datasets, spec_of, vega_lite
+from lib.charts.common import ChartParts, arrow_datasets, spec_of, vega_lite, with_columns
 from lib.exports import CHART_FORMATS, chart_file
 from lib.layouts import LAYOUTS, Layout, widest
 from ui.layout import layout_key
@@ -58,6 +58,12 @@ def draw_layouts(chart: str, spec_for: Callable[[Layout], dict], name: str, plac
     for layout, slot in slots.items():
         slot.vega_lite_chart(specs[layout], width="content")
     save_menu(lambda: specs[widest(chart)], name, place)
+
+
+def draw_reflowed(chart: str, spec: dict, name: str, place=st) -> None:
+    """`draw_layouts` of a concatenation of panels, laid out again for each layout (its columns
+    and panel size, `with_columns`) from the one spec."""
+    draw_layouts(chart, lambda layout: with_columns(spec, layout.columns, layout.size), name, place)
 
 
 def layout_slots(chart: str, place=st) -> dict[Layout, object]:

@@ -9,6 +9,7 @@ import pandas as pd
 from lib.charts.common import CLASS_FIELD, ChartParts, add_images, class_color, image_tooltip, sample_rows
 from lib.datasets import Dataset
 from lib.images import IMAGE_FIELD
+from lib.layouts import Layout, widest
 
 
 def dataset_frame(dataset: Dataset) -> pd.DataFrame:
@@ -18,6 +19,7 @@ def dataset_frame(dataset: Dataset) -> pd.DataFrame:
     return frame
 
 
+PLOT_LIMIT = 2000  # points per pairplot panel: a larger data set is sampled
 PANEL_SPACING = 8  # px between the pairplot's panels
 LEGEND_COLUMNS = 5  # classes a row in the legend above the matrix
 LARGEST_PANEL = 150  # px: one or two features do not fill a wide screen with two giant panels
@@ -29,8 +31,15 @@ def pairplot_panel(n_features: int, width: int) -> int:
     return max(min(fitting, LARGEST_PANEL), 20)
 
 
+def pairplot(dataset: Dataset, features: list[str], layout: Layout) -> ChartParts:
+    """The pairplot in one of its layouts (lib.layouts): pictures in the tooltips of the wide one
+    only, since hovering needs a mouse and every layout is sent to every screen (2,000 digits'
+    pictures are about 1 MB)."""
+    return scatter_matrix(dataset, features, PLOT_LIMIT, layout.size, pictures=layout == widest("pairplot"))
+
+
 def scatter_matrix(
-    dataset: Dataset, features: list[str], limit: int = 2000, width: int = 620, pictures: bool = True
+    dataset: Dataset, features: list[str], limit: int = PLOT_LIMIT, width: int = 620, pictures: bool = True
 ) -> ChartParts:
     """The course's pairplot, each pair once: below the diagonal one feature against another,
     coloured by class; on the diagonal each feature's distribution per class (a density). Its
