@@ -58,6 +58,11 @@ def projections_frame(dataset: Dataset, rows: np.ndarray, embeddings: list) -> p
 CHART_FORMATS = {"svg": "image/svg+xml", "png": "image/png", "json": "application/json"}
 
 
+def _records(rows):
+    """A dataset as the JSON rows vl-convert reads (a frame's NaN as null)."""
+    return json.loads(rows.to_json(orient="records")) if isinstance(rows, pd.DataFrame) else rows
+
+
 def chart_file(spec: dict, fmt: str) -> bytes:
     """A chart as SVG, PNG (at twice the pixels) or its Vega-Lite source, drawn without a browser.
 
@@ -66,11 +71,7 @@ def chart_file(spec: dict, fmt: str) -> bytes:
     """
     if fmt not in CHART_FORMATS:
         raise ValueError(f"unknown chart format {fmt!r}; choose one of {', '.join(CHART_FORMATS)}")
-    frames = {name: frame_of(rows) for name, rows in spec.get("datasets", {}).items()}
-    datasets = {
-        name: json.loads(rows.to_json(orient="records")) if isinstance(rows, pd.DataFrame) else rows
-        for name, rows in frames.items()
-    }
+    datasets = {name: _records(frame_of(rows)) for name, rows in spec.get("datasets", {}).items()}
     plain = {**spec, "datasets": datasets} if datasets else spec
     if fmt == "json":
         return json.dumps(plain, indent=1).encode("utf-8")

@@ -5,12 +5,12 @@ import io
 from dataclasses import replace
 
 import numpy as np
-import pyarrow as pa
 import pytest
 from PIL import Image
 
 from conftest import app_test, assert_no_exception
 from lib.charts import compare, data, gallery, plane, player
+from lib.charts.common import frame_of
 from lib.datasets import load_dataset
 from lib.images import IMAGE_FIELD, SCALE, image_shape, images_for, thumbnails
 from lib.projections import Embedding
@@ -109,7 +109,6 @@ def test_the_data_page_sends_the_digits_pictures_once_in_the_wide_pairplot_only(
     at = app_test(None, {"data": "digits"})
     assert_no_exception(at)
     with_pictures = [
-        IMAGE_FIELD in pa.ipc.open_stream(chart.proto.datasets[0].data.data).read_pandas()
-        for chart in at.get("vega_lite_chart")
+        IMAGE_FIELD in frame_of(chart.proto.datasets[0].data.data) for chart in at.get("vega_lite_chart")
     ]
     assert with_pictures == [True, False, False]  # wide, medium, narrow

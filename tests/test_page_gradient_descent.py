@@ -1,10 +1,10 @@
 """The gradient-descent page in AppTest: each section's defaults, its controls, bad input."""
 
 import pandas as pd
-import pyarrow as pa
 import pytest
 
 from conftest import app_test, assert_no_exception, chart_specs
+from lib.charts.common import frame_of
 from testkit.apptest import widest_charts
 
 PAGE = "app_pages/gradient_descent.py"
@@ -29,10 +29,7 @@ def chart_titles(at) -> list[str]:
 
 def chart_data(at) -> list[pd.DataFrame]:
     """The rows each chart draws (Streamlit ships them beside the spec, as Arrow), in its widest layout."""
-    return [
-        pd.concat([pa.ipc.open_stream(d.data.data).read_pandas() for d in chart.proto.datasets])
-        for chart in widest_charts(at)
-    ]
+    return [pd.concat([frame_of(d.data.data) for d in chart.proto.datasets]) for chart in widest_charts(at)]
 
 
 def values_of(frame: pd.DataFrame, field: str) -> set:

@@ -4,7 +4,6 @@ that shows exactly one, and each layout fitting the widths it is shown at."""
 import json
 import re
 
-import pyarrow as pa
 import pytest
 from test_charts_data import panels
 
@@ -12,6 +11,7 @@ from conftest import ROOT, app_test, assert_no_exception, chart_specs
 from lib import lesson
 from lib.charts import inner_layer as rc
 from lib.charts import plane, player
+from lib.charts.common import frame_of
 from lib.charts.data import scatter_matrix
 from lib.data_summary import separating_features
 from lib.datasets import load_dataset
@@ -99,7 +99,7 @@ def with_its_data(chart) -> dict:
     """A drawn chart's spec with the rows Streamlit ships beside it (as Arrow) put back in."""
     spec = json.loads(chart.proto.spec)
     for dataset in chart.proto.datasets:
-        rows = pa.ipc.open_stream(dataset.data.data).read_pandas()
+        rows = frame_of(dataset.data.data)
         spec.setdefault("datasets", {})[dataset.name] = json.loads(rows.to_json(orient="records"))
     return spec
 
