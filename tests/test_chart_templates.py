@@ -155,3 +155,28 @@ def test_the_views_inside_the_network_fill_their_templates_like_altair(runs):
         extent = plane.plane_extent(run.snapshots)
         assert_same_chart(ic.nodes_view(run, inside.node_frame(run, dataset, epochs)))
         assert_same_chart(ic.bending_view(run, inside.bending_frame(run, dataset, epochs), extent))
+
+
+def test_one_template_serves_every_number_of_epochs(runs):
+    """A run with other epochs (4, then 7: other per-epoch columns) fills the same templates of the
+    views that carry every epoch, so moving the Epochs slider builds no Altair chart."""
+    from lib import inside
+    from lib.charts import inside as ic
+
+    (dataset, first), (_, second) = runs[:2]
+    assert first.config.epochs != second.config.epochs
+
+    def views(run):
+        epochs = range(run.config.epochs + 1)
+        extent = plane.plane_extent(run.snapshots)
+        return [
+            ic.nodes_view(run, inside.node_frame(run, dataset, epochs)).spec(),
+            ic.bending_view(run, inside.bending_frame(run, dataset, epochs), extent).spec(),
+        ]
+
+    views(first)
+    before = len(common._TEMPLATES)
+    nodes, bending = views(second)
+    assert len(common._TEMPLATES) == before  # nothing built for the second run
+    assert f"level@{second.config.epochs}" in nodes["datasets"]["pictures"]
+    assert f"{inside.B1}@{second.config.epochs}" in bending["datasets"]["grid"]

@@ -41,10 +41,10 @@ def test_every_epochs_points_and_matrix_are_in_the_spec(run, spec):
     points, confusion = spec["datasets"]["points"], spec["datasets"]["confusion"]
     assert len(points) == len(run.y_test)  # banknotes: every test row, at every epoch
     for epoch in range(7):
-        np.testing.assert_allclose(points[f"x{epoch}"], run.snapshots[epoch][:, 0], rtol=1e-6)
-        np.testing.assert_allclose(points[f"y{epoch}"], run.snapshots[epoch][:, 1], rtol=1e-6)
-        assert list(confusion[f"n{epoch}"]) == list(confusion_frame(run, epoch)["rows"])
-        right = (points[f"c{epoch}"] == points["truth"]).mean()
+        np.testing.assert_allclose(points[f"x@{epoch}"], run.snapshots[epoch][:, 0], rtol=1e-6)
+        np.testing.assert_allclose(points[f"y@{epoch}"], run.snapshots[epoch][:, 1], rtol=1e-6)
+        assert list(confusion[f"n@{epoch}"]) == list(confusion_frame(run, epoch)["rows"])
+        right = (points[f"c@{epoch}"] == points["truth"]).mean()
         assert right == pytest.approx(run.snapshot_accuracy[epoch])
     assert "x7" not in points
     assert params(spec)["accuracy"]["value"] == pytest.approx(list(run.snapshot_accuracy), abs=1e-6)
@@ -66,7 +66,7 @@ def test_the_epoch_is_a_parameter_bound_to_a_slider_and_stepped_by_play(spec):
     [stop] = playing["on"]
     assert stop["events"] == {"signal": "epoch"} and stop["update"] == "epoch >= 6 ? false : playing"
     text = json.dumps(spec["vconcat"])
-    assert text.count("datum['x' + epoch]") >= 3  # points, regions, line all read the epoch's columns
+    assert text.count("datum['x@' + epoch]") >= 3  # points, regions, line all read the epoch's columns
 
 
 def test_title_accuracy_and_matrix_name_the_slider_epoch(run, spec):

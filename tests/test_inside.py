@@ -101,10 +101,10 @@ def test_the_views_carry_every_epoch_and_follow_the_players_epoch(run, banknotes
     [epoch] = [p for p in spec["params"] if p["name"] == "epoch"]
     assert epoch["bind"]["input"] == "range" and epoch["value"] == run.config.epochs  # one slider for all
     columns = {c for frame in spec["datasets"].values() for c in frame.columns}
-    assert {f"level{e}" for e in range(7)} <= columns  # every node picture, every epoch
-    assert {f"{inside.B1}{e}" for e in range(7)} <= columns  # every bent grid, every epoch
+    assert {f"level@{e}" for e in range(7)} <= columns  # every node picture, every epoch
+    assert {f"{inside.B1}@{e}" for e in range(7)} <= columns  # every bent grid, every epoch
     views = json.dumps(spec["vconcat"][1:])
-    assert "datum['level' + epoch]" in views and f"datum['{inside.B1}' + epoch]" in views
+    assert "datum['level@' + epoch]" in views and f"datum['{inside.B1}@' + epoch]" in views
     assert '"name": "epoch"' not in views  # the views define no epoch of their own
 
 

@@ -90,8 +90,8 @@ def test_the_player_carries_every_epoch_and_plays_in_the_browser(at):
     at.sidebar.slider(key="epochs").set_value(4).run()
     columns = player_datasets(at)
     for epoch in range(5):  # every snapshot: points, confusion matrix, regions
-        assert {f"x{epoch}", f"y{epoch}", f"c{epoch}"} <= set(columns["points"])
-        assert f"n{epoch}" in columns["confusion"] and f"x{epoch}" in columns["regions"]
+        assert {f"x@{epoch}", f"y@{epoch}", f"c@{epoch}"} <= set(columns["points"])
+        assert f"n@{epoch}" in columns["confusion"] and f"x@{epoch}" in columns["regions"]
     assert "x5" not in columns["points"]
     params = player_params(at)
     assert params["playing"]["bind"]["input"] == "checkbox"  # Play: a timer in the browser steps the epoch

@@ -125,5 +125,5 @@ def test_the_inner_layer_pages_inside_views_have_an_epoch_slider_each():
         [epoch] = [p for p in spec["params"] if p["name"] == "epoch"]
         assert epoch["bind"]["input"] == "range" and epoch["bind"]["max"] == 6 and epoch["value"] == 6
     views = json.dumps(scrubbed[1:])
-    assert "datum['level' + epoch]" in views and "Grid of the input plane" in views
+    assert "datum['level@' + epoch]" in views and "Grid of the input plane" in views
     assert "node_pick" in json.dumps(scrubbed[1]["params"])  # clicking a node picks it in the diagram

@@ -35,6 +35,7 @@ PALETTE = (
     "#17becf",
 )
 CLASS_FIELD = "class"
+PER_EPOCH = "@"  # a column of one epoch's values is named prefix@epoch ("level@7", lib.charts.player)
 
 
 def image_tooltip() -> alt.Tooltip:
@@ -159,6 +160,18 @@ _TEMPLATES: OrderedDict[Hashable, Template] = OrderedDict()
 _TEMPLATES_LOCK = threading.Lock()
 
 
+def _columns_key(named: tuple[str, pd.DataFrame]) -> tuple:
+    """A frame's name, columns and dtypes, as a template's key. The columns of every epoch count
+    once (a spec picks them by expression, `datum['level@' + epoch]`), so one template serves any
+    number of epochs."""
+    name, frame = named
+    columns: dict = {}
+    for column, dtype in zip(frame.columns, frame.dtypes):
+        prefix, sep, epoch = str(column).rpartition(PER_EPOCH)
+        columns.setdefault(prefix + sep if sep and epoch.isdigit() else column, dtype)
+    return name, tuple(columns.items())
+
+
 def chart_spec(
     layout: Callable[..., alt.TopLevelMixin],
     frames: Mapping[str, pd.DataFrame],
@@ -172,12 +185,7 @@ def chart_spec(
     rows may change from call to call. The last TEMPLATES_KEPT templates used are kept.
     """
     values = values or {}
-    key = (
-        layout,
-        tuple(sorted(shape.items())),
-        tuple((name, tuple(f.columns), tuple(f.dtypes)) for name, f in frames.items()),
-        tuple(values),
-    )
+    key = (layout, tuple(sorted(shape.items())), tuple(map(_columns_key, frames.items())), tuple(values))
     with _TEMPLATES_LOCK:
         template = _TEMPLATES.get(key)
         if template is not None:

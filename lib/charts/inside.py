@@ -2,7 +2,7 @@
 space bending in the bottleneck plane.
 
 Each view carries every epoch it is given and shows the one of the Vega-Lite parameter named
-`epoch` (`datum['level' + epoch]`, `datum.epoch == epoch`) of the spec it joins: the epoch
+`epoch` (`datum['level@' + epoch]`, `datum.epoch == epoch`) of the spec it joins: the epoch
 player's (`lib.charts.player.player_spec(..., more=[view])`), bound to its slider and Play.
 """
 
@@ -38,8 +38,8 @@ PICK = "node_pick"  # the click selection shared by the node pictures and the di
 
 def wide(frame: pd.DataFrame, keys: list[str], values: dict[str, str]) -> pd.DataFrame:
     """`frame` (one row per epoch 0, 1, … and key) laid out as the player's data: one row per key,
-    a column per value and epoch (`lib.charts.player.by_epoch`, "level7"), picked in the browser
-    with `datum['level' + epoch]`. `frame` must hold the same keys in the same order at every epoch
+    a column per value and epoch (`lib.charts.player.by_epoch`, "level@7"), picked in the browser
+    with `datum['level@' + epoch]`. `frame` must hold the same keys in the same order at every epoch
     (as lib.inside's frames do)."""
     epochs = frame["epoch"].unique()
     n = len(frame) // len(epochs)

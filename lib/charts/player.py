@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from lib.charts import regions
-from lib.charts.common import CLASS_FIELD, PALETTE, add_images, class_color, image_tooltip, spec_of
+from lib.charts.common import CLASS_FIELD, PALETTE, PER_EPOCH, add_images, class_color, image_tooltip, spec_of
 from lib.charts.inner_layer import (
     OUTCOMES,
     boundary_segment,
@@ -86,17 +86,17 @@ def accuracy_param(run: Run) -> dict:
 
 
 def by_epoch(values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Columns per epoch: {prefix: array (epochs, rows)} → {prefix + epoch: that epoch's column}.
+    """Columns per epoch: {prefix: array (epochs, rows)} → {"prefix@epoch": that epoch's column}.
 
     Data laid out so scales better than `at_epoch`'s long form: each frame reads one column per
     field for each row instead of filtering every epoch's rows (Streamlit's Vega interprets
     every expression, so a frame costs about one evaluation per row touched)."""
-    return {f"{prefix}{e}": column for prefix, columns in values.items() for e, column in enumerate(columns)}
+    return {f"{prefix}{PER_EPOCH}{e}": column for prefix, columns in values.items() for e, column in enumerate(columns)}
 
 
 def pick_epoch(fields: dict[str, str]) -> list[dict]:
     """Transforms that give each row the current epoch's value: {field: prefix} from `by_epoch`."""
-    return [{"calculate": f"datum['{prefix}' + {EPOCH}]", "as": field} for field, prefix in fields.items()]
+    return [{"calculate": f"datum['{prefix}{PER_EPOCH}' + {EPOCH}]", "as": field} for field, prefix in fields.items()]
 
 
 def _scale(lo: float, hi: float) -> dict:
