@@ -5,9 +5,10 @@ import streamlit as st
 from ui.data import dataset_picker
 from ui.layout import responsive_layout
 from ui.links import apply_link
-from ui.startup import load_in_background
+from ui.startup import keep_keras_state, load_in_background
 from ui.train_controls import follow_page
 
+keep_keras_state()  # before the first run ends
 st.set_page_config(page_title="Bottleneck Lab", page_icon=":material/hub:", layout="wide")
 responsive_layout()
 

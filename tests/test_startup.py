@@ -50,6 +50,21 @@ def test_the_background_load_imports_and_freezes_the_libraries_once():
     )
     before, frozen, left, loaded = line.split()
     assert loaded == "True"
-    assert int(frozen) > 200_000  # TensorFlow, Keras, scikit-learn, Altair: all imported, then frozen
+    assert int(frozen) > 200_000  # TensorFlow, scikit-learn, Altair: all imported, then frozen
     assert int(left) < int(frozen) / 20  # what a collection still walks
     assert int(before) < 100_000  # the imports happen in the background, not before it
+
+
+def test_a_script_run_leaves_keras_state_alone():
+    """Streamlit's after-run `keras.backend.clear_session()` is off (ui.startup.keep_keras_state):
+    Keras' layer names go on counting over a run of the app (a clear would restart them), and
+    TensorFlow's kernels stay cached for the next training."""
+    line = last_line_printed(
+        "import keras\n"
+        "from streamlit.testing.v1 import AppTest\n"
+        "first = keras.layers.Dense(1).name\n"
+        f"at = AppTest.from_file({str(ROOT / 'streamlit_app.py')!r}, default_timeout=120).run()\n"
+        "assert not at.exception, at.exception\n"
+        "print(first, keras.layers.Dense(1).name)\n"
+    )
+    assert line == "dense dense_1"

@@ -4,13 +4,19 @@ The default page, the data page, needs no TensorFlow, Keras or scikit-learn (`li
 fresh server draws it without them. Once that first page is drawn, `load_in_background` imports
 the heavy libraries in a thread of their own, so that the first training does not wait for them.
 
-After each script run Streamlit collects garbage in full, twice once Keras is loaded: its
-`runner.postScriptGC`, then `keras.backend.clear_session`, which it calls itself. With
+After each script run Streamlit collects garbage in full (its `runner.postScriptGC`). With
 TensorFlow, Keras, scikit-learn and Altair loaded, each pass walks some 450,000 objects while
 holding the GIL, so every session's page waits: 0.57 s a pass before the freeze, 0.03 ms after
 (`python bench/bench_gc.py`, 2026-12-02, on an idle 2-core machine; the README's
 Performance table has the latest figure). Those objects live as long as the process: freezing
 them once, after the imports, leaves them out of every later pass.
+
+Streamlit also ends every script run with `keras.backend.clear_session()` once Keras has been
+imported (by the first download of a trained network): process-global, it would reset the Keras
+state of a session building its model at that moment, collect garbage once more, and empty
+TensorFlow's kernel cache, so that every next training rebuilds its kernels (0.05 s of training
+became 0.15 s, `python bench/bench_action_cost.py`). The app keeps no Keras state between runs,
+so `keep_keras_state` makes that clean-up leave Keras alone.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from __future__ import annotations
 import functools
 import gc
 import importlib
+import sys
 import threading
 
 HEAVY_MODULES = (
@@ -32,8 +39,7 @@ HEAVY_MODULES = (
     "sklearn.decomposition",
     "sklearn.discriminant_analysis",
     "sklearn.manifold",
-    "keras",
-)
+)  # not Keras: only a download of a trained network needs it (lib.keras_model)
 
 
 @functools.cache
@@ -51,3 +57,19 @@ def load_in_background() -> threading.Thread:
     thread = threading.Thread(target=freeze_libraries, name="load-heavy-libraries", daemon=True)
     thread.start()
     return thread
+
+
+def _clean_up_after_run() -> None:
+    """Streamlit's own clean-up after a script run, without `keras.backend.clear_session()`."""
+    if "matplotlib.pyplot" in sys.modules:  # what else Streamlit cleans up (the app draws no pyplot)
+        sys.modules["matplotlib.pyplot"].close("all")
+
+
+def keep_keras_state() -> None:
+    """Replace Streamlit's after-run clean-up (`script_runner._clean_problem_modules`, looked up
+    at the end of every run) by `_clean_up_after_run`: nothing process-global is cleared."""
+    from streamlit.runtime.scriptrunner import script_runner
+
+    if getattr(script_runner, "_clean_problem_modules", None) is None:
+        raise RuntimeError("Streamlit's clean-up after a script run has moved: see ui/startup.py")
+    script_runner._clean_problem_modules = _clean_up_after_run
