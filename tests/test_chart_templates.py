@@ -158,8 +158,8 @@ def test_the_views_inside_the_network_fill_their_templates_like_altair(runs):
 
 
 def test_one_template_serves_every_number_of_epochs(runs):
-    """A run with other epochs (4, then 7: other per-epoch columns) fills the same templates of the
-    views that carry every epoch, so moving the Epochs slider builds no Altair chart."""
+    """A run with other epochs (4, then 7: other per-epoch columns, other panels) fills the same
+    templates, so moving the Epochs slider builds no Altair chart."""
     from lib import inside
     from lib.charts import inside as ic
 
@@ -172,11 +172,30 @@ def test_one_template_serves_every_number_of_epochs(runs):
         return [
             ic.nodes_view(run, inside.node_frame(run, dataset, epochs)).spec(),
             ic.bending_view(run, inside.bending_frame(run, dataset, epochs), extent).spec(),
+            rc.evolution_parts(run, rc.chosen_epochs(run.config.epochs), extent).spec(),  # 4, then 7 panels
         ]
 
     views(first)
     before = len(common._TEMPLATES)
-    nodes, bending = views(second)
+    nodes, bending, _ = views(second)
     assert len(common._TEMPLATES) == before  # nothing built for the second run
     assert f"level@{second.config.epochs}" in nodes["datasets"]["pictures"]
     assert f"{inside.B1}@{second.config.epochs}" in bending["datasets"]["grid"]
+
+
+def test_the_linked_maps_fill_their_template_like_altair(runs):
+    """The comparison page's maps, with a dead node (a constant axis gets a domain around it) and
+    without; a second data set's maps fill the same template with their own titles."""
+    from lib.charts import compare
+    from lib.projections import embed
+
+    for dataset, run in runs[:1] + runs[2:]:
+        rows = run.test_index
+        pca = embed("pca", dataset.X[rows], dataset.y[rows])
+        lda = embed("lda", dataset.X[rows], dataset.y[rows])
+        dead = dataclasses.replace(pca, method="bottleneck", points=np.column_stack([pca.points[:, 0], 0 * rows]))
+        for maps in ([pca, lda], [pca, dead]):
+            assert_same_chart(compare.linked_maps(dataset, rows, maps))
+    parts = compare.linked_maps(dataset, rows, [pca, dead])
+    assert parts.shape["flat"] == (False, False, False, True)
+    assert parts.values["low_1y"] == -1 and parts.values["high_1y"] == 1

@@ -78,7 +78,7 @@ def test_the_comparison_maps_show_each_rows_picture(digits):
     )
     frame = compare.maps_frame(digits, rows, [embedding])
     np.testing.assert_array_equal(frame[IMAGE_FIELD], thumbnails(digits)[rows])
-    spec = compare.linked_panels(frame, digits, [embedding]).to_dict()
+    spec = compare.linked_panels(frame, digits, [embedding]).chart().to_dict()
     assert all(t == [IMAGE_FIELD, "row", "class"] for t in tooltip_titles(spec))  # no pixel values
 
 

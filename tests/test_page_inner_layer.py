@@ -1,5 +1,7 @@
 """The inner-layer page in AppTest: defaults, every control, and runs that cannot be drawn."""
 
+import json
+
 import pytest
 
 from conftest import (
@@ -23,7 +25,17 @@ def at():
 
 
 def panels(at) -> list[str]:
-    grids = [s["facet"]["sort"] for s in chart_specs(at) if "facet" in s]  # one per layout (lib.layouts)
+    """The small multiples' titles in the order drawn (the facet is sorted by epoch)."""
+    import pyarrow as pa
+
+    grids = []
+    for element in at.get("vega_lite_chart"):
+        spec = json.loads(element.proto.spec)
+        if "facet" in spec:  # one per layout (lib.layouts)
+            assert spec["facet"]["sort"] == {"field": "epoch", "op": "min"}
+            [data] = [d for d in element.proto.datasets if d.name == spec["data"]["name"]]
+            rows = pa.ipc.open_stream(data.data.data).read_pandas()
+            grids.append(list(rows.sort_values("epoch", kind="stable")["panel"].unique()))
     assert len(grids) == len(LAYOUTS["evolution"]) and all(grid == grids[0] for grid in grids)
     return grids[0]
 

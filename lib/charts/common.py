@@ -161,14 +161,14 @@ _TEMPLATES_LOCK = threading.Lock()
 
 
 def _columns_key(named: tuple[str, pd.DataFrame]) -> tuple:
-    """A frame's name, columns and dtypes, as a template's key. The columns of every epoch count
-    once (a spec picks them by expression, `datum['level@' + epoch]`), so one template serves any
+    """A frame's name, columns and kinds of dtype (float32 or float64 make one spec), as a
+    template's key. The columns of every epoch count once (a spec picks them by expression, `datum['level@' + epoch]`), so one template serves any
     number of epochs."""
     name, frame = named
     columns: dict = {}
     for column, dtype in zip(frame.columns, frame.dtypes):
         prefix, sep, epoch = str(column).rpartition(PER_EPOCH)
-        columns.setdefault(prefix + sep if sep and epoch.isdigit() else column, dtype)
+        columns.setdefault(prefix + sep if sep and epoch.isdigit() else column, dtype.kind)
     return name, tuple(columns.items())
 
 

@@ -13,7 +13,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from lib.charts.common import CLASS_FIELD, add_images, class_color, image_tooltip
+from lib.charts.common import CLASS_FIELD, ChartParts, add_images, class_color, image_tooltip
 from lib.datasets import Dataset
 from lib.images import IMAGE_FIELD
 from lib.projections import METHODS, Embedding
@@ -43,52 +43,80 @@ def maps_frame(dataset: Dataset, rows: np.ndarray, embeddings: list[Embedding]) 
     return frame
 
 
-def _scale(values: np.ndarray) -> alt.Scale:
-    """Fit the data, but give a constant coordinate (a dead node) some room around it."""
+def _extent(values: np.ndarray) -> tuple[float, float] | None:
+    """A constant coordinate's (a dead node's) domain with some room around it; None (fit the
+    data) otherwise."""
     low, high = float(np.min(values)), float(np.max(values))
-    if high - low < 1e-6:
-        return alt.Scale(domain=[low - 1, high + 1])
-    return alt.Scale(zero=False, nice=False)
-
-
-def _panel(base: alt.Chart, embedding: Embedding, brush, color, size: int) -> alt.Chart:
-    method = METHODS[embedding.method]
-    kind = (
-        ("uses the labels" if embedding.uses_labels else "never sees the labels")
-        + " · "
-        + ("places new points" if embedding.can_place_new_points else "must be refit for new points")
-    )
-    x_title, y_title = embedding.axis_titles
-    x_scale, y_scale = (_scale(embedding.points[:, i]) for i in range(2))
-    return (
-        base.mark_circle(size=22)
-        .encode(
-            x=alt.X(f"{embedding.method}_x:Q", title=x_title, scale=x_scale),
-            y=alt.Y(f"{embedding.method}_y:Q", title=y_title, scale=y_scale),
-            color=alt.when(brush).then(color).otherwise(alt.value(UNSELECTED)),
-            opacity=alt.when(brush).then(alt.value(0.8)).otherwise(alt.value(0.35)),
-        )
-        .properties(
-            width=size, height=size, title=alt.TitleParams(method.label, subtitle=kind, anchor="start")
-        )
-    )
+    return (low - 1, high + 1) if high - low < 1e-6 else None
 
 
 def linked_panels(
     frame: pd.DataFrame, dataset: Dataset, embeddings: list[Embedding], columns: int = 2, size: int = 410
-) -> alt.ConcatChart:
+) -> ChartParts:
     """One scatter per method, same rows and class colours; drag a box in any panel to
     highlight those rows everywhere (double-click clears); hover for a row's features."""
+    values, flat = {}, []
+    for i, embedding in enumerate(embeddings):
+        for axis in (0, 1):
+            name = f"{i}{'xy'[axis]}"
+            values[f"title_{name}"] = embedding.axis_titles[axis]
+            extent = _extent(embedding.points[:, axis])
+            flat.append(extent is not None)
+            if extent is not None:
+                values[f"low_{name}"], values[f"high_{name}"] = extent
+    n_features = 0 if IMAGE_FIELD in frame else min(TOOLTIP_FEATURES, dataset.n_features)
+    shape = {
+        "methods": tuple((e.method, e.uses_labels, e.can_place_new_points) for e in embeddings),
+        "flat": tuple(flat),
+        "class_names": tuple(dataset.class_names),
+        "features": tuple(dataset.feature_names[:n_features]),
+        "columns": columns,
+        "size": size,
+    }
+    return ChartParts(_linked_panels, {"maps": frame}, values, shape)
+
+
+def _panel(base: alt.Chart, i: int, method: tuple, flat, values, brush, color, size: int) -> alt.Chart:
+    name, uses_labels, places_new_points = method
+    kind = (
+        ("uses the labels" if uses_labels else "never sees the labels")
+        + " · "
+        + ("places new points" if places_new_points else "must be refit for new points")
+    )
+    x_scale, y_scale = (
+        alt.Scale(domain=[values[f"low_{i}{a}"], values[f"high_{i}{a}"]])
+        if is_flat
+        else alt.Scale(zero=False, nice=False)
+        for a, is_flat in zip("xy", flat)
+    )
+    return (
+        base.mark_circle(size=22)
+        .encode(
+            x=alt.X(f"{name}_x:Q", title=values[f"title_{i}x"], scale=x_scale),
+            y=alt.Y(f"{name}_y:Q", title=values[f"title_{i}y"], scale=y_scale),
+            color=alt.when(brush).then(color).otherwise(alt.value(UNSELECTED)),
+            opacity=alt.when(brush).then(alt.value(0.8)).otherwise(alt.value(0.35)),
+        )
+        .properties(
+            width=size, height=size, title=alt.TitleParams(METHODS[name].label, subtitle=kind, anchor="start")
+        )
+    )
+
+
+def _linked_panels(frames, values, *, methods, flat, class_names, features, columns, size) -> alt.ConcatChart:
+    frame = frames["maps"]
     brush = alt.selection_interval(name="brush", resolve="global")
     tooltip = [image_tooltip()] if IMAGE_FIELD in frame else []
     tooltip += [alt.Tooltip(f"{ROW_FIELD}:Q", title="row"), alt.Tooltip(f"{CLASS_FIELD}:N", title="class")]
     tooltip += [  # a picture says more than its first pixels
-        alt.Tooltip(f"{_feature_field(i)}:Q", title=dataset.feature_names[i], format=".3g")
-        for i in range(0 if IMAGE_FIELD in frame else min(TOOLTIP_FEATURES, dataset.n_features))
+        alt.Tooltip(f"{_feature_field(i)}:Q", title=feature, format=".3g") for i, feature in enumerate(features)
     ]
     base = alt.Chart(frame).encode(tooltip=tooltip)
-    color = class_color(dataset.class_names)
-    panels = [_panel(base, embedding, brush, color, size) for embedding in embeddings]
+    color = class_color(class_names)
+    panels = [
+        _panel(base, i, method, flat[2 * i : 2 * i + 2], values, brush, color, size)
+        for i, method in enumerate(methods)
+    ]
     with warnings.catch_warnings():
         # One brush shared by every panel is the point; Altair 6 warns whenever a
         # parameter is merged across views, even when asked to (vega/altair#3891).
@@ -100,7 +128,7 @@ def linked_panels(
     )
 
 
-def linked_maps(dataset: Dataset, rows: np.ndarray, embeddings: list[Embedding]) -> alt.ConcatChart:
+def linked_maps(dataset: Dataset, rows: np.ndarray, embeddings: list[Embedding]) -> ChartParts:
     """`linked_panels` of the maps of the row ids `rows`."""
     return linked_panels(maps_frame(dataset, rows, embeddings), dataset, embeddings)
 

@@ -215,6 +215,7 @@ def evolution_parts(run: Run, epochs: list[int], extent, panel: int = 130, colum
     points = pd.DataFrame(
         {
             "panel": np.repeat(np.asarray([titles[e] for e in epochs], dtype=object), len(rows)),
+            "epoch": np.repeat(np.asarray(epochs, dtype=np.int64), len(rows)),  # the panels' order
             "layer": "points",
             H1: np.concatenate([run.snapshots[e][rows, 0] for e in epochs]),
             H2: np.concatenate([run.snapshots[e][rows, 1] for e in epochs]),
@@ -226,16 +227,15 @@ def evolution_parts(run: Run, epochs: list[int], extent, panel: int = 130, colum
     if len(run.class_names) == 2:
         ends = {e: boundary_ends(run.head[e][0][:, 0], float(run.head[e][1][0]), extent) for e in epochs}
         lines = pd.DataFrame(
-            [(*end, titles[e]) for e in epochs for end in ends[e]], columns=[H1, H2, "panel"]
+            [(*end, titles[e], e) for e in epochs for end in ends[e]], columns=[H1, H2, "panel", "epoch"]
         )
         frames.append(lines.assign(layer="boundary"))
     values = dict(zip(("x0", "x1", "y0", "y1"), extent))
-    values.update({f"panel_{i}": titles[e] for i, e in enumerate(epochs)})
-    shape = {"class_names": tuple(run.class_names), "panels": len(epochs), "panel": panel, "columns": columns}
+    shape = {"class_names": tuple(run.class_names), "panel": panel, "columns": columns}
     return ChartParts(_evolution, {"panels": pd.concat(frames, ignore_index=True)}, values, shape)
 
 
-def _evolution(frames, values, *, class_names, panels, panel, columns) -> alt.FacetChart:
+def _evolution(frames, values, *, class_names, panel, columns) -> alt.FacetChart:
     extent = [values[k] for k in ("x0", "x1", "y0", "y1")]
     x, y = _axes(extent, titles=("node 1", "node 2"))
     base = alt.Chart().encode(x=x, y=y)
@@ -253,7 +253,7 @@ def _evolution(frames, values, *, class_names, panels, panel, columns) -> alt.Fa
         .facet(
             facet=alt.Facet(
                 "panel:N",
-                sort=[values[f"panel_{i}"] for i in range(panels)],
+                sort=alt.EncodingSortField("epoch", op="min"),  # by epoch, for any number of panels
                 title=None,
                 header=alt.Header(labelFontSize=12, labelFontWeight="bold"),
             ),
