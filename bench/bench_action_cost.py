@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import signal
 import subprocess
 import time
@@ -45,9 +46,9 @@ async def _costs(servers: Servers, repeats: int, first: int = 100) -> dict[str, 
         try:
             await student.connect(start_link(first + number))
             await timed("open", student.open)
-            await timed("train", lambda: student.train(1))
-            await timed("compare", lambda: student.switch(COMPARE))
-            await timed("back", lambda: student.switch(INNER_LAYER))
+            await timed("train", functools.partial(student.train, 1))
+            await timed("compare", functools.partial(student.switch, COMPARE))
+            await timed("back", functools.partial(student.switch, INNER_LAYER))
         finally:
             await student.close()
     return costs
@@ -75,8 +76,20 @@ def main() -> None:
         cpu = sorted(c for c, _ in costs[action])
         wall = sorted(w for _, w in costs[action])
         means[action] = sum(cpu) / len(cpu)
-        rows.append((action, len(cpu), f"{means[action]:.3f}", f"{cpu[len(cpu) // 2]:.3f}", f"{wall[len(wall) // 2]:.3f}"))
-    print_table("Server CPU per action, one student at a time", rows, ("action", "n", "mean CPU s", "median CPU s", "median wall s"))
+        rows.append(
+            (
+                action,
+                len(cpu),
+                f"{means[action]:.3f}",
+                f"{cpu[len(cpu) // 2]:.3f}",
+                f"{wall[len(wall) // 2]:.3f}",
+            )
+        )
+    print_table(
+        "Server CPU per action, one student at a time",
+        rows,
+        ("action", "n", "mean CPU s", "median CPU s", "median wall s"),
+    )
     mix = (means["train"] + means["compare"] + means["back"]) / 3  # a class's mix: scrubs cost nothing
     summary(
         "server CPU per action (train, compare, back; one student)",

@@ -193,7 +193,9 @@ def test_the_linked_maps_fill_their_template_like_altair(runs):
         rows = run.test_index
         pca = embed("pca", dataset.X[rows], dataset.y[rows])
         lda = embed("lda", dataset.X[rows], dataset.y[rows])
-        dead = dataclasses.replace(pca, method="bottleneck", points=np.column_stack([pca.points[:, 0], 0 * rows]))
+        dead = dataclasses.replace(
+            pca, method="bottleneck", points=np.column_stack([pca.points[:, 0], 0 * rows])
+        )
         for maps in ([pca, lda], [pca, dead]):
             assert_same_chart(compare.linked_maps(dataset, rows, maps))
     parts = compare.linked_maps(dataset, rows, [pca, dead])

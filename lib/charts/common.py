@@ -162,8 +162,8 @@ _TEMPLATES_LOCK = threading.Lock()
 
 def _columns_key(named: tuple[str, pd.DataFrame]) -> tuple:
     """A frame's name, columns and kinds of dtype (float32 or float64 make one spec), as a
-    template's key. The columns of every epoch count once (a spec picks them by expression, `datum['level@' + epoch]`), so one template serves any
-    number of epochs."""
+    template's key. The columns of every epoch count once (a spec picks them by expression,
+    `datum['level@' + epoch]`), so one template serves any number of epochs."""
     name, frame = named
     columns: dict = {}
     for column, dtype in zip(frame.columns, frame.dtypes):
@@ -269,7 +269,9 @@ def frame_of(rows: Any) -> Any:
 
         table = pa.ipc.open_stream(rows).read_all()
         decoded = [c.cast(c.type.value_type) if pa.types.is_dictionary(c.type) else c for c in table.columns]
-        return pa.Table.from_arrays(decoded, names=table.column_names, metadata=table.schema.metadata).to_pandas()
+        return pa.Table.from_arrays(
+            decoded, names=table.column_names, metadata=table.schema.metadata
+        ).to_pandas()
     return rows
 
 

@@ -109,7 +109,8 @@ def _linked_panels(frames, values, *, methods, flat, class_names, features, colu
     tooltip = [image_tooltip()] if IMAGE_FIELD in frame else []
     tooltip += [alt.Tooltip(f"{ROW_FIELD}:Q", title="row"), alt.Tooltip(f"{CLASS_FIELD}:N", title="class")]
     tooltip += [  # a picture says more than its first pixels
-        alt.Tooltip(f"{_feature_field(i)}:Q", title=feature, format=".3g") for i, feature in enumerate(features)
+        alt.Tooltip(f"{_feature_field(i)}:Q", title=feature, format=".3g")
+        for i, feature in enumerate(features)
     ]
     base = alt.Chart(frame).encode(tooltip=tooltip)
     color = class_color(class_names)

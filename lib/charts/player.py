@@ -91,12 +91,19 @@ def by_epoch(values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     Data laid out so scales better than `at_epoch`'s long form: each frame reads one column per
     field for each row instead of filtering every epoch's rows (Streamlit's Vega interprets
     every expression, so a frame costs about one evaluation per row touched)."""
-    return {f"{prefix}{PER_EPOCH}{e}": column for prefix, columns in values.items() for e, column in enumerate(columns)}
+    return {
+        f"{prefix}{PER_EPOCH}{e}": column
+        for prefix, columns in values.items()
+        for e, column in enumerate(columns)
+    }
 
 
 def pick_epoch(fields: dict[str, str]) -> list[dict]:
     """Transforms that give each row the current epoch's value: {field: prefix} from `by_epoch`."""
-    return [{"calculate": f"datum['{prefix}{PER_EPOCH}' + {EPOCH}]", "as": field} for field, prefix in fields.items()]
+    return [
+        {"calculate": f"datum['{prefix}{PER_EPOCH}' + {EPOCH}]", "as": field}
+        for field, prefix in fields.items()
+    ]
 
 
 def _scale(lo: float, hi: float) -> dict:
