@@ -9,6 +9,7 @@ every epoch ("snapshots"), the history, and per-layer gradient sizes.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -121,6 +122,13 @@ class Split:
     scaler: preprocessing.StandardScaler
 
 
+def fit_rows(n_rows: int, config: TrainConfig) -> int:
+    """How many rows `split` trains on, by arithmetic alone (the sidebar asks on every run):
+    train_test_split keeps ceil(test_size · n) rows for testing, validation_split the last share."""
+    n_train = n_rows - math.ceil(config.test_size * n_rows)
+    return int(n_train * (1 - config.validation_split))
+
+
 def split(dataset: Dataset, config: TrainConfig) -> Split:
     """The lesson's split: train_test_split(test_size, random_state=split_seed), then
     a scaler fit on the training rows, then Keras' validation_split (the last rows)."""
@@ -133,7 +141,7 @@ def split(dataset: Dataset, config: TrainConfig) -> Split:
     scaler = preprocessing.StandardScaler().fit(dataset.X[train_rows])
     x_train = scaler.transform(dataset.X[train_rows]).astype(np.float32)
     x_test = scaler.transform(dataset.X[test_rows]).astype(np.float32)
-    cut = int(len(train_rows) * (1 - config.validation_split))
+    cut = fit_rows(len(rows), config)
     if cut < 1:
         raise ValueError("No training rows are left after the validation split.")
     y_train = dataset.y[train_rows]

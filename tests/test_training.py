@@ -225,3 +225,17 @@ def test_comparable_to_plain_model_fit(banknotes):
     # Medians: a 2-node ReLU bottleneck dies now and then, in Keras' own runs too.
     assert abs(np.median(ours) - np.median(theirs)) < 0.03, (ours, theirs)
     assert np.median(ours) > 0.95
+
+
+def test_the_sidebar_counts_the_training_rows_as_the_split_makes_them():
+    """`fit_rows` (arithmetic, asked on every run) gives the rows `split` really trains on."""
+    from sklearn.model_selection import train_test_split
+
+    from lib.training import fit_rows
+
+    assert fit_rows(1372, LESSON) == 672  # the lesson: 960 training rows, 70 % of them fit
+    for n in (4, 10, 97, 178, 1372, 1797):
+        for test_size, validation in ((0.3, 0.3), (0.1, 0.0), (0.25, 0.5), (0.7, 0.2)):
+            config = TrainConfig(test_size=test_size, validation_split=validation)
+            train_rows, _ = train_test_split(np.arange(n), test_size=test_size, random_state=42)
+            assert fit_rows(n, config) == int(len(train_rows) * (1 - validation)), (n, test_size)

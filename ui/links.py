@@ -18,7 +18,7 @@ from lib.datasets import DATASET_NAMES, DatasetError
 from lib.links import config_from_values, fit_to_data, parse_query, to_query, values_from_config
 from lib.presets import default_config_for
 from lib.settings import CONTROL_KEYS, SETTINGS, TRAIN_FIELDS, on_the_grids
-from lib.training import DEEPER_LESSON, split
+from lib.training import DEEPER_LESSON, fit_rows
 from ui import state
 from ui.classroom import in_classroom
 from ui.data import load_builtin
@@ -51,7 +51,7 @@ def _apply(query: dict[str, str]) -> None:
     given = {key: values[key] for key in TRAIN_FIELDS if key in query}
     config = config_from_values(given, base or DEEPER_LESSON)
     if dataset is not None:
-        asked, config = config, on_the_grids(config, len(split(dataset, config).y_fit))
+        asked, config = config, on_the_grids(config, fit_rows(len(dataset.y), config))
         for key in ("lr", "batch"):  # the settings on a grid
             field = TRAIN_FIELDS[key]
             if key in given and getattr(asked, field) != getattr(config, field):

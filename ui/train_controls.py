@@ -25,7 +25,7 @@ from lib.settings import (
     on_the_grids,
     options,
 )
-from lib.training import TrainConfig, split
+from lib.training import TrainConfig, fit_rows
 from ui import state
 from ui.classroom import LOCKED_HELP, control, locked
 from ui.classroom import hidden as link_hides
@@ -82,7 +82,7 @@ def current_config(dataset: Dataset) -> TrainConfig:
         }
         kept = {} if stored is None else {field: getattr(stored, field) for field in _fixed_by_link()}
         config = dataclasses.replace(default_config_for(dataset), **{**changed, **kept})
-        adopt_config(on_the_grids(config, len(split(dataset, config).y_fit)), dataset.fingerprint)
+        adopt_config(on_the_grids(config, fit_rows(len(dataset.y), config)), dataset.fingerprint)
     elif stored != ours:  # set from outside: the controls re-seed from it
         adopt_config(stored, dataset.fingerprint)
     else:
@@ -114,7 +114,7 @@ def _reinitialize() -> None:
 def training_controls(dataset: Dataset) -> TrainConfig:
     """Draw the controls in the sidebar, store and return the config they describe."""
     base = current_config(dataset)
-    n_fit = len(split(dataset, base).y_fit)
+    n_fit = fit_rows(len(dataset.y), base)
     _seed_widgets(base, n_fit)
     bar = st.sidebar
     bar.subheader("The network")

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from lib.images import IMAGE_FIELD, images_for
@@ -242,20 +243,27 @@ def arrow_datasets(*specs: dict) -> list[dict]:
 
 
 def _arrow_bytes(frame: pd.DataFrame) -> bytes | pd.DataFrame:
-    """The frame as an Arrow IPC stream, as Streamlit writes it, its text columns dictionary
-    encoded (a class name or a panel title repeated on 10,000 rows is sent once: the lesson's
-    grid of epochs shrinks from 0.9 MB to 0.2 MB); a frame Arrow cannot take as it is stays a
-    frame, for Streamlit's own conversion and its fixes."""
+    """The frame's columns as an Arrow IPC stream, its text columns dictionary encoded (a class
+    name or a panel title repeated on 10,000 rows is sent once: the lesson's grid of epochs
+    shrinks from 0.9 MB to 0.2 MB). Column by column, without pandas' conversion (a third of
+    the time for the player's hundred columns of epochs) and without the index, which no chart
+    reads. A frame Arrow cannot take as it is stays a frame, for Streamlit's own conversion."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    arrays = []
     try:
-        table = pa.Table.from_pandas(frame)
+        for _, column in frame.items():
+            if isinstance(column.dtype, np.dtype):
+                array = pa.array(column.to_numpy(), from_pandas=True)
+            else:  # pandas' own arrays (text, categories) know their Arrow form
+                array = pa.array(column.array)
+            if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
+                array = pc.dictionary_encode(array)
+            arrays.append(array)
+        table = pa.Table.from_arrays(arrays, names=[str(name) for name in frame.columns])
     except (pa.ArrowException, OverflowError, ValueError, TypeError):
         return frame
-    for i, column in enumerate(table.columns):
-        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-            table = table.set_column(i, table.field(i).name, pc.dictionary_encode(column))
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, table.schema) as writer:
         writer.write_table(table)
@@ -269,9 +277,7 @@ def frame_of(rows: Any) -> Any:
 
         table = pa.ipc.open_stream(rows).read_all()
         decoded = [c.cast(c.type.value_type) if pa.types.is_dictionary(c.type) else c for c in table.columns]
-        return pa.Table.from_arrays(
-            decoded, names=table.column_names, metadata=table.schema.metadata
-        ).to_pandas()
+        return pa.Table.from_arrays(decoded, names=table.column_names).to_pandas()
     return rows
 
 
