@@ -112,12 +112,7 @@ else:
         "move: training pulls the classes apart until a straight line can separate them (like the "
         "lesson's 5 × 5 grid). Epoch 0, the random starting weights, is on the player's slider above."
     )
-    responsive_chart(
-        "evolution",
-        run_key,
-        lambda layout: rc.evolution_parts(run, epochs, extent, layout.size, layout.columns),
-        f"{stem}_evolution",
-    )
+    responsive_chart("evolution", run_key, rc.evolution_layouts(run, epochs, extent), f"{stem}_evolution")
     st.markdown(
         "**Another seed, another picture, still right.** Press **Re-initialize** in the sidebar: new "
         "random starting weights lead to a rotated, flipped, stretched or mirrored plane. The output "

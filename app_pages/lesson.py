@@ -174,7 +174,7 @@ elif step.number == 3:
         responsive_chart(
             "evolution",
             (data.fingerprint, DEEPER_LESSON),
-            lambda layout: rc.evolution_parts(run, epochs, extent, layout.size, layout.columns),
+            rc.evolution_layouts(run, epochs, extent),
             "lesson_evolution",
         )
 

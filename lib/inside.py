@@ -95,6 +95,13 @@ def shown_rows(n_test: int, most: int = MOST_ROWS) -> np.ndarray:
     return np.sort(np.random.default_rng(1).choice(n_test, most, replace=False))
 
 
+def _repeated_labels(values, repeat) -> pd.Categorical:
+    """Each label repeated, as categories: a few names on thousands of rows (as text, pandas
+    converts every row)."""
+    names, codes = np.unique(np.array(values, dtype=object), return_inverse=True)
+    return pd.Categorical.from_codes(np.repeat(codes, repeat), names)
+
+
 def node_frame(run: Run, dataset: Dataset, epochs, most: int = MOST_NODES) -> pd.DataFrame:
     """One row per (epoch, hidden node, shown test row): where the row sits in the input plane,
     the node's activation there and its share of the node's range at that epoch ("level")."""
@@ -117,7 +124,9 @@ def node_frame(run: Run, dataset: Dataset, epochs, most: int = MOST_NODES) -> pd
     repeat = [len(rows)] * len(pieces)
     scalars = list(zip(*(piece[0] for piece in pieces)))
     frame = {
-        name: np.repeat(np.array(values, dtype=np.int64 if name in ("epoch", "node") else object), repeat)
+        name: np.repeat(np.array(values, dtype=np.int64), repeat)
+        if name in ("epoch", "node")
+        else _repeated_labels(values, repeat)
         for name, values in zip(("epoch", "layer", "node", "node_id", "status"), scalars)
     }
     frame[PC1], frame[PC2] = np.tile(where[:, 0], len(pieces)), np.tile(where[:, 1], len(pieces))

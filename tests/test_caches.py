@@ -15,7 +15,8 @@ from conftest import ROOT
 # TensorFlow loaded (~800 MB) stays under 1.5 GB however long a class uses it.
 CACHES = {
     "ui/runs.py:_trained": (256, "128MB"),
-    "ui/charts.py:_spec": (512, "128MB"),
+    "ui/charts.py:_spec": (512, "64MB"),
+    "ui/charts.py:_layout_specs": (256, "64MB"),  # a responsive chart in all its layouts
     "ui/compare.py:_placed": (64, "32MB"),
     "ui/compare.py:_map": (64, "32MB"),
     "ui/compare.py:_scores": (64, "32MB"),

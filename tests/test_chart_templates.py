@@ -41,6 +41,9 @@ def assert_same_chart(parts: common.ChartParts) -> None:
     assert filled_text == built_text
     assert len(filled_rows) == len(built_rows)
     for filled, built in zip(filled_rows, built_rows):
+        filled = filled.astype(
+            {c: object for c, t in filled.dtypes.items() if isinstance(t, pd.CategoricalDtype)}
+        )
         if filled.isna().any().any():  # JSON made Altair's missing values None; both are drawn as null
             filled, built = (frame.astype(object).where(frame.notna(), None) for frame in (filled, built))
         pd.testing.assert_frame_equal(filled, built, check_dtype=False)

@@ -21,7 +21,7 @@ from ui.layout import layout_key
 SAVE_AS = {"svg": "SVG (any size, for slides)", "png": "PNG (picture)", "json": "Vega-Lite source (JSON)"}
 
 
-@st.cache_data(max_entries=512, max_size="128MB", show_spinner=False)  # 2-430 kB a chart
+@st.cache_data(max_entries=512, max_size="64MB", show_spinner=False)  # 2-430 kB a chart
 def _spec(key: Hashable, _build: Callable[[], ChartParts | alt.TopLevelMixin]) -> dict:
     [spec] = arrow_datasets(spec_of(_build()))
     return spec
@@ -72,12 +72,23 @@ def layout_slots(chart: str, place=st) -> dict[Layout, object]:
         return {layout: st.container(key=layout_key(chart, layout.name)).empty() for layout in LAYOUTS[chart]}
 
 
+@st.cache_data(max_entries=256, max_size="64MB", show_spinner=False)  # a chart in all its layouts
+def _layout_specs(
+    key: Hashable, chart: str, _build: Callable[[Layout], ChartParts | alt.TopLevelMixin]
+) -> dict:
+    layouts = LAYOUTS[chart]
+    specs = arrow_datasets(*(spec_of(_build(layout)) for layout in layouts))  # a shared frame once
+    return {layout.name: spec for layout, spec in zip(layouts, specs)}
+
+
 def responsive_chart(
     chart: str, key: Hashable, build: Callable[[Layout], ChartParts | alt.TopLevelMixin], name: str, place=st
 ) -> None:
-    """`draw_layouts` of `build(layout)`, each layout's spec cached under the chart's name, `key`
-    and the layout's name: `key` must name everything else the chart depends on."""
-    draw_layouts(chart, lambda layout: _spec((chart, key, layout.name), lambda: build(layout)), name, place)
+    """`draw_layouts` of `build(layout)`, every layout's spec cached in one entry under the
+    chart's name and `key`: `key` must name everything else the chart depends on. Layouts that
+    draw the same frames (`ChartParts.reshaped`) convert them once."""
+    specs = _layout_specs(key, chart, build)
+    draw_layouts(chart, lambda layout: specs[layout.name], name, place)
 
 
 def show_chart(chart: alt.TopLevelMixin, name: str, place=st, **options) -> None:

@@ -217,6 +217,10 @@ class ChartParts:
         """The same chart's Vega-Lite spec, from its template: what the pages draw."""
         return chart_spec(self.layout, self.frames, self.values, **self.shape)
 
+    def reshaped(self, **shape: Hashable) -> ChartParts:
+        """The same data in another shape (a layout's size and columns): its frames are shared."""
+        return ChartParts(self.layout, self.frames, self.values, {**self.shape, **shape})
+
 
 def spec_of(chart: ChartParts | alt.TopLevelMixin) -> dict:
     """A chart's Vega-Lite spec: filled from its template, or (an Altair chart) built by Altair."""

@@ -6,6 +6,9 @@ the animated view can be compared by eye: points move, the axes do not.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -14,6 +17,7 @@ from lib.charts import regions
 from lib.charts.common import CLASS_FIELD, PALETTE, ChartParts, class_color
 from lib.charts.plane import panel_rows
 from lib.datasets import Dataset
+from lib.layouts import Layout
 from lib.training import Run, TrainConfig, layer_names, node_id, output_activation
 
 H1, H2 = "node 1", "node 2"
@@ -210,29 +214,40 @@ def evolution_parts(run: Run, epochs: list[int], extent, panel: int = 130, colum
     """Small multiples, one per chosen epoch, on the same axes so the motion shows."""
     titles = {e: f"Epoch {e} · test acc {run.snapshot_accuracy[e]:.0%}" for e in epochs}
     rows = panel_rows(len(run.y_test), len(epochs))
-    names = np.asarray(run.class_names, dtype=object)[run.y_test[rows]]
     right = np.concatenate([predictions(run, e)[0][rows] == run.y_test[rows] for e in epochs])
+    panel_names, layers = [titles[e] for e in epochs], ["points", "boundary"]
+    n = len(rows) * len(epochs)  # text as categories: a few names on thousands of rows
     points = pd.DataFrame(
         {
-            "panel": np.repeat(np.asarray([titles[e] for e in epochs], dtype=object), len(rows)),
+            "panel": pd.Categorical.from_codes(np.repeat(np.arange(len(epochs)), len(rows)), panel_names),
             "epoch": np.repeat(np.asarray(epochs, dtype=np.int64), len(rows)),  # the panels' order
-            "layer": "points",
+            "layer": pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), layers),
             H1: np.concatenate([run.snapshots[e][rows, 0] for e in epochs]),
             H2: np.concatenate([run.snapshots[e][rows, 1] for e in epochs]),
-            CLASS_FIELD: np.tile(names, len(epochs)),
-            "outcome": np.where(right, *OUTCOMES),
+            CLASS_FIELD: pd.Categorical.from_codes(np.tile(run.y_test[rows], len(epochs)), run.class_names),
+            "outcome": pd.Categorical.from_codes((~right).astype(np.int8), OUTCOMES),
         }
     )
     frames = [points]
     if len(run.class_names) == 2:
-        ends = {e: boundary_ends(run.head[e][0][:, 0], float(run.head[e][1][0]), extent) for e in epochs}
+        ends = [boundary_ends(run.head[e][0][:, 0], float(run.head[e][1][0]), extent) for e in epochs]
         lines = pd.DataFrame(
-            [(*end, titles[e], e) for e in epochs for end in ends[e]], columns=[H1, H2, "panel", "epoch"]
+            [(*end, i, e) for i, e in enumerate(epochs) for end in ends[i]],
+            columns=[H1, H2, "panel", "epoch"],
         )
-        frames.append(lines.assign(layer="boundary"))
+        lines["panel"] = pd.Categorical.from_codes(lines["panel"], panel_names)
+        lines["layer"] = pd.Categorical.from_codes(np.ones(len(lines), dtype=np.int8), layers)
+        frames.append(lines)
     values = dict(zip(("x0", "x1", "y0", "y1"), extent))
     shape = {"class_names": tuple(run.class_names), "panel": panel, "columns": columns}
     return ChartParts(_evolution, {"panels": pd.concat(frames, ignore_index=True)}, values, shape)
+
+
+def evolution_layouts(run: Run, epochs: list[int], extent) -> Callable[[Layout], ChartParts]:
+    """`evolution_parts` for any layout (lib.layouts: its panel size and columns), the frames
+    built once, on first use, and shared by every layout."""
+    parts = functools.lru_cache(maxsize=1)(lambda: evolution_parts(run, epochs, extent))
+    return lambda layout: parts().reshaped(panel=layout.size, columns=layout.columns)
 
 
 def _evolution(frames, values, *, class_names, panel, columns) -> alt.FacetChart:
