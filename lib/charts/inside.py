@@ -142,7 +142,8 @@ def bending_view(run: Run, bending: pd.DataFrame, extent, size: int = 420) -> Ch
     }
     if len(run.class_names) == 2:
         ends = [(*end, e) for e in epochs for end in boundary_ends(*_line(run, e), extent)]
-        frames["lines"] = pd.DataFrame(ends, columns=[H1, H2, "epoch"]).astype({H1: float, H2: float, "epoch": int})
+        lines = pd.DataFrame(ends, columns=[H1, H2, "epoch"])
+        frames["lines"] = lines.astype({H1: float, H2: float, "epoch": int})
     values = dict(zip(("x0", "x1", "y0", "y1"), extent))
     return ChartParts(_bending_view, frames, values, {"class_names": tuple(run.class_names), "size": size})
 
