@@ -51,10 +51,18 @@ def freeze_libraries() -> None:
     gc.freeze()
 
 
+BROWSER_SECONDS = 4.0  # the first page's browser fetches its scripts and draws meanwhile
+
+
 @functools.cache
-def load_in_background() -> threading.Thread:
-    """Run `freeze_libraries` in a daemon thread, once per process; returns that thread."""
-    thread = threading.Thread(target=freeze_libraries, name="load-heavy-libraries", daemon=True)
+def load_in_background(delay: float = BROWSER_SECONDS) -> threading.Thread:
+    """Run `freeze_libraries` in a daemon thread `delay` seconds from now, once per process;
+    returns that thread. The imports hold the interpreter most of the time they take, so started
+    at once they slowed the server's answers to the browser drawing the first page by 1.5 s
+    (cold start 6.6-7.8 s, 5.4-6.1 s without; `python bench/bench_cold_start.py`). A page that
+    needs them sooner imports them itself."""
+    thread = threading.Timer(delay, freeze_libraries)
+    thread.name, thread.daemon = "load-heavy-libraries", True
     thread.start()
     return thread
 
