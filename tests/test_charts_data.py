@@ -60,3 +60,17 @@ def test_long_feature_names_are_cut_to_their_panel_not_past_the_screen(wine):
         assert mark["encoding"]["x"]["axis"]["titleLimit"] == 33 + 8
     diagonal = [mark for mark in marks if mark["mark"]["type"] == "area"]
     assert [mark["title"]["limit"] for mark in diagonal] == [33] * 6
+
+
+def test_the_narrower_pairplots_draw_a_lighter_sample(banknotes):
+    """Every layout is drawn by every browser, shown or not: the wide one carries every row, the
+    narrower ones the same seeded sample of SMALL_PLOT_LIMIT rows, with both classes in it."""
+    from lib.charts.data import PLOT_LIMIT, SMALL_PLOT_LIMIT, pairplot
+    from lib.layouts import LAYOUTS
+
+    features = list(banknotes.feature_names)
+    wide, *narrower = (pairplot(banknotes, features, layout).frames["rows"] for layout in LAYOUTS["pairplot"])
+    assert len(wide) == len(banknotes.y) == 1372 <= PLOT_LIMIT
+    for frame in narrower:
+        assert len(frame) == SMALL_PLOT_LIMIT and frame.index.equals(narrower[0].index)
+        assert set(frame["class"]) == set(banknotes.class_names)

@@ -20,6 +20,7 @@ def dataset_frame(dataset: Dataset) -> pd.DataFrame:
 
 
 PLOT_LIMIT = 2000  # points per pairplot panel: a larger data set is sampled
+SMALL_PLOT_LIMIT = 600  # in the narrower layouts' panels (104 px, 54 px) more points only overlap
 PANEL_SPACING = 8  # px between the pairplot's panels
 LEGEND_COLUMNS = 5  # classes a row in the legend above the matrix
 LARGEST_PANEL = 150  # px: one or two features do not fill a wide screen with two giant panels
@@ -32,10 +33,13 @@ def pairplot_panel(n_features: int, width: int) -> int:
 
 
 def pairplot(dataset: Dataset, features: list[str], layout: Layout) -> ChartParts:
-    """The pairplot in one of its layouts (lib.layouts): pictures in the tooltips of the wide one
-    only, since hovering needs a mouse and every layout is sent to every screen (2,000 digits'
-    pictures are about 1 MB)."""
-    return scatter_matrix(dataset, features, PLOT_LIMIT, layout.size, pictures=layout == widest("pairplot"))
+    """The pairplot in one of its layouts (lib.layouts). Every layout is sent to every screen and
+    drawn by its browser, shown or not, so the narrower ones are lighter: a sample of
+    SMALL_PLOT_LIMIT rows (the same seeded sample), and pictures in the wide layout's tooltips
+    only, since hovering needs a mouse (2,000 digits' pictures are about 1 MB)."""
+    wide = layout == widest("pairplot")
+    limit = PLOT_LIMIT if wide else SMALL_PLOT_LIMIT
+    return scatter_matrix(dataset, features, limit, layout.size, pictures=wide)
 
 
 def scatter_matrix(
