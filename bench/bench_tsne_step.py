@@ -57,13 +57,17 @@ def main() -> None:
     before = results["sklearn's: 1,000, angle 0.5"][0]
     summary(
         "compare: t-SNE perplexity step, 412 rows",
-        f"{page:.2f} s ({page / pca:.0f}x PCA; 1,000 iterations: {before:.2f} s)",
+        page,
+        "s",
+        baseline=f"PCA of the same rows, {pca:.3f} s",
+        ratio=page / pca,
+        note=f"1,000 iterations: {before:.2f} s",
     )
 
     import ui.compare
 
     def all_rows_toggle():  # every map of the test rows cached, then "Show all rows"
-        ui.compare._projected.clear()
+        ui.compare._map.clear()
         ui.compare._placed.clear()
         for method in ("bottleneck", "pca", "lda", "autoencoder"):
             ui.compare.projection(data, run, method, False)
@@ -86,7 +90,11 @@ def main() -> None:
     print(f"\n'Show all rows', test rows' maps cached, t-SNE aside: {toggle:.2f} s = {toggle / pca:.0f}x PCA")
     summary(
         "compare: show all rows, maps but t-SNE",
-        f"{toggle:.2f} s ({toggle / pca:.0f}x PCA; refit: {refit:.2f} s)",
+        toggle,
+        "s",
+        baseline=f"PCA of the same rows, {pca:.3f} s",
+        ratio=toggle / pca,
+        note=f"refit: {refit:.2f} s",
     )
 
 

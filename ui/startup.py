@@ -51,7 +51,7 @@ def freeze_libraries() -> None:
     gc.freeze()
 
 
-BROWSER_SECONDS = 4.0  # the first page's browser fetches its scripts and draws meanwhile
+BROWSER_SECONDS = 2.0  # the first page's browser fetches its scripts and draws meanwhile
 
 
 @functools.cache
@@ -59,8 +59,9 @@ def load_in_background(delay: float = BROWSER_SECONDS) -> threading.Thread:
     """Run `freeze_libraries` in a daemon thread `delay` seconds from now, once per process;
     returns that thread. The imports hold the interpreter most of the time they take, so started
     at once they slowed the server's answers to the browser drawing the first page by 1.5 s
-    (cold start 6.6-7.8 s, 5.4-6.1 s without; `python bench/bench_cold_start.py`). A page that
-    needs them sooner imports them itself."""
+    (cold start 6.6-7.8 s; 4.1-4.5 s with the delay, `python bench/bench_cold_start.py`). A page
+    that needs them sooner imports them itself (a training page opened within seconds of a cold
+    start waits for TensorFlow's import, about 4 s)."""
     thread = threading.Timer(delay, freeze_libraries)
     thread.name, thread.daemon = "load-heavy-libraries", True
     thread.start()
