@@ -69,6 +69,12 @@ def boundary_segment(w: np.ndarray, b: float, extent) -> pd.DataFrame:
     return pd.DataFrame(boundary_ends(w, b, extent), columns=[H1, H2])
 
 
+def output_line(run: Run, epoch: int) -> tuple[np.ndarray, float]:
+    """The sigmoid output node's weights and bias at a snapshot: its line w·h + b = 0."""
+    w, b = run.head[epoch]
+    return w[:, 0], float(b[0])
+
+
 def boundary_ends(w: np.ndarray, b: float, extent) -> list[tuple[float, float]]:
     """The two ends of `boundary_segment`, or none."""
     x0, x1, y0, y1 = extent
@@ -132,7 +138,7 @@ def representation_parts(run: Run, dataset: Dataset, epoch: int, extent, size: i
     if "p" not in frames["grid"]:
         frames["regions"] = regions.regions_frame(*run.head[epoch], extent, run.class_names)
     if len(run.class_names) == 2:
-        frames["boundary"] = boundary_segment(run.head[epoch][0][:, 0], float(run.head[epoch][1][0]), extent)
+        frames["boundary"] = boundary_segment(*output_line(run, epoch), extent)
     values = dict(zip(("x0", "x1", "y0", "y1"), extent))
     values["title"] = f"Epoch {epoch} · test accuracy {run.snapshot_accuracy[epoch]:.1%}"
     shape = {
@@ -230,7 +236,7 @@ def evolution_parts(run: Run, epochs: list[int], extent, panel: int = 130, colum
     )
     frames = [points]
     if len(run.class_names) == 2:
-        ends = [boundary_ends(run.head[e][0][:, 0], float(run.head[e][1][0]), extent) for e in epochs]
+        ends = [boundary_ends(*output_line(run, e), extent) for e in epochs]
         lines = pd.DataFrame(
             [(*end, i, e) for i, e in enumerate(epochs) for end in ends[i]],
             columns=[H1, H2, "panel", "epoch"],

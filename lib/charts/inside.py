@@ -24,6 +24,7 @@ from lib.charts.inner_layer import (
     _axes,
     architecture_parts,
     boundary_ends,
+    output_line,
 )
 from lib.charts.plane import panel_rows
 from lib.charts.player import at_epoch, by_epoch, epoch_params, pick_epoch
@@ -141,17 +142,11 @@ def bending_view(run: Run, bending: pd.DataFrame, extent, size: int = 420) -> Ch
         "dots": wide(dots, ["row", CLASS_FIELD], columns),
     }
     if len(run.class_names) == 2:
-        ends = [(*end, e) for e in epochs for end in boundary_ends(*_line(run, e), extent)]
+        ends = [(*end, e) for e in epochs for end in boundary_ends(*output_line(run, e), extent)]
         lines = pd.DataFrame(ends, columns=[H1, H2, "epoch"])
         frames["lines"] = lines.astype({H1: float, H2: float, "epoch": int})
     values = dict(zip(("x0", "x1", "y0", "y1"), extent))
     return ChartParts(_bending_view, frames, values, {"class_names": tuple(run.class_names), "size": size})
-
-
-def _line(run: Run, epoch: int) -> tuple[np.ndarray, float]:
-    """The sigmoid output node's weights and bias at `epoch`: its line w·h + b = 0."""
-    w, b = run.head[epoch]
-    return w[:, 0], float(b[0])
 
 
 def _bending_view(frames, values, *, class_names, size) -> alt.LayerChart:

@@ -20,9 +20,10 @@ from lib.charts import regions
 from lib.charts.common import CLASS_FIELD, PALETTE, PER_EPOCH, add_images, class_color, image_tooltip, spec_of
 from lib.charts.inner_layer import (
     OUTCOMES,
-    boundary_segment,
+    boundary_ends,
     confusion_counts,
     confusion_frame,
+    output_line,
     predictions,
     probability_label,
 )
@@ -184,8 +185,8 @@ def _regions(run: Run, extent) -> pd.DataFrame:
 def _lines(run: Run, extent) -> pd.DataFrame:
     """The decision line's two ends per epoch (NaN where the line misses the plane)."""
     ends = np.full((len(run.head), 2, 2), np.nan)
-    for epoch, (w, b) in enumerate(run.head):
-        segment = boundary_segment(w[:, 0], float(b[0]), extent).to_numpy()
+    for epoch in range(len(run.head)):
+        segment = boundary_ends(*output_line(run, epoch), extent)
         if len(segment) == 2:
             ends[epoch] = segment
     return pd.DataFrame({"end": [0, 1], **by_epoch({"x": ends[..., 0], "y": ends[..., 1]})})
