@@ -39,14 +39,14 @@ def test_the_data_page_is_drawn_without_tensorflow_keras_or_scikit_learn():
 
 def test_the_background_load_imports_and_freezes_the_libraries_once():
     line = last_line_printed(
-        "import gc, sys, time\n"
+        "import gc, sys\n"
         "from ui.startup import load_in_background\n"
         "before = len(gc.get_objects())\n"
         "assert 'tensorflow' not in sys.modules\n"
         "thread = load_in_background()\n"
         "assert load_in_background() is thread\n"
-        "time.sleep(1)\n"
-        "assert 'tensorflow' not in sys.modules  # the browser draws the first page meanwhile\n"
+        "from ui.startup import BROWSER_SECONDS\n"
+        "assert thread.interval == BROWSER_SECONDS >= 1  # the browser draws the first page meanwhile\n"
         "thread.join()\n"
         "print(before, gc.get_freeze_count(), len(gc.get_objects()), 'tensorflow' in sys.modules)\n"
     )
