@@ -21,7 +21,7 @@ from ui.compare import projection, projection_scores
 from ui.data import current_dataset, load_builtin
 from ui.exports import run_stem
 from ui.inside import bending_text, followers, node_text
-from ui.lesson import answers, ask, logistic_accuracy, separability
+from ui.lesson import PLANE_SIZE, answers, ask, logistic_accuracy, separability
 from ui.links import share_link
 from ui.player import epoch_player
 from ui.runs import trained
@@ -50,7 +50,7 @@ number = page_control(  # a menu, not a row of options: a phone shows the step's
     help="Your answers stay in this browser tab's session; nothing is stored.",
 )
 step = lesson.step(number)
-if step.number != 5:  # only "your turn" opens the network's controls
+if not step.sets_network:  # a step that opens the network's controls writes the link after them
     share_link()
 st.progress(number / len(lesson.STEPS), text=lesson.progress_line(number, answers()))
 
@@ -67,9 +67,7 @@ def plane_chart(run, dataset, epoch: int, place=st) -> None:
     key = (dataset.fingerprint, run.config)
     cached_chart(
         ("plane", key, epoch),
-        lambda: rc.representation_parts(
-            run, dataset, epoch, plane.plane_extent(run.snapshots), lesson.PLANE_SIZE
-        ),
+        lambda: rc.representation_parts(run, dataset, epoch, plane.plane_extent(run.snapshots), PLANE_SIZE),
         f"{run_stem(run, dataset)}_plane_epoch{epoch}",
         place,
         width="content",
@@ -96,12 +94,8 @@ def player_with(run, dataset, views=()) -> None:
         bending_text()
 
 
-st.header(f"Step {step.number} · {step.title}", divider="gray")
-st.markdown(step.text)
-chosen = ask(step.number, step.question) if step.question else None
-held_back = step.question is not None and chosen is None
-
-if step.number == 1:
+def data_view(held_back: bool) -> None:
+    """How far logistic regression gets on the four features, and every pair of them."""
     data = banknotes()
     if not held_back:
         accuracy = logistic_accuracy(data.fingerprint, DEEPER_LESSON, data)
@@ -122,7 +116,9 @@ if step.number == 1:
             "lesson_step1_pairplot",
         )
 
-elif step.number == 2:
+
+def first_model_view(held_back: bool) -> None:
+    """The first network, its feature model, and its plane before and after training."""
     data = banknotes()
     run = trained(data, LESSON)
     if run is None:
@@ -144,7 +140,9 @@ elif step.number == 2:
         after.markdown(f"**After {LESSON.epochs} epochs**")
         plane_chart(run, data, LESSON.epochs, after)
 
-elif step.number == 3:
+
+def epochs_view(held_back: bool) -> None:
+    """The epoch a line first separates the classes, the player and the 5 × 5 grid."""
     data = banknotes()
     run = trained(data, DEEPER_LESSON)
     if run is None:
@@ -178,7 +176,9 @@ elif step.number == 3:
             "lesson_evolution",
         )
 
-elif step.number == 4:
+
+def seeds_view(held_back: bool) -> None:
+    """Three re-initializations, turned onto the first."""
     data = banknotes()
     if not held_back:
         seeds = range(DEEPER_LESSON.seed, DEEPER_LESSON.seed + lesson.SEEDS_COMPARED)
@@ -198,7 +198,9 @@ elif step.number == 4:
         )
         draw_reflowed("gallery_maps", maps, "lesson_seeds")
 
-elif step.number == 5:
+
+def your_turn_view(held_back: bool) -> None:
+    """The network the student sets in the sidebar, in the player."""
     data = current_dataset()
     if data is None:
         st.stop()
@@ -214,7 +216,9 @@ elif step.number == 5:
     )
     player_with(run, data, ("bending", "nodes"))
 
-elif step.number == 6:
+
+def wine_view(held_back: bool) -> None:
+    """The wine exercise's network in the player."""
     wine = load_builtin("wine")
     run = trained(wine, WINE_EXERCISE)
     if run is None:
@@ -228,7 +232,9 @@ elif step.number == 6:
         )
         player_with(run, wine, ("nodes",))
 
-elif step.number == 7:
+
+def comparison_view(held_back: bool) -> None:
+    """The bottleneck, PCA and t-SNE maps of the test rows, and their scores."""
     data = banknotes()
     run = trained(data, DEEPER_LESSON)
     if run is None:
@@ -272,6 +278,24 @@ elif step.number == 7:
                 "nearest-neighbour voting and of a straight line on the map. More on the *Compare "
                 "reductions* page."
             )
+
+
+VIEWS = {  # a step's view name (lib.lesson.Step.view) → what draws it
+    "data": data_view,
+    "first_model": first_model_view,
+    "epochs": epochs_view,
+    "seeds": seeds_view,
+    "your_turn": your_turn_view,
+    "wine": wine_view,
+    "comparison": comparison_view,
+}
+
+st.header(f"Step {step.number} · {step.title}", divider="gray")
+st.markdown(step.text)
+chosen = ask(step.number, step.question) if step.question else None
+held_back = step.question is not None and chosen is None
+
+VIEWS[step.view](held_back)
 
 left, right = st.columns(2)
 if number > lesson.STEP_NUMBERS[0]:

@@ -1,6 +1,7 @@
 """The lesson as a path of steps: each a short text and one predict-then-reveal question.
 
-The questions are data: options, the right one, and an explanation of every option, so the
+The steps are data: each names the view it reveals and whether the student sets the network.
+The questions are data too: options, the right one, and an explanation of every option, so the
 reveal can say why each answer is right or wrong. `separated_at` is step 3's reveal: the first
 epoch at which a straight line separates the classes in a run's bottleneck plane.
 """
@@ -15,9 +16,6 @@ import pandas as pd
 from lib.datasets import Dataset
 from lib.lazy import LazyModule
 from lib.training import Run, TrainConfig, split
-
-# px, step 2's planes before and after: drawn 321 px wide, they fit half a tablet or a phone
-PLANE_SIZE = 280
 
 linear_model = LazyModule("sklearn.linear_model")  # the step pages need it, the link parser does not
 
@@ -42,7 +40,9 @@ class Step:
     number: int
     title: str
     text: str
+    view: str  # the name of what the step shows; the page keeps one drawing per name
     question: Question | None = None
+    sets_network: bool = False  # the student sets the network and its training (else the lesson's)
 
 
 STEPS = (
@@ -52,6 +52,7 @@ STEPS = (
         "Each banknote was photographed and its picture summed up by **four wavelet features**: "
         "variance, skewness, curtosis and entropy. Two classes: *genuine* and *forged*. "
         "Before any network, ask how hard the problem is.",
+        "data",
         Question(
             "Can one straight line (a flat cut) in the original four features separate the two classes?",
             ("Yes, almost perfectly", "Roughly: about three rows in four", "No, not at all"),
@@ -76,6 +77,7 @@ STEPS = (
         "runs a row from the input to the 2-node layer only (the course's `K.function`, today "
         "`keras.Model(inputs, model.get_layer('bottleneck').output)`): applied to the 412 test "
         "rows it gives each of them two numbers, a point in a plane.",
+        "first_model",
         Question(
             "What will the plane look like before any training (epoch 0)?",
             (
@@ -100,6 +102,7 @@ STEPS = (
         "The deeper model, epoch by epoch",
         "Now `4 → 3 → 2 → 1`: a 3-node layer before the bottleneck. Watch its plane after every "
         "epoch, in the lesson's 5 × 5 grid and as a film, and watch the input space bend.",
+        "epochs",
         Question(
             "At which epoch will a straight line first separate the classes in the bottleneck plane?",
             ("Before training (epoch 0)", "Within the first few epochs", "Only at the last epoch"),
@@ -118,6 +121,7 @@ STEPS = (
         4,
         "Re-initialize three times",
         "The same network and data, trained from three random starts (three seeds).",
+        "seeds",
         Question(
             "Why are the three pictures different, and why is each still right?",
             (
@@ -148,6 +152,8 @@ STEPS = (
         "(tanh stays between −1 and 1) instead of piled on the axes, and no dead nodes.\n"
         "- **A learning rate of 1.0**: look for a dead node (all one colour, labelled *dead*) or "
         "a plane that jumps from epoch to epoch: steps that big overshoot.",
+        "your_turn",
+        sets_network=True,
     ),
     Step(
         6,
@@ -155,6 +161,7 @@ STEPS = (
         "The course's exercise: 178 wines, 13 chemical measurements, 3 grape varieties. The "
         "network is `13 → 8 → 5 → 2 → 3`: three softmax output nodes, one per variety, and "
         "still a 2-node bottleneck to draw.",
+        "wine",
         Question(
             "How many trainable parameters does 13 → 8 → 5 → 2 → 3 have?",
             ("31", "178", "1,560"),
@@ -172,6 +179,7 @@ STEPS = (
         7,
         "The comparison",
         "The same test rows, drawn by three reductions: the network's bottleneck, PCA and t-SNE.",
+        "comparison",
         Question(
             "Which map will keep the classes apart best, and which will keep neighbours close?",
             (

@@ -8,7 +8,6 @@ import pytest
 from test_charts_data import panels
 
 from conftest import ROOT, app_test, assert_no_exception, chart_specs
-from lib import lesson
 from lib.charts import inner_layer as rc
 from lib.charts import plane, player
 from lib.charts.common import frame_of
@@ -19,6 +18,7 @@ from lib.exports import chart_file
 from lib.layouts import LAYOUTS
 from lib.training import DEEPER_LESSON, LESSON, train
 from ui.layout import band_rules, layout_key, stylesheet
+from ui.lesson import PLANE_SIZE
 
 PHONE_COLUMN = 358  # px of the main column on a 390 px phone (Streamlit's 16 px padding each side)
 
@@ -147,5 +147,5 @@ def test_the_lessons_planes_before_and_after_fit_half_a_tablet_and_a_phone(bankn
     run = train(banknotes, LESSON)
     extent = plane.plane_extent(run.snapshots)
     for epoch in (0, LESSON.epochs):
-        width = drawn_width(rc.representation_parts(run, banknotes, epoch, extent, lesson.PLANE_SIZE).spec())
+        width = drawn_width(rc.representation_parts(run, banknotes, epoch, extent, PLANE_SIZE).spec())
         assert width <= PHONE_COLUMN and width <= (736 - 24) / 2, (epoch, width)  # a tablet's two columns

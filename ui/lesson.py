@@ -11,6 +11,9 @@ from lib.lesson import Question
 from lib.training import Run, TrainConfig
 from ui import state
 
+# px, step 2's planes before and after: drawn 321 px wide, they fit half a tablet or a phone
+PLANE_SIZE = 280
+
 
 def answers() -> dict[int, int]:
     """Step number → the option chosen; nothing leaves the session."""
