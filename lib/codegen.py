@@ -10,7 +10,7 @@ from __future__ import annotations
 from lib import engine
 from lib.datasets import BANKNOTES_ENV, Dataset
 from lib.keras_model import KERAS_INITIALIZERS
-from lib.training import TrainConfig, network_name, output_activation, output_units
+from lib.training import TrainConfig, network_name, output_activation, output_nodes
 
 OPTIMIZER_CODE = {
     "sgd": "keras.optimizers.SGD(learning_rate={lr})",
@@ -75,7 +75,7 @@ def keras_script(config: TrainConfig, dataset: Dataset) -> str:
     if dataset.name != "banknotes" and dataset.name not in SKLEARN_LOADERS:
         raise ValueError(f"No loading code for the data set {dataset.name!r}.")
     binary = dataset.n_classes == 2
-    units = output_units(dataset.n_classes)
+    nodes = output_nodes(dataset.n_classes)
     output = engine.OUTPUTS[output_activation(dataset.n_classes)]
     sizes = network_name(config.layer_sizes(dataset.n_features, dataset.n_classes))
     hidden = engine.ACTIVATIONS[config.activation].keras
@@ -84,12 +84,12 @@ def keras_script(config: TrainConfig, dataset: Dataset) -> str:
         layers.append(_dense("x", width, hidden, f"hidden_{i + 1}", _initializer(config, i), "x"))
     n = len(config.hidden)
     layers.append(_dense("h", config.bottleneck_nodes, hidden, "bottleneck", _initializer(config, n), "x"))
-    layers.append(_dense("outputs", units, output.keras, "output", _initializer(config, n + 1), "h"))
+    layers.append(_dense("outputs", nodes, output.keras, "output", _initializer(config, n + 1), "h"))
     targets = (
         "t_train, t_test = y_train, y_test\n"
         if binary
-        else f"t_train = keras.utils.to_categorical(y_train, {units})\n"
-        f"t_test = keras.utils.to_categorical(y_test, {units})\n"
+        else f"t_train = keras.utils.to_categorical(y_train, {nodes})\n"
+        f"t_test = keras.utils.to_categorical(y_test, {nodes})\n"
     )
     optimizer = OPTIMIZER_CODE[config.optimizer].format(lr=config.learning_rate, momentum=config.momentum)
     return f'''"""Bottleneck Lab, reproduced in plain Keras: a {sizes} network on the {dataset.name} data.

@@ -101,10 +101,10 @@ class Architecture:
 
 @dataclass(frozen=True)
 class Arrays:
-    """Training, validation and test inputs and targets, float32."""
+    """Fitting, validation and test inputs and targets, float32 (gradient descent sees the fitting rows)."""
 
-    x_train: np.ndarray
-    t_train: np.ndarray
+    x_fit: np.ndarray
+    t_fit: np.ndarray
     x_val: np.ndarray
     t_val: np.ndarray
     x_test: np.ndarray
@@ -116,7 +116,7 @@ class Fit:
     """What one training leaves: per-epoch metrics and norms, snapshots, weights."""
 
     metrics: np.ndarray  # (epochs, len(METRIC_NAMES)), columns named by METRIC_NAMES
-    initial_metrics: np.ndarray  # (len(METRIC_NAMES),) before training; no training rows, so those NaN
+    initial_metrics: np.ndarray  # (len(METRIC_NAMES),) before training; no fitting rows, so those NaN
     snapshots: np.ndarray  # (epochs + 1, n_test, bottleneck)
     weight_history: list[list[np.ndarray]]  # weights after each epoch, the initial ones first
     grad_norms: np.ndarray  # (epochs, n_layers): mean norm of dL/dW per step
@@ -226,7 +226,7 @@ _TRACE_LOCK = threading.Lock()
 def _compiled(arch: Architecture):
     """The traced epoch function for one architecture (a bounded cache keeps memory flat).
 
-    Called with no training rows it only evaluates: that gives the snapshot before training.
+    Called with no fitting rows it only evaluates: that gives the snapshot before training.
     """
 
     def epoch(x, t, xv, tv, xt, tt, perm, weights, s1, s2, step, lr, batch, momentum):
@@ -298,7 +298,7 @@ def fit(
     epoch_fn = compiled(arch)
     data = [
         tf.constant(a, tf.float32)
-        for a in (arrays.x_train, arrays.t_train, arrays.x_val, arrays.t_val, arrays.x_test, arrays.t_test)
+        for a in (arrays.x_fit, arrays.t_fit, arrays.x_val, arrays.t_val, arrays.x_test, arrays.t_test)
     ]
     w = [tf.constant(a, tf.float32) for a in weights]
     s1, s2 = optimizers.initial_slots(arch.optimizer, w)

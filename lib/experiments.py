@@ -24,7 +24,7 @@ from lib.training import (
     engine_arrays,
     fit_network,
     output_activation,
-    output_units,
+    output_nodes,
     split,
     train,
 )
@@ -146,11 +146,11 @@ def optimizer_and_momentum(text: str) -> tuple[str, float | None]:
 
 
 def fit_logistic(dataset: Dataset, config: TrainConfig) -> pd.DataFrame:
-    """The course's logistic regression (one sigmoid unit, or one softmax unit per class,
+    """The course's logistic regression (one sigmoid node, or one softmax node per class,
     on the standardized features) trained by the engine; returns the per-epoch history."""
     k = dataset.n_classes
     arch = engine.Architecture(
-        sizes=(dataset.n_features, output_units(k)),
+        sizes=(dataset.n_features, output_nodes(k)),
         activation="linear",
         output=output_activation(k),
         bottleneck_layer=0,

@@ -33,7 +33,7 @@ B1, B2 = H1, H2  # the bottleneck plane's columns
 class InputPlane:
     """The plane of the training rows' first two principal components, in standardized units."""
 
-    components: np.ndarray  # (2, n_features), unit rows
+    components: np.ndarray  # (2, n_features), rows of length 1
     low: np.ndarray  # (2,) the training rows' 2nd and 98th percentile along each component
     high: np.ndarray
     explained: np.ndarray  # (2,) share of the variance each component explains

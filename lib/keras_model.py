@@ -4,7 +4,7 @@ engine with Keras' own training; `lib.codegen` writes the same model as a script
 from __future__ import annotations
 
 from lib import engine
-from lib.training import TrainConfig, layer_names, output_activation, output_units
+from lib.training import TrainConfig, layer_names, output_activation, output_nodes
 
 # Keras' class name of each initializer in `lib.initializers` (one name table for model and script).
 KERAS_INITIALIZERS = {
@@ -41,7 +41,7 @@ def build_model(config: TrainConfig, n_features: int, n_classes: int):
         x = keras.layers.Dense(width, activation=hidden, kernel_initializer=init(i), name=names[i])(x)
     bottleneck = x
     outputs = keras.layers.Dense(
-        output_units(n_classes),
+        output_nodes(n_classes),
         activation=engine.OUTPUTS[output_activation(n_classes)].keras,
         kernel_initializer=init(len(config.hidden) + 1),
         name="output",

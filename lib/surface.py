@@ -1,6 +1,6 @@
 """Gradient descent you can see: a model with exactly two weights and its loss surface.
 
-One sigmoid unit on two standardized features, p = sigmoid(w1·x1 + w2·x2 + b) with
+One sigmoid node on two standardized features, p = sigmoid(w1·x1 + w2·x2 + b) with
 the bias b fixed, has a loss that depends on (w1, w2) alone, so the whole surface
 fits on a page. The surface is one batched NumPy evaluation over the grid; the
 weight paths take their steps through `lib.optimizers.apply`, the very update rules
@@ -22,7 +22,7 @@ from lib.training import LESSON, TrainConfig, shuffles, split
 
 @dataclass(frozen=True)
 class Plane:
-    """Which two features the unit sees, its fixed bias, and which class counts as 1."""
+    """Which two features the node sees, its fixed bias, and which class counts as 1."""
 
     features: tuple[str, str]
     bias: float = 0.0

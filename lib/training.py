@@ -70,7 +70,7 @@ class TrainConfig:
                 raise ValueError(f"{message} (got {self!r}).")
 
     def layer_sizes(self, n_features: int, n_classes: int) -> tuple[int, ...]:
-        return (n_features, *self.hidden, self.bottleneck_nodes, output_units(n_classes))
+        return (n_features, *self.hidden, self.bottleneck_nodes, output_nodes(n_classes))
 
     def architecture(self, n_features: int, n_classes: int) -> engine.Architecture:
         return engine.Architecture(
@@ -92,7 +92,7 @@ WINE_EXERCISE = TrainConfig(hidden=(8, 5), epochs=50, seed=4)  # 13 → 8 → 5 
 # (seed 4 keeps both bottleneck nodes alive; with seed 0 node 2 dies: every data set opens alive)
 
 
-def output_units(n_classes: int) -> int:
+def output_nodes(n_classes: int) -> int:
     """One sigmoid node for two classes, one softmax node per class otherwise."""
     return 1 if n_classes == 2 else n_classes
 
@@ -123,7 +123,7 @@ class Split:
 
 
 def fit_rows(n_rows: int, config: TrainConfig) -> int:
-    """How many rows `split` trains on, by arithmetic alone (the sidebar asks on every run):
+    """How many fitting rows `split` leaves, by arithmetic alone (the sidebar asks on every run):
     train_test_split keeps ceil(test_size · n) rows for testing, validation_split the last share."""
     n_train = n_rows - math.ceil(config.test_size * n_rows)
     return int(n_train * (1 - config.validation_split))
@@ -143,7 +143,7 @@ def split(dataset: Dataset, config: TrainConfig) -> Split:
     x_test = scaler.transform(dataset.X[test_rows]).astype(np.float32)
     cut = fit_rows(len(rows), config)
     if cut < 1:
-        raise ValueError("No training rows are left after the validation split.")
+        raise ValueError("No fitting rows are left after the validation split.")
     y_train = dataset.y[train_rows]
     return Split(
         x_fit=x_train[:cut],
@@ -262,7 +262,7 @@ def fit_network(
         arch,
         data,
         weights=initial_weights(arch.sizes, config.initializer, config.seed),
-        permutations=shuffles(config.seed, config.epochs, len(data.x_train)),
+        permutations=shuffles(config.seed, config.epochs, len(data.x_fit)),
         learning_rate=config.learning_rate,
         batch_size=config.batch_size,
         momentum=config.momentum,

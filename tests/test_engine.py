@@ -152,9 +152,9 @@ def assert_fit_equals_keras(small_sets, optimizer: str, output: str, activation:
         optimizer=KERAS_OPTIMIZERS[optimizer](keras, config.learning_rate), loss=KERAS_LOSSES[output]
     )
     keras_loss = []
-    for order in shuffles(config.seed, config.epochs, len(data.x_train)):
+    for order in shuffles(config.seed, config.epochs, len(data.x_fit)):
         history = model.fit(
-            data.x_train[order], data.t_train[order], batch_size=config.batch_size, shuffle=False, verbose=0
+            data.x_fit[order], data.t_fit[order], batch_size=config.batch_size, shuffle=False, verbose=0
         )
         keras_loss += history.history["loss"]
 
