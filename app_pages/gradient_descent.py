@@ -98,7 +98,7 @@ if not values:
 else:
     table = compared(dataset, experiment, values)
     if table is not None:
-        same = coinciding(table)
+        same = coinciding(table, charts.COINCIDE)
         draw_layouts(
             "comparison",
             lambda layout: charts.comparison(
@@ -123,7 +123,7 @@ else:
             "validation rows, which show whether it generalizes. " + NOTICE[vary]
         )
         if same:
-            st.caption(coincidence_note(same, VARIABLES[vary]))
+            st.caption(coincidence_note(same, VARIABLES[vary], charts.COINCIDE))
 
 st.header("2 · Gradient descent on a loss surface", divider="gray")
 st.markdown(

@@ -54,8 +54,6 @@ LOGISTIC = TrainConfig(
 # (42 steps an epoch) first, batch 128 (6 steps an epoch) last, with the smoothest curve.
 BASES = {"batch_size": replace(LOGISTIC, learning_rate=0.5)}
 TARGET_ACCURACY = 0.95
-# Two curves closer than this share of their panel's range cannot be told apart (3 px of 260).
-COINCIDE = 0.01
 SPLITS = {"loss": "training", "accuracy": "training", "val_loss": "validation", "val_accuracy": "validation"}
 
 
@@ -220,9 +218,10 @@ def reading(table: pd.DataFrame, vary: str, target: float = TARGET_ACCURACY) -> 
     return sentence[0].upper() + sentence[1:]
 
 
-def coinciding(table: pd.DataFrame, tolerance: float = COINCIDE) -> dict[str, str]:
+def coinciding(table: pd.DataFrame, tolerance: float) -> dict[str, str]:
     """Each compared value whose curves lie on an earlier value's, mapped to that earlier value:
-    on every split and metric the two differ by at most `tolerance` of the metric's range."""
+    on every split and metric the two differ by at most `tolerance` of the metric's range (the
+    share of a chart's panel below which two curves cannot be told apart)."""
     wide = table.pivot_table(
         index=["metric", "split", "epoch"], columns="value", values="score", dropna=False
     )
@@ -241,13 +240,14 @@ def coinciding(table: pd.DataFrame, tolerance: float = COINCIDE) -> dict[str, st
     return same
 
 
-def coincidence_note(same: dict[str, str], name: str) -> str:
-    """What the chart says about curves drawn on top of each other ("" when none are)."""
+def coincidence_note(same: dict[str, str], name: str, tolerance: float) -> str:
+    """What the chart says about curves drawn on top of each other ("" when none are), found
+    by `coinciding` with `tolerance`."""
     if not same:
         return ""
     pairs = "; ".join(f"{name} {later} lies on {name} {earlier}" for later, earlier in same.items())
     return (
-        f"Curves that coincide: {pairs} (they differ by less than {COINCIDE:.0%} of the panel's "
+        f"Curves that coincide: {pairs} (they differ by less than {tolerance:.0%} of the panel's "
         "height everywhere), so the later one is drawn as dots on the earlier one's line."
     )
 

@@ -5,7 +5,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from lib.charts.gradient_descent import comparison
+from lib.charts.gradient_descent import COINCIDE, comparison
 from lib.experiments import (
     COURSE_VALUES,
     LOGISTIC,
@@ -169,9 +169,11 @@ def test_the_default_batch_size_comparison_shows_what_the_course_teaches(banknot
 def test_curves_lying_on_each_other_are_found_and_dotted(banknotes):
     values = ["sgd", "momentum 0.3", "nesterov 0.3", "adam"]
     table = compare(banknotes, Experiment("optimizer"), values)
-    same = coinciding(table)
+    same = coinciding(table, COINCIDE)
     assert same == {"nesterov 0.3": "momentum 0.3"}
-    assert "optimizer nesterov 0.3 lies on optimizer momentum 0.3" in coincidence_note(same, "optimizer")
+    assert "optimizer nesterov 0.3 lies on optimizer momentum 0.3" in coincidence_note(
+        same, "optimizer", COINCIDE
+    )
     spec = comparison(table, "Optimizer", dotted=list(same)).chart().to_dict()
     dotted = [
         layer for panel in spec["concat"] for layer in panel["layer"] if layer["mark"]["type"] == "point"
@@ -196,8 +198,8 @@ def test_curves_that_differ_do_not_coincide():
     ]
     import pandas as pd
 
-    assert coinciding(pd.DataFrame(rows)) == {}
-    assert coincidence_note({}, "optimizer") == ""
+    assert coinciding(pd.DataFrame(rows), COINCIDE) == {}
+    assert coincidence_note({}, "optimizer", COINCIDE) == ""
 
 
 def test_the_vanishing_reading_writes_numbers_for_people(banknotes):

@@ -23,6 +23,10 @@ SPLIT_DASH = alt.StrokeDash(
     ),
 )
 
+# Two curves closer than this share of a comparison panel's range cannot be told apart (about 3 px
+# of its 260): the later one is drawn dotted (lib.experiments.coinciding).
+COINCIDE = 0.01
+
 
 def comparison(
     table: pd.DataFrame, title: str, width: int = 360, height: int = 260, dotted=(), columns: int = 2
