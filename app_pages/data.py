@@ -4,6 +4,7 @@ import streamlit as st
 
 from lib.charts import data as charts
 from lib.data_summary import separating_features
+from lib.datasets import BANKNOTES_CITATION
 from lib.images import IMAGE_FIELD, thumbnails
 from lib.settings import SETTINGS
 from ui.charts import responsive_chart
@@ -21,6 +22,8 @@ if dataset is None:
 notices = st.container()  # what a link could not use; the link is written after the controls
 
 st.markdown(escape_markdown(dataset.description))
+if dataset.name == "banknotes":  # the licence asks for the attribution (data/README.md)
+    st.markdown(f":small[Source: {BANKNOTES_CITATION}]")
 ABOUT = {
     "banknotes": (
         "Each banknote was photographed and its image passed through a **wavelet transform**; "

@@ -4,13 +4,11 @@ player (the baseline: the same timer and title, nothing else to draw).
     streamlit run bench/player_app.py  ->  /?view=player, /?view=wine or /?view=bare
 """
 
-import os
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("BANKNOTES_CSV", str(ROOT.parent / "shared" / "data" / "banknotes.csv"))
 
 import streamlit as st  # noqa: E402
 

@@ -8,7 +8,7 @@ initial weights and minibatch order, so its numbers are close to the app's, not 
 from __future__ import annotations
 
 from lib import engine
-from lib.datasets import BANKNOTES_ENV, Dataset
+from lib.datasets import Dataset
 from lib.keras_model import KERAS_INITIALIZERS
 from lib.training import TrainConfig, network_name, output_activation, output_nodes
 
@@ -30,19 +30,18 @@ SKLEARN_LOADERS = {
 
 def _imports(dataset: Dataset) -> str:
     """The script's imports: only what the app itself installs (requirements.txt), so it runs there."""
+    imports = "import altair as alt\nimport keras\nimport pandas as pd\n"
     if dataset.name == "banknotes":
-        return "import os\n\nimport altair as alt\nimport keras\nimport pandas as pd\n"
-    return (
-        "import altair as alt\nimport keras\nimport pandas as pd\n"
-        f"from sklearn.datasets import {SKLEARN_LOADERS[dataset.name]}\n"
-    )
+        return imports
+    return imports + f"from sklearn.datasets import {SKLEARN_LOADERS[dataset.name]}\n"
 
 
 def _load_data(dataset: Dataset) -> str:
     if dataset.name == "banknotes":
         return (
-            "# 1. The data: the course's banknotes.csv (a header row, then 4 features and the class).\n"
-            f'data = pd.read_csv(os.environ.get("{BANKNOTES_ENV}", "banknotes.csv"))\n'
+            "# 1. The data: the course's banknotes.csv, saved beside this script (the app's copy is\n"
+            "# data/banknotes.csv in its repository): a header row, then 4 features and the class.\n"
+            'data = pd.read_csv("banknotes.csv")\n'
             "X = data.iloc[:, :4].to_numpy(dtype=float)\n"
             "y = data.iloc[:, 4].to_numpy(dtype=int)\n"
             f"class_names = {list(dataset.class_names)!r}\n"

@@ -1,8 +1,7 @@
-"""Finding, reading and validating the data sets the app teaches with.
+"""Reading and validating the data sets the app teaches with; every one ships with the app (no network).
 
-Every problem a user can cause (a missing, truncated or wrong file) becomes a
-`DatasetError` whose message names the file and says what to do, so a page can
-show it instead of a traceback.
+Every problem with a file (a missing, truncated or wrong one) becomes a `DatasetError`
+whose message names the file and the problem, so a page can show it instead of a traceback.
 """
 
 from __future__ import annotations
@@ -10,30 +9,23 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import socket
-import tempfile
-import threading
-import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-BANKNOTES_URL = (
-    "https://archive.ics.uci.edu/ml/machine-learning-databases/00267/data_banknote_authentication.txt"
-)
-BANKNOTES_ENV = "BANKNOTES_CSV"
-CACHE_ENV = "BOTTLENECK_LAB_CACHE"
+BANKNOTES_FILE = Path(__file__).resolve().parents[1] / "data" / "banknotes.csv"  # attribution beside it
 BANKNOTES_ROWS = 1372
 BANKNOTE_FEATURES = ("variance", "skewness", "kurtosis", "entropy")
 BANKNOTE_CLASSES = ("genuine", "forged")
 BANKNOTES_DESCRIPTION = (
-    "Banknote authentication (UCI Machine Learning Repository, id 267; Lohweg & "
-    "Doerksen, 2012; CC BY 4.0). 1,372 photographs of genuine and forged banknotes, "
+    "Banknote authentication: 1,372 photographs of genuine and forged banknotes, "
     "each summarised by four statistics of its wavelet-transformed image: variance, "
     "skewness, kurtosis and entropy."
+)
+BANKNOTES_CITATION = (
+    "Lohweg, V. & Doerksen, H. (2012). Banknote Authentication. UCI Machine Learning Repository "
+    "(id 267), DOI 10.24432/C55P57. Licence CC BY 4.0; the app ships this data unchanged."
 )
 
 
@@ -75,44 +67,13 @@ class Dataset:
         return {name: int(n) for name, n in zip(self.class_names, counts)}
 
 
-def cache_dir() -> Path:
-    """Where a downloaded copy is kept between runs (override with $BOTTLENECK_LAB_CACHE)."""
-    if os.environ.get(CACHE_ENV):
-        return Path(os.environ[CACHE_ENV])
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("bottleneck-lab"))
-
-
-def missing_banknotes_help() -> str:
-    return (
-        "The banknote data could not be found or downloaded. Download "
-        f"{BANKNOTES_URL} (or the course's banknotes.csv) and save it as "
-        f"{cache_dir() / 'banknotes.csv'} (looked at again on the next attempt), or set the "
-        f"environment variable {BANKNOTES_ENV} to its path and restart the app."
-    )
-
-
-class BanknotesUnavailable(DatasetError):
-    """No banknote file here and no download: `reason` says why in plain words, `cache_path` where
-    a copy may be put (it is looked at again on every attempt, no restart needed)."""
-
-    def __init__(self, reason: str, cache_path: Path):
-        super().__init__(f"The banknote data could not be downloaded: {reason}. " + missing_banknotes_help())
-        self.reason = reason
-        self.cache_path = cache_path
-
-
 def parse_banknotes(text: str, source: str) -> Dataset:
-    """Parse the course CSV (with header) or UCI's headerless text, and check every fact."""
+    """Parse the course CSV (a header row, then one row per note) and check every fact."""
     lines = [line for line in text.splitlines() if line.strip()]
     if not lines:
         raise DatasetError(f"{source} is empty; expected {BANKNOTES_ROWS} rows of banknote data.")
-    first = lines[0].split(",")
-    if not _is_number(first[0]):
-        lines = lines[1:]
     try:
-        table = np.loadtxt(io.StringIO("\n".join(lines)), delimiter=",", ndmin=2)
+        table = np.loadtxt(io.StringIO("\n".join(lines[1:])), delimiter=",", ndmin=2)
     except ValueError as err:
         raise DatasetError(
             f"{source} is not banknote data: a row is not five comma-separated numbers ({err})."
@@ -125,7 +86,7 @@ def parse_banknotes(text: str, source: str) -> Dataset:
     if table.shape[0] != BANKNOTES_ROWS:
         raise DatasetError(
             f"{source} has {table.shape[0]} rows; the banknote data has {BANKNOTES_ROWS}. "
-            "The file is truncated or not the right one: download it again."
+            "The file is truncated or not the right one."
         )
     if not np.isfinite(table).all():
         raise DatasetError(f"{source} contains missing or infinite values.")
@@ -142,14 +103,6 @@ def parse_banknotes(text: str, source: str) -> Dataset:
     )
 
 
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
 def _read_text(path: Path) -> str:
     try:
         raw = path.read_bytes()
@@ -161,92 +114,10 @@ def _read_text(path: Path) -> str:
         raise DatasetError(f"{path} is not a text file; expected banknote data as CSV.") from None
 
 
-DOWNLOAD_TIMEOUT = 4.0  # seconds to connect and between bytes: a blocked address fails fast
-RETRY_AFTER = 300.0  # seconds a failed download is remembered, so page changes do not wait again
-_failure: tuple[float, str] | None = None  # (when, reason) of the last failed download
-_failure_lock = threading.Lock()
-
-
-def _download(url: str, timeout: float = DOWNLOAD_TIMEOUT) -> str:
-    with urllib.request.urlopen(url, timeout=timeout) as response:
-        return response.read().decode("utf-8")
-
-
-def _failure_reason(err: Exception) -> str:
-    """Why a download failed, for a student rather than a network administrator."""
-    cause = getattr(err, "reason", err)
-    if isinstance(err, urllib.error.HTTPError):
-        return f"the download address answered with error {err.code}"
-    if isinstance(cause, socket.gaierror):
-        return "this computer cannot reach the internet (the download address could not be looked up)"
-    if isinstance(cause, TimeoutError | socket.timeout):
-        return (
-            f"the download address did not answer within {DOWNLOAD_TIMEOUT:g} s "
-            "(no internet connection, or a firewall blocks it)"
-        )
-    if isinstance(cause, ConnectionError):
-        return "the connection to the download address was refused or dropped"
-    if isinstance(err, UnicodeDecodeError):
-        return "what came back was not the banknote text"
-    return "the network is not reachable from here"
-
-
-def _download_or_remember(download, now: float) -> str:
-    """The download's text; a failure is remembered for RETRY_AFTER seconds and raised at once."""
-    global _failure
-    with _failure_lock:
-        if _failure is not None and now - _failure[0] < RETRY_AFTER:
-            raise BanknotesUnavailable(_failure[1], cache_dir() / "banknotes.csv")
-    try:
-        return download(BANKNOTES_URL)
-    except (urllib.error.URLError, OSError, UnicodeDecodeError) as err:
-        reason = _failure_reason(err)
-        with _failure_lock:
-            _failure = (now, reason)
-        raise BanknotesUnavailable(reason, cache_dir() / "banknotes.csv") from None
-
-
-def forget_failed_download() -> None:
-    """Try the download again on the next attempt (the retry pause is over, or tests start clean)."""
-    global _failure
-    with _failure_lock:
-        _failure = None
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write via a temporary file and a rename, so a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".banknotes-", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-
-
-def load_banknotes(path: str | os.PathLike | None = None, download=_download) -> Dataset:
-    """The given path, else $BANKNOTES_CSV, else the cached copy, else the UCI download."""
-    explicit = path or os.environ.get(BANKNOTES_ENV)
-    if explicit:
-        explicit = Path(explicit)
-        if not explicit.exists():
-            raise DatasetError(
-                f"{explicit} does not exist ({BANKNOTES_ENV} or the given path points there). "
-                + missing_banknotes_help()
-            )
-        return parse_banknotes(_read_text(explicit), str(explicit))
-    cached = cache_dir() / "banknotes.csv"
-    if cached.exists():
-        try:
-            return parse_banknotes(_read_text(cached), str(cached))
-        except DatasetError:
-            pass  # a damaged cache is replaced by a fresh download below
-    text = _download_or_remember(download, time.monotonic())
-    dataset = parse_banknotes(text, BANKNOTES_URL)
-    _write_atomically(cached, text)
-    return dataset
+def load_banknotes(path: str | os.PathLike | None = None) -> Dataset:
+    """The banknote data: the file given, else the copy that ships with the app (data/banknotes.csv)."""
+    path = Path(path or BANKNOTES_FILE)
+    return parse_banknotes(_read_text(path), str(path))
 
 
 def _from_sklearn(name: str, loader, description: str) -> Dataset:

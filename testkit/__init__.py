@@ -15,16 +15,11 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts"
-SHARED_CSV = ROOT.parent / "shared" / "data" / "banknotes.csv"
 
-# The loader reads the shared copy; its cache goes to a throw-away folder, never the user's.
-os.environ.setdefault("BANKNOTES_CSV", str(SHARED_CSV))
-os.environ.setdefault("BOTTLENECK_LAB_CACHE", tempfile.mkdtemp(prefix="bottleneck-lab-cache-"))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))

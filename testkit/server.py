@@ -44,9 +44,14 @@ def wait_healthy(url: str, process: subprocess.Popen, seconds: float = START_TIM
 
 
 def start_server(
-    port: int | None = None, env: dict | None = None, script: Path = ROOT / "streamlit_app.py"
+    port: int | None = None,
+    env: dict | None = None,
+    script: Path = ROOT / "streamlit_app.py",
+    inherit_env: bool = True,
 ) -> tuple[subprocess.Popen, str]:
-    """`streamlit run script` (the app by default) on 127.0.0.1; returns (process, base url)."""
+    """`streamlit run script` (the app by default) on 127.0.0.1; returns (process, base url).
+
+    The server's environment is this process's plus `env`; with `inherit_env=False`, `env` alone."""
     port = port or free_port()
     command = [
         sys.executable, "-m", "streamlit", "run", str(script),
@@ -55,7 +60,11 @@ def start_server(
     ]  # fmt: skip
     log = tempfile.NamedTemporaryFile("w", prefix="streamlit-", suffix=".log", delete=False)
     process = subprocess.Popen(
-        command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}
+        command,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**(os.environ if inherit_env else {}), **(env or {})},
     )
     url = f"http://127.0.0.1:{port}"
     try:

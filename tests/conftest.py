@@ -1,4 +1,4 @@
-"""Shared fixtures: the banknote data from ../shared, AppTest, and a real app in Chromium.
+"""Shared fixtures: the banknote data, AppTest, and a real app in Chromium.
 
 The helpers themselves live in `testkit/` (the benchmarks use them too); they are named here
 as well, so a test imports what it needs from one place.
@@ -13,10 +13,9 @@ from pathlib import Path
 import pytest
 
 import lib  # noqa: F401  (sets TensorFlow's environment before any test imports it)
-import testkit  # noqa: F401  (sets the data path, a throw-away cache and TensorFlow's log level)
+import testkit  # noqa: F401  (sets TensorFlow's log level)
 from testkit import ARTIFACTS as ARTIFACTS
 from testkit import ROOT as ROOT
-from testkit import SHARED_CSV as SHARED_CSV
 from testkit.apptest import app_test as app_test
 from testkit.apptest import assert_no_exception as assert_no_exception
 from testkit.apptest import chart_specs as chart_specs

@@ -1,27 +1,32 @@
-"""The loader finds the banknote data, checks it, and explains every bad file."""
+"""The banknote data ships with the app: the canonical file, checked, and every bad file explained."""
 
-import os
-from pathlib import Path
+import hashlib
+import socket
 
 import numpy as np
 import pytest
 
-from conftest import SHARED_CSV
-from lib import datasets
-from lib.datasets import DatasetError, load_banknotes, load_dataset, parse_banknotes
+from conftest import ROOT, app_test, assert_no_exception
+from lib.csv_reader import read_csv
+from lib.datasets import BANKNOTES_FILE, DATASET_NAMES, DatasetError, load_banknotes, load_dataset
+from lib.training import LESSON, split
+
+CANONICAL_SHA256 = "efd403db8c91b250e16ed31ef4224f9b388703786539f7b461f91f55b66b6b0e"
+SHARED_COPY = ROOT.parent / "shared" / "data" / "banknotes.csv"  # beside the repo in CI
 
 
-@pytest.fixture(autouse=True)
-def no_remembered_failure():
-    """A failed download is remembered for minutes; each test starts as a fresh server would."""
-    datasets.forget_failed_download()
-    yield
-    datasets.forget_failed_download()
+def test_the_bundled_file_is_the_canonical_data():
+    assert BANKNOTES_FILE == ROOT / "data" / "banknotes.csv"
+    assert hashlib.sha256(BANKNOTES_FILE.read_bytes()).hexdigest() == CANONICAL_SHA256
+    assert BANKNOTES_FILE.read_text().startswith("variace,skewness,curtosis,entropy,class\n")
+    assert "10.24432/C55P57" in (ROOT / "data" / "README.md").read_text()  # the attribution beside it
 
 
-def uci_text() -> str:
-    """The shared course CSV rewritten in UCI's headerless layout."""
-    return "\n".join(SHARED_CSV.read_text().splitlines()[1:]) + "\n"
+@pytest.mark.skipif(
+    not SHARED_COPY.exists(), reason="no ../shared beside the repo (the checksum still holds)"
+)
+def test_the_bundled_file_equals_the_shared_copy_byte_for_byte():
+    assert BANKNOTES_FILE.read_bytes() == SHARED_COPY.read_bytes()
 
 
 def test_lesson_facts(banknotes):
@@ -29,14 +34,35 @@ def test_lesson_facts(banknotes):
     assert banknotes.X.dtype == np.float64 and np.isfinite(banknotes.X).all()
     assert banknotes.class_counts() == {"genuine": 762, "forged": 610}
     assert banknotes.feature_names == ("variance", "skewness", "kurtosis", "entropy")
-    assert "267" in banknotes.description
+    np.testing.assert_array_equal(banknotes.X[0], [3.6216, 8.6661, -2.8073, -0.44699])
 
 
-def test_uci_layout_reads_the_same_numbers(banknotes):
-    from_uci = parse_banknotes(uci_text(), "uci.txt")
-    np.testing.assert_array_equal(from_uci.X, banknotes.X)
-    np.testing.assert_array_equal(from_uci.y, banknotes.y)
-    assert from_uci.fingerprint == banknotes.fingerprint
+def test_the_lesson_has_its_412_test_rows(banknotes):
+    assert (LESSON.test_size, LESSON.split_seed) == (0.3, 42)
+    parts = split(banknotes, LESSON)
+    assert len(parts.test_index) == 412 and len(parts.train_index) == 960
+    assert np.bincount(parts.y_test).tolist() == [229, 183]
+    assert parts.test_index[:8].tolist() == [430, 588, 296, 184, 244, 590, 78, 708]
+
+
+def test_the_data_page_credits_the_source():
+    at = app_test()
+    assert_no_exception(at)
+    [credit] = [m.value for m in at.markdown if "Lohweg" in m.value]
+    assert "Doerksen" in credit and "2012" in credit and "DOI 10.24432/C55P57" in credit
+    assert "CC BY 4.0" in credit and "UCI" in credit
+
+
+def test_every_bundled_data_set_loads_without_network_or_setup(monkeypatch, tmp_path):
+    def no_network(*args, **kwargs):
+        raise OSError("this test has no network")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket, "getaddrinfo", no_network)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.chdir(tmp_path)  # the banknote file is found from the package, not the working directory
+    assert [len(load_dataset(name).y) for name in DATASET_NAMES] == [1372, 178, 150, 569, 1797]
+    assert list(tmp_path.iterdir()) == []  # nothing written: no cache
 
 
 @pytest.mark.parametrize(
@@ -53,7 +79,7 @@ def test_uci_layout_reads_the_same_numbers(banknotes):
 )
 def test_bad_files_name_the_file_and_the_problem(tmp_path, mangle, message):
     bad = tmp_path / "bad.csv"
-    bad.write_text(mangle(SHARED_CSV.read_text()))
+    bad.write_text(mangle(BANKNOTES_FILE.read_text()))
     with pytest.raises(DatasetError, match=message) as caught:
         load_banknotes(bad)
     assert str(bad) in str(caught.value)
@@ -66,58 +92,27 @@ def test_binary_garbage_is_refused(tmp_path):
         load_banknotes(bad)
 
 
-def test_missing_explicit_path_says_how_to_provide_the_file(tmp_path):
-    with pytest.raises(DatasetError, match="BANKNOTES_CSV") as caught:
+def test_a_missing_file_is_named(tmp_path):
+    with pytest.raises(DatasetError, match="cannot be read") as caught:
         load_banknotes(tmp_path / "nowhere.csv")
-    assert datasets.BANKNOTES_URL in str(caught.value)
+    assert str(tmp_path / "nowhere.csv") in str(caught.value)
 
 
-def test_offline_without_a_copy_explains_what_to_do(tmp_path, monkeypatch):
-    monkeypatch.delenv("BANKNOTES_CSV", raising=False)
-    monkeypatch.setenv("BOTTLENECK_LAB_CACHE", str(tmp_path))
-
-    def offline(url):
-        raise OSError("network unreachable")
-
-    with pytest.raises(datasets.BanknotesUnavailable, match="could not be downloaded") as caught:
-        load_banknotes(download=offline)
-    assert str(tmp_path / "banknotes.csv") in str(caught.value)
-    assert caught.value.cache_path == tmp_path / "banknotes.csv"
-    assert "network unreachable" not in str(caught.value)  # the student reads words, not errno
+def test_the_course_csv_uploaded_is_the_banknote_data(banknotes):
+    """A student's own copy of the course's banknotes.csv, through *Upload a CSV*."""
+    uploaded = read_csv(BANKNOTES_FILE.read_bytes(), name="banknotes.csv")
+    assert uploaded.name == "banknotes"
+    assert uploaded.feature_names == ("variance", "skewness", "kurtosis", "entropy")
+    assert uploaded.class_names == ("genuine", "forged")
+    assert uploaded.fingerprint == banknotes.fingerprint
+    assert any("recognised as the banknote data" in n for n in uploaded.notices)
 
 
-def test_download_is_validated_then_cached_atomically(tmp_path, monkeypatch, banknotes):
-    monkeypatch.delenv("BANKNOTES_CSV", raising=False)
-    monkeypatch.setenv("BOTTLENECK_LAB_CACHE", str(tmp_path))
-    calls = []
-
-    def fake_download(url):
-        calls.append(url)
-        return uci_text()
-
-    first = load_banknotes(download=fake_download)
-    assert calls == [datasets.BANKNOTES_URL]
-    assert sorted(os.listdir(tmp_path)) == ["banknotes.csv"]  # no temporary file left behind
-    second = load_banknotes(download=fake_download)
-    assert calls == [datasets.BANKNOTES_URL]  # read from the cache
-    assert first.fingerprint == second.fingerprint == banknotes.fingerprint
-
-
-def test_a_corrupt_download_is_not_cached(tmp_path, monkeypatch):
-    monkeypatch.delenv("BANKNOTES_CSV", raising=False)
-    monkeypatch.setenv("BOTTLENECK_LAB_CACHE", str(tmp_path))
-    with pytest.raises(DatasetError, match="rows"):
-        load_banknotes(download=lambda url: "1,2,3,4,0\n")
-    assert not (tmp_path / "banknotes.csv").exists()
-
-
-def test_a_damaged_cache_is_replaced_by_a_fresh_download(tmp_path, monkeypatch):
-    monkeypatch.delenv("BANKNOTES_CSV", raising=False)
-    monkeypatch.setenv("BOTTLENECK_LAB_CACHE", str(tmp_path))
-    (tmp_path / "banknotes.csv").write_text("truncated\n1,2")
-    dataset = load_banknotes(download=lambda url: uci_text())
-    assert len(dataset.y) == 1372
-    assert Path(tmp_path / "banknotes.csv").read_text() == uci_text()
+def test_a_look_alike_file_is_not_taken_for_banknotes():
+    text = "variace,skewness,curtosis,entropy,class\n" + "\n".join(
+        f"{i},{i % 7},{i % 5},{i % 3},{'ab'[i % 2]}" for i in range(40)
+    )
+    assert read_csv(text.encode(), name="other.csv").name == "upload"
 
 
 def test_wine_is_the_exercise_data():

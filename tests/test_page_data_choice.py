@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT, SHARED_CSV, assert_no_exception, chart_specs
+from conftest import ROOT, assert_no_exception, chart_specs
+from lib.datasets import BANKNOTES_FILE
 
 BUNDLED = {
     "banknotes": (["1,372", "4", "2"], ["genuine", "forged"]),
@@ -106,7 +107,7 @@ def test_a_good_upload_is_shown_with_its_notices():
 @pytest.mark.parametrize(
     "data, message",
     [
-        (SHARED_CSV.read_bytes().split(b"\n", 1)[1], "no header row"),
+        (BANKNOTES_FILE.read_bytes().split(b"\n", 1)[1], "no header row"),
         (bytes(np.random.default_rng(7).integers(0, 256, 5000, dtype=np.uint8)), "not a text file"),
         (
             b"a,b,price\n" + b"".join(f"{i},{i % 7},{i * 1.37:.2f}\n".encode() for i in range(80)),

@@ -27,9 +27,12 @@ def test_pairplot_features_can_be_chosen():
     assert "at least one feature" in at.info[0].value
 
 
-def test_missing_data_file_shows_what_to_do(monkeypatch, tmp_path):
-    monkeypatch.setenv("BANKNOTES_CSV", str(tmp_path / "missing.csv"))  # caches: cleared by conftest
+def test_missing_data_file_shows_what_is_wrong(monkeypatch, tmp_path):
+    from lib import datasets
+
+    missing = tmp_path / "missing.csv"
+    monkeypatch.setattr(datasets, "BANKNOTES_FILE", missing)  # caches: cleared by conftest
     at = app_test()
     assert_no_exception(at)
-    assert "BANKNOTES_CSV" in at.error[0].value
+    assert str(missing) in at.error[0].value and "cannot be read" in at.error[0].value
     assert not chart_specs(at)

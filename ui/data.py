@@ -13,15 +13,7 @@ import re
 import streamlit as st
 
 from lib.csv_reader import csv_columns, guess_target, read_csv
-from lib.datasets import (
-    BANKNOTES_ENV,
-    DATASET_NAMES,
-    RETRY_AFTER,
-    BanknotesUnavailable,
-    Dataset,
-    DatasetError,
-    load_dataset,
-)
+from lib.datasets import DATASET_NAMES, Dataset, DatasetError, load_dataset
 from ui import state
 from ui.classroom import control
 
@@ -164,25 +156,6 @@ def current_dataset() -> Dataset | None:
         return _uploaded_dataset()
     try:
         return load_builtin(name)
-    except BanknotesUnavailable as err:
-        _banknotes_unavailable(err)
-        return None
     except DatasetError as err:
         st.error(str(err), icon=":material/error:")
         return None
-
-
-def _banknotes_unavailable(err: BanknotesUnavailable) -> None:
-    """What a student can do now, then a smaller note for whoever runs the server."""
-    st.error(
-        f"**The banknote data could not be downloaded:** {err.reason}. You can go on right now: "
-        "**choose another data set** in the sidebar (wine, iris, breast cancer and digits come with "
-        "the app), or **upload the course's banknotes.csv** there (*Upload a CSV…*).",
-        icon=":material/wifi_off:",
-    )
-    st.caption(
-        "For whoever runs the app: save the banknote file (UCI's data_banknote_authentication.txt or "
-        f"the course's banknotes.csv) as `{err.cache_path}`; the app looks there again on the next "
-        f"attempt, no restart needed. Setting the environment variable {BANKNOTES_ENV} to its path "
-        f"works too, but needs a restart. The download is tried again after {RETRY_AFTER / 60:g} minutes."
-    )
