@@ -2,8 +2,9 @@
 
 Each student opens the inner-layer page from a shared link with its own seed (the class arrives over
 the first --arrival seconds, 5 by default), then every 2.5-7.5 s
-(uniformly) moves the Epochs slider by -1..+2 (a new config: train and draw), moves the epoch
-scrubber, or opens the comparison page and comes back (`bench/class_students.py`). For each class
+(uniformly) moves the Epochs slider by -1..+2 (a new config: train and draw), plays or scrubs the
+epochs (in the browser: nothing reaches the server, so nothing is timed), or opens the comparison
+page and comes back (`bench/class_students.py`). For each class
 size a fresh server is started (or with --proxy, `deploy/run_local.sh`'s replicas behind nginx),
 opened once on each replica as a teacher would (TensorFlow, the trace, t-SNE), and then the class
 runs for --seconds. Prints per action p50/p95/max, the errors, the servers' CPU time per action and
@@ -30,7 +31,7 @@ from common import print_table, summary
 
 from testkit.students import Servers
 
-SHOWN = ("open", "train", "scrub", "compare", "back")
+SHOWN = ("open", "train", "compare", "back")
 GOAL_SECONDS, GOAL_RSS_MIB = 2.0, 1536
 
 
@@ -78,7 +79,6 @@ def overview_row(result: ClassRun, facts: dict) -> tuple:
         actions,
         len(result.errors) + len(facts["warm_errors"]),
         p95["train"],
-        p95["scrub"],
         p95["open"],
         f"{p95['compare']} / {p95['back']}",
         f"{facts['cpu'] / actions:.2f} s" if actions else "-",
@@ -136,7 +136,7 @@ def report(result: ClassRun, facts: dict, proxy: bool, replicas: int) -> None:
         goal=f"0 errors, p95 ≤ {GOAL_SECONDS:g} s, ≤ {GOAL_RSS_MIB} MiB a process",
         met=met,
         note=f"{actions} actions, {len(result.errors)} errors, p95 train {p95['train']:.1f} s, "
-        f"scrub {p95['scrub']:.1f} s, open {p95['open']:.1f} s, compare {p95['compare']:.1f} s, "
+        f"open {p95['open']:.1f} s, compare {p95['compare']:.1f} s, "
         f"back {p95['back']:.1f} s; CPU {per_action:.2f} s/action; RSS peak {facts['rss_peak']:.0f} MiB"
         + (f" ({facts['replica_peak']:.0f} per replica)" if proxy else ""),
     )
@@ -166,7 +166,6 @@ def main() -> None:
             "actions",
             "errors",
             "p95 train",
-            "p95 scrub",
             "p95 open",
             "p95 compare",
             "CPU/action",

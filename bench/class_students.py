@@ -1,9 +1,10 @@
 """A class of simulated students (testkit.students) for a fixed time, every action timed.
 
 Each student opens the inner-layer page from its link, then, after a pause of THINK seconds, trains
-(moves the Epochs slider), scrubs the epochs, or visits the comparison and comes back, until the
-deadline. `run_class` runs a whole class on 127.0.0.1 and returns every action's time; it stops by
-itself (a deadline, and a timeout on every wait). `warm_up` opens each replica once first.
+(moves the Epochs slider), plays or scrubs the epochs (in the browser: nothing reaches the server,
+so nothing is timed), or visits the comparison and comes back ("compare" and "back", timed apart),
+until the deadline. `run_class` runs a whole class on 127.0.0.1 and returns every action's time; it
+stops by itself (a deadline, and a timeout on every wait). `warm_up` opens each replica once first.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ import websockets
 
 from testkit.students import COMPARE, INNER_LAYER, Student, StudentError, start_link
 
-ACTIONS = ("open", "train", "scrub", "compare", "back")  # "compare" and "back" are the two legs
 THINK = (2.5, 7.5)  # seconds a student looks at the page between actions, uniformly
 ARRIVAL = 5.0  # seconds over which a class opens its links
 EPOCH_STEPS = (-1, 1, 2)  # how far one move of the Epochs slider goes, uniformly
@@ -65,7 +65,7 @@ async def _student(
             if choice == 0:
                 ok = await act("train", lambda: student.train(rng.choice(EPOCH_STEPS)))
             elif choice == 1:
-                ok = await act("scrub", lambda: student.scrub(rng))
+                continue  # plays or scrubs the epochs: the player runs in the browser
             else:
                 ok = await act("compare", lambda: student.switch(COMPARE))
                 ok = ok and await act("back", lambda: student.switch(INNER_LAYER))

@@ -44,7 +44,6 @@ from testkit import ROOT
 from testkit.server import healthy
 
 EPOCHS = "Epochs"
-SCRUBBER = "Show the network after epoch (0 = before training)"
 INNER_LAYER, COMPARE = "inner_layer", "compare"
 RUN_TIMEOUT = 120.0  # seconds one run may take before it counts as an error
 MAX_EPOCHS = 200
@@ -278,18 +277,6 @@ class Student:
         target = current + step if 1 <= current + step <= MAX_EPOCHS else current - step
         self._set(slider, target)
         self.epochs = target
-        return await self._run(fragment_id=slider.fragment_id)
-
-    async def scrub(self, rng: random.Random) -> float:
-        """Move the epoch scrubber to another epoch. The page's player scrubs in the browser (a
-        Vega parameter): nothing is sent, it costs the server nothing, 0 s here. A page with a
-        server-side scrubber (before the player) reruns its fragment."""
-        if SCRUBBER not in self.widgets:
-            return 0.0
-        slider = self.widget(SCRUBBER)
-        current = int(self.states[slider.id].double_array_value.data[0])
-        choices = [e for e in range(int(slider.proto.min), int(slider.proto.max) + 1) if e != current]
-        self._set(slider, rng.choice(choices))
         return await self._run(fragment_id=slider.fragment_id)
 
     async def switch(self, page: str) -> float:
