@@ -9,17 +9,15 @@ from lib.exports import csv_bytes, projections_frame
 from lib.metrics import FOLDS, NEIGHBOURS
 from lib.presets import default_config_for
 from lib.projections import METHODS, TSNE_ROW_LIMIT, comparison_rows, drawing_order
-from lib.settings import bounds, options
 from lib.training import network_name
-from ui import state
 from ui.advice import explained
 from ui.charts import chart_spec, layout_slots, save_menu, show_chart
-from ui.classroom import page_control
-from ui.compare import projection, projection_scores
+from ui.classroom import draw
+from ui.compare import ALL_ROWS, ITERATIONS, PERPLEXITY, SHOWN, projection, projection_scores
 from ui.data import current_dataset
 from ui.links import share_link
 from ui.runs import trained
-from ui.train_controls import training_controls
+from ui.train_controls import current_config
 
 st.title("Compare reductions")
 st.markdown(
@@ -29,7 +27,7 @@ st.markdown(
 dataset = current_dataset()
 if dataset is None:
     st.stop()
-config = training_controls(dataset)
+config = current_config()
 run = trained(dataset, config)
 if run is None:
     st.stop()
@@ -45,35 +43,12 @@ for problem in problems:  # the inner-layer page's words: what is wrong with the
     (st.error if problem.blocking else st.warning)(explained(problem), icon=":material/warning:")
 diverged = any(p.kind == "diverged" for p in problems)
 
-methods = page_control(
-    st.multiselect,
-    state.COMPARE_METHODS,
-    "Methods to show",
-    options("methods"),
-    format_func=lambda m: METHODS[m].label,
-)
+methods = draw(SHOWN)
 left, right = st.columns([1, 2])
-all_rows = page_control(
-    left.toggle,
-    state.COMPARE_ALL_ROWS,
-    "Show all rows (training and test)",
-    help="By default only the test rows are shown: rows the network never saw.",
-)
+all_rows = draw(ALL_ROWS, left)
 slider, rules = right.columns([1, 1])
-perplexity = page_control(
-    slider.slider,
-    state.COMPARE_PERPLEXITY,
-    "t-SNE perplexity",
-    *bounds("perplexity"),
-    help="Roughly how many neighbours each point tries to keep close.",
-)
-iterations = page_control(
-    slider.select_slider,
-    state.COMPARE_ITERATIONS,
-    "t-SNE iterations",
-    options("iterations"),
-    help="More iterations let t-SNE settle; fewer are faster.",
-)
+perplexity = draw(PERPLEXITY, slider)
+iterations = draw(ITERATIONS, slider)
 rules.caption(
     "**Reading a t-SNE map** ([Distill](https://distill.pub/2016/misread-tsne/)): the sizes of its "
     "clusters and the distances between them mean little; each perplexity draws another picture; "

@@ -6,12 +6,10 @@ from lib.charts import data as charts
 from lib.data_summary import separating_features
 from lib.datasets import BANKNOTES_CITATION
 from lib.images import IMAGE_FIELD, thumbnails
-from lib.settings import SETTINGS
 from ui.charts import responsive_chart
-from ui.classroom import page_control, seed
-from ui.data import current_dataset, escape_markdown
+from ui.classroom import draw
+from ui.data import PAIRPLOT, current_dataset, escape_markdown
 from ui.links import share_link
-from ui.state import PAIRPLOT_FEATURES
 
 TABLE_CELLS = 200_000  # cells sent to the table (a 1,000-column upload shows 199 rows)
 
@@ -86,18 +84,11 @@ default = separating_features(dataset, 4)
 if dataset.n_features > 4:
     st.caption(
         f"This data set has {dataset.n_features} features; preselected are the 4 whose class "
-        f"averages differ most (for their spread). Choose up to {SETTINGS['pairplot'].kind.most}."
+        f"averages differ most (for their spread). Choose up to {PAIRPLOT.kind.most}."
     )
-if not set(st.session_state.get(PAIRPLOT_FEATURES, ())) <= set(dataset.feature_names):
-    st.session_state.pop(PAIRPLOT_FEATURES)  # another data set's features, or a link's unknown ones
-seed(PAIRPLOT_FEATURES, default=default)
-features = page_control(
-    st.multiselect,
-    PAIRPLOT_FEATURES,
-    "Features to plot",
-    dataset.feature_names,
-    max_selections=SETTINGS["pairplot"].kind.most,
-)
+if not set(st.session_state.get(PAIRPLOT.key) or ()) <= set(dataset.feature_names):
+    st.session_state.pop(PAIRPLOT.key)  # another data set's features, or a link's unknown ones
+features = draw(PAIRPLOT, options=dataset.feature_names, default=default, max_selections=PAIRPLOT.kind.most)
 share_link(notices)
 if len(features) < 1:
     st.info("Choose at least one feature to plot.")

@@ -8,16 +8,14 @@ from lib.charts.common import spec_of
 from lib.charts.gallery import ONE_FEATURE_TEXT, accuracy_summary, align_runs, gallery_parts
 from lib.charts.plane import panel_rows
 from lib.images import images_for
-from lib.settings import bounds
 from lib.training import network_name
-from ui import state
 from ui.advice import remedies_in_words
 from ui.charts import draw_reflowed
-from ui.classroom import page_control
+from ui.classroom import draw
 from ui.data import current_dataset
 from ui.links import share_link
-from ui.runs import trained
-from ui.train_controls import training_controls
+from ui.runs import RUNS, trained
+from ui.train_controls import current_config
 
 st.title("Re-initializations")
 st.markdown(
@@ -28,14 +26,8 @@ st.markdown(
 dataset = current_dataset()
 if dataset is None:
     st.stop()
-config = training_controls(dataset)
-n_runs = page_control(
-    st.slider,
-    state.GALLERY_RUNS,
-    "Number of seeds",
-    *bounds("runs"),
-    help="Each seed is one training run; runs seen before come from the cache.",
-)
+config = current_config()
+n_runs = draw(RUNS)
 share_link()
 shape = network_name(config.layer_sizes(dataset.n_features, dataset.n_classes))
 st.caption(

@@ -17,12 +17,11 @@ from lib.experiments import (
     reading,
     vanishing_reading,
 )
-from lib.settings import bounds, names, options, step
 from lib.surface import Descent, Plane
 from lib.training import network_name
-from ui import state
+from ui import gradient_descent as settings
 from ui.charts import draw_layouts
-from ui.classroom import page_control, seed
+from ui.classroom import draw
 from ui.data import current_dataset, escape_markdown
 from ui.gradient_descent import compared, descents, values_picker
 from ui.links import share_link
@@ -52,7 +51,7 @@ dataset = current_dataset()
 if dataset is None:
     st.stop()
 notices = st.container()  # what a link could not use; the link is written after every control
-current = current_config(dataset)
+current = current_config()
 
 st.header("1 · Compare runs", divider="gray")
 st.markdown(
@@ -69,27 +68,12 @@ with st.expander("What is compared, on which model"):
         "learning rate 0.01, batch 16; learning rate 0.5 when the batch sizes are compared); the "
         "**current network** is the one set on the inner-layer page."
     )
-vary = page_control(
-    st.segmented_control,
-    state.GD_VARY,
-    "What to vary",
-    options("vary"),
-    format_func=VARIABLES.get,
-    required=True,
-)
+vary = draw(settings.VARY)
 left, middle, right = st.columns([3, 3, 2])
-model = page_control(
-    left.radio, state.GD_MODEL, "Model", options("model"), format_func=names("model"), horizontal=True
-)
-epochs = page_control(middle.slider, state.GD_EPOCHS, "Epochs", *bounds("gd_epochs"))
-seed_of_runs = page_control(
-    right.number_input,
-    state.GD_SEED,
-    "Seed",
-    *bounds("gd_seed"),
-    help="Sets the starting weights and the order of the rows; the same seed gives the same curves.",
-)
-values = values_picker(state.GD_VALUES[vary])
+model = draw(settings.MODEL, left)
+epochs = draw(settings.EPOCHS, middle)
+seed_of_runs = draw(settings.SEED, right)
+values = values_picker(settings.COMPARED[vary])
 base = logistic_base(vary) if model == "logistic" else current
 experiment = Experiment(vary, model, replace(base, epochs=int(epochs), seed=int(seed_of_runs)))
 held = experiment.base
@@ -135,38 +119,25 @@ st.markdown(
 )
 features = list(dataset.feature_names)
 pair = ("skewness", "kurtosis") if {"skewness", "kurtosis"} <= set(features) else tuple(features[:2])
-for key, feature in zip((state.SF_X1, state.SF_X2), pair):
-    if st.session_state.get(key) not in features:  # a link's unknown feature, or another data set's
-        st.session_state.pop(key, None)
-    seed(key, default=feature)
+for setting in (settings.FEATURE1, settings.FEATURE2):
+    if st.session_state.get(setting.key) not in features:  # a link's unknown feature, or another data set's
+        st.session_state.pop(setting.key, None)
 cols = st.columns(4)
-first = page_control(cols[0].selectbox, state.SF_X1, "Feature for w1", features)
-second = page_control(cols[1].selectbox, state.SF_X2, "Feature for w2", features)
-start = (
-    page_control(cols[2].number_input, state.SF_W1, "Start w1", *bounds("start_w1"), step=step("start_w1")),
-    page_control(cols[3].number_input, state.SF_W2, "Start w2", *bounds("start_w2"), step=step("start_w2")),
-)
+first = draw(settings.FEATURE1, cols[0], options=features, default=pair[0])
+second = draw(settings.FEATURE2, cols[1], options=features, default=pair[1])
+start = (draw(settings.START_W1, cols[2]), draw(settings.START_W2, cols[3]))
 cols = st.columns(4)
-mode = page_control(cols[0].segmented_control, state.SF_MODE, "Compare", options("paths"), required=True)
-steps = page_control(cols[1].slider, state.SF_STEPS, "Steps", *bounds("steps"))
-batch = page_control(
-    cols[2].radio,
-    state.SF_BATCH,
-    "Rows per step",
-    options("rows_per_step"),
-    horizontal=True,
-    format_func=lambda b: "all (full batch)" if b == 0 else f"{b} (minibatch)",
-)
+mode = draw(settings.PATHS, cols[0])
+steps = draw(settings.STEPS, cols[1])
+batch = draw(settings.ROWS_PER_STEP, cols[2])
 if mode == "learning rates":
-    rates = values_picker(state.SF_RATES)
+    rates = values_picker(settings.RATES)
     paths = tuple(Descent("sgd", float(r), 0.0, steps, batch, start) for r in rates)
 else:
-    rate = page_control(
-        cols[3].number_input, state.SF_RATE, "Learning rate", *bounds("surface_lr"), format="%g"
-    )
+    rate = draw(settings.SURFACE_LR, cols[3], format="%g")
     paths = tuple(
         Descent(name, rate, momentum or 0.0, steps, batch, start)
-        for name, momentum in map(optimizer_and_momentum, values_picker(state.SF_OPTIMIZERS))
+        for name, momentum in map(optimizer_and_momentum, values_picker(settings.PATH_OPTIMIZERS))
     )
 if first == second:
     st.warning("Choose two different features for the two weights.", icon=":material/warning:")
@@ -235,14 +206,11 @@ st.markdown(
     "Each line is one epoch, from light (first) to dark (last); the input side is on the left."
 )
 left, right = st.columns(2)
-depth = page_control(
-    left.slider, state.BP_DEPTH, "Hidden layers of 8 nodes (before the 2-node bottleneck)", *bounds("depth")
-)
-adaptive = page_control(
-    right.toggle,
-    state.BP_ADAPTIVE,
-    f"Train with {current.optimizer} at {current.learning_rate:g} (the current network's optimizer)",
-    help="Off: plain SGD at learning rate 0.1, which shows the problem best.",
+depth = draw(settings.DEPTH, left)
+adaptive = draw(
+    settings.ADAPTIVE,
+    right,
+    title=f"Train with {current.optimizer} at {current.learning_rate:g} (the current network's optimizer)",
 )
 plain = current if adaptive else replace(current, optimizer="sgd", learning_rate=0.1)
 right.caption(

@@ -15,13 +15,13 @@ from ui.inside import bending_text, node_text, view_player
 from ui.links import classroom_link_maker, share_link
 from ui.player import epoch_player
 from ui.runs import trained
-from ui.train_controls import training_controls
+from ui.train_controls import current_config
 
 st.title("Inner layers: the lesson")
 dataset = current_dataset()
 if dataset is None:
     st.stop()
-config = training_controls(dataset)
+config = current_config()
 share_link()
 run = trained(dataset, config)
 if run is None:

@@ -14,18 +14,17 @@ from lib.charts.gallery import accuracy_summary, align_runs, gallery_parts
 from lib.datasets import DatasetError
 from lib.projections import comparison_rows
 from lib.training import DEEPER_LESSON, LESSON, WINE_EXERCISE, network_name
-from ui import state
 from ui.charts import cached_chart, chart_spec, draw_reflowed, responsive_chart
-from ui.classroom import page_control
+from ui.classroom import draw
 from ui.compare import projection, projection_scores
 from ui.data import current_dataset, load_builtin
 from ui.exports import run_stem
 from ui.inside import bending_text, followers, node_text
-from ui.lesson import PLANE_SIZE, answers, ask, logistic_accuracy, separability
+from ui.lesson import PLANE_SIZE, STEP, answers, ask, logistic_accuracy, separability
 from ui.links import share_link
 from ui.player import epoch_player
 from ui.runs import trained
-from ui.train_controls import training_controls
+from ui.train_controls import current_config
 
 st.title("The lesson, step by step")
 st.markdown(
@@ -37,17 +36,12 @@ st.markdown(
 def go(by: int) -> None:
     """One step on or back from the step shown (a click on a button drawn for an earlier step too)."""
     numbers = lesson.STEP_NUMBERS
-    at = numbers.index(st.session_state[state.LESSON_STEP]) + by
-    st.session_state[state.LESSON_STEP] = numbers[min(max(at, 0), len(numbers) - 1)]
+    at = numbers.index(st.session_state[STEP.key]) + by
+    st.session_state[STEP.key] = numbers[min(max(at, 0), len(numbers) - 1)]
 
 
-number = page_control(  # a menu, not a row of options: a phone shows the step's view sooner
-    st.selectbox,
-    state.LESSON_STEP,
-    "Step",
-    lesson.STEP_NUMBERS,
-    format_func=lambda n: f"{n} · {lesson.step(n).title}",
-    help="Your answers stay in this browser tab's session; nothing is stored.",
+number = draw(  # a menu, not a row of options: a phone shows the step's view sooner
+    STEP, options=lesson.STEP_NUMBERS, format_func=lambda n: f"{n} · {lesson.step(n).title}"
 )
 step = lesson.step(number)
 if not step.sets_network:  # a step that opens the network's controls writes the link after them
@@ -204,7 +198,7 @@ def your_turn_view(held_back: bool) -> None:
     data = current_dataset()
     if data is None:
         st.stop()
-    config = training_controls(data)
+    config = current_config()  # its controls are in the sidebar (streamlit_app.py)
     share_link()
     run = trained(data, config)
     if run is None:

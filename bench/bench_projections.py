@@ -101,14 +101,14 @@ def main() -> None:
     from testkit.apptest import app_test
 
     at = app_test("app_pages/compare.py")
-    slider = at.slider(key="compare_perplexity")
+    slider = at.slider(key="perplexity")
     slider.set_value(31).run()
     slider.set_value(30).run()  # every map of both values is cached now
     rerun = (
         median_seconds(
             lambda: (
-                at.slider(key="compare_perplexity").set_value(31).run()
-                and at.slider(key="compare_perplexity").set_value(30).run()
+                at.slider(key="perplexity").set_value(31).run()
+                and at.slider(key="perplexity").set_value(30).run()
             ),
             repeats,
         )

@@ -2,7 +2,7 @@
 
 A page shows these instead of (or above) a chart, so an empty plane, a line of points or a flat
 curve always comes with the reason. What to try is given as the settings that could help
-(`remedies`, the keys of `lib.links.SETTINGS`); the page words them, and leaves out any control
+(`remedies`, settings' keys, `lib.settings.Setting.key`); the page words them, and leaves out any control
 it does not show.
 """
 

@@ -1,25 +1,27 @@
-"""Every setting a person can change, described once: its query key, kind, range or options, default, name.
+"""Every setting a person can change, each one object: its key, kind, default, names and help.
 
-`SETTINGS` is the one table. Links are parsed and clamped with its kinds (`lib.links`),
-whatever sets a value takes its range, step and options from it, and the presets stay inside
-its limits. The grids some numbers live on (the learning rates, the batch sizes for a
-number of training rows) and the snapping onto them are here too.
+A `Setting`'s key is at once its query key in a link, its control's key and its session-state
+key. Its kind parses and clamps what a link carries (`lib.links`) and gives its control its
+range or options; its title and help are what the control says. `TRAIN_SETTINGS` are the rows
+whose values build a `TrainConfig` (each names its field), grouped under the headings they are
+shown under. The data set's choice and each view's own settings are declared beside their glue
+in `ui/`, and `registry` joins them all into the one table the link parser reads. The grids some
+numbers live on (the learning rates, the batch sizes for a number of fitting rows) and the
+snapping onto them are here too.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
+from typing import Protocol
 
 import numpy as np
 
-from lib import experiments
-from lib.datasets import DATASET_NAMES
 from lib.initializers import INITIALIZERS
-from lib.lesson import STEPS
 from lib.optimizers import OPTIMIZERS
-from lib.projections import DEFAULT_METHODS, METHODS
 from lib.training import ACTIVATIONS, DEEPER_LESSON, TrainConfig
 
 MAX_TEXT = 200  # longer values are refused before parsing: a link is not a data channel
@@ -51,7 +53,7 @@ INITIALIZER_NAMES = {
 
 
 def batch_sizes(n_fit: int) -> tuple[int, ...]:
-    """The batch-size grid for `n_fit` training rows: powers of two below it, then the full batch."""
+    """The batch-size grid for `n_fit` fitting rows: powers of two below it, then the full batch."""
     return tuple(2**k for k in range(int(np.log2(n_fit)) + 1) if 2**k < n_fit) + (n_fit,)
 
 
@@ -63,11 +65,14 @@ def nearest(options, value, log: bool = True):
 
 
 def on_the_grids(config: TrainConfig, n_fit: int) -> TrainConfig:
-    """`config` with its learning rate and batch size moved onto their grids (`n_fit` training rows)."""
+    """`config` with every value that lives on a grid moved onto it (`n_fit` fitting rows)."""
     return replace(
         config,
-        learning_rate=nearest(LEARNING_RATES, config.learning_rate),
-        batch_size=nearest(batch_sizes(n_fit), config.batch_size),
+        **{
+            s.field: s.kind.snap(getattr(config, s.field), n_fit)
+            for s in TRAIN_SETTINGS
+            if getattr(s.kind, "grid", None) is not None
+        },
     )
 
 
@@ -90,18 +95,49 @@ def _number(text: str) -> float:
     return value
 
 
+class Kind(Protocol):
+    """How a setting's value is read from a link and written into one.
+
+    `parse` returns (value, adjusted): adjusted when the value was clamped or trimmed, which
+    the notice words as "The link's {label} {adjusted}"; a value of None means the setting's
+    default (an empty list). A value that cannot be used raises `Unusable`.
+    """
+
+    adjusted: str
+
+    def parse(self, text: str) -> tuple[object, bool]: ...
+
+    def format(self, value) -> str: ...
+
+
 @dataclass(frozen=True)
 class Number:
-    """A number in [low, high], whole unless `integer=False`; `step`: what one step up adds, if fixed."""
+    """A number in [low, high], whole unless `integer=False`; `step`: what one step up adds, if fixed.
+
+    `grid`: the values offered, if only some are (a tuple, or a function of the number of fitting
+    rows); a link may still carry any value in the range, and is moved onto the grid where the
+    data is known.
+    """
 
     low: float
     high: float
     integer: bool = True
     step: float | None = None
+    grid: tuple | Callable[[int], tuple] | None = None
+    adjusted = "was out of range"
 
     @property
     def bounds(self) -> tuple:
         return self.low, self.high
+
+    def offered(self, n_fit: int) -> tuple:
+        """The grid for `n_fit` fitting rows."""
+        return self.grid(n_fit) if callable(self.grid) else self.grid
+
+    def snap(self, value, n_fit: int):
+        """`value` moved to the nearest value of the grid (on a log scale where the grid has no 0)."""
+        options = self.offered(n_fit)
+        return nearest(options, value, log=min(options) > 0)
 
     def parse(self, text: str):
         value = _number(text)
@@ -121,7 +157,8 @@ class Choice:
     """One of `options`; `names` gives each a readable name (the option itself where missing)."""
 
     options: tuple[str, ...]
-    names: Mapping[str, str] = field(default_factory=dict)
+    names: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    adjusted = "was out of range"
 
     def name(self, option: str) -> str:
         return self.names.get(option, option)
@@ -137,9 +174,14 @@ class Choice:
 
 @dataclass(frozen=True)
 class Levels:
-    """One of a few numbers; a value between them moves to the nearest."""
+    """One of a few numbers; a value between them moves to the nearest. `names`: readable names."""
 
     options: tuple[int, ...]
+    names: Mapping[int, str] = dataclasses.field(default_factory=dict)
+    adjusted = "was not one of its values"
+
+    def name(self, option: int) -> str:
+        return self.names.get(option, str(option))
 
     def parse(self, text: str):
         value = _number(text)
@@ -164,6 +206,7 @@ class Flag:
         "no": False,
         "off": False,
     }
+    adjusted = "was out of range"
 
     def parse(self, text: str):
         if text.lower() not in self.WORDS:
@@ -178,6 +221,8 @@ class Flag:
 class Text:
     """A short name whose options depend on the data (a feature); checked where the data is known."""
 
+    adjusted = "was out of range"
+
     def parse(self, text: str):
         return text, False
 
@@ -187,12 +232,18 @@ class Text:
 
 @dataclass(frozen=True)
 class Names:
-    """Up to `most` comma-separated names whose options depend on the data (features); checked there."""
+    """Up to `most` comma-separated names whose options depend on the data (features); checked there.
+
+    An empty list is the default.
+    """
 
     most: int
+    adjusted = "was out of range"
 
     def parse(self, text: str):
         asked = tuple(dict.fromkeys(p.strip() for p in text.split(",") if p.strip()))
+        if not asked:
+            return None, False
         return asked[: self.most], len(asked) > self.most
 
     def format(self, value) -> str:
@@ -206,6 +257,7 @@ class Layers:
     low: int = 1
     high: int = MAX_NODES
     most: int = MAX_LAYERS
+    adjusted = "was out of range"
 
     def parse(self, text: str):
         parts = [p for p in text.split(",") if p.strip()]
@@ -222,14 +274,22 @@ class Layers:
 
 @dataclass(frozen=True)
 class Several:
-    """A comma-separated subset of known options (unknown ones are dropped)."""
+    """A comma-separated subset of known options (unknown ones are dropped); an empty list is the
+    default. `names` gives each option a readable name."""
 
     options: tuple[str, ...]
+    names: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    adjusted = "named unknown ones"
+
+    def name(self, option: str) -> str:
+        return self.names.get(option, option)
 
     def parse(self, text: str):
         asked = [p.strip() for p in text.split(",") if p.strip()]
+        if not asked:
+            return None, False
         known = tuple(dict.fromkeys(p for p in asked if p in self.options))
-        if asked and not known:
+        if not known:
             which = ", ".join(self.options) if len(self.options) <= 8 else "the known ones"
             raise Unusable(f"{quoted(text)} names none of {which}")
         return known, len(known) != len(asked)
@@ -239,153 +299,128 @@ class Several:
 
 
 @dataclass(frozen=True)
-class Values:
-    """Up to `most` values of one training choice (`lib.experiments.VARIABLES`), in canonical spelling.
-
-    `offered` are the values proposed; any other valid value may be typed in. Values that
-    `experiments.parse_value` refuses are dropped.
-    """
-
-    vary: str
-    offered: tuple[str, ...]
-    most: int = MAX_COMPARED
-
-    def parse(self, text: str):
-        asked = [p.strip() for p in text.split(",") if p.strip()]
-        known = []
-        for part in asked:
-            try:
-                value = experiments.parse_value(self.vary, part)
-            except ValueError:
-                continue
-            if value not in known:
-                known.append(value)
-        if asked and not known:
-            raise Unusable(f"{quoted(text)} names nothing that can be compared")
-        return tuple(known[: self.most]), len(known[: self.most]) != len(asked)
-
-    def format(self, value) -> str:
-        return ",".join(value)
-
-
-Kind = Number | Choice | Levels | Flag | Text | Names | Layers | Several | Values
-
-
-@dataclass(frozen=True)
 class Setting:
-    key: str  # the query parameter
+    """One value a person sets and a link carries (see the module docstring)."""
+
+    key: str  # the query key, the control's key, the session-state key
     kind: Kind
     default: object
     label: str  # its name in a sentence ("The link's {label} ...")
+    title: str = ""  # its name beside its control (the label, capitalised, if empty)
+    help: str | None = None
+    control: str = ""  # how it is set, where not the usual way for its kind (ui.classroom.draw)
+    field: str = ""  # the TrainConfig field it sets
+    group: str = ""  # the heading it is shown under, among the TrainConfig's settings
+
+    @property
+    def name(self) -> str:
+        return self.title or self.label.capitalize()
 
 
-def _course(vary: str) -> Values:
-    return Values(vary, experiments.COURSE_VALUES[vary])
+INITIALIZER_HELP = (
+    "How the starting weights are drawn. Glorot and LeCun scale them to each layer's number "
+    "of inputs (and outputs), He for ReLU; zeros make every node of a layer learn the same."
+)
+
+# The network and its training: each row sets the TrainConfig field it names. Rows of one group
+# are shown in this order under its heading, the number fields side by side at its end.
+TRAIN_SETTINGS = (
+    Setting(
+        "hidden",
+        Layers(),
+        DEEPER_LESSON.hidden,
+        "hidden layers",
+        "Hidden layers before the bottleneck",
+        "0 gives the lesson's first model, 4 → 2 → 1.",
+        field="hidden",
+        group="The network",
+    ),
+    Setting(
+        "epochs",
+        Number(1, MAX_EPOCHS),
+        DEEPER_LESSON.epochs,
+        "epochs",
+        help="One epoch = one pass through all training rows.",
+        field="epochs",
+        group="Training",
+    ),
+    Setting(
+        "activation",
+        Choice(ACTIVATIONS),
+        DEEPER_LESSON.activation,
+        "activation",
+        help="The function every hidden and bottleneck node applies.",
+        field="activation",
+        group="The network",
+    ),
+    Setting(
+        "optimizer",
+        Choice(OPTIMIZERS, OPTIMIZER_NAMES),
+        DEEPER_LESSON.optimizer,
+        "optimizer",
+        field="optimizer",
+        group="Training",
+    ),
+    Setting(
+        "lr",
+        Number(1e-4, 1.0, integer=False, grid=LEARNING_RATES),
+        DEEPER_LESSON.learning_rate,
+        "learning rate",
+        "Learning rate (log scale)",
+        "How big each step is. Too big and training diverges or kills the bottleneck; too small and "
+        "nothing moves.",
+        field="learning_rate",
+        group="Training",
+    ),
+    Setting(
+        "batch",
+        Number(1, 100_000, grid=batch_sizes),
+        DEEPER_LESSON.batch_size,
+        "batch size",
+        help="Rows per weight update; {n_fit} is every training row at once.",
+        field="batch_size",
+        group="Training",
+    ),
+    Setting(
+        "split_seed",
+        Number(0, 9999),
+        DEEPER_LESSON.split_seed,
+        "split seed",
+        help="Which rows become test rows (random_state of train_test_split).",
+        control="number_input",
+        field="split_seed",
+        group="Randomness",
+    ),
+    Setting(
+        "seed",
+        Number(0, 99_999),
+        DEEPER_LESSON.seed,
+        "weights seed",
+        help="The random starting weights and the shuffling of batches.",
+        control="number_input",
+        field="seed",
+        group="Randomness",
+    ),
+    Setting(
+        "init",
+        Choice(tuple(INITIALIZERS), INITIALIZER_NAMES),
+        DEEPER_LESSON.initializer,
+        "initializer",
+        "Initializer (starting weights)",
+        INITIALIZER_HELP,
+        field="initializer",
+        group="Randomness",
+    ),
+)
+TRAIN = {s.key: s for s in TRAIN_SETTINGS}
 
 
-SURFACE_RATES = ("0.3", "1", "4", "9")
-SURFACE_OPTIMIZERS = ("sgd", "momentum 0.9", "nesterov 0.9", "adam", "rmsprop", "adagrad")
-
-TRAIN_FIELDS = {  # query key → TrainConfig field
-    "hidden": "hidden",
-    "epochs": "epochs",
-    "activation": "activation",
-    "optimizer": "optimizer",
-    "lr": "learning_rate",
-    "batch": "batch_size",
-    "split_seed": "split_seed",
-    "seed": "seed",
-    "init": "initializer",
-}
-# The values each comparison of training choices is made over, by what varies.
-COMPARED_KEYS = {
-    "learning_rate": "gd_rates",
-    "batch_size": "gd_batches",
-    "optimizer": "gd_optimizers",
-    "initializer": "gd_inits",
-}
-
-SETTINGS: dict[str, Setting] = {
-    s.key: s
-    for s in (
-        Setting("data", Choice(DATASET_NAMES), "banknotes", "data set"),
-        Setting("pairplot", Names(most=6), None, "features plotted"),  # None: the data's clearest
-        # the network and its training (a TrainConfig)
-        Setting("hidden", Layers(), DEEPER_LESSON.hidden, "hidden layers"),
-        Setting("epochs", Number(1, MAX_EPOCHS), DEEPER_LESSON.epochs, "epochs"),
-        Setting("activation", Choice(ACTIVATIONS), DEEPER_LESSON.activation, "activation"),
-        Setting("optimizer", Choice(OPTIMIZERS, OPTIMIZER_NAMES), DEEPER_LESSON.optimizer, "optimizer"),
-        # on the grid LEARNING_RATES; a link may carry any value in the range
-        Setting("lr", Number(1e-4, 1.0, integer=False), DEEPER_LESSON.learning_rate, "learning rate"),
-        # on the grid batch_sizes(training rows); a link may carry any value in the range
-        Setting("batch", Number(1, 100_000), DEEPER_LESSON.batch_size, "batch size"),
-        Setting("split_seed", Number(0, 9999), DEEPER_LESSON.split_seed, "split seed"),
-        Setting("seed", Number(0, 99_999), DEEPER_LESSON.seed, "weights seed"),
-        Setting(
-            "init",
-            Choice(tuple(INITIALIZERS), INITIALIZER_NAMES),
-            DEEPER_LESSON.initializer,
-            "initializer",
-        ),
-        # the lesson, step by step
-        Setting("step", Number(1, len(STEPS)), 1, "lesson step"),
-        # the re-initializations
-        Setting("runs", Number(2, 12), 6, "number of seeds"),
-        # the comparison of reductions
-        Setting("methods", Several(tuple(METHODS)), tuple(DEFAULT_METHODS), "methods shown"),
-        Setting("all_rows", Flag(), False, "choice of all rows"),
-        Setting("perplexity", Number(5, 50), 30, "t-SNE perplexity"),
-        Setting("iterations", Levels((250, 500, 1000, 2000)), 500, "t-SNE iterations"),
-        # comparing training choices
-        Setting("vary", Choice(tuple(experiments.VARIABLES)), "learning_rate", "choice varied"),
-        Setting("model", Choice(tuple(experiments.MODELS), experiments.MODELS), "logistic", "model compared"),
-        Setting("gd_epochs", Number(1, 100), 20, "epochs of the compared runs"),
-        Setting("gd_seed", Number(0, 9999), 0, "seed of the compared runs"),
-        *(
-            Setting(key, _course(vary), experiments.COURSE_VALUES[vary], f"{name}s compared")
-            for (vary, key), name in zip(COMPARED_KEYS.items(), experiments.VARIABLES.values())
-        ),
-        # gradient descent on a two-weight loss surface
-        Setting("feature1", Text(), None, "feature for w1"),
-        Setting("feature2", Text(), None, "feature for w2"),
-        Setting("start_w1", Number(-10.0, 10.0, integer=False, step=0.5), 3.0, "start of w1"),
-        Setting("start_w2", Number(-10.0, 10.0, integer=False, step=0.5), 3.0, "start of w2"),
-        Setting("paths", Choice(("learning rates", "optimizers")), "learning rates", "paths compared"),
-        Setting("steps", Number(5, 100), 30, "number of steps"),
-        Setting("rows_per_step", Levels((0, 16)), 0, "rows per step"),
-        Setting("surface_rates", Values("learning_rate", SURFACE_RATES), SURFACE_RATES, "surface's rates"),
-        Setting("surface_lr", Number(0.001, 10.0, integer=False), 0.5, "surface's learning rate"),
-        Setting(
-            "surface_optimizers",
-            Values("optimizer", SURFACE_OPTIMIZERS),
-            ("sgd", "momentum 0.9", "adam"),
-            "surface's optimizers",
-        ),
-        # the gradient reaching each layer of a deep net
-        Setting("depth", Number(1, 6), 3, "depth of the deep nets"),
-        Setting("adaptive", Flag(), False, "optimizer of the deep nets"),
-    )
-}
-CONTROL_KEYS = tuple(SETTINGS)
-SETTINGS["lock"] = Setting("lock", Several(CONTROL_KEYS), (), "locked controls")
-SETTINGS["hide"] = Setting("hide", Several(CONTROL_KEYS), (), "hidden controls")
-
-
-def bounds(key: str) -> tuple:
-    """(low, high) of a numeric setting."""
-    return SETTINGS[key].kind.bounds
-
-
-def step(key: str) -> float | None:
-    """What one step up adds to a numeric setting (None: whole numbers step by 1)."""
-    return SETTINGS[key].kind.step
-
-
-def options(key: str) -> tuple:
-    """The options of a setting with a fixed list of them."""
-    return tuple(SETTINGS[key].kind.options)
-
-
-def names(key: str) -> Callable[[str], str]:
-    """Readable name of each option of a choice."""
-    return SETTINGS[key].kind.name
+def registry(*settings: Setting) -> dict[str, Setting]:
+    """The settings by key, then a classroom link's `lock` and `hide`, each a list of those keys."""
+    table = {s.key: s for s in settings}
+    if len(table) != len(settings):
+        raise ValueError("two settings share a key")
+    keys = tuple(table)
+    table["lock"] = Setting("lock", Several(keys), (), "locked controls")
+    table["hide"] = Setting("hide", Several(keys), (), "hidden controls")
+    return table

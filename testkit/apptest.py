@@ -23,6 +23,15 @@ def app_test(page: str | None = None, query: dict | None = None):
     return at
 
 
+def set_config(at, config) -> None:
+    """Give the network's settings the values of the TrainConfig `config` before the next run, as a
+    student moving every control at once would."""
+    from ui.train_controls import session_values
+
+    for key, value in session_values(config).items():
+        at.session_state[key] = value
+
+
 def chart_specs(at, widest: bool = False) -> list[dict]:
     """The Vega-Lite specs of every Altair chart on the page (`widest`: see `widest_charts`)."""
     return [

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.browser
 # Where things sit inside the linked chart at 1440 px (2 panels of 410 px a row, legend on top).
 BOTTLENECK_COLUMN = (62, 125)  # node 1 is dead in the default run: a column of dots at x = 0
 PCA_BOX = ((620, 150), (760, 300))
-SHOWN = ".st-key-compare_maps [data-testid='stVegaLiteChart']:visible"
+SHOWN = ".st-key-compare_maps_layouts [data-testid='stVegaLiteChart']:visible"
 
 
 def overlaps(a: dict, b: dict) -> bool:
@@ -109,7 +109,7 @@ def test_cheap_maps_show_before_t_sne_is_done(app_url, page):
             window.sawCheapMapsFirst = false;
             new MutationObserver(() => {
                 if (document.body.innerText.includes('t-SNE: computing') &&
-                    document.querySelector('.st-key-compare_maps [data-testid=stVegaLiteChart]'))
+                    document.querySelector('.st-key-compare_maps_layouts [data-testid=stVegaLiteChart]'))
                     window.sawCheapMapsFirst = true;
             }).observe(document.body, {childList: true, subtree: true, characterData: true});
         }"""

@@ -8,6 +8,7 @@ import pytest
 
 from conftest import app_test, assert_no_exception, chart_specs, final_test_accuracy, player_params
 from lib.training import DEEPER_LESSON, train
+from testkit.apptest import set_config
 
 INNER, COMPARE, GRADIENT = "app_pages/inner_layer.py", "app_pages/compare.py", "app_pages/gradient_descent.py"
 
@@ -61,7 +62,7 @@ def test_network_sizes_at_their_extremes_train_and_state_their_size(widgets, par
 
 def test_200_epochs_of_full_batch_training_show_the_last_epoch():
     at = app_test(INNER)
-    at.sidebar.select_slider(key="batch_size").set_value(672).run()
+    at.sidebar.select_slider(key="batch").set_value(672).run()
     at.sidebar.slider(key="epochs").set_value(200).run()
     assert_no_exception(at)
     assert at.session_state["train_config"].epochs == 200
@@ -72,7 +73,7 @@ def test_200_epochs_of_full_batch_training_show_the_last_epoch():
 
 def test_batch_size_1_trains():
     at = inner(epochs=1)
-    at.sidebar.select_slider(key="batch_size").set_value(1).run()
+    at.sidebar.select_slider(key="batch").set_value(1).run()
     assert_no_exception(at)
     assert at.session_state["train_config"].batch_size == 1
     assert player_params(at)["epoch"]["value"] == 1 and 0 <= final_accuracy(at) <= 1
@@ -83,7 +84,7 @@ def test_learning_rate_1_is_explained_when_it_breaks_training(optimizer):
     at = app_test(INNER)
     at.sidebar.slider(key="epochs").set_value(3)
     at.sidebar.selectbox(key="optimizer").select(optimizer)
-    at.sidebar.select_slider(key="learning_rate").set_value(1.0).run()
+    at.sidebar.select_slider(key="lr").set_value(1.0).run()
     assert_no_exception(at)
     assert at.session_state["train_config"].learning_rate == 1.0
     if final_accuracy(at) < 0.7:
@@ -91,26 +92,26 @@ def test_learning_rate_1_is_explained_when_it_breaks_training(optimizer):
 
 
 def test_the_largest_seeds_are_accepted():
-    at = inner(epochs=2, split_seed=9999, init_seed=99_999)
+    at = inner(epochs=2, split_seed=9999, seed=99_999)
     config = at.session_state["train_config"]
     assert (config.split_seed, config.seed) == (9999, 99_999)
 
 
 def compare_page(dataset: str = "iris", **config):
     at = app_test(COMPARE)
-    at.sidebar.selectbox(key="dataset_name").select(dataset)
-    at.session_state["train_config"] = dataclasses.replace(DEEPER_LESSON, **{"epochs": 3, **config})
-    at.select_slider(key="compare_iterations").set_value(250).run()
+    at.sidebar.selectbox(key="data").select(dataset)
+    set_config(at, dataclasses.replace(DEEPER_LESSON, **{"epochs": 3, **config}))
+    at.select_slider(key="iterations").set_value(250).run()
     assert_no_exception(at)
     return at
 
 
 def test_the_compare_controls_at_their_other_ends():
     at = compare_page(hidden=(1,), epochs=1)
-    at.slider(key="compare_perplexity").set_value(5)
-    at.select_slider(key="compare_iterations").set_value(2000).run()
+    at.slider(key="perplexity").set_value(5)
+    at.select_slider(key="iterations").set_value(2000).run()
     assert_no_exception(at)
-    at.multiselect(key="compare_methods").set_value([]).run()
+    at.multiselect(key="methods").set_value([]).run()
     assert_no_exception(at)
     assert "Choose at least one method" in at.info[0].value
 
@@ -144,24 +145,24 @@ def test_a_diverged_network_on_the_compare_page_is_explained_and_the_other_maps_
 
 def test_gradient_page_controls_at_their_extremes():
     at = app_test(GRADIENT)
-    at.sidebar.selectbox(key="dataset_name").select("iris").run()
-    for key, value in (("gd_epochs", 1), ("sf_steps", 100), ("bp_depth", 6)):
+    at.sidebar.selectbox(key="data").select("iris").run()
+    for key, value in (("gd_epochs", 1), ("steps", 100), ("depth", 6)):
         at.slider(key=key).set_value(value).run()
         assert_no_exception(at)
-    for key, value in (("gd_seed", 9999), ("sf_w1", -10.0), ("sf_w2", 10.0)):
+    for key, value in (("gd_seed", 9999), ("start_w1", -10.0), ("start_w2", 10.0)):
         at.number_input(key=key).set_value(value).run()
         assert_no_exception(at)
     at.slider(key="gd_epochs").set_value(100)
-    at.multiselect(key="gd_values_learning_rate").set_value(["1", "0.0001"]).run()
+    at.multiselect(key="gd_rates").set_value(["1", "0.0001"]).run()
     assert_no_exception(at)
-    at.segmented_control(key="sf_mode").set_value("optimizers").run()
-    at.number_input(key="sf_rate").set_value(10.0).run()
+    at.segmented_control(key="paths").set_value("optimizers").run()
+    at.number_input(key="surface_lr").set_value(10.0).run()
     assert_no_exception(at)
     assert at.get("vega_lite_chart")
 
 
 def test_a_typed_value_that_is_not_a_number_is_explained():
     at = app_test(GRADIENT)
-    at.multiselect(key="gd_values_learning_rate").set_value(["0.01", "fast"]).run()
+    at.multiselect(key="gd_rates").set_value(["0.01", "fast"]).run()
     assert_no_exception(at)
     assert at.warning and "fast" in at.warning[0].value

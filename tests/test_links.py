@@ -2,8 +2,9 @@
 
 import pytest
 
-from lib.links import SETTINGS, config_from_values, parse_query, to_query, values_from_config
+from lib.links import config_from_values, fit_to_data, parse_query, to_query, values_from_config
 from lib.training import DEEPER_LESSON, TrainConfig
+from ui.links import SETTINGS
 
 
 @pytest.mark.parametrize(
@@ -37,7 +38,7 @@ from lib.training import DEEPER_LESSON, TrainConfig
     ],
 )
 def test_each_value_is_used_clamped_or_defaulted(key, raw, expected, noticed):
-    parsed = parse_query({key: raw})
+    parsed = parse_query({key: raw}, SETTINGS)
     assert parsed.values[key] == expected
     assert bool(parsed.notices) == noticed
     if noticed:
@@ -73,25 +74,25 @@ def test_each_value_is_used_clamped_or_defaulted(key, raw, expected, noticed):
     ],
 )
 def test_notices_say_in_words_what_was_wrong(key, raw, notice):
-    [said] = parse_query({key: raw}).notices
+    [said] = parse_query({key: raw}, SETTINGS).notices
     assert said.startswith(notice)
     for python_text in ("could not convert", "invalid literal", "ValueError", '"'):
         assert python_text not in said
 
 
 def test_missing_values_take_defaults_without_notice():
-    parsed = parse_query({})
+    parsed = parse_query({}, SETTINGS)
     assert parsed.notices == ()
     assert config_from_values(parsed.values) == DEEPER_LESSON
 
 
 def test_an_overlong_value_is_refused_not_parsed():
-    parsed = parse_query({"hidden": "3," * 10_000})
+    parsed = parse_query({"hidden": "3," * 10_000}, SETTINGS)
     assert parsed.values["hidden"] == (3,) and "too long" in parsed.notices[0]
 
 
 def test_lists_from_streamlit_take_the_first_value():
-    assert parse_query({"epochs": ["7", "9"]}).values["epochs"] == 7
+    assert parse_query({"epochs": ["7", "9"]}, SETTINGS).values["epochs"] == 7
 
 
 def test_round_trip_of_a_config():
@@ -104,39 +105,48 @@ def test_round_trip_of_a_config():
         seed=7,
         initializer="he_normal",
     )
-    query = to_query(values_from_config(config))
+    query = to_query(values_from_config(config), SETTINGS)
     assert query["lr"] == "0.003" and query["hidden"] == "8,5"
-    parsed = parse_query(query)
+    parsed = parse_query(query, SETTINGS)
     assert parsed.notices == ()
     assert config_from_values(parsed.values) == config
 
 
 def test_round_trip_of_no_hidden_layer():
-    query = to_query(values_from_config(TrainConfig()))
+    query = to_query(values_from_config(TrainConfig()), SETTINGS)
     assert query["hidden"] == ""
-    assert config_from_values(parse_query(query).values).hidden == ()
+    assert config_from_values(parse_query(query, SETTINGS).values).hidden == ()
 
 
 def test_methods_are_a_subset_of_the_projection_registry():
     from lib.projections import METHODS
 
-    assert parse_query({"methods": "pca,tsne"}).values["methods"] == ("pca", "tsne")
-    parsed = parse_query({"methods": "pca,umap2000,pca"})
+    assert parse_query({"methods": "pca,tsne"}, SETTINGS).values["methods"] == ("pca", "tsne")
+    parsed = parse_query({"methods": "pca,umap2000,pca"}, SETTINGS)
     assert parsed.values["methods"] == ("pca",) and parsed.notices
-    assert parse_query({}).values["methods"] == tuple(METHODS)
+    assert parse_query({}, SETTINGS).values["methods"] == tuple(METHODS)
 
 
 def test_seeds_are_clamped_to_the_pages_ranges():
-    assert parse_query({"seed": "123456789"}).values["seed"] == 99_999
-    assert parse_query({"split_seed": "10000"}).values["split_seed"] == 9999
+    assert parse_query({"seed": "123456789"}, SETTINGS).values["seed"] == 99_999
+    assert parse_query({"split_seed": "10000"}, SETTINGS).values["split_seed"] == 9999
 
 
 def test_settings_naming_features_are_checked_against_the_data():
-    from lib.links import fit_to_data
-
-    values = parse_query({"feature1": "entropy", "feature2": "colour", "pairplot": "variance,colour"}).values
-    fitted = fit_to_data(values, ["feature1", "feature2", "pairplot"], ("variance", "entropy"))
+    values = parse_query(
+        {"feature1": "entropy", "feature2": "colour", "pairplot": "variance,colour"}, SETTINGS
+    ).values
+    fitted = fit_to_data(values, ["feature1", "feature2", "pairplot"], ("variance", "entropy"), SETTINGS)
     assert (fitted.values["feature1"], fitted.values["feature2"]) == ("entropy", None)
     assert fitted.values["pairplot"] == ("variance",)
     assert len(fitted.notices) == 2 and "feature for w2" in fitted.notices[0]
-    assert fit_to_data(values, ["feature1"], ("entropy",)).notices == ()  # only what the link gave
+    assert fit_to_data(values, ["feature1"], ("entropy",), SETTINGS).notices == ()  # only what the link gave
+
+
+def test_a_link_with_an_empty_list_opens_the_default_list():
+    for key in ("methods", "pairplot", "surface_optimizers"):
+        parsed = parse_query({key: ""}, SETTINGS)
+        assert parsed.values[key] == SETTINGS[key].default and not parsed.notices
+    assert (
+        parse_query({"hidden": ""}, SETTINGS).values["hidden"] == ()
+    )  # no hidden layer is not a list of none

@@ -7,9 +7,11 @@ import pytest
 
 import lib.projections
 import ui.compare
+import ui.train_controls
 from conftest import app_test, assert_no_exception, chart_specs
 from lib.layouts import LAYOUTS
 from lib.training import DEEPER_LESSON, train
+from testkit.apptest import set_config
 
 PAGE = "app_pages/compare.py"
 LABELS = ["Network bottleneck", "PCA", "t-SNE", "LDA", "Autoencoder"]
@@ -31,7 +33,7 @@ def page_text(at) -> str:
 def fast():
     """The page with t-SNE's fewest iterations: the points here are about wiring, not t-SNE."""
     at = app_test(PAGE)
-    at.select_slider(key="compare_iterations").set_value(250).run()
+    at.select_slider(key="iterations").set_value(250).run()
     return at
 
 
@@ -67,7 +69,7 @@ def test_defaults_show_five_linked_maps_and_their_scores():
 def test_perplexity_and_iterations_recompute_t_sne(fast):
     before = fast.dataframe[0].value.set_index("method").loc["t-SNE"]
     assert "250 iterations" in page_text(fast)
-    fast.slider(key="compare_perplexity").set_value(5).run()
+    fast.slider(key="perplexity").set_value(5).run()
     assert_no_exception(fast)
     assert "perplexity 5," in page_text(fast)
     after = fast.dataframe[0].value.set_index("method")
@@ -76,19 +78,19 @@ def test_perplexity_and_iterations_recompute_t_sne(fast):
 
 
 def test_methods_can_be_chosen_and_none_gets_a_message(fast):
-    fast.multiselect(key="compare_methods").set_value(["pca", "lda"]).run()
+    fast.multiselect(key="methods").set_value(["pca", "lda"]).run()
     assert_no_exception(fast)
     assert panel_titles(fast) == ["PCA", "LDA"]
     assert list(fast.dataframe[0].value["method"]) == ["PCA", "LDA"]
-    fast.multiselect(key="compare_methods").set_value([]).run()
+    fast.multiselect(key="methods").set_value([]).run()
     assert_no_exception(fast)
     assert "at least one method" in fast.info[0].value
     assert not chart_specs(fast)
 
 
 def test_all_rows_shows_every_row_fit_on_the_training_rows(fast):
-    fast.multiselect(key="compare_methods").set_value(["bottleneck", "pca", "tsne"]).run()
-    fast.toggle(key="compare_all_rows").set_value(True).run()
+    fast.multiselect(key="methods").set_value(["bottleneck", "pca", "tsne"]).run()
+    fast.toggle(key="all_rows").set_value(True).run()
     assert_no_exception(fast)
     text = page_text(fast)
     assert "1,372 rows: all rows" in text and "960 training rows" in text
@@ -97,18 +99,18 @@ def test_all_rows_shows_every_row_fit_on_the_training_rows(fast):
 
 def on_dataset(at, name: str):
     """Run on another data set, chosen in the sidebar."""
-    at.sidebar.selectbox(key="dataset_name").select(name)
+    at.sidebar.selectbox(key="data").select(name)
     return at.run()
 
 
 def test_perplexity_above_the_rows_shown_is_a_warning_not_a_crash(fast):
-    fast.slider(key="compare_perplexity").set_value(50)
+    fast.slider(key="perplexity").set_value(50)
     on_dataset(fast, "iris")  # 45 test rows
     assert_no_exception(fast)
     assert "t-SNE" in fast.warning[0].value and "lower the perplexity" in fast.warning[0].value
     assert any("perplexity (50) must be below the number of rows shown (45)" in w.value for w in fast.warning)
     assert panel_titles(fast) == ["Network bottleneck", "PCA", "LDA", "Autoencoder"]  # the others drawn
-    fast.toggle(key="compare_all_rows").set_value(True)
+    fast.toggle(key="all_rows").set_value(True)
     on_dataset(fast, "iris")  # all 150 rows: t-SNE fits
     assert_no_exception(fast)
     assert not fast.warning and "t-SNE" in panel_titles(fast)
@@ -123,16 +125,20 @@ def test_three_classes_give_lda_two_real_axes(fast):
     assert [t["title"] for t in lda["encoding"]["tooltip"]][2] == "alcohol"
 
 
-def test_the_network_comes_from_the_inner_layer_page_settings():
+def test_the_network_comes_from_the_inner_layer_page_settings(monkeypatch):
     at = app_test()
-    at.session_state["train_config"] = dataclasses.replace(DEEPER_LESSON, hidden=(4,), epochs=3)
+    set_config(at, dataclasses.replace(DEEPER_LESSON, hidden=(4,), epochs=3))
     at.switch_page(PAGE).run()
-    at.select_slider(key="compare_iterations").set_value(250).run()
+    at.select_slider(key="iterations").set_value(250).run()
     assert_no_exception(at)
     assert "4 → 4 → 2 → 1" in at.caption[0].value and "your settings" in at.caption[0].value
     assert "inner-layer page" not in page_text(at)
     assert at.sidebar.slider(key="epochs").value == 3  # the sidebar shows the network drawn
-    at.session_state["train_config"] = dataclasses.replace(DEEPER_LESSON, bottleneck_nodes=3, epochs=1)
+    preset = ui.train_controls.default_config_for  # no control sets the bottleneck's width
+    monkeypatch.setattr(
+        ui.train_controls, "default_config_for", lambda d: dataclasses.replace(preset(d), bottleneck_nodes=3)
+    )
+    set_config(at, dataclasses.replace(DEEPER_LESSON, epochs=1))
     at.run()
     assert_no_exception(at)
     assert any("3 nodes" in w.value for w in at.warning)

@@ -66,7 +66,7 @@ def flowers(rows: int = 60, extra: dict | None = None) -> bytes:
 @pytest.mark.parametrize("name", BUNDLED)
 def test_each_bundled_data_set_is_shown_with_its_classes(name):
     metrics, classes = BUNDLED[name]
-    at = first_run(dataset_name=name)
+    at = first_run(data=name)
     assert_no_exception(at)
     assert [m.value for m in at.metric] == metrics
     assert colour_domain(at) == classes  # the legend names the classes
@@ -76,7 +76,7 @@ def test_each_bundled_data_set_is_shown_with_its_classes(name):
 @pytest.mark.parametrize("name", ["wine", "digits"])
 def test_the_sidebar_choice_switches_the_data(name):
     at = first_run()
-    at.sidebar.selectbox(key="dataset_name").select(name).run()
+    at.sidebar.selectbox(key="data").select(name).run()
     assert_no_exception(at)
     assert [m.value for m in at.metric] == BUNDLED[name][0]
     if name != "digits":
@@ -87,7 +87,7 @@ def test_the_sidebar_choice_switches_the_data(name):
 
 
 def test_upload_asks_for_a_file_first():
-    at = first_run(dataset_name="upload")
+    at = first_run(data="upload")
     assert_no_exception(at)
     assert "Upload a CSV file in the sidebar" in shown(at.info[0])
     assert at.sidebar.file_uploader(key="csv_uploader").allowed_type == [".csv", ".tsv", ".txt"]
@@ -96,7 +96,7 @@ def test_upload_asks_for_a_file_first():
 
 
 def test_a_good_upload_is_shown_with_its_notices():
-    at = upload(first_run(dataset_name="upload"), "flowers.csv", flowers(extra={"note": "x"}))
+    at = upload(first_run(data="upload"), "flowers.csv", flowers(extra={"note": "x"}))
     assert_no_exception(at)
     assert [m.value for m in at.metric] == ["60", "3", "3"]
     assert "flowers.csv" in shown(at.markdown[1])  # after the stylesheet
@@ -117,7 +117,7 @@ def test_a_good_upload_is_shown_with_its_notices():
     ],
 )
 def test_a_bad_upload_shows_what_to_change(data, message):
-    at = upload(first_run(dataset_name="upload"), "mine.csv", data)
+    at = upload(first_run(data="upload"), "mine.csv", data)
     assert_no_exception(at)
     assert message in shown(at.error[0])
     assert "sidebar" in shown(at.error[0])
@@ -126,7 +126,7 @@ def test_a_bad_upload_shows_what_to_change(data, message):
 
 def test_the_class_column_can_be_changed():
     data = flowers()
-    at = first_run(dataset_name="upload", csv_file=("flowers.csv", data, "f1"))
+    at = first_run(data="upload", csv_file=("flowers.csv", data, "f1"))
     picker = at.sidebar.selectbox(key="csv_target")
     assert picker.options == ["petal", "stem", "leaf", "kind"] and picker.value == "kind"
     picker.select("leaf").run()
@@ -138,25 +138,25 @@ def test_the_class_column_can_be_changed():
 
 
 def test_an_upload_is_kept_while_another_data_set_is_viewed():
-    at = upload(first_run(dataset_name="upload"), "flowers.csv", flowers())
-    at.session_state["dataset_name"] = "wine"
+    at = upload(first_run(data="upload"), "flowers.csv", flowers())
+    at.session_state["data"] = "wine"
     at.run()
     assert [m.value for m in at.metric] == BUNDLED["wine"][0]
-    at.session_state["dataset_name"] = "upload"
+    at.session_state["data"] = "upload"
     at.run()
     assert [m.value for m in at.metric] == ["60", "3", "3"]
 
 
 def test_a_bad_upload_stays_in_its_own_session():
-    bad = upload(first_run(dataset_name="upload"), "junk.csv", b"\x00\x01garbage")
+    bad = upload(first_run(data="upload"), "junk.csv", b"\x00\x01garbage")
     assert "not a text file" in shown(bad.error[0])
-    other = first_run(dataset_name="upload")
+    other = first_run(data="upload")
     assert not other.error and "Upload a CSV file" in shown(other.info[0])
     assert [m.value for m in first_run().metric] == BUNDLED["banknotes"][0]
 
 
 def test_large_uploads_draw_a_stated_sample():
-    at = upload(first_run(dataset_name="upload"), "many.csv", flowers(rows=3000))
+    at = upload(first_run(data="upload"), "many.csv", flowers(rows=3000))
     assert_no_exception(at)
     captions = " ".join(shown(c) for c in at.caption)
     assert "random sample of 2,000 of the 3,000 rows" in captions
@@ -167,7 +167,7 @@ def test_wide_uploads_show_a_stated_part_of_the_table():
     rng = np.random.default_rng(8)
     frame = pd.DataFrame(rng.normal(size=(400, 999)), columns=[f"f{i}" for i in range(999)])
     frame["class"] = np.arange(400) % 2
-    at = upload(first_run(dataset_name="upload"), "wide.csv", frame.to_csv(index=False).encode())
+    at = upload(first_run(data="upload"), "wide.csv", frame.to_csv(index=False).encode())
     assert_no_exception(at)
     assert [m.value for m in at.metric] == ["400", "999", "2"]
     assert "The first 200 of 400 rows." in [shown(c) for c in at.caption]
@@ -184,6 +184,6 @@ def test_the_upload_limit_the_page_states_is_the_one_a_server_here_enforces():
         check=True,
     ).stdout.split()[-1]
     assert limit == "50"
-    page = first_run(dataset_name="upload")
+    page = first_run(data="upload")
     assert f"at most {limit} MB" in shown(page.info[0])
     assert f"at most {limit} MB" in page.sidebar.file_uploader(key="csv_uploader").help

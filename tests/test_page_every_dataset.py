@@ -29,7 +29,7 @@ def class_domains(specs) -> list[list[str]]:
 @pytest.mark.parametrize("name", BUNDLED)
 def test_inner_layer_page_trains_on_each_data_set(name):
     at = app_test("app_pages/inner_layer.py")
-    at.sidebar.selectbox(key="dataset_name").select(name)
+    at.sidebar.selectbox(key="data").select(name)
     at.sidebar.slider(key="epochs").set_value(3).run()
     assert_no_exception(at)
     dataset = load_dataset(name)
@@ -44,8 +44,8 @@ def test_inner_layer_page_trains_on_each_data_set(name):
 @pytest.mark.parametrize("name", ["wine", "digits"])
 def test_compare_page_maps_each_data_set(name):
     at = app_test("app_pages/compare.py")
-    at.multiselect(key="compare_methods").set_value(["bottleneck", "pca", "lda"])
-    at.sidebar.selectbox(key="dataset_name").select(name)
+    at.multiselect(key="methods").set_value(["bottleneck", "pca", "lda"])
+    at.sidebar.selectbox(key="data").select(name)
     at.run()
     assert_no_exception(at)
     assert list(load_dataset(name).class_names) in class_domains(chart_specs(at))

@@ -17,7 +17,7 @@ def test_six_seeds_by_default_then_as_many_as_asked():
     assert [t.split(" · ")[0] for t in titles] == [f"seed {s}" for s in range(10, 16)]
     assert "disparity 0.000" in titles[0] and all("test accuracy" in t for t in titles)
     assert at.metric[0].label == "Test accuracy over the seeds" and "±" in at.metric[0].value
-    at.slider(key="gallery_runs").set_value(2).run()
+    at.slider(key="runs").set_value(2).run()
     assert_no_exception(at)
     assert len(panels(at)) == 2
 

@@ -5,7 +5,7 @@ import pytest
 
 from conftest import app_test, assert_no_exception, chart_specs
 from lib.charts.common import frame_of
-from testkit.apptest import widest_charts
+from testkit.apptest import set_config, widest_charts
 
 PAGE = "app_pages/gradient_descent.py"
 
@@ -64,7 +64,7 @@ def test_defaults_show_all_three_sections(at):
 
 def test_compare_runs_follows_the_varied_choice():
     at = app_test(PAGE)
-    at.segmented_control(key="gd_vary").set_value("optimizer").run()
+    at.segmented_control(key="vary").set_value("optimizer").run()
     assert_no_exception(at)
     assert values_of(chart_data(at)[0], "value") == {
         "sgd",
@@ -75,11 +75,11 @@ def test_compare_runs_follows_the_varied_choice():
         "rmsprop",
     }
     assert at.info[0].value.startswith("Optimizer ")
-    at.multiselect(key="gd_values_optimizer").set_value(["sgd", "momentum 0.9", "warp drive"]).run()
+    at.multiselect(key="gd_optimizers").set_value(["sgd", "momentum 0.9", "warp drive"]).run()
     assert_no_exception(at)
     assert values_of(chart_data(at)[0], "value") == {"sgd", "momentum 0.9"}
     assert "Unknown optimizer “warp drive”" in at.warning[0].value
-    at.radio(key="gd_model").set_value("mlp").run()
+    at.radio(key="model").set_value("mlp").run()
     at.slider(key="gd_epochs").set_value(3).run()
     assert_no_exception(at)
     assert "network 4 → 3 → 2 → 1" in at.caption[0].value
@@ -88,7 +88,7 @@ def test_compare_runs_follows_the_varied_choice():
 
 def test_compare_runs_without_values_says_what_to_do():
     at = app_test(PAGE)
-    at.multiselect(key="gd_values_learning_rate").set_value(["fast"]).run()
+    at.multiselect(key="gd_rates").set_value(["fast"]).run()
     assert_no_exception(at)
     assert "not a number" in at.warning[0].value
     assert "at least one value" in at.info[0].value
@@ -97,12 +97,12 @@ def test_compare_runs_without_values_says_what_to_do():
 
 def test_surface_compares_optimizers_and_learning_rates():
     at = app_test(PAGE)
-    at.segmented_control(key="sf_mode").set_value("optimizers").run()
+    at.segmented_control(key="paths").set_value("optimizers").run()
     assert_no_exception(at)
     surface = chart_data(at)[1]
     assert values_of(surface, "path") == {"sgd, lr 0.5", "momentum 0.9, lr 0.5", "adam, lr 0.5"}
-    at.number_input(key="sf_w1").set_value(-2.0).run()
-    at.radio(key="sf_batch").set_value(16).run()
+    at.number_input(key="start_w1").set_value(-2.0).run()
+    at.radio(key="rows_per_step").set_value(16).run()
     assert_no_exception(at)
     starts = chart_data(at)[1].query("step == 0").drop_duplicates("path")
     assert len(starts) == 3 and (starts.w1 == -2.0).all() and (starts.w2 == 3.0).all()
@@ -111,7 +111,7 @@ def test_surface_compares_optimizers_and_learning_rates():
 
 def test_surface_with_the_same_feature_twice_warns():
     at = app_test(PAGE)
-    at.selectbox(key="sf_x2").set_value("skewness").run()
+    at.selectbox(key="feature2").set_value("skewness").run()
     assert_no_exception(at)
     assert "two different features" in at.warning[0].value
     assert "The loss surface and the paths of the weights" not in chart_titles(at)
@@ -119,17 +119,17 @@ def test_surface_with_the_same_feature_twice_warns():
 
 def test_backpropagation_section_follows_depth_and_optimizer():
     at = app_test(PAGE)
-    at.slider(key="bp_depth").set_value(1).run()
+    at.slider(key="depth").set_value(1).run()
     assert_no_exception(at)
     assert values_of(chart_data(at)[4], "layer") == {"hidden_1", "bottleneck", "output"}
-    at.toggle(key="bp_adaptive").set_value(True).run()
+    at.toggle(key="adaptive").set_value(True).run()
     assert_no_exception(at)
     assert any("train with rmsprop at learning rate 0.01" in c.value for c in at.caption)
 
 
 def test_other_data_sets_work_too():
     at = app_test(PAGE)
-    at.session_state["dataset_name"] = "iris"  # the sidebar's choice
+    at.session_state["data"] = "iris"  # the sidebar's choice
     at.run()
     assert_no_exception(at)
     assert len(chart_specs(at, widest=True)) == 5
@@ -140,7 +140,7 @@ def test_the_current_network_comes_from_the_inner_layer_page():
     from lib.training import TrainConfig
 
     at = app_test(PAGE)
-    at.session_state["train_config"] = TrainConfig(hidden=(5, 4), epochs=3, optimizer="adam")
+    set_config(at, TrainConfig(hidden=(5, 4), epochs=3, optimizer="adam"))
     at.run()
     assert_no_exception(at)
     assert values_of(chart_data(at)[3], "layer") == {"hidden_1", "hidden_2", "bottleneck", "output"}
@@ -150,7 +150,7 @@ def test_the_current_network_comes_from_the_inner_layer_page():
 
 def test_surface_learning_rates_can_be_typed_in():
     at = app_test(PAGE)
-    at.multiselect(key="sf_rates").set_value(["0.3", "2.5", "100"]).run()
+    at.multiselect(key="surface_rates").set_value(["0.3", "2.5", "100"]).run()
     assert_no_exception(at)
     assert values_of(chart_data(at)[1], "path") == {"sgd, lr 0.3", "sgd, lr 2.5"}
     assert "at most 10" in at.warning[0].value
@@ -160,20 +160,18 @@ def test_the_network_changed_on_the_inner_layer_page_is_the_one_named_here():
     from ui import state
 
     at = app_test("app_pages/inner_layer.py")
-    at.sidebar.slider(key=state.EPOCHS).set_value(3)
-    at.sidebar.slider(key=state.NODES[0]).set_value(5)
-    at.sidebar.selectbox(key=state.OPTIMIZER).select("adam").run()
+    at.sidebar.slider(key="epochs").set_value(3)
+    at.sidebar.slider(key=state.nodes(1)).set_value(5)
+    at.sidebar.selectbox(key="optimizer").select("adam").run()
     at.switch_page(PAGE).run()
     assert_no_exception(at)
     assert any("The current network: 4 → 5 → 2 → 1, relu, adam" in c.value for c in at.caption)
-    at.radio(key=state.GD_MODEL).set_value("mlp").run()
+    at.radio(key="model").set_value("mlp").run()
     assert "network 4 → 5 → 2 → 1" in at.caption[0].value
 
 
 def test_a_fresh_session_on_another_data_set_shows_that_data_sets_network():
-    from ui import state
-
     at = app_test(PAGE)
-    at.sidebar.selectbox(key=state.DATASET).select("wine").run()  # never visited the inner-layer page
+    at.sidebar.selectbox(key="data").select("wine").run()  # never visited the inner-layer page
     assert_no_exception(at)
     assert any("The current network: 13 → 8 → 5 → 2 → 3" in c.value for c in at.caption)

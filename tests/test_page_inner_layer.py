@@ -65,8 +65,8 @@ def test_defaults_are_the_lessons_deeper_network(at):
     sidebar = at.sidebar
     assert sidebar.slider(key="n_hidden").value == 1 and sidebar.slider(key="nodes_1").value == 3
     assert sidebar.slider(key="epochs").value == 25
-    assert sidebar.select_slider(key="learning_rate").value == 0.01
-    assert sidebar.select_slider(key="batch_size").value == 16
+    assert sidebar.select_slider(key="lr").value == 0.01
+    assert sidebar.select_slider(key="batch").value == 16
     assert sidebar.selectbox(key="optimizer").value == "rmsprop"
     assert metric(at, "Trainable parameters") == "26"
     assert player_opens_at(at) == 25
@@ -80,7 +80,7 @@ def test_defaults_are_the_lessons_deeper_network(at):
 
 
 def test_a_dead_node_is_said_not_hidden(at):
-    at.sidebar.number_input(key="init_seed").set_value(0).run()  # this start loses node 1
+    at.sidebar.number_input(key="seed").set_value(0).run()  # this start loses node 1
     assert_no_exception(at)
     [warning] = [w.value for w in at.warning if "node 1 is dead" in w.value]
     assert "**Try:** **Re-initialize**" in warning and "smaller learning rate" in warning
@@ -126,13 +126,13 @@ def test_nodes_and_layers_change_the_parameter_count(at):
 def test_activation_optimizer_rate_and_batch_reach_the_config_and_code(at):
     at.sidebar.selectbox(key="activation").select("tanh")
     at.sidebar.selectbox(key="optimizer").select("adam")
-    at.sidebar.select_slider(key="learning_rate").set_value(0.05)
-    at.sidebar.select_slider(key="batch_size").set_value(64).run()
+    at.sidebar.select_slider(key="lr").set_value(0.05)
+    at.sidebar.select_slider(key="batch").set_value(64).run()
     assert_no_exception(at)
     got = config(at)
     assert (got.activation, got.optimizer, got.learning_rate, got.batch_size) == ("tanh", "adam", 0.05, 64)
     assert "Adam(learning_rate=0.05)" in at.code[0].value and 'activation="tanh"' in at.code[0].value
-    assert at.sidebar.select_slider(key="batch_size").options[-1] == "672 (full batch)"
+    assert at.sidebar.select_slider(key="batch").options[-1] == "672 (full batch)"
 
 
 def test_seeds_and_reinitialize(at):
@@ -141,7 +141,7 @@ def test_seeds_and_reinitialize(at):
     seed = config(at).seed
     at.sidebar.button[0].click().run()  # Re-initialize
     assert_no_exception(at)
-    assert config(at).seed == seed + 1 == at.sidebar.number_input(key="init_seed").value
+    assert config(at).seed == seed + 1 == at.sidebar.number_input(key="seed").value
 
 
 def test_the_settings_survive_a_visit_to_another_page():
@@ -157,7 +157,7 @@ def test_the_settings_survive_a_visit_to_another_page():
 def test_a_dead_bottleneck_is_explained_instead_of_drawn():
     at = app_test(PAGE)
     at.sidebar.slider(key="epochs").set_value(5)
-    at.sidebar.select_slider(key="learning_rate").set_value(1.0).run()
+    at.sidebar.select_slider(key="lr").set_value(1.0).run()
     assert_no_exception(at)
     assert any("Dead bottleneck at epoch 5" in e.value for e in at.error)
     assert player_opens_at(at) is None  # no plane of points all at (0, 0)
@@ -169,7 +169,7 @@ def test_a_diverged_run_is_explained_instead_of_drawn():
     at.sidebar.slider(key="epochs").set_value(5)
     at.sidebar.selectbox(key="activation").select("linear")
     at.sidebar.selectbox(key="optimizer").select("momentum")
-    at.sidebar.select_slider(key="learning_rate").set_value(1.0).run()
+    at.sidebar.select_slider(key="lr").set_value(1.0).run()
     assert_no_exception(at)
     assert "Training diverged at epoch" in at.error[0].value
     assert player_opens_at(at) is None and not [s for s in chart_specs(at) if "facet" in s]
@@ -178,13 +178,13 @@ def test_a_diverged_run_is_explained_instead_of_drawn():
 
 def test_a_multiclass_data_set_shades_softmax_regions():
     at = app_test(PAGE)
-    at.sidebar.selectbox(key="dataset_name").select("iris")
+    at.sidebar.selectbox(key="data").select("iris")
     at.sidebar.slider(key="epochs").set_value(5).run()
     assert_no_exception(at)
     assert player_opens_at(at) == 5
     assert player_params(at)["classes"]["value"] == ["setosa", "versicolor", "virginica"]
     assert "to_categorical" in at.code[0].value
-    assert at.sidebar.select_slider(key="batch_size").options[-1].endswith("(full batch)")
+    assert at.sidebar.select_slider(key="batch").options[-1].endswith("(full batch)")
 
 
 def test_the_code_section_says_what_the_courses_k_function_became(at):

@@ -53,7 +53,7 @@ def test_the_stylesheet_shows_exactly_one_layout_at_every_width(chart):
         if width >= 0:
             expected = next(lay.name for lay in layouts if width >= lay.min_width)
             assert shown_layouts(chart, width) == [expected], (chart, width)
-    assert f".st-key-{chart} {{\n  container-type: inline-size;" in stylesheet()
+    assert f".st-key-{chart}_layouts {{\n  container-type: inline-size;" in stylesheet()
     assert "ui.layout import responsive_layout" in (ROOT / "streamlit_app.py").read_text()
 
 

@@ -38,7 +38,7 @@ def test_every_step_opens_from_its_link_and_holds_its_view_until_answered():
     for step in lesson.STEPS:
         at = open_step(step.number)
         assert at.header[0].value == f"Step {step.number} · {step.title}"
-        assert at.selectbox(key="lesson_step").value == step.number
+        assert at.selectbox(key="step").value == step.number
         assert at.query_params["step"] == str(step.number)  # the address names the step
         assert at.progress[0].proto.text.startswith(f"Step {step.number} of 7")
         if step.question is None:  # "your turn": the controls open at once

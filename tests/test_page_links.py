@@ -2,10 +2,10 @@
 
 from conftest import app_test, assert_no_exception, chart_specs
 from lib.layouts import LAYOUTS
-from lib.settings import SETTINGS
 from lib.training import DEEPER_LESSON, WINE_EXERCISE
 from ui import state
 from ui.charts import SAVE_AS
+from ui.links import SETTINGS
 
 INNER = "app_pages/inner_layer.py"
 
@@ -145,22 +145,22 @@ def test_the_inner_layer_page_offers_its_downloads():
     assert buttons["Python script (.py)"].url
 
 
-def test_a_config_set_from_outside_or_a_control_changed_with_the_data_set_is_kept():
+def test_controls_changed_with_the_data_set_are_kept_and_the_others_follow_its_preset():
     import dataclasses
 
     at = app_test(INNER)
-    at.sidebar.selectbox(key="dataset_name").select("iris")
+    at.sidebar.selectbox(key="data").select("iris")
     at.sidebar.slider(key="epochs").set_value(3).run()  # same rerun as the data set change
     config = at.session_state["train_config"]
     assert config.epochs == 3 and config.hidden == DEEPER_LESSON.hidden  # iris has 4 features
-    # another page: a config set from outside with the data set change stands, and the controls show it
+    # another page, the layers too: kept, the controls show them, the rest is wine's network
     at = app_test("app_pages/compare.py")
-    explicit = dataclasses.replace(DEEPER_LESSON, hidden=(6,), epochs=2)
-    at.sidebar.selectbox(key="dataset_name").select("wine")
-    at.session_state["train_config"] = explicit
-    at.multiselect(key="compare_methods").set_value(["bottleneck"]).run()
+    at.sidebar.selectbox(key="data").select("wine")
+    at.sidebar.slider(key="nodes_1").set_value(6)
+    at.sidebar.slider(key="epochs").set_value(2)
+    at.multiselect(key="methods").set_value(["bottleneck"]).run()
     assert_no_exception(at)
-    assert at.session_state["train_config"] == explicit
+    assert at.session_state["train_config"] == dataclasses.replace(WINE_EXERCISE, hidden=(6,), epochs=2)
     assert "13 → 6 → 2 → 3" in at.caption[0].value
     assert at.sidebar.slider(key="epochs").value == 2 and at.sidebar.slider(key="nodes_1").value == 6
 
@@ -233,24 +233,24 @@ def test_a_link_opens_the_gradient_page_with_its_settings():
     at = app_test(GRADIENT, GD_LINK)
     assert_no_exception(at)
     assert not at.warning
-    assert at.segmented_control(key=state.GD_VARY).value == "optimizer"
-    assert at.radio(key=state.GD_MODEL).value == "mlp"
-    assert at.slider(key=state.GD_EPOCHS).value == 4 and at.number_input(key=state.GD_SEED).value == 5
-    assert at.multiselect(key=state.GD_VALUES["optimizer"]).value == ["sgd", "momentum 0.9"]
-    assert (at.selectbox(key=state.SF_X1).value, at.selectbox(key=state.SF_X2).value) == (
+    assert at.segmented_control(key="vary").value == "optimizer"
+    assert at.radio(key="model").value == "mlp"
+    assert at.slider(key="gd_epochs").value == 4 and at.number_input(key="gd_seed").value == 5
+    assert at.multiselect(key="gd_optimizers").value == ["sgd", "momentum 0.9"]
+    assert (at.selectbox(key="feature1").value, at.selectbox(key="feature2").value) == (
         "variance",
         "entropy",
     )
-    assert at.number_input(key=state.SF_W1).value == -2.0
-    assert at.segmented_control(key=state.SF_MODE).value == "optimizers"
-    assert at.slider(key=state.SF_STEPS).value == 12 and at.radio(key=state.SF_BATCH).value == 16
-    assert at.number_input(key=state.SF_RATE).value == 0.2
-    assert at.multiselect(key=state.SF_OPTIMIZERS).value == ["adam", "nesterov 0.5"]
-    assert at.slider(key=state.BP_DEPTH).value == 1 and at.toggle(key=state.BP_ADAPTIVE).value
+    assert at.number_input(key="start_w1").value == -2.0
+    assert at.segmented_control(key="paths").value == "optimizers"
+    assert at.slider(key="steps").value == 12 and at.radio(key="rows_per_step").value == 16
+    assert at.number_input(key="surface_lr").value == 0.2
+    assert at.multiselect(key="surface_optimizers").value == ["adam", "nesterov 0.5"]
+    assert at.slider(key="depth").value == 1 and at.toggle(key="adaptive").value
     assert "4 epochs, seed 5" in at.caption[0].value
     for key, text in GD_LINK.items():  # the address carries them all
         assert at.query_params[key] == (text if key != "start_w1" else "-2"), key
-    at.slider(key=state.GD_EPOCHS).set_value(6).run()
+    at.slider(key="gd_epochs").set_value(6).run()
     assert at.query_params["gd_epochs"] == "6"
 
 
@@ -261,26 +261,26 @@ def test_bad_gradient_page_values_in_a_link_get_notices():
     assert "link's learning rates compared" in notices and "link's number of steps" in notices
     assert "link's feature for w1 is not a feature of this data" in notices
     assert "<b>" not in notices  # the link's text is not shown
-    assert at.multiselect(key=state.GD_VALUES["learning_rate"]).value == ["0.1"]
-    assert at.slider(key=state.SF_STEPS).value == 100
-    assert at.selectbox(key=state.SF_X1).value == "skewness"  # not a feature: the page's choice
+    assert at.multiselect(key="gd_rates").value == ["0.1"]
+    assert at.slider(key="steps").value == 100
+    assert at.selectbox(key="feature1").value == "skewness"  # not a feature: the page's choice
 
 
 def test_a_classroom_link_locks_and_hides_the_gradient_pages_controls():
     at = app_test(GRADIENT, {"lock": "gd_epochs,vary,paths", "hide": "gd_seed,surface_rates,depth"})
     assert_no_exception(at)
-    assert at.slider(key=state.GD_EPOCHS).disabled and at.segmented_control(key=state.GD_VARY).disabled
-    assert at.segmented_control(key=state.SF_MODE).disabled
-    assert state.GD_SEED not in keys_of(at, "number_input")
-    assert state.SF_RATES not in keys_of(at, "multiselect")
-    assert state.BP_DEPTH not in keys_of(at, "slider")
+    assert at.slider(key="gd_epochs").disabled and at.segmented_control(key="vary").disabled
+    assert at.segmented_control(key="paths").disabled
+    assert "gd_seed" not in keys_of(at, "number_input")
+    assert "surface_rates" not in keys_of(at, "multiselect")
+    assert "depth" not in keys_of(at, "slider")
     assert len(chart_specs(at, widest=True)) == 5  # the hidden ones' values are used: every section draws
 
 
 def test_a_hidden_gradient_page_control_keeps_the_links_value():
     at = app_test(GRADIENT, {"gd_epochs": "3", "surface_rates": "0.5", "hide": "gd_epochs,surface_rates"})
     assert_no_exception(at)
-    assert state.GD_EPOCHS not in keys_of(at, "slider")
+    assert "gd_epochs" not in keys_of(at, "slider")
     assert "; 3 epochs, seed 0" in at.caption[0].value
     assert set(chart_data(at)[1]["path"].dropna()) == {"sgd, lr 0.5"}
 
@@ -288,28 +288,28 @@ def test_a_hidden_gradient_page_control_keeps_the_links_value():
 def test_a_link_sets_the_gallerys_seeds_and_the_compare_pages_t_sne():
     at = app_test("app_pages/gallery.py", {"epochs": "2", "runs": "3", "lock": "runs"})
     assert_no_exception(at)
-    assert at.slider(key=state.GALLERY_RUNS).value == 3 and at.slider(key=state.GALLERY_RUNS).disabled
+    assert at.slider(key="runs").value == 3 and at.slider(key="runs").disabled
     first = DEEPER_LESSON.seed
     assert f"seeds {first} to {first + 2}" in at.caption[0].value
     assert at.query_params["runs"] == "3"
     hidden = app_test("app_pages/gallery.py", {"epochs": "2", "runs": "2", "hide": "runs"})
-    assert state.GALLERY_RUNS not in keys_of(hidden, "slider")
+    assert "runs" not in keys_of(hidden, "slider")
     assert f"seeds {first} to {first + 1}" in hidden.caption[0].value
     at = app_test(
         "app_pages/compare.py",
         {"epochs": "2", "methods": "pca,lda", "iterations": "250", "all_rows": "true", "lock": "iterations"},
     )
     assert_no_exception(at)
-    assert at.select_slider(key=state.COMPARE_ITERATIONS).value == 250
-    assert at.select_slider(key=state.COMPARE_ITERATIONS).disabled
-    assert at.toggle(key=state.COMPARE_ALL_ROWS).value
+    assert at.select_slider(key="iterations").value == 250
+    assert at.select_slider(key="iterations").disabled
+    assert at.toggle(key="all_rows").value
     assert "1,372 rows: all rows" in " ".join(m.value for m in at.markdown)
     assert (at.query_params["iterations"], at.query_params["all_rows"]) == ("250", "true")
     hidden = app_test(
         "app_pages/compare.py", {"epochs": "2", "methods": "pca", "all_rows": "true", "hide": "all_rows"}
     )
     assert_no_exception(hidden)
-    assert state.COMPARE_ALL_ROWS not in keys_of(hidden, "toggle")
+    assert "all_rows" not in keys_of(hidden, "toggle")
     assert "1,372 rows: all rows" in " ".join(m.value for m in hidden.markdown)
 
 
@@ -319,15 +319,15 @@ def test_a_link_sets_the_data_pages_features():
     assert chart_specs(at)[0]["usermeta"]["features"] == ["entropy", "variance"]
     assert at.query_params["pairplot"] == "entropy,variance"
     locked = app_test(None, {"lock": "pairplot"})
-    assert at.multiselect(key=state.PAIRPLOT_FEATURES).disabled is False
-    assert locked.multiselect(key=state.PAIRPLOT_FEATURES).disabled
+    assert at.multiselect(key="pairplot").disabled is False
+    assert locked.multiselect(key="pairplot").disabled
 
 
 def test_the_address_names_the_new_data_sets_features_in_the_run_that_switches_to_it():
     at = app_test(None)
-    at.sidebar.selectbox(key=state.DATASET).set_value("wine").run()
+    at.sidebar.selectbox(key="data").set_value("wine").run()
     assert_no_exception(at)
-    shown = at.multiselect(key=state.PAIRPLOT_FEATURES).value
+    shown = at.multiselect(key="pairplot").value
     assert "proline" in shown and at.query_params["pairplot"] == ",".join(shown)  # not banknotes' four
 
 
@@ -337,7 +337,7 @@ CLASSROOM = {"epochs": "30", "optimizer": "adam", "lock": "epochs,optimizer", "h
 def test_locks_and_hides_hold_through_a_data_set_change_and_every_page():
     at = app_test(INNER, {**CLASSROOM, "lr": "0.05"})
     assert_no_exception(at)
-    at.sidebar.selectbox(key="dataset_name").select("wine").run()
+    at.sidebar.selectbox(key="data").select("wine").run()
     assert_no_exception(at)
     config = at.session_state[state.CONFIG]
     # the teacher's locked and hidden values stand; the unlocked network follows wine's preset
@@ -351,7 +351,7 @@ def test_locks_and_hides_hold_through_a_data_set_change_and_every_page():
         at.switch_page(page).run()
         assert_no_exception(at)
         assert at.session_state[state.CONFIG] == config, page
-    at.sidebar.selectbox(key="dataset_name").select("iris").run()  # changed on another page
+    at.sidebar.selectbox(key="data").select("iris").run()  # changed on another page
     at.switch_page("app_pages/compare.py").run()
     assert_no_exception(at)
     config = at.session_state[state.CONFIG]
@@ -386,3 +386,25 @@ def test_a_link_with_no_usable_method_opens_the_default_methods_with_a_notice():
     assert not [i for i in at.info if "at least one method" in i.value]
     assert any("'abc' names none of" in w.value and "instead" in w.value for w in at.warning)
     assert len(chart_specs(at)[0]["concat"]) == len(SETTINGS["methods"].default)
+
+
+def test_a_link_with_an_empty_list_opens_the_default_list():
+    at = app_test("app_pages/compare.py", {"epochs": "2", "methods": "", "iterations": "250"})
+    assert_no_exception(at)
+    assert widget(at, "multiselect", "Methods to show").value == list(SETTINGS["methods"].default)
+    assert len(chart_specs(at)[0]["concat"]) == len(SETTINGS["methods"].default)
+    at = app_test(None, {"pairplot": ""})
+    assert_no_exception(at)
+    assert chart_specs(at)[0]["usermeta"]["features"] == ["variance", "skewness", "kurtosis", "entropy"]
+
+
+def test_the_network_controls_are_drawn_on_the_pages_that_show_a_network_only():
+    at = app_test(None, {"epochs": "4", "step": "4"})
+    assert "n_hidden" not in keys_of(at, "slider")  # the data page
+    at.switch_page("app_pages/lesson.py").run()
+    assert "n_hidden" not in keys_of(at, "slider")  # a step of the lesson's own networks
+    next(b for b in at.button if b.label == "Next step").click().run()  # step 5: your turn
+    assert_no_exception(at)
+    assert at.sidebar.slider(key="epochs").value == 4 and at.session_state["train_config"].epochs == 4
+    at.switch_page(GRADIENT).run()
+    assert "n_hidden" not in keys_of(at, "slider") and at.session_state["train_config"].epochs == 4

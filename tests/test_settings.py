@@ -1,24 +1,28 @@
 """The one settings table: its grids and snapping, its kinds, and that everything else reads it."""
 
+import dataclasses
 import re
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, last_line_printed
 from lib.links import parse_query, to_query
 from lib.presets import funnel
 from lib.settings import (
-    CONTROL_KEYS,
     LEARNING_RATES,
     MAX_NODES,
-    SETTINGS,
-    TRAIN_FIELDS,
+    TRAIN,
+    TRAIN_SETTINGS,
+    Number,
+    Setting,
     batch_sizes,
     nearest,
     on_the_grids,
+    registry,
 )
-from lib.training import DEEPER_LESSON
-from ui import state
+from lib.training import DEEPER_LESSON, TrainConfig
+from ui.data import DATA
+from ui.links import CONTROL_KEYS, PAGE_SETTINGS, SETTINGS
 
 
 def test_the_learning_rate_grid_is_log_spaced_from_1e_4_to_1():
@@ -64,14 +68,14 @@ def test_presets_stay_inside_the_nodes_limit():
 
 def test_every_default_survives_a_link_unchanged():
     defaults = {key: s.default for key, s in SETTINGS.items() if s.default is not None}
-    parsed = parse_query(to_query(defaults))
+    parsed = parse_query(to_query(defaults, SETTINGS), SETTINGS)
     assert parsed.notices == ()
     assert {key: parsed.values[key] for key in defaults} == defaults
 
 
 @pytest.mark.parametrize("text", ["", " ", "nan", "-1e999", "1e999", "<b>x</b>", ",,,", "0x10", "é" * 300])
 def test_no_value_of_any_setting_raises(text):
-    parsed = parse_query(dict.fromkeys(SETTINGS, text))
+    parsed = parse_query(dict.fromkeys(SETTINGS, text), SETTINGS)
     assert set(parsed.values) == set(SETTINGS)
 
 
@@ -102,21 +106,59 @@ def test_no_value_of_any_setting_raises(text):
     ],
 )
 def test_page_settings_are_parsed_clamped_or_defaulted(key, raw, expected, noticed):
-    parsed = parse_query({key: raw})
+    parsed = parse_query({key: raw}, SETTINGS)
     assert parsed.values[key] == expected
     assert bool(parsed.notices) == noticed
     if noticed:
         assert SETTINGS[key].label in parsed.notices[0]
 
 
-def test_every_setting_is_carried_by_the_config_the_data_set_or_a_page_control():
-    carried = set(TRAIN_FIELDS) | {"data"} | set(state.LINKED)
-    assert carried == set(CONTROL_KEYS)
-    assert set(state.SETTING_OF) == set(state.LINKED.values())  # one control per setting
+def test_every_setting_is_the_data_set_a_config_field_or_a_pages_own_and_has_one_key():
+    assert list(SETTINGS) == [*CONTROL_KEYS, "lock", "hide"]
+    assert set(CONTROL_KEYS) == {DATA.key, *TRAIN, *(s.key for s in PAGE_SETTINGS), "pairplot"}
+    fields = {f.name for f in dataclasses.fields(TrainConfig)}
+    assert all(s.field in fields for s in TRAIN_SETTINGS)  # each row sets the field it names
+    assert not any(s.field for s in PAGE_SETTINGS)
+    with pytest.raises(ValueError, match="share a key"):  # one key, one setting
+        registry(DATA, Setting("data", Number(0, 1), 0, "another"))
 
 
 def test_every_setting_can_be_locked_and_hidden():
     assert SETTINGS["lock"].kind.options == SETTINGS["hide"].kind.options == CONTROL_KEYS
+
+
+@pytest.mark.parametrize("key, blank", [("methods", ""), ("pairplot", " , "), ("gd_rates", ""), ("lock", "")])
+def test_an_empty_list_opens_the_default_list(key, blank):
+    parsed = parse_query({key: blank}, SETTINGS)
+    assert parsed.values[key] == SETTINGS[key].default and parsed.notices == ()
+
+
+def test_a_link_value_between_a_grids_values_moves_to_the_nearest():
+    config = on_the_grids(TrainConfig(learning_rate=0.3, batch_size=100), 672)
+    assert (config.learning_rate, config.batch_size) == (0.2, 128)
+
+
+def test_raising_max_layers_is_one_number():
+    """With MAX_LAYERS = 4 in lib/settings.py and nothing else changed, a link to four hidden
+    layers opens with four node sliders and trains that network (a fresh process reads the edit)."""
+    source = (ROOT / "lib" / "settings.py").read_text()
+    assert source.count("MAX_LAYERS = 3") == 1
+    line = last_line_printed(
+        "import sys, types\n"
+        "import lib\n"
+        "module = types.ModuleType('lib.settings')\n"
+        "module.__file__ = 'lib/settings.py'\n"
+        "sys.modules['lib.settings'] = module\n"
+        f"exec(compile({source.replace('MAX_LAYERS = 3', 'MAX_LAYERS = 4')!r}, 'lib/settings.py', 'exec'),"
+        " module.__dict__)\n"
+        "from testkit.apptest import app_test\n"
+        "at = app_test('app_pages/inner_layer.py', {'hidden': '4,4,4,4,4', 'epochs': '1'})\n"
+        "assert not at.exception, [e.value for e in at.exception]\n"
+        "sliders = {s.key: s for s in at.sidebar.slider}\n"
+        "config = at.session_state['train_config']\n"
+        "print(int(sliders['n_hidden'].max), sliders['nodes_4'].label, config.hidden)\n"
+    )
+    assert line == "4 Nodes in hidden layer 4 (4, 4, 4, 4)"
 
 
 VIEWS = [ROOT / "streamlit_app.py", *(ROOT / "app_pages").glob("*.py"), *(ROOT / "ui").glob("*.py")]

@@ -16,7 +16,7 @@ import streamlit as st
 from lib.charts.common import ChartParts, arrow_datasets, spec_of, vega_lite, with_columns
 from lib.exports import CHART_FORMATS, chart_file
 from lib.layouts import LAYOUTS, Layout, widest
-from ui.layout import layout_key
+from ui.layout import charts_key, layout_key
 
 SAVE_AS = {"svg": "SVG (any size, for slides)", "png": "PNG (picture)", "json": "Vega-Lite source (JSON)"}
 
@@ -68,7 +68,7 @@ def draw_reflowed(chart: str, spec: dict, name: str, place=st) -> None:
 
 def layout_slots(chart: str, place=st) -> dict[Layout, object]:
     """One empty slot per layout of `chart`, in the containers the stylesheet shows by width."""
-    with place.container(key=chart):
+    with place.container(key=charts_key(chart)):
         return {layout: st.container(key=layout_key(chart, layout.name)).empty() for layout in LAYOUTS[chart]}
 
 

@@ -14,6 +14,7 @@ import streamlit as st
 
 from lib.datasets import Dataset
 from lib.projections import (
+    DEFAULT_METHODS,
     METHODS,
     Embedding,
     comparison_rows,
@@ -22,7 +23,42 @@ from lib.projections import (
     placed_rows,
     take_rows,
 )
+from lib.settings import Flag, Levels, Number, Setting, Several
 from lib.training import Run
+
+# The page's own settings
+SHOWN = Setting(
+    "methods",
+    Several(tuple(METHODS), {name: method.label for name, method in METHODS.items()}),
+    tuple(DEFAULT_METHODS),
+    "methods shown",
+    "Methods to show",
+)
+ALL_ROWS = Setting(
+    "all_rows",
+    Flag(),
+    False,
+    "choice of all rows",
+    "Show all rows (training and test)",
+    "By default only the test rows are shown: rows the network never saw.",
+)
+PERPLEXITY = Setting(
+    "perplexity",
+    Number(5, 50),
+    30,
+    "t-SNE perplexity",
+    "t-SNE perplexity",
+    "Roughly how many neighbours each point tries to keep close.",
+)
+ITERATIONS = Setting(
+    "iterations",
+    Levels((250, 500, 1000, 2000)),
+    500,
+    "t-SNE iterations",
+    "t-SNE iterations",
+    "More iterations let t-SNE settle; fewer are faster.",
+)
+SETTINGS = (SHOWN, ALL_ROWS, PERPLEXITY, ITERATIONS)
 
 
 @st.cache_data(max_entries=64, max_size="32MB", show_spinner=False)

@@ -14,11 +14,17 @@ import streamlit as st
 
 from lib.csv_reader import csv_columns, guess_target, read_csv
 from lib.datasets import DATASET_NAMES, Dataset, DatasetError, load_dataset
+from lib.settings import Choice, Names, Setting
 from ui import state
-from ui.classroom import control
+from ui.classroom import draw
 
 UPLOAD = "upload"
-CHOICES = (*DATASET_NAMES, UPLOAD)
+CHOICES = (*DATASET_NAMES, UPLOAD)  # the data set's options: a link can name the bundled ones
+DATA = Setting(
+    "data", Choice(DATASET_NAMES), "banknotes", "data set", "Data set", "Every page works on this data set."
+)
+PAIRPLOT = Setting("pairplot", Names(most=6), None, "features plotted", "Features to plot")  # None: clearest
+SETTINGS = (PAIRPLOT,)  # the data page's own
 LABELS = {
     "banknotes": "Banknotes (the lesson)",
     "wine": "Wine (the exercise)",
@@ -49,17 +55,7 @@ def load_builtin(name: str) -> Dataset:
 
 def dataset_picker() -> None:
     """The sidebar choice; its key keeps the choice while moving between pages."""
-    st.session_state.setdefault(state.DATASET, CHOICES[0])
-    control(
-        st.sidebar.selectbox,
-        "data",
-        "Data set",
-        CHOICES,
-        key=state.DATASET,
-        format_func=LABELS.get,
-        help="Every page works on this data set.",
-    )
-    if st.session_state[state.DATASET] == UPLOAD:
+    if draw(DATA, st.sidebar, options=CHOICES, format_func=LABELS.get) == UPLOAD:
         _upload_controls()
 
 
@@ -115,6 +111,19 @@ def _read(stored: tuple, what: str | None):
     return memo[digest, what]
 
 
+def chosen_dataset() -> Dataset | None:
+    """The chosen data set, or None while it cannot be loaded; says nothing (`current_dataset` does)."""
+    name = st.session_state.get(DATA.key, DATA.default)
+    if name == UPLOAD:
+        stored = st.session_state.get(state.CSV_FILE)
+        result = None if stored is None else _read(stored, st.session_state.get(state.CSV_TARGET))
+        return None if isinstance(result, DatasetError) else result
+    try:
+        return load_builtin(name)
+    except DatasetError:
+        return None
+
+
 def _uploaded_dataset() -> Dataset | None:
     stored = st.session_state.get(state.CSV_FILE)
     if stored is None:
@@ -151,7 +160,7 @@ def _show_format() -> None:
 
 def current_dataset() -> Dataset | None:
     """The chosen data set, or None after showing on the page why it cannot be loaded."""
-    name = st.session_state.get(state.DATASET, DATASET_NAMES[0])
+    name = st.session_state.get(DATA.key, DATA.default)
     if name == UPLOAD:
         return _uploaded_dataset()
     try:

@@ -14,6 +14,12 @@ STYLESHEET = Path(__file__).with_name("responsive.css")
 SHEET_ID = "bottleneck"  # the <style> element's data-sheet: the sheet hides its own element
 
 
+def charts_key(chart: str) -> str:
+    """The container of all layouts of a chart, e.g. compare_maps_layouts (also its CSS class): not
+    the chart's name alone, which may be a setting's key (pairplot), its widget on the same page."""
+    return f"{chart}_layouts"
+
+
 def layout_key(chart: str, layout: str) -> str:
     """The container of one layout of a chart, e.g. compare_maps_wide (also its CSS class)."""
     return f"{chart}_{layout}"
@@ -21,7 +27,7 @@ def layout_key(chart: str, layout: str) -> str:
 
 def band_rules(chart: str, layouts: tuple[Layout, ...]) -> str:
     """CSS that hides every layout of `chart` whose band of widths its container is not in."""
-    rules = [f".st-key-{chart} {{\n  container-type: inline-size;\n}}"]
+    rules = [f".st-key-{charts_key(chart)} {{\n  container-type: inline-size;\n}}"]
     above = None  # the least width of the next wider layout
     for layout in layouts:
         outside = [f"(width < {layout.min_width}px)"] if layout.min_width else []

@@ -1,4 +1,5 @@
-"""The lesson's questions on a page: predict, then reveal; answers kept in the session."""
+"""The lesson's step (its setting), and its questions on a page: predict, then reveal; answers kept
+in the session."""
 
 from __future__ import annotations
 
@@ -8,11 +9,28 @@ import streamlit as st
 from lib import lesson
 from lib.datasets import Dataset
 from lib.lesson import Question
+from lib.settings import Number, Setting
 from lib.training import Run, TrainConfig
 from ui import state
 
+STEP = Setting(  # shown as a menu of the steps' titles
+    "step",
+    Number(1, len(lesson.STEPS)),
+    1,
+    "lesson step",
+    "Step",
+    "Your answers stay in this browser tab's session; nothing is stored.",
+    control="selectbox",
+)
+SETTINGS = (STEP,)
+
 # px, step 2's planes before and after: drawn 321 px wide, they fit half a tablet or a phone
 PLANE_SIZE = 280
+
+
+def sets_network() -> bool:
+    """Whether the step the lesson shows lets the student set the network (its controls shown)."""
+    return lesson.step(st.session_state.get(STEP.key, STEP.default)).sets_network
 
 
 def answers() -> dict[int, int]:

@@ -1,11 +1,12 @@
 """Streamlit glue for shared links: the address seeds the session, and follows its settings.
 
-A link is read once, on the session's first run (opening or reloading an address
-starts a new session): it sets the data set, the network and the page's controls, and
-the user's later changes win. Later runs never read the address again: a rerun can
-carry an address from before the last write, and reading it would undo the user's change.
-Every page writes its current settings back into the address, so the address bar is
-always the link to what is on screen.
+`SETTINGS` is every setting a link carries: the data set and the network's (`lib.settings`), and
+each page's own, declared beside its glue in `ui/`. A link is read once, on the session's first
+run (opening or reloading an address starts a new session): it sets the data set, the network
+and the pages' controls, and the user's later changes win. Later runs never read the address
+again: a rerun can carry an address from before the last write, and reading it would undo the
+user's change. Every page writes its current settings back into the address, so the address bar
+is always the link to what is on screen.
 """
 
 from __future__ import annotations
@@ -17,12 +18,18 @@ import streamlit as st
 from lib.datasets import DATASET_NAMES, DatasetError
 from lib.links import config_from_values, fit_to_data, parse_query, to_query, values_from_config
 from lib.presets import default_config_for
-from lib.settings import CONTROL_KEYS, SETTINGS, TRAIN_FIELDS, on_the_grids
+from lib.settings import TRAIN, TRAIN_SETTINGS, on_the_grids, registry
 from lib.training import DEEPER_LESSON, fit_rows
-from ui import state
+from ui import compare, gradient_descent, lesson, runs, state
+from ui import data as data_glue
 from ui.classroom import in_classroom
-from ui.data import load_builtin
-from ui.train_controls import adopt_config
+from ui.data import DATA, load_builtin
+from ui.train_controls import put_config
+
+PAGE_SETTINGS = (*lesson.SETTINGS, *runs.SETTINGS, *compare.SETTINGS, *gradient_descent.SETTINGS)
+SETTINGS = registry(DATA, *data_glue.SETTINGS, *TRAIN_SETTINGS, *PAGE_SETTINGS)
+CONTROL_KEYS = SETTINGS["lock"].kind.options  # every setting a classroom link can lock or hide
+PAGE_KEYS = tuple(s.key for s in (*data_glue.SETTINGS, *PAGE_SETTINGS))  # kept by a page's control
 
 
 def _address_query() -> dict[str, str]:
@@ -40,33 +47,32 @@ def apply_link() -> None:
 
 
 def _apply(query: dict[str, str]) -> None:
-    parsed = parse_query(query)
+    parsed = parse_query(query, SETTINGS)
     values, notices = parsed.values, list(parsed.notices)
-    st.session_state[state.DATASET] = values["data"]
+    st.session_state[DATA.key] = values[DATA.key]
     try:
-        dataset = load_builtin(values["data"])
+        dataset = load_builtin(values[DATA.key])
     except DatasetError:
         dataset = None  # the page says why it cannot load the data
-    base = default_config_for(dataset) if dataset is not None else st.session_state.get(state.CONFIG)
-    given = {key: values[key] for key in TRAIN_FIELDS if key in query}
-    config = config_from_values(given, base or DEEPER_LESSON)
+    given = {key: values[key] for key in TRAIN if key in query}
+    config = config_from_values(given, default_config_for(dataset) if dataset is not None else DEEPER_LESSON)
     if dataset is not None:
         asked, config = config, on_the_grids(config, fit_rows(len(dataset.y), config))
-        for key in ("lr", "batch"):  # the settings on a grid
-            field = TRAIN_FIELDS[key]
-            if key in given and getattr(asked, field) != getattr(config, field):
+        for key in given:
+            field = TRAIN[key].field
+            if getattr(asked, field) != getattr(config, field):  # a value between a grid's
                 notices.append(
-                    f"The link's {SETTINGS[key].label} {getattr(asked, field):g} is not one "
+                    f"The link's {TRAIN[key].label} {getattr(asked, field):g} is not one "
                     f"of the slider's values; using {getattr(config, field):g} instead."
                 )
-        fitted = fit_to_data(values, [key for key in query if key in state.LINKED], dataset.feature_names)
+        fitted = fit_to_data(
+            values, [key for key in query if key in PAGE_KEYS], dataset.feature_names, SETTINGS
+        )
         values, notices = fitted.values, notices + list(fitted.notices)
-    adopt_config(config, dataset.fingerprint if dataset is not None else None)
-    for key, widget_key in state.LINKED.items():
-        st.session_state.pop(widget_key, None)
+    put_config(config, dataset.fingerprint if dataset is not None else None)
+    for key in PAGE_KEYS:
         if key in query and values[key] is not None:
-            value = values[key]
-            st.session_state[widget_key] = list(value) if isinstance(value, tuple) else value
+            st.session_state[key] = list(values[key]) if isinstance(values[key], tuple) else values[key]
     st.session_state[state.LINK_LOCK] = values["lock"]
     st.session_state[state.LINK_HIDE] = values["hide"]
     st.session_state[state.LINK_NOTICES] = tuple(notices)
@@ -75,16 +81,14 @@ def _apply(query: dict[str, str]) -> None:
 def current_query(lock=None, hide=None) -> dict[str, str]:
     """The session's settings as query parameters (what a link to them carries)."""
     values = {}
-    if st.session_state.get(state.DATASET, DATASET_NAMES[0]) in DATASET_NAMES:
-        values["data"] = st.session_state.get(state.DATASET, DATASET_NAMES[0])
+    if st.session_state.get(DATA.key, DATA.default) in DATASET_NAMES:
+        values[DATA.key] = st.session_state.get(DATA.key, DATA.default)
     if state.CONFIG in st.session_state:
         values.update(values_from_config(st.session_state[state.CONFIG]))
-    for key, widget_key in state.LINKED.items():
-        if widget_key in st.session_state:
-            values[key] = st.session_state[widget_key]
+    values.update({key: st.session_state[key] for key in PAGE_KEYS if key in st.session_state})
     values["lock"] = st.session_state.get(state.LINK_LOCK, ()) if lock is None else lock
     values["hide"] = st.session_state.get(state.LINK_HIDE, ()) if hide is None else hide
-    return {key: text for key, text in to_query(values).items() if text or key in TRAIN_FIELDS}
+    return {key: text for key, text in to_query(values, SETTINGS).items() if text or key in TRAIN}
 
 
 def link_url(query: dict[str, str]) -> str:
@@ -114,7 +118,7 @@ def share_link(place=st) -> None:
             "Copy it with the button at the code's top right."
         )
         st.code(link_url(query), language=None, wrap_lines=True)
-        if st.session_state.get(state.DATASET) not in DATASET_NAMES:
+        if st.session_state.get(DATA.key) not in DATASET_NAMES:
             st.caption("An uploaded file cannot travel in a link: the link opens the banknote data.")
 
 
@@ -131,8 +135,11 @@ def classroom_link_maker() -> None:
             "but greyed out; **hidden** ones are not shown at all. Everything else starts "
             "from the settings on screen now."
         )
-        label = {key: SETTINGS[key].label.capitalize() for key in CONTROL_KEYS}
         left, right = st.columns(2)
-        lock = left.multiselect("Lock", CONTROL_KEYS, format_func=label.get, key=state.CLASSROOM_LOCK)
-        hide = right.multiselect("Hide", CONTROL_KEYS, format_func=label.get, key=state.CLASSROOM_HIDE)
+        lock = left.multiselect("Lock", CONTROL_KEYS, format_func=_label, key=state.CLASSROOM_LOCK)
+        hide = right.multiselect("Hide", CONTROL_KEYS, format_func=_label, key=state.CLASSROOM_HIDE)
         st.code(link_url(current_query(tuple(lock), tuple(hide))), language=None, wrap_lines=True)
+
+
+def _label(key: str) -> str:
+    return SETTINGS[key].label.capitalize()

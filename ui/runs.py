@@ -1,11 +1,23 @@
-"""Training from a page: cached per (data, config), with a progress bar while it runs."""
+"""Training from a page: cached per (data, config), with a progress bar while it runs; and how many
+runs of one network the re-initializations page trains."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from lib.datasets import Dataset
+from lib.settings import Number, Setting
 from lib.training import Run, TrainConfig, train
+
+RUNS = Setting(  # the re-initializations page's
+    "runs",
+    Number(2, 12),
+    6,
+    "number of seeds",
+    "Number of seeds",
+    "Each seed is one training run; runs seen before come from the cache.",
+)
+SETTINGS = (RUNS,)
 
 
 @st.cache_data(max_entries=256, max_size="128MB", show_spinner=False)  # ~100 kB a run

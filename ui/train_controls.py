@@ -1,9 +1,12 @@
-"""The sidebar controls that make a `TrainConfig`; the config is kept for the other pages.
+"""The network and its training: their settings' controls in the sidebar, and the TrainConfig
+their values build.
 
-Widget state is forgotten when a page is left, so every widget is seeded from the
-stored config first: coming back to the page shows the network last trained. The config
-belongs to one data set: choosing another preloads that data set's network
-(`lib.presets.default_config_for`), unless a link has just set the config for it.
+`network` runs in the entrypoint on every run, for every page, before the page: the controls
+are drawn there (Streamlit's way for widgets shared by pages), on the pages that show a network,
+so a widget keeps its value from page to page; on the other pages the values are kept all the
+same. The values belong to one data set: choosing another gives its preset network
+(`lib.presets.default_config_for`), except the settings a classroom link locks or hides and
+those changed in the same run.
 """
 
 from __future__ import annotations
@@ -14,232 +17,159 @@ import streamlit as st
 
 from lib.datasets import Dataset
 from lib.presets import default_config_for
-from lib.settings import (
-    LEARNING_RATES,
-    SETTINGS,
-    TRAIN_FIELDS,
-    batch_sizes,
-    bounds,
-    names,
-    nearest,
-    on_the_grids,
-    options,
-)
+from lib.settings import TRAIN, TRAIN_SETTINGS, Layers, Setting, on_the_grids
 from lib.training import TrainConfig, fit_rows
 from ui import state
-from ui.classroom import LOCKED_HELP, control, locked
-from ui.classroom import hidden as link_hides
+from ui.classroom import LOCKED_HELP, control, draw, hidden, locked
 
-NEW_LAYER_NODES = 4
-WIDGET_KEYS = (state.N_HIDDEN, *state.NODES, state.WIDTHS, *state.CONFIG_WIDGETS)
-INITIALIZER_HELP = (
-    "How the starting weights are drawn. Glorot and LeCun scale them to each layer's number "
-    "of inputs (and outputs), He for ReLU; zeros make every node of a layer learn the same."
-)
+NEW_LAYER_NODES = 4  # a hidden layer switched on for the first time
+SEED = TRAIN["seed"]
 
 
-def follow_page(page: str) -> None:
-    """Call before the page runs: on another page the controls are new widgets, seeded from the config.
-
-    Streamlit gives a widget on each page its own identity; the one left on the last page would
-    otherwise hand the same key its own value and the new one would start at its default.
-    """
-    if st.session_state.get(state.CONTROLS_PAGE) != page:
-        for key in (state.N_HIDDEN, *state.NODES, *state.CONFIG_WIDGETS):
-            st.session_state.pop(key, None)
-    st.session_state[state.CONTROLS_PAGE] = page
+def _keys(setting: Setting) -> tuple[str, ...]:
+    """The session keys of a setting's values: its own, or for the layers their number and widths."""
+    if isinstance(setting.kind, Layers):
+        return (state.N_HIDDEN, *(state.nodes(i) for i in range(1, setting.kind.most + 1)))
+    return (setting.key,)
 
 
-def adopt_config(config: TrainConfig, fingerprint: str | None) -> None:
-    """Make `config` the stored one for the data set `fingerprint`; the widgets re-seed from it."""
-    _store(config, fingerprint)
-    for key in WIDGET_KEYS:
-        st.session_state.pop(key, None)
+def session_values(config: TrainConfig) -> dict:
+    """Session key → value of the settings `config` sets (the layers: their number and widths)."""
+    values = {}
+    for setting in TRAIN_SETTINGS:
+        value = getattr(config, setting.field)
+        if isinstance(setting.kind, Layers):
+            values[state.N_HIDDEN] = len(value)
+            values.update({state.nodes(i): nodes for i, nodes in enumerate(value, 1)})
+        else:
+            values[setting.key] = value
+    return values
 
 
-def _store(config: TrainConfig, fingerprint: str | None) -> None:
+def put_config(config: TrainConfig, fingerprint: str | None) -> None:
+    """Make `config` the settings' values, for the data set `fingerprint`."""
+    st.session_state.update(session_values(config))
     st.session_state[state.CONFIG] = config
-    st.session_state[state.CONFIG_DATA] = (fingerprint, config)
+    st.session_state[state.CONFIG_DATA] = fingerprint
 
 
-def current_config(dataset: Dataset) -> TrainConfig:
-    """The stored config if it was made for `dataset`, else the data set's preset network.
+def _values() -> dict:
+    """TrainConfig field → value, of the settings with a value in the session."""
+    values = {}
+    for setting in TRAIN_SETTINGS:
+        if isinstance(setting.kind, Layers) and state.N_HIDDEN in st.session_state:
+            layers = range(1, st.session_state[state.N_HIDDEN] + 1)
+            values[setting.field] = tuple(st.session_state[state.nodes(i)] for i in layers)
+        elif setting.key in st.session_state:
+            values[setting.field] = st.session_state[setting.key]
+    return values
 
-    A config set from outside (a link, a test, another page) is kept, and the controls show it;
-    so are controls changed in the same rerun as the data set, and every setting a classroom
-    link locks or hides: only the others follow the new data set's preset.
-    """
-    stored = st.session_state.get(state.CONFIG)
-    made_for, ours = st.session_state.get(state.CONFIG_DATA, (None, stored))
-    if stored is None or (made_for not in (None, dataset.fingerprint) and stored == ours):
-        changed = {
-            field: st.session_state[key]
-            for key, field in state.CONFIG_WIDGETS.items()
-            if key != state.BATCH_SIZE  # its options belong to the data set
-            and stored is not None
-            and key in st.session_state
-            and st.session_state[key] != getattr(stored, field)
-        }
-        kept = {} if stored is None else {field: getattr(stored, field) for field in _fixed_by_link()}
-        config = dataclasses.replace(default_config_for(dataset), **{**changed, **kept})
-        adopt_config(on_the_grids(config, fit_rows(len(dataset.y), config)), dataset.fingerprint)
-    elif stored != ours:  # set from outside: the controls re-seed from it
-        adopt_config(stored, dataset.fingerprint)
-    else:
-        _store(stored, dataset.fingerprint)
+
+def _follow(preset: TrainConfig, fingerprint: str, n_fit: int) -> None:
+    """Another data set: its preset network, but for a value a link locks or hides, one changed in
+    this same run (it differs from the last config built), and any set before the first run."""
+    last = st.session_state.get(state.CONFIG)
+    values = _values()
+    kept = {
+        s.field: values[s.field]
+        for s in TRAIN_SETTINGS
+        if s.field in values
+        and (
+            last is None
+            or locked(s.key)
+            or hidden(s.key)
+            or (not callable(getattr(s.kind, "grid", None)) and values[s.field] != getattr(last, s.field))
+        )  # a grid that depends on the data: its value follows the data set
+    }
+    put_config(on_the_grids(dataclasses.replace(preset, **kept), n_fit), fingerprint)
+
+
+def network(dataset: Dataset, show: bool) -> TrainConfig:
+    """Call in the entrypoint on every run, before the page: the settings' values for `dataset`,
+    their controls in the sidebar if `show`; stores and returns the config they build."""
+    for setting in TRAIN_SETTINGS:
+        for key in _keys(setting):  # a widget not drawn in a run forgets its value, unless it is set
+            if key in st.session_state:
+                st.session_state[key] = st.session_state[key]
+    for i in range(1, TRAIN["hidden"].kind.most + 1):
+        st.session_state.setdefault(state.nodes(i), NEW_LAYER_NODES)
+    preset = default_config_for(dataset)
+    n_fit = fit_rows(len(dataset.y), preset)
+    if st.session_state.get(state.CONFIG_DATA) != dataset.fingerprint:
+        _follow(preset, dataset.fingerprint, n_fit)
+    for setting in TRAIN_SETTINGS:
+        if getattr(setting.kind, "grid", None) is not None:
+            st.session_state[setting.key] = setting.kind.snap(st.session_state[setting.key], n_fit)
+    if show:
+        _controls(n_fit)
+    config = dataclasses.replace(preset, **_values())
+    st.session_state[state.CONFIG] = config
+    return config
+
+
+def current_config() -> TrainConfig:
+    """The config the settings build (`network` stored it before the page ran)."""
     return st.session_state[state.CONFIG]
 
 
-def _fixed_by_link() -> list[str]:
-    """The TrainConfig fields a classroom link locks or hides: they keep the teacher's value."""
-    return [field for key, field in TRAIN_FIELDS.items() if locked(key) or link_hides(key)]
-
-
-def _seed_widgets(config: TrainConfig, n_fit: int) -> None:
-    """Fill widgets missing from the session from `config`; snap values onto the options."""
-    defaults = {key: getattr(config, field) for key, field in state.CONFIG_WIDGETS.items()}
-    defaults[state.LEARNING_RATE] = nearest(LEARNING_RATES, config.learning_rate)
-    defaults[state.N_HIDDEN] = len(config.hidden)
-    defaults.update(zip(state.NODES, config.hidden))
-    for key, value in defaults.items():
-        st.session_state.setdefault(key, value)
-    st.session_state[state.BATCH_SIZE] = nearest(batch_sizes(n_fit), st.session_state[state.BATCH_SIZE])
-
-
-def _reinitialize() -> None:
-    low, high = bounds("seed")
-    st.session_state[state.INIT_SEED] = low + (st.session_state[state.INIT_SEED] + 1 - low) % (high - low + 1)
-
-
-def training_controls(dataset: Dataset) -> TrainConfig:
-    """Draw the controls in the sidebar, store and return the config they describe."""
-    base = current_config(dataset)
-    n_fit = fit_rows(len(dataset.y), base)
-    _seed_widgets(base, n_fit)
+def _controls(n_fit: int) -> None:
+    """The controls, group by group, each group's number fields side by side at its end."""
     bar = st.sidebar
-    bar.subheader("The network")
-    if st.session_state.get(state.LINK_LOCK):
-        bar.caption(":material/lock: Greyed-out controls are set by your teacher's link.")
-    layers = SETTINGS["hidden"].kind
-    n_hidden = control(
-        bar.slider,
-        "hidden",
-        "Hidden layers before the bottleneck",
-        0,
-        layers.most,
-        key=state.N_HIDDEN,
-        help="0 gives the lesson's first model, 4 → 2 → 1.",
-    )
-    widths = list(st.session_state.get(state.WIDTHS, base.hidden))
-    widths += [NEW_LAYER_NODES] * (layers.most - len(widths))
-    hidden = []
-    for i in range(n_hidden):
-        st.session_state.setdefault(state.NODES[i], widths[i])
-        hidden.append(
-            control(
-                bar.slider,
-                "hidden",
-                f"Nodes in hidden layer {i + 1}",
-                layers.low,
-                layers.high,
-                key=state.NODES[i],
-            )
-        )
-    st.session_state[state.WIDTHS] = tuple(hidden) + tuple(widths[n_hidden:])
-    bar.caption("Then the **bottleneck: 2 nodes**, the layer we plot, and the output layer.")
-    activation = control(
-        bar.selectbox,
-        "activation",
-        "Activation",
-        options("activation"),
-        key=state.ACTIVATION,
-        help="The function every hidden and bottleneck node applies.",
-    )
-    bar.subheader("Training")
-    epochs = control(
-        bar.slider,
-        "epochs",
-        "Epochs",
-        *bounds("epochs"),
-        key=state.EPOCHS,
-        help="One epoch = one pass through all training rows.",
-    )
-    optimizer = control(
-        bar.selectbox,
-        "optimizer",
-        "Optimizer",
-        options("optimizer"),
-        key=state.OPTIMIZER,
-        format_func=names("optimizer"),
-    )
-    learning_rate = control(
-        bar.select_slider,
-        "lr",
-        "Learning rate (log scale)",
-        LEARNING_RATES,
-        key=state.LEARNING_RATE,
-        format_func=lambda v: f"{v:g}",
-        help="How big each step is. Too big and training diverges "
-        "or kills the bottleneck; too small and nothing moves.",
-    )
-    batch_size = control(
-        bar.select_slider,
-        "batch",
-        "Batch size",
-        batch_sizes(n_fit),
-        key=state.BATCH_SIZE,
-        format_func=lambda v: f"{v} (full batch)" if v == n_fit else str(v),
-        help=f"Rows per weight update; {n_fit} is every training row at once.",
-    )
-    bar.subheader("Randomness")
-    initializer = control(
-        bar.selectbox,
-        "init",
-        "Initializer (starting weights)",
-        options("init"),
-        key=state.INITIALIZER,
-        format_func=names("init"),
-        help=INITIALIZER_HELP,
-    )
-    left, right = bar.columns(2)
-    split_seed = control(
-        left.number_input,
-        "split_seed",
-        "Split seed",
-        *bounds("split_seed"),
-        key=state.SPLIT_SEED,
-        help="Which rows become test rows (random_state of train_test_split).",
-    )
-    seed = control(
-        right.number_input,
-        "seed",
-        "Weights seed",
-        *bounds("seed"),
-        key=state.INIT_SEED,
-        help="The random starting weights and the shuffling of batches.",
-    )
-    if not link_hides("seed"):
+    for group in dict.fromkeys(s.group for s in TRAIN_SETTINGS):
+        bar.subheader(group)
+        if group == TRAIN_SETTINGS[0].group and st.session_state.get(state.LINK_LOCK):
+            bar.caption(":material/lock: Greyed-out controls are set by your teacher's link.")
+        rows = [s for s in TRAIN_SETTINGS if s.group == group]
+        fields = [s for s in rows if s.control == "number_input"]
+        for setting in rows:
+            if setting not in fields:
+                _control(setting, bar, n_fit)
+        for setting, column in zip(fields, bar.columns(len(fields)) if fields else ()):
+            _control(setting, column, n_fit)
+    if not hidden(SEED.key):
         bar.button(
             "Re-initialize",
             icon=":material/casino:",
             on_click=_reinitialize,
             width="stretch",
-            disabled=locked("seed"),
+            disabled=locked(SEED.key),
             help=LOCKED_HELP
-            if locked("seed")
+            if locked(SEED.key)
             else "Train again from new random starting weights (the next seed).",
         )
-    config = dataclasses.replace(
-        base,
-        hidden=tuple(hidden),
-        activation=activation,
-        epochs=epochs,
-        optimizer=optimizer,
-        learning_rate=learning_rate,
-        batch_size=batch_size,
-        split_seed=int(split_seed),
-        seed=int(seed),
-        initializer=initializer,
+
+
+def _control(setting: Setting, place, n_fit: int) -> None:
+    if isinstance(setting.kind, Layers):
+        _layers(setting, place)
+        return
+    shown = {"help": setting.help and setting.help.format(n_fit=n_fit)}
+    grid = getattr(setting.kind, "grid", None)
+    if grid is not None:
+        shown["options"] = setting.kind.offered(n_fit)
+    if callable(grid):  # a grid of the fitting rows ends with all of them: the full batch
+        shown["format_func"] = lambda v: f"{v} (full batch)" if v == n_fit else setting.kind.format(v)
+    draw(setting, place, **shown)
+
+
+def _layers(setting: Setting, place) -> None:
+    """How many hidden layers, then each one's nodes: one slider per layer switched on."""
+    layers = setting.kind
+    count = control(
+        place.slider, state.N_HIDDEN, setting.name, 0, layers.most, setting=setting.key, help=setting.help
     )
-    _store(config, dataset.fingerprint)
-    return config
+    for i in range(1, count + 1):
+        control(
+            place.slider,
+            state.nodes(i),
+            f"Nodes in hidden layer {i}",
+            layers.low,
+            layers.high,
+            setting=setting.key,
+        )
+    place.caption("Then the **bottleneck: 2 nodes**, the layer we plot, and the output layer.")
+
+
+def _reinitialize() -> None:
+    low, high = SEED.kind.bounds
+    st.session_state[SEED.key] = low + (st.session_state[SEED.key] + 1 - low) % (high - low + 1)
