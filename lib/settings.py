@@ -411,6 +411,16 @@ TRAIN_SETTINGS = (
         field="initializer",
         group="Randomness",
     ),
+    Setting(
+        "l2",
+        Number(0.0, 1.0, integer=False, grid=(0.0, 0.0001, 0.001, 0.01, 0.1)),
+        DEEPER_LESSON.l2,
+        "L2 weight decay",
+        help="Adds λ × the sum of the hidden layers' squared weights to the loss (Keras' "
+        "kernel_regularizer=L2(λ)): a larger λ keeps the weights small. 0: none.",
+        field="l2",
+        group="Training",
+    ),
 )
 TRAIN = {s.key: s for s in TRAIN_SETTINGS}
 

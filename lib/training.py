@@ -45,6 +45,7 @@ class TrainConfig:
     seed: int = 0
     initializer: str = "glorot_uniform"
     momentum: float = 0.9
+    l2: float = 0.0  # L2 weight decay λ of the hidden layers' weights (Keras' kernel_regularizer)
 
     def __post_init__(self):
         object.__setattr__(self, "hidden", tuple(int(n) for n in self.hidden))
