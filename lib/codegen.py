@@ -61,11 +61,14 @@ def _initializer(config: TrainConfig, layer: int) -> str:
     return f"keras.initializers.{name}(seed={config.seed + layer})"
 
 
-def _dense(out: str, units: int, activation: str, name: str, initializer: str, source: str) -> str:
+def _dense(
+    out: str, units: int, activation: str, name: str, initializer: str, source: str, l2: float = 0.0
+) -> str:
     indent = " " * len(f"{out} = keras.layers.Dense(")
+    decay = f",\n{indent}kernel_regularizer=keras.regularizers.L2({l2:g})" if l2 else ""
     return (
         f'{out} = keras.layers.Dense({units}, activation="{activation}", name="{name}",\n'
-        f"{indent}kernel_initializer={initializer})({source})"
+        f"{indent}kernel_initializer={initializer}{decay})({source})"
     )
 
 
@@ -80,9 +83,11 @@ def keras_script(config: TrainConfig, dataset: Dataset) -> str:
     hidden = engine.ACTIVATIONS[config.activation].keras
     layers = []
     for i, width in enumerate(config.hidden):
-        layers.append(_dense("x", width, hidden, f"hidden_{i + 1}", _initializer(config, i), "x"))
+        layers.append(_dense("x", width, hidden, f"hidden_{i + 1}", _initializer(config, i), "x", config.l2))
     n = len(config.hidden)
-    layers.append(_dense("h", config.bottleneck_nodes, hidden, "bottleneck", _initializer(config, n), "x"))
+    layers.append(
+        _dense("h", config.bottleneck_nodes, hidden, "bottleneck", _initializer(config, n), "x", config.l2)
+    )
     layers.append(_dense("outputs", nodes, output.keras, "output", _initializer(config, n + 1), "h"))
     targets = (
         "t_train, t_test = y_train, y_test\n"

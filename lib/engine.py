@@ -186,6 +186,23 @@ def _backward(arch: Architecture, params, outputs, error):
     return grads
 
 
+def _penalty(arch: Architecture, params, l2):
+    """The L2 weight decay: l2 × the sum of the hidden layers' squared weights (not their biases,
+    not the output layer's), as Keras' kernel_regularizer=L2(l2) adds it to the loss. With l2 = 0
+    it is exactly 0, even for weights that overflowed."""
+    squares = tf.add_n([tf.reduce_sum(tf.square(params[2 * i])) for i in range(arch.n_layers - 1)])
+    return tf.math.multiply_no_nan(squares, l2)
+
+
+def _decayed(arch: Architecture, grads, params, l2):
+    """`grads` with the penalty's gradient, 2 × l2 × W, added to each hidden layer's weights."""
+    hidden = range(arch.n_layers - 1)
+    return [
+        g + tf.math.multiply_no_nan(2 * params[i], l2) if i % 2 == 0 and i // 2 in hidden else g
+        for i, g in enumerate(grads)
+    ]
+
+
 def _loss_and_accuracy(arch: Architecture, logits, targets):
     """Mean loss and accuracy from logits (NaN accuracy for a reconstruction loss)."""
     if arch.output == "sigmoid":
@@ -216,6 +233,7 @@ def _signature(arch: Architecture):
         scalar(tf.float32),
         scalar(tf.int32),
         scalar(tf.float32),
+        scalar(tf.float32),
     ]
 
 
@@ -229,7 +247,7 @@ def _compiled(arch: Architecture):
     Called with no fitting rows it only evaluates: that gives the snapshot before training.
     """
 
-    def epoch(x, t, xv, tv, xt, tt, perm, weights, s1, s2, step, lr, batch, momentum):
+    def epoch(x, t, xv, tv, xt, tt, perm, weights, s1, s2, step, lr, batch, momentum, l2):
         n = tf.shape(x)[0]
         n_batches = (n + batch - 1) // batch
         zeros = tf.zeros([arch.n_layers])
@@ -239,7 +257,9 @@ def _compiled(arch: Architecture):
             xb, tb = tf.gather(x, idx), tf.gather(t, idx)
             _, logits, outputs = _layers(arch, weights, xb)
             loss, acc = _loss_and_accuracy(arch, logits, tb)
+            loss = loss + _penalty(arch, weights, l2)
             grads = _backward(arch, weights, outputs, _output_error(arch, logits, tb))
+            grads = _decayed(arch, grads, weights, l2)
             step = step + 1
             new_w, new_s1, new_s2 = [], [], []
             for w, g, a, c in zip(weights, grads, s1, s2):
@@ -271,7 +291,10 @@ def _compiled(arch: Architecture):
         val = _loss_and_accuracy(arch, _layers(arch, weights, xv)[1], tv)
         snapshot, test_logits, _ = _layers(arch, weights, xt)
         test = _loss_and_accuracy(arch, test_logits, tt)
-        metrics = tf.stack([loss_sum / rows, hit_sum / rows, val[0], val[1], test[0], test[1]])
+        penalty = _penalty(arch, weights, l2)  # in every loss, as Keras reports them
+        metrics = tf.stack(
+            [loss_sum / rows, hit_sum / rows, val[0] + penalty, val[1], test[0] + penalty, test[1]]
+        )
         return weights, s1, s2, step, metrics, snapshot, grad_sum / batches, update_sum / batches
 
     return tf.function(epoch, autograph=False).get_concrete_function(*_signature(arch))
@@ -292,8 +315,10 @@ def fit(
     batch_size: int,
     momentum: float = 0.0,
     on_epoch: Callable[[int, dict], None] | None = None,
+    l2: float = 0.0,
 ) -> Fit:
-    """Train for len(permutations) epochs; each row of `permutations` orders one epoch's rows."""
+    """Train for len(permutations) epochs; each row of `permutations` orders one epoch's rows.
+    `l2`: the weight decay of the hidden layers' weights (`_penalty`)."""
     started = time.perf_counter()
     epoch_fn = compiled(arch)
     data = [
@@ -307,6 +332,7 @@ def fit(
         tf.constant(learning_rate, tf.float32),
         tf.constant(batch_size, tf.int32),
         tf.constant(momentum, tf.float32),
+        tf.constant(l2, tf.float32),
     )
     no_rows = [data[0][:0], data[1][:0], *data[2:]]
     *_, initial, snapshot, _, _ = epoch_fn(*no_rows, tf.constant([], tf.int32), w, s1, s2, step, *scalars)

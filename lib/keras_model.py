@@ -33,12 +33,15 @@ def build_model(config: TrainConfig, n_features: int, n_classes: int):
         if config.initializer != "zeros"
         else "zeros"
     )
+    decay = keras.regularizers.L2(config.l2) if config.l2 else None
     names = layer_names(config)
     hidden = engine.ACTIVATIONS[config.activation].keras
     inputs = keras.Input(shape=(n_features,), name="features")
     x = inputs
     for i, width in enumerate((*config.hidden, config.bottleneck_nodes)):
-        x = keras.layers.Dense(width, activation=hidden, kernel_initializer=init(i), name=names[i])(x)
+        x = keras.layers.Dense(
+            width, activation=hidden, kernel_initializer=init(i), kernel_regularizer=decay, name=names[i]
+        )(x)
     bottleneck = x
     outputs = keras.layers.Dense(
         output_nodes(n_classes),

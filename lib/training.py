@@ -62,6 +62,7 @@ class TrainConfig:
                 "the learning rate must be positive",
             ),
             (self.batch_size >= 1, "the batch size must be at least 1"),
+            (self.l2 >= 0 and np.isfinite(self.l2), "the L2 weight decay must be 0 or more"),
             (self.epochs >= 1, "train for at least 1 epoch"),
             (0 <= self.validation_split < 1, "the validation split must be in [0, 1)"),
             (0 < self.test_size < 1, "the test size must be in (0, 1)"),
@@ -258,7 +259,7 @@ def fit_network(
 ) -> engine.Fit:
     """Train `arch` by the engine from `config`'s seeded initial weights, in its seeded
     minibatch order, with its optimizer settings: every network here is trained this way.
-    (`config` gives only initializer, seed, epochs, learning rate, batch size, momentum.)"""
+    (`config` gives only initializer, seed, epochs, learning rate, batch size, momentum, L2.)"""
     return engine.fit(
         arch,
         data,
@@ -268,6 +269,7 @@ def fit_network(
         batch_size=config.batch_size,
         momentum=config.momentum,
         on_epoch=on_epoch,
+        l2=config.l2,
     )
 
 

@@ -157,6 +157,14 @@ def test_the_script_states_every_setting(banknotes):
     assert 'name="hidden' not in keras_script(LESSON, banknotes)
 
 
+def test_l2_weight_decay_becomes_a_kernel_regularizer_of_the_hidden_layers(banknotes):
+    text = keras_script(TrainConfig(hidden=(8, 4), l2=0.001), banknotes)
+    assert (
+        text.count("kernel_regularizer=keras.regularizers.L2(0.001)") == 3
+    )  # hidden_1, hidden_2, bottleneck
+    assert "kernel_regularizer" not in keras_script(TrainConfig(hidden=(8, 4)), banknotes)
+
+
 def test_every_optimizer_becomes_a_keras_optimizer():
     import keras
 

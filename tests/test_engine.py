@@ -128,18 +128,34 @@ def test_engine_fit_equals_keras_model_fit_for_every_hidden_activation(small_set
     assert_fit_equals_keras(small_sets, "rmsprop", output, activation)
 
 
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+@pytest.mark.parametrize("output, activation", OUTPUT_ACTIVATIONS)
+def test_l2_weight_decay_equals_keras_kernel_regularizer(small_sets, optimizer, output, activation):
+    """With L2 weight decay, the same claim against Keras' kernel_regularizer=L2(λ) on the hidden
+    layers: the same weights, and the loss with the penalty in it."""
+    assert_fit_equals_keras(small_sets, optimizer, output, activation, l2=0.01)
+
+
 def test_the_keras_comparison_covers_every_optimizer_and_both_outputs():
     assert set(KERAS_OPTIMIZERS) == set(OPTIMIZERS) and set(KERAS_LOSSES) == {
         o for o, _ in OUTPUT_ACTIVATIONS
     }
 
 
-def assert_fit_equals_keras(small_sets, optimizer: str, output: str, activation: str) -> None:
+def assert_fit_equals_keras(
+    small_sets, optimizer: str, output: str, activation: str, l2: float = 0.0
+) -> None:
     import keras
 
     dataset, data = small_sets[output]
     config = TrainConfig(
-        hidden=(3,), activation=activation, optimizer=optimizer, learning_rate=0.05, batch_size=16, epochs=2
+        hidden=(3,),
+        activation=activation,
+        optimizer=optimizer,
+        learning_rate=0.05,
+        batch_size=16,
+        epochs=2,
+        l2=l2,
     )
     arch = config.architecture(dataset.n_features, dataset.n_classes)
     assert arch.output == output

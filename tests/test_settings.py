@@ -191,3 +191,9 @@ def test_ranges_and_grids_are_declared_only_in_the_settings_table(path):
 def test_the_settings_speak_no_page_words(name):
     source = (ROOT / "lib" / name).read_text()
     assert not re.search(r"\b(page|slider|button|sidebar|widget)s?\b", source, re.I), name
+
+
+def test_the_l2_weight_decay_is_never_negative():
+    assert parse_query({"l2": "-1"}, SETTINGS).values["l2"] == 0.0
+    with pytest.raises(ValueError, match="L2 weight decay"):
+        TrainConfig(l2=-0.1)
