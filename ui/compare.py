@@ -1,4 +1,4 @@
-"""2-D maps for the comparison page, each cached with its scores on its own key.
+"""The comparison page's own settings, and its 2-D maps, each cached with its scores on its own key.
 
 The key is (data fingerprint, the train/test split, method, its parameters, seed), and
 the network only for the bottleneck: moving the t-SNE slider recomputes t-SNE only,
