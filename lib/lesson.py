@@ -2,8 +2,9 @@
 
 The steps are data: each names the view it reveals and whether the student sets the network.
 The questions are data too: options, the right one, and an explanation of every option, so the
-reveal can say why each answer is right or wrong. `separated_at` is step 3's reveal: the first
-epoch at which a straight line separates the classes in a run's bottleneck plane.
+reveal can say why each answer is right or wrong; each step's one idea is what the closing recap
+lists. `separated_at` is step 3's reveal: the first epoch at which a straight line separates the
+classes in a run's bottleneck plane; `guesses` is what a network answers before training.
 """
 
 from __future__ import annotations
@@ -43,7 +44,15 @@ class Step:
     view: str  # the name of what the step shows; the page keeps one drawing per name
     question: Question | None = None
     sets_network: bool = False  # the student sets the network and its training (else the lesson's)
+    idea: str = ""  # the step's one idea, in one sentence, for the recap (the recap has none)
 
+
+SCORE_COLUMNS = {  # step 7's table: a score's column → its header (the explanations name them)
+    "method": "Reduction",
+    "trustworthiness": "Keeps neighbours",
+    "knn_accuracy": "Classes apart (kNN)",
+    "linear_accuracy": "Classes apart (a line)",
+}
 
 STEPS = (
     Step(
@@ -55,7 +64,7 @@ STEPS = (
         "data",
         Question(
             "Can one straight line (a flat cut) in the original four features separate the two classes?",
-            ("Yes, almost perfectly", "Roughly: about three rows in four", "No, not at all"),
+            ("Yes, nearly every row", "Only about three rows in four", "No, hardly better than a coin"),
             0,
             (
                 "Right: logistic regression, which can only draw one flat cut through the four "
@@ -68,6 +77,8 @@ STEPS = (
                 "them into two.",
             ),
         ),
+        idea="One flat cut through the four features already separates the classes; the network's "
+        "2-node bottleneck lets us see it.",
     ),
     Step(
         2,
@@ -81,9 +92,9 @@ STEPS = (
         Question(
             "What will the plane look like before any training (epoch 0)?",
             (
-                "The classes already apart: the features are good",
-                "A random mix, but not random points: a linear map of the data, squashed by ReLU",
-                "Every point at (0, 0)",
+                "The classes already apart, since the features are good",
+                "A random linear view of the data, folded onto the axes by ReLU",
+                "Every point at (0, 0), since nothing is learned yet",
             ),
             1,
             (
@@ -96,6 +107,8 @@ STEPS = (
                 "starting weights give every row its own point.",
             ),
         ),
+        idea="The feature model turns each row into a point of the 2-node plane; before training "
+        "that plane is a random view of the data.",
     ),
     Step(
         3,
@@ -108,38 +121,42 @@ STEPS = (
             ("Before training (epoch 0)", "Within the first few epochs", "Only at the last epoch"),
             1,
             (
-                "Not at epoch 0: random starting weights seldom separate the classes (the grid's "
-                "first panel).",
+                "Not at epoch 0: random starting weights seldom separate the classes (move the "
+                "player's epoch slider to 0, its left end; the 5 × 5 grid starts at epoch 1).",
                 "Right, usually: most of the separating happens early, and later epochs mostly "
                 "widen the gap. The epoch this run got there is named below.",
                 "Usually much earlier: the last epochs polish a picture that was already "
                 "separable. The epoch this run got there is named below.",
             ),
         ),
+        idea="Most of the separating happens in the first few epochs; the later ones widen the gap.",
     ),
     Step(
         4,
         "Re-initialize three times",
-        "The same network and data, trained from three random starts (three seeds).",
+        "The same network and data, trained from three random starts (three seeds). Here is the "
+        "bottleneck plane each of them ended with.",
         "seeds",
         Question(
             "Why are the three pictures different, and why is each still right?",
             (
-                "Different random starts; the output layer only needs a line between the classes",
-                "Training is broken: the same data should give the same picture",
-                "The test rows differ from run to run",
+                "Each random start reaches another solution, all equally good",
+                "Training is broken: the same data should give one picture",
+                "Each run is scored on other test rows, so each map differs",
             ),
             0,
             (
                 "Right: each start rolls downhill to a different solution. Rotating, flipping or "
                 "stretching the plane changes nothing the output layer cares about, as long as a "
-                "straight line still separates the classes.",
+                "straight line still separates the classes: turned and flipped below, they match.",
                 "Training is deterministic per seed (the same seed gives the same picture), but "
                 "many different pictures are equally good, and the seed picks one.",
                 "The test rows are the same 412 rows in every run: only the starting weights and "
                 "the order of the batches change.",
             ),
         ),
+        idea="Different random starts give different pictures of the same solution: turned and "
+        "flipped, they match.",
     ),
     Step(
         5,
@@ -154,26 +171,30 @@ STEPS = (
         "a plane that jumps from epoch to epoch: steps that big overshoot.",
         "your_turn",
         sets_network=True,
+        idea="More nodes, another activation or a bigger learning rate change how fast, and whether, "
+        "the plane separates.",
     ),
     Step(
         6,
         "The exercise: wine",
-        "The course's exercise: 178 wines, 13 chemical measurements, 3 grape varieties. The "
-        "network is `13 → 8 → 5 → 2 → 3`: three softmax output nodes, one per variety, and "
-        "still a 2-node bottleneck to draw.",
+        "The course's exercise: wines of three grape varieties, each described by 13 chemical "
+        "measurements. The network is `13 → 8 → 5 → 2 → 3`: three softmax output nodes, one per "
+        "variety, and still a 2-node bottleneck to draw.",
         "wine",
         Question(
             "How many trainable parameters does 13 → 8 → 5 → 2 → 3 have?",
-            ("31", "178", "1,560"),
+            ("31 parameters", "178 parameters", "1,560 parameters"),
             1,
             (
                 "That is the number of nodes. Every node also has one weight per input and a bias.",
                 "Right: (13 + 1) × 8 + (8 + 1) × 5 + (5 + 1) × 2 + (2 + 1) × 3 = 112 + 45 + 12 + 9 = 178 "
-                "(the same number as the wines, by chance).",
+                "(by chance, also the number of wines in the data set).",
                 "That is 13 × 8 × 5 × 2 × 3, as if every layer connected to every other. Dense layers "
                 "connect only neighbours: (n + 1) × m per layer, added up.",
             ),
         ),
+        idea="A dense layer of m nodes after n has (n + 1) × m parameters, and a 2-node bottleneck "
+        "can hold three classes apart too.",
     ),
     Step(
         7,
@@ -184,20 +205,32 @@ STEPS = (
             "Which map will keep the classes apart best, and which will keep neighbours close?",
             (
                 "The bottleneck separates best; t-SNE keeps neighbours best",
-                "PCA does both best",
+                "PCA separates best and keeps neighbours best too",
                 "t-SNE separates best; the bottleneck keeps neighbours best",
             ),
             0,
             (
-                "Right, as the table shows: the bottleneck was trained with the labels to put the "
-                "classes on two sides of a line; t-SNE never saw a label but is built to keep each "
-                "row's nearest neighbours near.",
+                f"Right, as the table's *{SCORE_COLUMNS['linear_accuracy']}* column shows: a straight "
+                "line puts far more rows on their class's side on the bottleneck's map than on "
+                "t-SNE's, because the bottleneck was trained with the labels to do exactly that. "
+                f"(In the *{SCORE_COLUMNS['knn_accuracy']}* column the two are close: t-SNE's "
+                "clusters are pure, just not on two sides of a line.) t-SNE never saw a label but "
+                f"is built to keep each row's nearest neighbours near: *{SCORE_COLUMNS['trustworthiness']}*.",
                 "PCA keeps the broadest spread of the data, not the classes and not the nearest "
                 "neighbours: in the table it wins neither.",
-                "The other way round: t-SNE keeps neighbours (its trustworthiness is the highest), "
-                "the bottleneck, trained with the labels, separates the classes.",
+                f"The other way round: t-SNE keeps neighbours (its *{SCORE_COLUMNS['trustworthiness']}* "
+                f"is the highest), and on the bottleneck's map, trained with the labels, a straight "
+                f"line separates the classes best (*{SCORE_COLUMNS['linear_accuracy']}*).",
             ),
         ),
+        idea="Trained with the labels, the bottleneck puts the classes on two sides of a line; "
+        "t-SNE, without them, keeps neighbours best.",
+    ),
+    Step(
+        8,
+        "Recap",
+        "Each step's one idea, your answers against the right ones, and where to go next.",
+        "recap",
     ),
 )
 STEP_NUMBERS = tuple(step.number for step in STEPS)
@@ -214,6 +247,99 @@ def progress_line(number: int, answers: dict) -> str:
     right = sum(answers[n] == step(n).question.right for n in answered)
     return f"Step {number} of {len(STEPS)} · {len(answered)} of {len(QUESTIONS)} questions answered" + (
         f", {right} right" if answered else ""
+    )
+
+
+@dataclass(frozen=True)
+class Recalled:
+    """One step in the recap: its idea, and for a question the option chosen (None: not answered)
+    and the right one."""
+
+    number: int
+    title: str
+    idea: str
+    chosen: str | None = None
+    right: str | None = None  # None: the step asks nothing
+
+    @property
+    def answered_right(self) -> bool:
+        return self.chosen is not None and self.chosen == self.right
+
+
+def recap(answers: dict[int, int]) -> list[Recalled]:
+    """Every step that has an idea, with the student's answer (`answers`: step → option chosen)."""
+    recalled = []
+    for each in STEPS:
+        if not each.idea:
+            continue
+        question, chosen = each.question, answers.get(each.number)
+        recalled.append(
+            Recalled(each.number, each.title, each.idea)
+            if question is None
+            else Recalled(
+                each.number,
+                each.title,
+                each.idea,
+                None if chosen is None else question.options[chosen],
+                question.options[question.right],
+            )
+        )
+    return recalled
+
+
+@dataclass(frozen=True)
+class Guesses:
+    """What a network answers on the test rows at one snapshot."""
+
+    accuracy: float
+    called: tuple[float, ...]  # per class: the share of the test rows the network calls it
+    actual: tuple[float, ...]  # per class: the share of the test rows that are it
+
+    @property
+    def commonest(self) -> int:
+        """The class that always answering scores best."""
+        return int(np.argmax(self.actual))
+
+
+def guesses(run: Run, epoch: int) -> Guesses:
+    """The run's answers at snapshot `epoch` (0: before training): each test row gets the class of
+    highest probability (a sigmoid's 0.5 counts as the first class, as the accuracy counts it)."""
+    probabilities = run.probabilities(epoch)
+    n_classes = probabilities.shape[1]
+    called = np.bincount(probabilities.argmax(axis=1), minlength=n_classes) / len(run.y_test)
+    actual = np.bincount(run.y_test, minlength=n_classes) / len(run.y_test)
+    accuracy = float(np.mean(probabilities.argmax(axis=1) == run.y_test))
+    return Guesses(accuracy, tuple(float(c) for c in called), tuple(float(a) for a in actual))
+
+
+def untrained_sentence(found: Guesses, class_names) -> str:
+    """What the untrained network does on the test rows, in one sentence, from its `guesses` at
+    epoch 0: what it calls each class, its score against always answering the commonest class, and,
+    with two classes, whether its random output line points the wrong way."""
+    names = list(class_names)
+    if len(names) == 2:
+        calls = f"{found.called[1]:.0%} of the rows {names[1]} ({found.actual[1]:.0%} are)"
+    else:
+        shares = ", ".join(f"{c:.0%} {name}" for c, name in zip(found.called, names))
+        calls = f"the rows {shares} (they are {', '.join(f'{a:.0%}' for a in found.actual)})"
+    if max(found.called) == 1:  # one class for every row: the share of that class, whatever its line
+        only = names[int(np.argmax(found.called))]
+        return f"Before training the network calls every row '{only}', so it scores {found.accuracy:.1%}."
+    common = found.actual[found.commonest]
+    always = f"always answering '{names[found.commonest]}' ({common:.1%})"
+    head = f"Before training the network calls {calls}"
+    output = "output line" if len(names) == 2 else "output layer"
+    if len(names) == 2 and found.accuracy < 0.5:
+        return (
+            f"{head}, but its random output line points the wrong way: it scores "
+            f"{found.accuracy:.1%}, below {always}, and swapping every answer would score "
+            f"{1 - found.accuracy:.1%}."
+        )
+    if found.accuracy < common:
+        return f"{head}: its random {output} scores {found.accuracy:.1%}, below {always}."
+    return (
+        f"{head}: its random {output} happens to lean the right way and scores "
+        f"{found.accuracy:.1%}, {'above' if found.accuracy > common else 'as much as'} {always}."
     )
 
 
