@@ -14,9 +14,9 @@ keep_keras_state()  # before the first run ends
 st.set_page_config(page_title="Bottleneck Lab", page_icon=":material/hub:", layout="wide")
 responsive_layout()
 
-LESSON = st.Page("app_pages/lesson.py", title="The lesson, step by step", icon=":material/school:")
+LESSON = st.Page("app_pages/lesson.py", title="The guided lesson", icon=":material/school:")
 NETWORK_PAGES = [  # the pages that show the network: its controls in the sidebar
-    st.Page("app_pages/inner_layer.py", title="Inner layers: the lesson", icon=":material/hub:"),
+    st.Page("app_pages/inner_layer.py", title="The free lab: inner layers", icon=":material/hub:"),
     st.Page("app_pages/gallery.py", title="Re-initializations", icon=":material/grid_view:"),
     st.Page("app_pages/compare.py", title="Compare reductions", icon=":material/compare:"),
 ]

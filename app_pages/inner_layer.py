@@ -17,7 +17,7 @@ from ui.player import epoch_player
 from ui.runs import trained
 from ui.train_controls import current_config
 
-st.title("Inner layers: the lesson")
+st.title("The free lab: inner layers")
 dataset = current_dataset()
 if dataset is None:
     st.stop()

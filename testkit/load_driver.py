@@ -193,7 +193,7 @@ async def _student(browser, url: str, session: Session, deadline: float) -> None
                 await _open(tab, "Compare reductions")
                 await _check(tab, session, "compare")
                 session.compare_visits += 1
-                await _open(tab, "Inner layers: the lesson")
+                await _open(tab, "The free lab: inner layers")
         await tab.get_by_text("Trainable parameters").wait_for(timeout=TIMEOUT)
         session.hidden = int(await _slider(tab, "Nodes in hidden layer 1").input_value())
         session.epochs = int(await _slider(tab, "Epochs").input_value())

@@ -48,7 +48,7 @@ def last_title(tab) -> str:
 def test_page_loads_draws_and_follows_the_epochs_slider(app_url, page):
     page.add_init_script(RECORD_TITLES)
     open_page(page, app_url)
-    assert page.get_by_role("heading", name="Inner layers: the lesson").is_visible()
+    assert page.get_by_role("heading", name="The free lab: inner layers").is_visible()
     assert page.locator(".vega-embed").count() >= 4  # player, panels, curves, diagram
     assert page.locator("[data-testid='stException']").count() == 0
     assert "25 epochs" in page.locator(CAPTION).first.inner_text()

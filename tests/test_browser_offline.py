@@ -20,7 +20,7 @@ def test_the_lesson_draws_its_plane_with_an_empty_environment(page, tmp_path):
         wait_for_app(page)  # every chart on screen drawn
         page.get_by_text("Trainable parameters").wait_for()
         main = page.locator("[data-testid='stMain']")
-        assert main.get_by_role("heading", name="Inner layers: the lesson").is_visible()
+        assert main.get_by_role("heading", name="The free lab: inner layers").is_visible()
         assert "on 412 test rows" in main.locator("[data-testid='stCaptionContainer']").first.inner_text()
         plane = main.locator(".vega-embed").first  # the learned representation: the player's plane
         assert plane.locator("canvas, svg").first.bounding_box()["width"] > 100

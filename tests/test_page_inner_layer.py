@@ -60,7 +60,7 @@ def config(at):
 
 def test_defaults_are_the_lessons_deeper_network(at):
     assert_no_exception(at)
-    assert at.title[0].value == "Inner layers: the lesson"
+    assert at.title[0].value == "The free lab: inner layers"
     assert config(at) == DEEPER_LESSON
     sidebar = at.sidebar
     assert sidebar.slider(key="n_hidden").value == 1 and sidebar.slider(key="nodes_1").value == 3
