@@ -1,26 +1,41 @@
-"""The whole app in Streamlit's AppTest, its charts' specs, and scripts in a fresh Python process."""
+"""The whole app in Streamlit's AppTest, what its pages show (chart specs and data, the player's
+parameters, stated numbers), and scripts in a fresh Python process."""
 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
 from testkit import ROOT
 
 
-def app_test(page: str | None = None, query: dict | None = None):
-    """The whole app in AppTest, switched to `page` (a path under app_pages/), after one run."""
+def app_test(page: str | None = None, query: dict | None = None, state: dict | None = None):
+    """The whole app in AppTest, switched to `page` (a path under app_pages/), after one run;
+    `query` and session `state` are set before that run."""
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=180)
     for key, value in (query or {}).items():
         at.query_params[key] = value
+    for key, value in (state or {}).items():
+        at.session_state[key] = value
     at.run()
     if page:
         at.switch_page(page)
         at.run()
     return at
+
+
+def first_run(**state):
+    """The app on its data page after one run, with session state set beforehand."""
+    return app_test(state=state)
+
+
+def upload(at, name: str, data: bytes):
+    """Upload `data` as the file `name` in the sidebar's uploader, and run."""
+    return at.sidebar.file_uploader(key="csv_uploader").set_value((name, data, "text/csv")).run()
 
 
 def set_config(at, config) -> None:
@@ -59,6 +74,46 @@ def widest_charts(at) -> list:
         return [chart for child in getattr(node, "children", {}).values() for chart in charts(child)]
 
     return charts(at.main)
+
+
+def marked_views(spec: dict) -> list[dict]:
+    """The views of a Vega-Lite spec that draw marks (its panels), inside concatenations and layers."""
+    found = [spec] if "mark" in spec else []
+    for key in ("vconcat", "hconcat", "layer"):
+        for child in spec.get(key, []):
+            found += marked_views(child)
+    return found
+
+
+def chart_data(at) -> list:
+    """The rows each chart draws (Streamlit ships them beside the spec, as Arrow), in its widest layout:
+    one pandas DataFrame per chart."""
+    import pandas as pd
+
+    from lib.charts.common import frame_of
+
+    return [pd.concat([frame_of(d.data.data) for d in chart.proto.datasets]) for chart in widest_charts(at)]
+
+
+def player_params(at) -> dict | None:
+    """The inner-layer player's parameters ({name: param}) from its spec, or None if not drawn."""
+    for spec in chart_specs(at):
+        params = {p["name"]: p for p in spec.get("params", [])}
+        if "epoch" in params and "accuracy" in params:
+            return params
+    return None
+
+
+def player_opens_at(at) -> int | None:
+    """The epoch the inner-layer player shows first (its slider's start), or None if not drawn."""
+    params = player_params(at)
+    return None if params is None else params["epoch"]["value"]
+
+
+def final_test_accuracy(at) -> float:
+    """The final test accuracy the inner-layer page's caption states, as a fraction."""
+    found = [re.search(r"final test accuracy \*\*([\d.]+)%\*\*", c.value) for c in at.caption]
+    return float(next(m for m in found if m).group(1)) / 100
 
 
 def assert_no_exception(at) -> None:

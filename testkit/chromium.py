@@ -21,6 +21,18 @@ CHROMIUM_FLAGS = [
 ]
 
 
+def require_chromium() -> None:
+    """Browser tests need Debian's chromium; in CI its absence is a failure, not a skip."""
+    import pytest
+
+    if Path(CHROMIUM).exists():
+        return
+    reason = f"{CHROMIUM} not found: install Debian's chromium to run the browser tests"
+    if os.environ.get("CI"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
 def launch(playwright):
     """A headless Chromium of sync or async Playwright (await the result of the async one)."""
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)

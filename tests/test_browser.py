@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import screenshot, wait_for_app
+from testkit.chromium import screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +24,7 @@ def test_data_page_renders(app_url, page):
 
 def test_a_deep_link_on_a_fresh_server_gets_the_whole_app(page):
     """A shared link is often the first request a (re)started server sees."""
-    from conftest import start_server, stop_server
+    from testkit.server import start_server, stop_server
 
     process, url = start_server()
     try:

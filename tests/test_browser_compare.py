@@ -2,7 +2,8 @@
 
 import pytest
 
-from conftest import ARTIFACTS, screenshot, wait_for_app
+from testkit import ARTIFACTS
+from testkit.chromium import screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 

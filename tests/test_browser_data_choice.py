@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import screenshot, wait_for_app
+from testkit.chromium import screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from conftest import screenshot, wait_for_app
+from testkit.chromium import screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 CAPTION = "[data-testid='stMain'] [data-testid='stCaptionContainer']"

@@ -3,8 +3,8 @@ from a `?step=` link."""
 
 import pytest
 
-from conftest import screenshot
 from lib import lesson
+from testkit.chromium import screenshot
 
 pytestmark = pytest.mark.browser
 MAIN = "[data-testid='stMain']"

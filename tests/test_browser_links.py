@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import screenshot, wait_for_app
+from testkit.chromium import screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 SIDEBAR = "[data-testid='stSidebar']"

@@ -4,7 +4,8 @@ import os
 
 import pytest
 
-from conftest import start_server, stop_server, wait_for_app
+from testkit.chromium import wait_for_app
+from testkit.server import start_server, stop_server
 
 pytestmark = pytest.mark.browser
 

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import TimeoutError
 
-from conftest import screenshot, wait_for_app
+from testkit.chromium import screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 

@@ -8,7 +8,7 @@ import tracemalloc
 
 import pytest
 
-from conftest import ROOT
+from testkit import ROOT
 
 # Every st.cache_data of the app: (entries, bytes) it may hold. A new cache must be added here,
 # with its size thought about: all of them together stay under BUDGET, so that one server with

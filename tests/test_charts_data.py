@@ -6,6 +6,7 @@ import pytest
 
 from lib.charts.data import scatter_matrix
 from lib.datasets import load_dataset
+from testkit.apptest import marked_views
 
 
 @pytest.fixture(scope="module")
@@ -13,19 +14,11 @@ def wine():
     return load_dataset("wine")
 
 
-def panels(spec: dict) -> list[dict]:
-    found = [spec] if "mark" in spec else []
-    for key in ("vconcat", "hconcat", "layer"):
-        for child in spec.get(key, []):
-            found += panels(child)
-    return found
-
-
 def test_each_pair_is_plotted_once_and_the_diagonal_shows_each_class_distribution(banknotes):
     features = ["variance", "skewness", "kurtosis"]
     spec = scatter_matrix(banknotes, features).spec()
     assert spec["usermeta"]["features"] == features
-    marks = panels(spec)
+    marks = marked_views(spec)
     scatters = [m for m in marks if m["mark"]["type"] == "circle"]
     pairs = [(m["encoding"]["x"]["field"], m["encoding"]["y"]["field"]) for m in scatters]
     assert all(x != y for x, y in pairs)  # no feature against itself
@@ -39,7 +32,7 @@ def test_each_pair_is_plotted_once_and_the_diagonal_shows_each_class_distributio
 
 
 def test_one_feature_is_its_distribution_alone(banknotes):
-    marks = panels(scatter_matrix(banknotes, ["entropy"]).spec())
+    marks = marked_views(scatter_matrix(banknotes, ["entropy"]).spec())
     assert [m["mark"]["type"] for m in marks] == ["area"]
 
 
@@ -50,12 +43,12 @@ def test_the_panels_fill_the_width_given_and_stay_readable_with_few_features(ban
         (list(wine.feature_names[:6]), 240, 33),  # six on a phone: small, all there
     ]:
         data = banknotes if features[0] == "variance" else wine
-        marks = panels(scatter_matrix(data, features, width=width).spec())
+        marks = marked_views(scatter_matrix(data, features, width=width).spec())
         assert {(m["width"], m["height"]) for m in marks} == {(side, side)}, (features, width)
 
 
 def test_long_feature_names_are_cut_to_their_panel_not_past_the_screen(wine):
-    marks = panels(scatter_matrix(wine, list(wine.feature_names[:6]), width=240).spec())
+    marks = marked_views(scatter_matrix(wine, list(wine.feature_names[:6]), width=240).spec())
     for mark in marks:
         assert mark["encoding"]["x"]["axis"]["titleLimit"] == 33 + 8
     diagonal = [mark for mark in marks if mark["mark"]["type"] == "area"]

@@ -6,10 +6,11 @@ import socket
 import numpy as np
 import pytest
 
-from conftest import ROOT, app_test, assert_no_exception
 from lib.csv_reader import read_csv
 from lib.datasets import BANKNOTES_FILE, DATASET_NAMES, DatasetError, load_banknotes, load_dataset
 from lib.training import LESSON, split
+from testkit import ROOT
+from testkit.apptest import app_test, assert_no_exception
 
 CANONICAL_SHA256 = "efd403db8c91b250e16ed31ef4224f9b388703786539f7b461f91f55b66b6b0e"
 SHARED_COPY = ROOT.parent / "shared" / "data" / "banknotes.csv"  # beside the repo in CI

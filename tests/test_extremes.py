@@ -6,9 +6,15 @@ import dataclasses
 import numpy as np
 import pytest
 
-from conftest import app_test, assert_no_exception, chart_specs, final_test_accuracy, player_params
 from lib.training import DEEPER_LESSON, train
-from testkit.apptest import set_config
+from testkit.apptest import (
+    app_test,
+    assert_no_exception,
+    chart_specs,
+    final_test_accuracy,
+    player_params,
+    set_config,
+)
 
 INNER, COMPARE, GRADIENT = "app_pages/inner_layer.py", "app_pages/compare.py", "app_pages/gradient_descent.py"
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from testkit import ROOT
 
 PROCESS_GLOBAL_KERAS = {"clear_session", "set_random_seed"}  # state every session of the server shares
 LAYERS = ("lib", "ui", "app_pages")  # the app's own packages, among which no import may go round
@@ -158,3 +158,33 @@ def test_lint_and_format_are_clean(command):
         [sys.executable, "-m", "ruff", *command], cwd=ROOT, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def imports_of_other_test_modules(folder: Path) -> list[tuple[str, str]]:
+    """(test module, what it imports) for every import of conftest or of another module in `folder`."""
+    own = {p.stem for p in folder.glob("*.py")}
+    return [
+        (path.name, name)
+        for path in sorted(folder.glob("test_*.py"))
+        for name in sorted(imported(path.read_text()))
+        if name.split(".")[0] in own
+    ]
+
+
+def test_the_test_module_rule_finds_imports_of_conftest_and_of_other_test_modules(tmp_path):
+    (tmp_path / "conftest.py").write_text("")
+    (tmp_path / "test_a.py").write_text("def helper():\n    pass\n")
+    (tmp_path / "test_b.py").write_text(
+        "from conftest import x\nimport testkit\n\n\ndef f():\n    from test_a import helper\n"
+    )
+    assert imports_of_other_test_modules(tmp_path) == [
+        ("test_b.py", "conftest"),
+        ("test_b.py", "conftest.x"),
+        ("test_b.py", "test_a"),
+        ("test_b.py", "test_a.helper"),
+    ]
+
+
+def test_test_modules_share_helpers_through_testkit_only():
+    """A test module imports neither conftest nor another test module: what tests share is in testkit/."""
+    assert imports_of_other_test_modules(ROOT / "tests") == []

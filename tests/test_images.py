@@ -8,13 +8,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from conftest import app_test, assert_no_exception
 from lib.charts import compare, data, gallery, plane, player
 from lib.charts.common import frame_of
 from lib.datasets import load_dataset
 from lib.images import IMAGE_FIELD, SCALE, image_shape, images_for, thumbnails
 from lib.projections import Embedding
 from lib.training import DEEPER_LESSON, train
+from testkit.apptest import app_test, assert_no_exception
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ asserts how fast anything was, so a busy machine makes the test slower, not red.
 
 import pytest
 
-from conftest import require_chromium
+from testkit.chromium import require_chromium
 from testkit.load_driver import drive, expected_numbers
 from testkit.server import start_server, stop_server
 

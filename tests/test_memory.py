@@ -2,10 +2,10 @@
 
 import json
 
-from conftest import last_line_printed
 from lib.optimizers import OPTIMIZERS
 from lib.training import ACTIVATIONS
 from lib.workloads import NONLINEAR_ACTIVATIONS, varied_configs
+from testkit.apptest import last_line_printed
 
 # Run alone in a fresh process, so that what other tests left behind does not count.
 SCRIPT = """

@@ -8,10 +8,9 @@ import pytest
 import lib.projections
 import ui.compare
 import ui.train_controls
-from conftest import app_test, assert_no_exception, chart_specs
 from lib.layouts import LAYOUTS
 from lib.training import DEEPER_LESSON, train
-from testkit.apptest import set_config
+from testkit.apptest import app_test, assert_no_exception, chart_specs, set_config
 
 PAGE = "app_pages/compare.py"
 LABELS = ["Network bottleneck", "PCA", "t-SNE", "LDA", "Autoencoder"]

@@ -14,8 +14,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT, assert_no_exception, chart_specs
 from lib.datasets import BANKNOTES_FILE
+from testkit import ROOT
+from testkit.apptest import assert_no_exception, chart_specs, first_run, upload
 
 BUNDLED = {
     "banknotes": (["1,372", "4", "2"], ["genuine", "forged"]),
@@ -26,21 +27,9 @@ BUNDLED = {
 }
 
 
-def first_run(**state) -> AppTest:
-    """The app on its data page after one run, with session state set beforehand."""
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=180)
-    for key, value in state.items():
-        at.session_state[key] = value
-    return at.run()
-
-
 def shown(element) -> str:
     """An element's text as the reader sees it (user text is Markdown-escaped on the page)."""
     return re.sub(r"\\(.)", r"\1", element.value)
-
-
-def upload(at: AppTest, name: str, data: bytes) -> AppTest:
-    return at.sidebar.file_uploader(key="csv_uploader").set_value((name, data, "text/csv")).run()
 
 
 def colour_domain(at: AppTest) -> list:

@@ -3,8 +3,8 @@ naming each class, and the network widened for wide data."""
 
 import pytest
 
-from conftest import app_test, assert_no_exception, chart_specs, player_opens_at
 from lib.datasets import load_dataset
+from testkit.apptest import app_test, assert_no_exception, chart_specs, player_opens_at
 
 BUNDLED = ["banknotes", "wine", "iris", "breast_cancer", "digits"]
 

@@ -1,6 +1,6 @@
 """The re-initialisation gallery: one aligned panel per seed, with the accuracy summary."""
 
-from conftest import app_test, assert_no_exception, chart_specs
+from testkit.apptest import app_test, assert_no_exception, chart_specs
 
 PAGE = "app_pages/gallery.py"
 

@@ -3,9 +3,7 @@
 import pandas as pd
 import pytest
 
-from conftest import app_test, assert_no_exception, chart_specs
-from lib.charts.common import frame_of
-from testkit.apptest import set_config, widest_charts
+from testkit.apptest import app_test, assert_no_exception, chart_data, chart_specs, set_config
 
 PAGE = "app_pages/gradient_descent.py"
 
@@ -25,11 +23,6 @@ def chart_titles(at) -> list[str]:
         return found
 
     return [t for spec in chart_specs(at, widest=True) for t in titles(spec)]
-
-
-def chart_data(at) -> list[pd.DataFrame]:
-    """The rows each chart draws (Streamlit ships them beside the spec, as Arrow), in its widest layout."""
-    return [pd.concat([frame_of(d.data.data) for d in chart.proto.datasets]) for chart in widest_charts(at)]
 
 
 def values_of(frame: pd.DataFrame, field: str) -> set:

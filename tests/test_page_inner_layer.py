@@ -4,7 +4,9 @@ import json
 
 import pytest
 
-from conftest import (
+from lib.layouts import LAYOUTS
+from lib.training import DEEPER_LESSON
+from testkit.apptest import (
     app_test,
     assert_no_exception,
     chart_specs,
@@ -12,8 +14,6 @@ from conftest import (
     player_opens_at,
     player_params,
 )
-from lib.layouts import LAYOUTS
-from lib.training import DEEPER_LESSON
 
 PAGE = "app_pages/inner_layer.py"
 

@@ -5,9 +5,7 @@ import json
 import re
 
 import pytest
-from test_charts_data import panels
 
-from conftest import ROOT, app_test, assert_no_exception, chart_specs
 from lib.charts import inner_layer as rc
 from lib.charts import plane, player
 from lib.charts.common import frame_of
@@ -17,6 +15,8 @@ from lib.datasets import load_dataset
 from lib.exports import chart_file
 from lib.layouts import LAYOUTS
 from lib.training import DEEPER_LESSON, LESSON, train
+from testkit import ROOT
+from testkit.apptest import app_test, assert_no_exception, chart_specs, marked_views
 from ui.layout import band_rules, layout_key, stylesheet
 from ui.lesson import PLANE_SIZE
 
@@ -127,7 +127,7 @@ def test_the_inner_layer_page_draws_every_layout_of_its_responsive_charts():
 def test_the_data_page_draws_the_pairplot_in_each_layout_with_smaller_panels_on_smaller_screens():
     at = app_test(None)
     assert_no_exception(at)
-    sides = [{panel["width"] for panel in panels(spec)} for spec in chart_specs(at)]
+    sides = [{panel["width"] for panel in marked_views(spec)} for spec in chart_specs(at)]
     assert sides == [{150}, {104}, {54}]  # 4 features: 150 px at 1440, 104 on a tablet, 54 on a phone
 
 

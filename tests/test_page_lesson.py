@@ -5,10 +5,10 @@ import json
 
 import pytest
 
-from conftest import app_test, assert_no_exception, chart_specs
 from lib import lesson
 from lib.layouts import LAYOUTS
 from lib.training import DEEPER_LESSON, train
+from testkit.apptest import app_test, assert_no_exception, chart_specs
 
 PAGE = "app_pages/lesson.py"
 CHOICE = "lesson_choice_{}"

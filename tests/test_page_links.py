@@ -1,8 +1,8 @@
 """Links open pages with their settings; bad values get a notice; classroom links lock or hide."""
 
-from conftest import app_test, assert_no_exception, chart_specs
 from lib.layouts import LAYOUTS
 from lib.training import DEEPER_LESSON, WINE_EXERCISE
+from testkit.apptest import app_test, assert_no_exception, chart_data, chart_specs
 from ui import state
 from ui.charts import SAVE_AS
 from ui.links import SETTINGS
@@ -178,12 +178,6 @@ def test_advice_never_points_at_a_control_the_link_hides():
 
 
 GRADIENT = "app_pages/gradient_descent.py"
-
-
-def chart_data(at):
-    from test_page_gradient_descent import chart_data as frames
-
-    return frames(at)
 
 
 def keys_of(at, kind: str) -> set[str]:

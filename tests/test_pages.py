@@ -1,7 +1,7 @@
 """Every page in AppTest: it runs, shows the right elements, and handles bad input."""
 
-from conftest import app_test, assert_no_exception, chart_specs
 from lib.layouts import LAYOUTS
+from testkit.apptest import app_test, assert_no_exception, chart_specs
 
 
 def test_data_page_shows_the_banknotes():

@@ -5,7 +5,6 @@ import re
 
 import pytest
 
-from conftest import ROOT, last_line_printed
 from lib.links import parse_query, to_query
 from lib.presets import funnel
 from lib.settings import (
@@ -21,6 +20,8 @@ from lib.settings import (
     registry,
 )
 from lib.training import DEEPER_LESSON, TrainConfig
+from testkit import ROOT
+from testkit.apptest import last_line_printed
 from ui.data import DATA
 from ui.links import CONTROL_KEYS, PAGE_SETTINGS, SETTINGS
 

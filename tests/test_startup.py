@@ -5,8 +5,9 @@ The libraries' objects are frozen out of the garbage collections Streamlit runs 
 
 import ast
 
-from conftest import ROOT, last_line_printed
 from lib.layouts import LAYOUTS
+from testkit import ROOT
+from testkit.apptest import last_line_printed
 
 HEAVY = ("tensorflow", "keras", "sklearn", "scipy")
 

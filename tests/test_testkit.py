@@ -1,6 +1,6 @@
 """The shared test kit: the screenshot command covers every page of the navigation."""
 
-from conftest import ROOT
+from testkit import ROOT
 from testkit.screenshots import SIZES, pages
 
 

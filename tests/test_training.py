@@ -8,10 +8,11 @@ import subprocess
 import numpy as np
 import pytest
 
-from conftest import ROOT, last_line_printed
 from lib.keras_model import build_model
 from lib.training import DEEPER_LESSON as DEEPER
 from lib.training import LESSON, TrainConfig, network_name, output_activation, split, train
+from testkit import ROOT
+from testkit.apptest import last_line_printed
 
 
 def test_lesson_split_has_412_test_rows(banknotes):

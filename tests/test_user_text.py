@@ -2,9 +2,8 @@
 
 import re
 
-from test_page_data_choice import first_run, upload
-
-from conftest import ROOT
+from testkit import ROOT
+from testkit.apptest import first_run, upload
 from ui.layout import stylesheet
 
 TRICKY = ["<b>bold</b>", "**star**", "[link](http://example.com)"]
@@ -21,7 +20,7 @@ def test_no_page_or_glue_allows_html():
 def test_an_upload_with_markup_in_its_names_is_shown_escaped():
     rows = "".join(f"{i},{i % 5},{TRICKY[i % 3]}\n" for i in range(30))
     data = f"{TRICKY[0]},{TRICKY[1]},class\n{rows}".encode()
-    at = upload(first_run(dataset_name="upload"), "tricky.csv", data)
+    at = upload(first_run(data="upload"), "tricky.csv", data)
     assert any("star" in m.value for m in [*at.markdown, *at.caption, *at.info])  # shown, escaped below
     for page in ("app_pages/data.py", "app_pages/inner_layer.py", "app_pages/gradient_descent.py"):
         if page != "app_pages/data.py":
