@@ -3,7 +3,6 @@
 import streamlit as st
 
 from lib.charts import compare as compare_charts
-from lib.charts.common import with_columns
 from lib.diagnostics import diagnose
 from lib.exports import csv_bytes, projections_frame
 from lib.metrics import FOLDS, NEIGHBOURS
@@ -11,7 +10,7 @@ from lib.presets import default_config_for
 from lib.projections import METHODS, TSNE_ROW_LIMIT, comparison_rows, drawing_order
 from lib.training import network_name
 from ui.advice import explained
-from ui.charts import chart_spec, layout_slots, save_menu, show_chart
+from ui.charts import chart, layout_slots
 from ui.classroom import draw
 from ui.compare import ALL_ROWS, ITERATIONS, PERPLEXITY, SHOWN, projection, projection_scores
 from ui.data import current_dataset
@@ -69,7 +68,7 @@ rows = comparison_rows(len(dataset.y), run.test_index, all_rows)
 params = {"tsne": dict(perplexity=perplexity, max_iter=iterations), "autoencoder": dict(hidden=config.hidden)}
 progress = st.empty()
 slots = layout_slots("compare_maps")  # one per layout (lib.layouts), filled as the maps are ready
-results, spec = {}, None
+results = {}
 for group in drawing_order(methods):  # the cheap maps first, t-SNE last
     busy = [m for m in group if METHODS[m].cost]
     if busy:
@@ -81,12 +80,15 @@ for group in drawing_order(methods):  # the cheap maps first, t-SNE last
         results[method] = projection(dataset, run, method, all_rows, **params.get(method, {}))
     drawn = [m for m in methods if m in results and not isinstance(results[m], str)]
     if drawn:
-        spec = chart_spec(
-            (dataset.fingerprint, all_rows, tuple(drawn), config, perplexity, iterations),
-            lambda drawn=drawn: compare_charts.linked_maps(dataset, rows.show, [results[m] for m in drawn]),
+        chart(
+            compare_charts.linked_maps,
+            dataset,
+            rows.show,
+            [results[m] for m in drawn],
+            name=f"maps_{dataset.name}",
+            layouts="compare_maps",
+            place=slots,
         )
-        for layout, slot in slots.items():
-            slot.vega_lite_chart(with_columns(spec, layout.columns, layout.size), width="content")
 progress.empty()
 for method in methods:
     if isinstance(results[method], str):
@@ -96,7 +98,6 @@ for method in methods:
 embeddings = [results[m] for m in methods if not isinstance(results[m], str)]
 if not embeddings:
     st.stop()
-save_menu(lambda: spec, f"maps_{dataset.name}")
 st.caption(
     "**Drag a box** in any panel to highlight those rows in every panel (double-click to "
     "clear); **hover** over a dot to see its row, class and original features."
@@ -204,6 +205,5 @@ if autoencoder:
             "Its reconstruction error, epoch by epoch: the 2 nodes learn to carry as much "
             "of the input as they can."
         )
-        show_chart(
-            compare_charts.loss_curve(autoencoder[0]), f"autoencoder_loss_{dataset.name}", width="stretch"
-        )
+        name = f"autoencoder_loss_{dataset.name}"
+        chart(compare_charts.loss_curve, autoencoder[0], name=name, width="stretch")

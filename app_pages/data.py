@@ -6,7 +6,7 @@ from lib.charts import data as charts
 from lib.data_summary import separating_features
 from lib.datasets import BANKNOTES_CITATION
 from lib.images import IMAGE_FIELD, thumbnails
-from ui.charts import responsive_chart
+from ui.charts import chart
 from ui.classroom import draw
 from ui.data import PAIRPLOT, current_dataset, escape_markdown
 from ui.links import share_link
@@ -14,6 +14,12 @@ from ui.links import share_link
 TABLE_CELLS = 200_000  # cells sent to the table (a 1,000-column upload shows 199 rows)
 
 st.title("The data")
+st.page_link(  # the navigation lists every page; a newcomer starts here
+    "app_pages/lesson.py",
+    label="New here? Start the guided lesson at step 1",
+    icon=":material/school:",
+    query_params={"step": "1"},
+)
 dataset = current_dataset()
 if dataset is None:
     st.stop()
@@ -98,12 +104,7 @@ else:
             f"Showing a random sample of {charts.PLOT_LIMIT:,} of the {len(dataset.y):,} rows "
             "(the same sample every time)."
         )
-    responsive_chart(
-        "pairplot",
-        (dataset.fingerprint, tuple(features)),
-        lambda layout: charts.pairplot(dataset, features, layout),
-        f"pairplot_{dataset.name}",
-    )
+    chart(charts.pairplot_layouts, dataset, features, name=f"pairplot_{dataset.name}", layouts="pairplot")
 
 st.subheader("The table")
 frame = charts.dataset_frame(dataset)

@@ -4,13 +4,12 @@ from dataclasses import replace
 
 import streamlit as st
 
-from lib.charts.common import spec_of
 from lib.charts.gallery import ONE_FEATURE_TEXT, accuracy_summary, align_runs, gallery_parts
 from lib.charts.plane import panel_rows
 from lib.images import images_for
 from lib.training import network_name
 from ui.advice import remedies_in_words
-from ui.charts import draw_reflowed
+from ui.charts import chart
 from ui.classroom import draw
 from ui.data import current_dataset
 from ui.links import share_link
@@ -75,10 +74,16 @@ with st.expander("How to read it: aligned maps and their disparity"):
     )
 if (shown := len(panel_rows(len(runs[0].y_test)))) < len(runs[0].y_test):
     st.caption(f"Each map shows the same random {shown:,} of the {len(runs[0].y_test):,} test rows.")
-maps = spec_of(  # 3 columns, 2 on a tablet, 1 on a phone
-    gallery_parts(panels, runs[0].y_test, dataset.class_names, images=images_for(dataset, runs[0].test_index))
+images = images_for(dataset, runs[0].test_index)
+chart(  # 3 columns, 2 on a tablet, 1 on a phone
+    gallery_parts,
+    panels,
+    runs[0].y_test,
+    dataset.class_names,
+    images,
+    name=f"reinitializations_{dataset.name}",
+    layouts="gallery_maps",
 )
-draw_reflowed("gallery_maps", maps, f"reinitializations_{dataset.name}")
 st.markdown(
     "**What to notice.** The accuracies are close even where the pictures are not: the network "
     "only needs the classes on two sides of a line, and there are many ways to put them there. "

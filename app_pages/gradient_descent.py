@@ -20,7 +20,7 @@ from lib.experiments import (
 from lib.surface import Descent, Plane
 from lib.training import network_name
 from ui import gradient_descent as settings
-from ui.charts import draw_layouts
+from ui.charts import chart
 from ui.classroom import draw
 from ui.data import current_dataset, escape_markdown
 from ui.gradient_descent import compared, descents, values_picker
@@ -83,13 +83,9 @@ else:
     table = compared(dataset, experiment, values)
     if table is not None:
         same = coinciding(table, charts.COINCIDE)
-        draw_layouts(
-            "comparison",
-            lambda layout: charts.comparison(
-                table, VARIABLES[vary].capitalize(), layout.size, dotted=list(same), columns=layout.columns
-            ).spec(),
-            f"compare_{vary}_{dataset.name}",
-        )
+        title = VARIABLES[vary].capitalize()
+        name = f"compare_{vary}_{dataset.name}"
+        chart(charts.comparison_layouts, table, title, list(same), name=name, layouts="comparison")
         st.info(reading(table, vary), icon=":material/insights:")
         st.caption(
             f"Held fixed: optimizer **{held.optimizer}**, learning rate **{held.learning_rate:g}**, batch "
@@ -146,18 +142,17 @@ elif not paths:
 elif (drawn := descents(dataset, Plane((first, second)), paths)) is not None:
     grid, steps_taken, best = drawn
     left, right = st.columns([3, 2])
-    draw_layouts(
-        "surface",
-        lambda layout: charts.surface(grid, steps_taken, best, (first, second), layout.size).spec(),
-        "loss_surface",
-        left,
+    chart(
+        charts.surface_layouts,
+        grid,
+        steps_taken,
+        best,
+        (first, second),
+        name="loss_surface",
+        layouts="surface",
+        place=left,
     )
-    draw_layouts(
-        "loss_by_step",
-        lambda layout: charts.loss_by_step(steps_taken, layout.size).spec(),
-        "loss_by_step",
-        right,
-    )
+    chart(charts.loss_by_step_layouts, steps_taken, name="loss_by_step", layouts="loss_by_step", place=right)
     right.markdown(
         "**What to notice.** The gradient points straight downhill, across the bands. A small "
         "learning rate takes short, safe steps and is still far away after many of them; a larger "
@@ -188,12 +183,13 @@ if run is not None:
         f"{current.learning_rate:g}, {current.epochs} epochs (change it on the inner-layer page)."
     )
     sizes_by_layer = charts.norms_frame({"current": run})
-    draw_layouts(
-        "layer_norms",
-        lambda layout: charts.layer_norms(
-            sizes_by_layer, "what", "Size (log scale)", layout.size, columns=layout.columns
-        ).spec(),
-        "gradient_and_update_by_layer",
+    chart(
+        charts.layer_norms_layouts,
+        sizes_by_layer,
+        "what",
+        "Size (log scale)",
+        name="gradient_and_update_by_layer",
+        layouts="layer_norms",
     )
     st.caption(
         "The gradient is what backpropagation delivers to a layer; the update is what the "
@@ -221,10 +217,8 @@ nets = {name: trained(dataset, config) for name, config in deep_nets(plain, dept
 if all(nets.values()):
     frame = charts.norms_frame(nets)
     gradients = frame[frame["what"] == charts.NORMS["gradient"]]
-    draw_layouts(
-        "gradient_by_layer",
-        lambda layout: charts.gradient_by_layer(gradients, layout.size, columns=layout.columns).spec(),
-        "vanishing_gradients",
+    chart(
+        charts.gradient_by_layer_layouts, gradients, name="vanishing_gradients", layouts="gradient_by_layer"
     )
     st.info(vanishing_reading(nets), icon=":material/insights:")
     st.markdown(

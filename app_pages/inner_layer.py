@@ -4,16 +4,16 @@ import streamlit as st
 
 from lib.charts import inner_layer as rc
 from lib.charts import plane, player
+from lib.charts.inside import epoch_player, view_with_scrubber
 from lib.codegen import keras_script
 from lib.diagnostics import diagnose
 from lib.training import network_name
 from ui.advice import explained
-from ui.charts import responsive_chart
+from ui.charts import chart
 from ui.data import current_dataset, escape_markdown
 from ui.exports import run_downloads, run_stem
-from ui.inside import bending_text, node_text, view_player
+from ui.inside import bending_text, node_text
 from ui.links import classroom_link_maker, share_link
-from ui.player import epoch_player
 from ui.runs import trained
 from ui.train_controls import current_config
 
@@ -26,7 +26,6 @@ share_link()
 run = trained(dataset, config)
 if run is None:
     st.stop()
-run_key = (dataset.fingerprint, config)  # names a run, and so every chart of it
 stem = run_stem(run, dataset)
 
 sizes = network_name(run.layer_sizes)
@@ -51,7 +50,7 @@ else:
     for problem in problems:  # about the last epoch, which the player opens at
         (st.error if problem.blocking else st.warning)(explained(problem), icon=":material/warning:")
     if not any(p.blocking for p in problems):
-        epoch_player(run_key, run, dataset, extent, f"{stem}_plane")
+        chart(epoch_player, run, dataset, name=f"{stem}_plane", layouts="player")
     if binary:
         shading = (
             f"The background is the probability the output layer gives to "
@@ -90,10 +89,10 @@ st.markdown(
 if not diverged:  # each view has its own epoch slider and Play, so the player's stay by its plane
     st.header("2 · Inside every node", divider="gray")
     node_text(run, dataset)
-    view_player(run_key, run, dataset, "nodes", f"{stem}_nodes")
+    chart(view_with_scrubber, run, dataset, "nodes", name=f"{stem}_nodes", width="content")
     st.header("3 · The input space bending", divider="gray")
     bending_text()
-    view_player(run_key, run, dataset, "bending", f"{stem}_bending")
+    chart(view_with_scrubber, run, dataset, "bending", name=f"{stem}_bending", width="content")
 
 st.header("4 · How the representation forms", divider="gray")
 if diverged:
@@ -112,7 +111,7 @@ else:
         "move: training pulls the classes apart until a straight line can separate them (like the "
         "lesson's 5 × 5 grid). Epoch 0, the random starting weights, is on the player's slider above."
     )
-    responsive_chart("evolution", run_key, rc.evolution_layouts(run, epochs, extent), f"{stem}_evolution")
+    chart(rc.evolution_layouts, run, epochs, extent, name=f"{stem}_evolution", layouts="evolution")
     st.markdown(
         "**Another seed, another picture, still right.** Press **Re-initialize** in the sidebar: new "
         "random starting weights lead to a rotated, flipped, stretched or mirrored plane. The output "
@@ -128,12 +127,7 @@ st.markdown(
     "watch for overfitting; *test* rows are the ones plotted above. If the training loss keeps "
     "falling while the validation loss rises, the network is memorising its training rows: overfitting."
 )
-responsive_chart(
-    "curves",
-    run_key,
-    lambda layout: rc.curves_parts(run.history, layout.size, layout.columns),
-    f"{stem}_curves",
-)
+chart(rc.curves_layouts, run.history, name=f"{stem}_curves", layouts="curves")
 
 st.header("6 · The model", divider="gray")
 st.markdown(
@@ -141,12 +135,7 @@ st.markdown(
     "yellow bottleneck nodes. Line colour and thickness show the trained weights: blue positive, red "
     "negative, thicker means larger; hover a line for its value."
 )
-responsive_chart(
-    "model",
-    run_key,
-    lambda layout: rc.architecture_parts(run, width=layout.size, feature_names=dataset.feature_names),
-    f"{stem}_model",
-)
+chart(rc.architecture_layouts, run, dataset.feature_names, name=f"{stem}_model", layouts="model")
 st.dataframe(rc.layer_table(config, dataset.n_features, dataset.n_classes), hide_index=True, width="stretch")
 left, right = st.columns([1, 3], vertical_alignment="center")
 left.metric("Trainable parameters", f"{run.n_params:,}")

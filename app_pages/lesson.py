@@ -1,5 +1,5 @@
-"""The lesson, step by step: the course's path from the data to the comparison, one step at a time,
-each with a predict-then-reveal question; `?step=3` opens a step."""
+"""The guided lesson: the course's path from the data to the comparison, one step at a time, each
+with a predict-then-reveal question, and a closing recap; `?step=3` opens a step."""
 
 from dataclasses import replace
 
@@ -9,24 +9,25 @@ from lib import lesson
 from lib.charts import compare as compare_charts
 from lib.charts import inner_layer as rc
 from lib.charts import plane
-from lib.charts.data import pairplot
+from lib.charts.data import pairplot_layouts
 from lib.charts.gallery import accuracy_summary, align_runs, gallery_parts
+from lib.charts.inside import epoch_player
+from lib.charts.player import plane_spec
 from lib.datasets import DatasetError
 from lib.projections import comparison_rows
 from lib.training import DEEPER_LESSON, LESSON, WINE_EXERCISE, network_name
-from ui.charts import cached_chart, chart_spec, draw_reflowed, responsive_chart
+from ui.charts import chart
 from ui.classroom import draw
 from ui.compare import projection, projection_scores
 from ui.data import current_dataset, load_builtin
 from ui.exports import run_stem
-from ui.inside import bending_text, followers, node_text
+from ui.inside import bending_text, node_text
 from ui.lesson import PLANE_SIZE, STEP, answers, ask, logistic_accuracy, separability
 from ui.links import share_link
-from ui.player import epoch_player
 from ui.runs import trained
 from ui.train_controls import current_config
 
-st.title("The lesson, step by step")
+st.title("The guided lesson")
 st.markdown(
     "The course's path through *visualizing the activations of the inner layers*: in each step, "
     "**predict**, then the live view **reveals** the answer."
@@ -58,30 +59,15 @@ def banknotes():
 
 
 def plane_chart(run, dataset, epoch: int, place=st) -> None:
-    key = (dataset.fingerprint, run.config)
-    cached_chart(
-        ("plane", key, epoch),
-        lambda: rc.representation_parts(run, dataset, epoch, plane.plane_extent(run.snapshots), PLANE_SIZE),
-        f"{run_stem(run, dataset)}_plane_epoch{epoch}",
-        place,
-        width="content",
-    )
+    extent = plane.plane_extent(run.snapshots)
+    name = f"{run_stem(run, dataset)}_plane_epoch{epoch}"
+    chart(plane_spec, run, dataset, extent, epoch, PLANE_SIZE, name=name, place=place, width="content")
 
 
 def player_with(run, dataset, views=()) -> None:
     """The epoch player of `run` (slider and Play in the browser) with `views` below the plane
-    (of ui.inside.VIEWS), each following its epoch, then how to read them."""
-    key = (dataset.fingerprint, run.config)
-    extent = plane.plane_extent(run.snapshots)
-    epoch_player(
-        key,
-        run,
-        dataset,
-        extent,
-        f"{run_stem(run, dataset)}_player",
-        more=views,
-        views=lambda: followers(run, dataset, views),
-    )
+    (of lib.charts.inside.VIEWS), each following its epoch, then how to read them."""
+    chart(epoch_player, run, dataset, views, name=f"{run_stem(run, dataset)}_player", layouts="player")
     if "nodes" in views:
         node_text(run, dataset)
     if "bending" in views:
@@ -103,12 +89,7 @@ def data_view(held_back: bool) -> None:
             "cleanly, yet one flat cut through all four nearly does."
         )
         features = list(data.feature_names)
-        responsive_chart(
-            "pairplot",
-            (data.fingerprint, tuple(features)),
-            lambda layout: pairplot(data, features, layout),
-            "lesson_step1_pairplot",
-        )
+        chart(pairplot_layouts, data, features, name="lesson_step1_pairplot", layouts="pairplot")
 
 
 def first_model_view(held_back: bool) -> None:
@@ -121,7 +102,7 @@ def first_model_view(held_back: bool) -> None:
         f"The network {network_name(run.layer_sizes)}: **{run.n_params} parameters**, "
         "(4 inputs + 1 bias) × 2 nodes + (2 inputs + 1 bias) × 1 node = 10 + 3 = 13."
     )
-    cached_chart(("model", (data.fingerprint, LESSON)), lambda: rc.architecture_chart(run), "lesson_model")
+    chart(rc.architecture_parts, run, name="lesson_model")
     st.code(
         "feature_model = keras.Model(model.inputs, model.get_layer('bottleneck').output)\n"
         "points = feature_model.predict(X_test)  # 412 rows × 2 numbers",
@@ -131,6 +112,7 @@ def first_model_view(held_back: bool) -> None:
         before, after = st.columns(2, gap="large")
         before.markdown("**Before training** (epoch 0)")
         plane_chart(run, data, 0, before)
+        before.caption(lesson.untrained_sentence(lesson.guesses(run, 0), run.class_names))
         after.markdown(f"**After {LESSON.epochs} epochs**")
         plane_chart(run, data, LESSON.epochs, after)
 
@@ -159,38 +141,57 @@ def epochs_view(held_back: bool) -> None:
                 icon=":material/flag:",
             )
         st.subheader("The plane and the input space, epoch by epoch")
+        st.caption(
+            "Epoch 0, before training, is the slider's left end (the 5 × 5 grid below starts at epoch 1). "
+            + lesson.untrained_sentence(lesson.guesses(run, 0), run.class_names)
+        )
         player_with(run, data, ("bending",))
         st.subheader("The lesson's 5 × 5 grid")
         epochs = rc.chosen_epochs(DEEPER_LESSON.epochs)
         extent = plane.plane_extent(run.snapshots)
-        responsive_chart(
-            "evolution",
-            (data.fingerprint, DEEPER_LESSON),
-            rc.evolution_layouts(run, epochs, extent),
-            "lesson_evolution",
-        )
+        chart(rc.evolution_layouts, run, epochs, extent, name="lesson_evolution", layouts="evolution")
+
+
+def seed_runs(data) -> list:
+    """Step 4's re-initializations: the deeper model from three seeds."""
+    seeds = range(DEEPER_LESSON.seed, DEEPER_LESSON.seed + lesson.SEEDS_COMPARED)
+    runs = [trained(data, replace(DEEPER_LESSON, seed=seed)) for seed in seeds]
+    if any(run is None for run in runs):
+        st.stop()
+    return runs
+
+
+def seeds_premise() -> None:
+    """The question's premise: each seed's own plane after training, as it came out."""
+    data = banknotes()
+    runs = seed_runs(data)
+    for run, column in zip(runs, st.columns(len(runs))):
+        column.markdown(f"**Seed {run.config.seed}**")
+        plane_chart(run, data, DEEPER_LESSON.epochs, column)
 
 
 def seeds_view(held_back: bool) -> None:
-    """Three re-initializations, turned onto the first."""
+    """The three re-initializations turned onto the first: they match."""
     data = banknotes()
     if not held_back:
-        seeds = range(DEEPER_LESSON.seed, DEEPER_LESSON.seed + lesson.SEEDS_COMPARED)
-        runs = [trained(data, replace(DEEPER_LESSON, seed=seed)) for seed in seeds]
-        if any(run is None for run in runs):
-            st.stop()
+        runs = seed_runs(data)
         panels = align_runs(runs)
         mean, spread, low, high = accuracy_summary(panels)
         st.metric("Test accuracy over the three seeds", f"{mean:.1%} ± {spread:.1%}")
+        accuracies = ", ".join(f"seed {p.seed} {p.test_accuracy:.1%}" for p in panels)
         st.markdown(
-            "Each map is turned, flipped and scaled onto the first (a Procrustes fit, as on the "
-            "*Re-initializations* page): what is left is the real difference."
+            f"**Turned and flipped, they match.** Here each map is turned, flipped and scaled onto "
+            f"seed {panels[0].seed}'s (a Procrustes fit, as on the *Re-initializations* page): what "
+            f"is left is the real difference. Test accuracy: {accuracies}."
         )
-        maps = chart_spec(
-            ("lesson_seeds", data.fingerprint, DEEPER_LESSON),
-            lambda: gallery_parts(panels, runs[0].y_test, data.class_names),
+        chart(
+            gallery_parts,
+            panels,
+            runs[0].y_test,
+            data.class_names,
+            name="lesson_seeds",
+            layouts="gallery_maps",
         )
-        draw_reflowed("gallery_maps", maps, "lesson_seeds")
 
 
 def your_turn_view(held_back: bool) -> None:
@@ -206,7 +207,7 @@ def your_turn_view(held_back: bool) -> None:
     st.caption(
         f"Network {network_name(run.layer_sizes)} · {config.activation} · learning rate "
         f"{config.learning_rate:g} · test accuracy **{run.test_accuracy:.1%}** · on the "
-        "*Inner layers* page the same settings show everything else."
+        "*The free lab* page the same settings show everything else."
     )
     player_with(run, data, ("bending", "nodes"))
 
@@ -248,24 +249,41 @@ def comparison_view(held_back: bool) -> None:
         if maps:
             embeddings, scores = [m[0] for m in maps], [m[1] for m in maps]
             rows = comparison_rows(len(data.y), run.test_index)
-            linked = chart_spec(  # keyed by the maps drawn: one that failed is left out
-                ("lesson_maps", data.fingerprint, DEEPER_LESSON, tuple(e.method for e in embeddings)),
-                lambda: compare_charts.linked_maps(data, rows.show, embeddings),
+            chart(
+                compare_charts.linked_maps,
+                data,
+                rows.show,
+                embeddings,
+                name="lesson_maps",
+                layouts="compare_maps",
             )
-            draw_reflowed("compare_maps", linked, "lesson_maps")
             table = compare_charts.scores_table(embeddings, scores)
+            headers = lesson.SCORE_COLUMNS
             st.dataframe(
-                table[["method", "trustworthiness", "knn_accuracy", "linear_accuracy"]],
+                table[list(headers)],
                 hide_index=True,
                 column_config={
-                    "method": "Reduction",
-                    "trustworthiness": st.column_config.NumberColumn("Keeps neighbours", format="%.3f"),
-                    "knn_accuracy": st.column_config.NumberColumn("Classes apart (kNN)", format="%.1f%%"),
+                    "method": headers["method"],
+                    "trustworthiness": st.column_config.NumberColumn(
+                        headers["trustworthiness"], format="%.3f"
+                    ),
+                    "knn_accuracy": st.column_config.NumberColumn(headers["knn_accuracy"], format="%.1f%%"),
                     "linear_accuracy": st.column_config.NumberColumn(
-                        "Classes apart (a line)", format="%.1f%%"
+                        headers["linear_accuracy"], format="%.1f%%"
                     ),
                 },
             )
+            scored = dict(zip((e.method for e in embeddings), table.itertuples()))
+            if {"bottleneck", "tsne"} <= scored.keys():
+                ours, tsne = scored["bottleneck"], scored["tsne"]
+                st.markdown(
+                    f"The column that tells them apart is *{headers['linear_accuracy']}*: a straight "
+                    f"line puts {ours.linear_accuracy:.1f}% of the rows on their class's side on the "
+                    f"bottleneck's map, {tsne.linear_accuracy:.1f}% on t-SNE's. By nearest-neighbour "
+                    f"voting (*{headers['knn_accuracy']}*) the two are close, {ours.knn_accuracy:.1f}% "
+                    f"against {tsne.knn_accuracy:.1f}%: t-SNE's clusters are pure, but not on two "
+                    "sides of a line."
+                )
             st.markdown(
                 "*Keeps neighbours* is the trustworthiness: near 1, the dots closest on the map were "
                 "close in the four features. *Classes apart* is the cross-validated accuracy of "
@@ -273,6 +291,36 @@ def comparison_view(held_back: bool) -> None:
                 "reductions* page."
             )
 
+
+def recap_view(held_back: bool) -> None:
+    """Each step's one idea, the student's answers against the right ones, and where to go next."""
+    for recalled in lesson.recap(answers()):
+        st.markdown(f"**{recalled.number} · {recalled.title}**: {recalled.idea}")
+        if recalled.right is None:
+            continue
+        if recalled.chosen is None:
+            st.caption(f"Not answered. The answer: *{recalled.right}*.")
+        elif recalled.answered_right:
+            st.caption(f":green[✓ Your answer: *{recalled.chosen}*.]")
+        else:
+            st.caption(f":red[✗ Your answer: *{recalled.chosen}*.] The answer: *{recalled.right}*.")
+    st.subheader("Where to go next")
+    for page, what in NEXT:
+        st.page_link(page)
+        st.caption(what)
+
+
+NEXT = (  # the recap's pages to go on with, and what each offers
+    (
+        "app_pages/inner_layer.py",
+        "Any network, any data set: set it in the sidebar and watch its inner layers.",
+    ),
+    ("app_pages/compare.py", "The bottleneck beside PCA, t-SNE, LDA and an autoencoder, with every score."),
+    (
+        "app_pages/gradient_descent.py",
+        "Learning rates, batch sizes, optimizers and how the gradient reaches each layer.",
+    ),
+)
 
 VIEWS = {  # a step's view name (lib.lesson.Step.view) → what draws it
     "data": data_view,
@@ -282,10 +330,16 @@ VIEWS = {  # a step's view name (lib.lesson.Step.view) → what draws it
     "your_turn": your_turn_view,
     "wine": wine_view,
     "comparison": comparison_view,
+    "recap": recap_view,
+}
+PREMISES = {  # a step's view name → what it draws before its question (the question's premise)
+    "seeds": seeds_premise,
 }
 
 st.header(f"Step {step.number} · {step.title}", divider="gray")
 st.markdown(step.text)
+if step.view in PREMISES:
+    PREMISES[step.view]()
 chosen = ask(step.number, step.question) if step.question else None
 held_back = step.question is not None and chosen is None
 

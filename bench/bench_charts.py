@@ -32,8 +32,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     repeat = parser.parse_args().repeat
 
+    from lib import inside
     from lib.charts import data as dc
     from lib.charts import inner_layer as rc
+    from lib.charts import inside as ic
     from lib.charts import plane
     from lib.charts.common import vega_lite
     from lib.datasets import load_dataset
@@ -43,7 +45,7 @@ def main() -> None:
     run = train(data, dataclasses.replace(DEEPER_LESSON, epochs=25))
     extent = plane.plane_extent(run.snapshots)
     charts = {
-        "plane (inner layer)": rc.representation_parts(run, data, 12, extent),
+        "bent grid (inner layer)": ic.bending_view(run, inside.bending_frame(run, data, range(26)), extent),
         "evolution, 25 panels": rc.evolution_parts(run, rc.chosen_epochs(25), extent),
         "learning curves": rc.curves_parts(run.history),
         "model diagram": rc.architecture_parts(run),

@@ -16,7 +16,7 @@ from common import print_table, summary
 
 from lib.datasets import load_dataset
 from lib.training import train
-from lib.workloads import varied_configs
+from testkit.workloads import varied_configs
 
 
 def main() -> None:

@@ -30,8 +30,12 @@ def main() -> None:
 
     import lib.projections as projections
     from lib.datasets import load_dataset
-    from lib.projections import comparison_rows, scored_map
+    from lib.projections import comparison_rows, map_of, map_scores
     from lib.training import DEEPER_LESSON, train
+
+    def scored_map(data, rows, method, **params):  # the page's map of a method and its scores
+        embedding = map_of(data, rows, method, **params)
+        return embedding, map_scores(data, rows, embedding)
 
     data = load_dataset("banknotes")
     run = train(data, DEEPER_LESSON)

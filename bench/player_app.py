@@ -12,8 +12,10 @@ sys.path.insert(0, str(ROOT))
 
 import streamlit as st  # noqa: E402
 
-from lib.charts import plane, player  # noqa: E402
+from lib.charts import player  # noqa: E402
+from lib.charts.inside import epoch_player  # noqa: E402
 from lib.datasets import load_dataset  # noqa: E402
+from lib.layouts import widest  # noqa: E402
 from lib.training import LESSON, WINE_EXERCISE, train  # noqa: E402
 
 
@@ -35,5 +37,5 @@ if view == "bare":
         "usermeta": {"embedOptions": {"renderer": "canvas"}},
     }
 else:
-    spec = player.player_spec(run, dataset, plane.plane_extent(run.snapshots))
+    spec = epoch_player(run, dataset)(widest("player"))  # as the inner-layer page draws it, wide
 st.vega_lite_chart(spec, width="content")

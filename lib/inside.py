@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 from sklearn.decomposition import PCA
 
-from lib.charts.inner_layer import H1, H2
 from lib.datasets import Dataset
 from lib.diagnostics import COLLAPSED_CORRELATION, node_correlation
+from lib.plane_geometry import H1, H2
 from lib.training import Run, layer_names, node_id, split
 
 DEAD_SPREAD = 1e-6  # a node whose activation varies less than this over the test rows is dead
@@ -162,10 +162,3 @@ def bending_frame(run: Run, dataset: Dataset, epochs, lines: int = 9, steps: int
     frame = {name: np.tile(grid[name].to_numpy(), len(epochs)) for name in grid.columns}
     frame["epoch"] = np.repeat(np.array(epochs, dtype=np.int64), len(grid))
     return pd.DataFrame({**frame, B1: bottleneck[:, 0], B2: bottleneck[:, 1]})
-
-
-def grid_in_original_units(run: Run, dataset: Dataset, lines: int = 9, steps: int = 25) -> np.ndarray:
-    """The grid's points in the data's own units (what a notebook would feed the feature model)."""
-    plane = input_plane(dataset, run)
-    grid = grid_lines(plane, lines, steps)
-    return plane.points(grid[[PC1, PC2]].to_numpy()) * run.scaler_scale + run.scaler_mean

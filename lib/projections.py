@@ -351,15 +351,3 @@ def map_of(dataset, rows: Rows, method: str, seed: int = 0, **params) -> Embeddi
     """The map of `rows.show` by `method`, fit on `rows.fit` (t-SNE: on `rows.show`)."""
     X, y = dataset.X, dataset.y
     return embed(method, X[rows.show], y[rows.show], seed, fit_on=(X[rows.fit], y[rows.fit]), **params)
-
-
-def scored_map(dataset, rows: Rows, method: str, seed: int = 0, **params) -> tuple[Embedding, dict]:
-    """The map of `rows.show` by `method` (fit on `rows.fit`) and its scores.
-
-    The scores compare the map with the standardized features of the shown rows (the
-    scaler fit on the training rows, as every method and the network see them), so a
-    feature in large units does not decide alone who counts as a neighbour. Pass the
-    trained network as `run=` for the bottleneck; other `params` go to the method.
-    """
-    embedding = map_of(dataset, rows, method, seed, **params)
-    return embedding, map_scores(dataset, rows, embedding, seed)

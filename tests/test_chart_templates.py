@@ -62,26 +62,27 @@ def runs(banknotes):
 def test_the_inner_layer_charts_fill_their_templates_like_altair(runs):
     for dataset, run in runs:  # the second banknote run fills the first one's templates
         extent = plane.plane_extent(run.snapshots)
-        for epoch in (0, run.config.epochs):
-            assert_same_chart(rc.representation_parts(run, dataset, epoch, extent))
         assert_same_chart(rc.evolution_parts(run, rc.chosen_epochs(run.config.epochs), extent))
         assert_same_chart(rc.curves_parts(run.history))
         assert_same_chart(rc.architecture_parts(run))
         assert_same_chart(rc.architecture_parts(run, feature_names=dataset.feature_names))
 
 
+def x_domain(spec: dict) -> list:
+    return spec["spec"]["layer"][0]["encoding"]["x"]["scale"]["domain"]
+
+
 def test_a_second_run_reuses_the_template_and_shows_its_own_numbers(runs):
-    (dataset, first), (_, second) = runs[:2]
+    (_, first), (_, second) = runs[:2]
     specs = [
-        rc.representation_parts(run, dataset, 3, plane.plane_extent(run.snapshots)).spec()
-        for run in (first, second)
+        rc.evolution_parts(run, [3], plane.plane_extent(run.snapshots)).spec() for run in (first, second)
     ]
-    assert specs[0]["title"] != specs[1]["title"] and specs[1]["title"].startswith("Epoch 3 ")
-    domain = specs[1]["layer"][0]["encoding"]["x"]["scale"]["domain"]
-    assert domain == list(plane.plane_extent(second.snapshots)[:2])
-    assert specs[0]["layer"][1]["mark"] is specs[1]["layer"][1]["mark"]  # one template, shared
-    points = specs[1]["datasets"]["points"]
-    np.testing.assert_allclose(points[rc.H1], second.snapshots[3][points.index, 0])
+    titles = [list(spec["datasets"]["panels"]["panel"].unique()) for spec in specs]
+    assert titles[0] != titles[1] and titles[1] == [f"Epoch 3 · test acc {second.snapshot_accuracy[3]:.0%}"]
+    assert x_domain(specs[1]) == list(plane.plane_extent(second.snapshots)[:2])
+    assert specs[0]["spec"]["layer"][0]["mark"] is specs[1]["spec"]["layer"][0]["mark"]  # one template
+    points = specs[1]["datasets"]["panels"].query("layer == 'points'")
+    np.testing.assert_allclose(points[rc.H1], second.snapshots[3][:, 0])
 
 
 def test_the_data_page_charts_fill_their_templates_like_altair(banknotes, runs):
@@ -92,14 +93,11 @@ def test_the_data_page_charts_fill_their_templates_like_altair(banknotes, runs):
 
 
 def test_a_template_is_not_changed_by_filling_it(runs):
-    dataset, run = runs[0]
-    extent = plane.plane_extent(run.snapshots)
-    before = rc.representation_parts(run, dataset, 1, extent).spec()
-    title = before["title"]
-    rc.representation_parts(run, dataset, 4, extent).spec()["layer"][0]["encoding"]["x"]["scale"]["domain"][
-        0
-    ] = 99
-    assert rc.representation_parts(run, dataset, 1, extent).spec()["title"] == title
+    (_, first), (_, second) = runs[:2]
+    extent = plane.plane_extent(first.snapshots)
+    before = x_domain(rc.evolution_parts(first, [1], extent).spec())
+    x_domain(rc.evolution_parts(second, [4], plane.plane_extent(second.snapshots)).spec())[0] = 99
+    assert x_domain(rc.evolution_parts(first, [1], extent).spec()) == before == list(extent[:2])
 
 
 def test_a_value_hidden_inside_a_string_is_refused():

@@ -5,8 +5,8 @@ import re
 
 import pandas as pd
 
+from lib.charts.files import chart_file
 from lib.charts.gradient_descent import gradient_by_layer
-from lib.exports import chart_file
 
 LAYERS = [f"hidden_{i}" for i in range(1, 7)] + ["bottleneck", "output"]
 LABEL = re.compile(

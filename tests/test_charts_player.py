@@ -1,5 +1,6 @@
-"""The epoch player's spec: every epoch inside, the epoch a parameter bound to a slider and to
-Play, and the title, accuracy, matrix and regions all following that one parameter."""
+"""The bottleneck plane: the epoch player's spec (every epoch inside, the epoch a parameter bound to
+a slider and to Play, and the title, accuracy, matrix and regions all following that one
+parameter), and the same plane at one epoch."""
 
 import dataclasses
 import json
@@ -11,9 +12,10 @@ import pandas as pd
 import pytest
 
 from lib.charts import plane, player
+from lib.charts.files import chart_file
 from lib.charts.inner_layer import confusion_frame
 from lib.datasets import load_dataset
-from lib.exports import chart_file
+from lib.layouts import widest
 from lib.training import DEEPER_LESSON, WINE_EXERCISE, train
 
 
@@ -22,9 +24,14 @@ def run(banknotes):
     return train(banknotes, dataclasses.replace(DEEPER_LESSON, epochs=6, seed=1))
 
 
+def player_spec(run, dataset, more=()) -> dict:
+    """The player as the inner-layer page draws it on a wide screen."""
+    return player.player_layouts(run, dataset, plane.plane_extent(run.snapshots), more)(widest("player"))
+
+
 @pytest.fixture(scope="module")
 def spec(run, banknotes):
-    return player.player_spec(run, banknotes, plane.plane_extent(run.snapshots))
+    return player_spec(run, banknotes)
 
 
 @pytest.fixture(scope="module")
@@ -84,33 +91,9 @@ def test_title_accuracy_and_matrix_name_the_slider_epoch(run, spec):
     assert not any(t.startswith("Epoch 6") for t in texts)
 
 
-def test_binary_bands_tile_the_plane_and_hold_their_probabilities(run):
-    extent = plane.plane_extent(run.snapshots)
-    w, b = run.head[3]
-    bands = player.region_polygons(w, b, extent)
-    area = sum(abs(_area(np.array(p))) for p in bands.values())
-    x0, x1, y0, y1 = extent
-    assert area == pytest.approx((x1 - x0) * (y1 - y0), rel=1e-9)
-    for i, polygon in bands.items():
-        centre = np.mean(polygon, axis=0)
-        p = 1 / (1 + np.exp(-(centre @ w[:, 0] + b[0])))
-        assert i / player.BANDS - 1e-9 <= p <= (i + 1) / player.BANDS + 1e-9
-
-
-def test_softmax_regions_are_where_each_class_wins(wine_run):
-    wine, run = wine_run
-    extent = plane.plane_extent(run.snapshots)
-    w, b = run.head[-1]
-    regions = player.region_polygons(w, b, extent)
-    x0, x1, y0, y1 = extent
-    assert sum(abs(_area(np.array(p))) for p in regions.values()) == pytest.approx((x1 - x0) * (y1 - y0))
-    for k, polygon in regions.items():
-        assert int(np.argmax(np.mean(polygon, axis=0) @ w + b)) == k
-
-
 def test_a_multiclass_player_keeps_its_legend_tooltips_and_classes(wine_run):
     wine, run = wine_run
-    spec = player.player_spec(run, wine, plane.plane_extent(run.snapshots))
+    spec = player_spec(run, wine)
     assert params(spec)["classes"]["value"] == list(run.class_names)
     dots = spec["vconcat"][0]["hconcat"][0]["layer"][1]["encoding"]
     assert dots["color"]["legend"]["title"] == "True class"
@@ -125,7 +108,7 @@ def test_a_multiclass_player_keeps_its_legend_tooltips_and_classes(wine_run):
 def test_another_chart_can_follow_the_same_epoch(run, banknotes):
     frame = pd.DataFrame({"epoch": range(7), "loss": run.history["loss"].reindex(range(7)).fillna(1.0)})
     follower = player.at_epoch(alt.Chart(frame).mark_bar().encode(y="loss:Q"))
-    spec = player.player_spec(run, banknotes, plane.plane_extent(run.snapshots), more=[follower])
+    spec = player_spec(run, banknotes, more=[follower])
     [top, added] = spec["vconcat"]
     assert "hconcat" in top and {"filter": "datum.epoch == epoch"} in added["transform"]
     assert [p["name"] for p in spec["params"]].count("epoch") == 1
@@ -138,6 +121,47 @@ def test_a_long_run_of_many_rows_is_sampled_to_keep_the_spec_small():
     assert list(player.frame_rows(412, 26)) == list(range(412))
 
 
-def _area(polygon: np.ndarray) -> float:
-    x, y = polygon[:, 0], polygon[:, 1]
-    return 0.5 * float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1)))
+def test_the_planes_rows_carry_original_features_classes_and_probability(run, banknotes):
+    frame = player.plane_frame(run, banknotes, np.arange(len(run.y_test)), [6])
+    assert len(frame) == len(run.y_test) == 412
+    assert [c for c in frame.columns if c.startswith("f")] == ["f0", "f1", "f2", "f3"]  # every feature
+    np.testing.assert_allclose(frame["f0"], banknotes.X[run.test_index, 0], atol=1e-3)
+    np.testing.assert_allclose(frame["q@6"] / 1000, run.probabilities(6)[:, 1], atol=1e-3)  # P(forged)
+    wrong = (frame["c@6"] != frame["truth"]).mean()
+    assert wrong == pytest.approx(1 - run.snapshot_accuracy[6], abs=1e-6)
+    assert set(frame["class"]) == {"genuine", "forged"}
+
+
+def test_the_plane_at_one_epoch_is_the_players_plane_with_only_that_epoch(run, banknotes):
+    extent = plane.plane_extent(run.snapshots)
+    spec = player.plane_spec(run, banknotes, extent, 3, size=333)
+    assert params(spec)["epoch"] == {"name": "epoch", "value": 3}  # no slider, no Play
+    assert spec["title"]["text"] == {"expr": player.TITLE_EXPR}
+    assert params(spec)["accuracy"]["value"][3] == pytest.approx(run.snapshot_accuracy[3], abs=1e-6)
+    kinds = [(layer["data"]["name"], layer["mark"]["type"]) for layer in spec["layer"]]
+    assert kinds == [("regions", "line"), ("points", "point"), ("lines", "line")]  # shading, rows, boundary
+    dots = spec["layer"][1]["encoding"]
+    assert dots["x"]["scale"]["domain"] == list(extent[:2])
+    titles = {t.get("title", t["field"]) for t in dots["tooltip"]}
+    assert {"variance", "entropy", "true class", "P(forged)"} <= titles
+    assert spec["width"] == spec["height"] == 333
+    points = spec["datasets"]["points"]
+    assert len(points) == len(run.y_test)  # every row
+    np.testing.assert_allclose(points["x@3"], run.snapshots[3][:, 0], rtol=1e-6)
+    assert not [c for c in points.columns if c.endswith("@6")]  # no other epoch's data
+    assert len(spec["datasets"]["lines"]) == 2  # the boundary's two ends
+    assert params(player.plane_spec(run, banknotes, extent, -1, 333))["epoch"]["value"] == 6
+
+
+def test_the_softmax_plane_draws_one_straight_edged_region_per_class_and_no_single_line(wine_run):
+    wine, run = wine_run
+    spec = player.plane_spec(run, wine, plane.plane_extent(run.snapshots), -1, 280)
+    assert [layer["mark"]["type"] for layer in spec["layer"]] == ["line", "point"]
+    regions = spec["layer"][0]
+    assert regions["mark"]["filled"] and regions["mark"]["interpolate"] == "linear-closed"  # polygons
+    assert regions["encoding"]["color"]["field"] == "class"
+    rows = spec["datasets"]["regions"]
+    assert set(rows["class"]) <= set(wine.class_names)
+    assert len(rows) <= 3 * 6  # a few corners per class, not a grid of cells
+    assert "lines" not in spec["datasets"]
+    assert len(confusion_frame(run, -1)) == 9

@@ -63,22 +63,26 @@ def test_projections_csv_has_a_column_pair_per_method(banknotes):
 
 @pytest.mark.parametrize("fmt, start", [("svg", b"<svg"), ("png", b"\x89PNG"), ("json", b"{")])
 def test_a_chart_saves_as_svg_png_and_its_source(banknotes, fmt, start):
-    from lib.charts import inner_layer as rc
     from lib.charts import plane
-    from lib.exports import chart_file
+    from lib.charts.common import arrow_datasets
+    from lib.charts.files import chart_file
+    from lib.charts.player import plane_spec
 
     run = train(banknotes, TrainConfig(hidden=(3,), epochs=2))
-    spec = rc.representation_parts(run, banknotes, 2, plane.plane_extent(run.snapshots)).spec()
+    [spec] = arrow_datasets(
+        plane_spec(run, banknotes, plane.plane_extent(run.snapshots), 2, 280)
+    )  # as cached
     data = chart_file(spec, fmt)
     assert data.startswith(start) and len(data) > 1000
     if fmt == "svg":  # the title and every test row are in the picture
-        assert b"Epoch 2" in data and data.count(b"<path") >= len(run.y_test)
+        assert f"Epoch 2 · test accuracy {run.snapshot_accuracy[2]:.1%}".encode() in data
+        assert data.count(b"<path") >= len(run.y_test)
     if fmt == "json":
-        assert sorted(len(rows) for rows in json.loads(data)["datasets"].values())[-1] == 40 * 40
+        assert len(json.loads(data)["datasets"]["points"]) == len(run.y_test)
 
 
 def test_an_unknown_chart_format_is_refused():
-    from lib.exports import chart_file
+    from lib.charts.files import chart_file
 
     with pytest.raises(ValueError, match="svg"):
         chart_file({}, "gif")

@@ -70,6 +70,36 @@ def import_graph(root: Path, packages: tuple[str, ...] = LAYERS) -> dict[str, se
     return graph
 
 
+def layer(module: str) -> str | None:
+    """Which layer of the app a module is in: "core" (lib, but not lib.charts), "charts", "ui",
+    "app_pages"; "streamlit" for Streamlit itself; None for anything else."""
+    parts = module.split(".")
+    if parts[0] == "lib":
+        return "charts" if parts[1:2] == ["charts"] else "core"
+    return parts[0] if parts[0] in ("ui", "app_pages", "streamlit") else None
+
+
+# Imports point one way, lib core <- lib/charts <- ui <- app_pages: what each layer may not import.
+NOT_IMPORTED_BY = {
+    "core": {"charts", "ui", "app_pages", "streamlit"},
+    "charts": {"ui", "app_pages", "streamlit"},
+    "ui": {"app_pages"},
+}
+
+
+def imports_against_the_direction(root: Path, packages: tuple[str, ...] = LAYERS) -> list[tuple[str, str]]:
+    """(module, what it imports) for every import, late ones too, that points the wrong way."""
+    found = []
+    for package in packages:
+        for path in sorted((root / package).rglob("*.py")):
+            name = module_name(path, root)
+            forbidden = NOT_IMPORTED_BY.get(layer(name), set())
+            found += [
+                (name, target) for target in sorted(imported(path.read_text())) if layer(target) in forbidden
+            ]
+    return found
+
+
 def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     """The strongly connected groups of more than one module (Tarjan), each sorted."""
     index, low, stack, on_stack, found = {}, {}, [], set(), []
@@ -119,10 +149,38 @@ def test_the_cycle_rule_finds_a_late_import_cycle(tmp_path):
     assert cycles(import_graph(tmp_path, ("lib",))) == [["lib.a", "lib.b"]]
 
 
-def test_lib_never_imports_streamlit():
-    for path in (ROOT / "lib").rglob("*.py"):
-        found = {m for m in imported(path.read_text()) if m.split(".")[0] == "streamlit"}
-        assert not found, (path, found)
+def test_the_direction_rule_finds_every_import_that_points_the_wrong_way(tmp_path):
+    files = {
+        "lib/__init__.py": "",
+        "lib/a.py": "def f():\n    from lib.charts.x import g\n",  # the core reads a chart module, late
+        "lib/b.py": "import lib.a\nfrom lib import charts\n",  # core to core is fine; the package is not
+        "lib/charts/__init__.py": "",
+        "lib/charts/x.py": "from lib.a import f\nfrom ui.y import h\n",  # charts to ui
+        "lib/charts/w.py": "import streamlit as st\n",
+        "ui/__init__.py": "",
+        "ui/y.py": "from lib.charts import x\nimport app_pages.z\n",  # ui to app_pages
+        "app_pages/z.py": "import streamlit as st\nfrom ui.y import h\nfrom lib.charts.x import g\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    assert imports_against_the_direction(tmp_path) == [
+        ("lib.a", "lib.charts.x"),
+        ("lib.a", "lib.charts.x.g"),
+        ("lib.b", "lib.charts"),
+        ("lib.charts.w", "streamlit"),
+        ("lib.charts.x", "ui.y"),
+        ("lib.charts.x", "ui.y.h"),
+        ("ui.y", "app_pages.z"),
+    ]
+
+
+def test_imports_point_one_way_core_charts_ui_pages():
+    """The core never imports lib.charts, ui, app_pages or Streamlit; lib.charts never ui,
+    app_pages or Streamlit; ui never app_pages."""
+    graph = import_graph(ROOT)
+    assert {"lib.inside", "lib.charts.player", "ui.charts", "app_pages.lesson"} <= set(graph)  # it sees them
+    assert imports_against_the_direction(ROOT) == []
 
 
 def test_no_process_global_keras_state_outside_tests():

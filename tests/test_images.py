@@ -8,10 +8,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from lib.charts import compare, data, gallery, plane, player
+from lib.charts import compare, data, gallery, player
 from lib.charts.common import frame_of
+from lib.charts.inside import epoch_player
 from lib.datasets import load_dataset
 from lib.images import IMAGE_FIELD, SCALE, image_shape, images_for, thumbnails
+from lib.layouts import widest
 from lib.projections import Embedding
 from lib.training import DEEPER_LESSON, train
 from testkit.apptest import app_test, assert_no_exception
@@ -94,13 +96,13 @@ def test_the_gallery_maps_show_each_test_rows_picture(digits):
 
 def test_the_inner_layer_players_points_show_each_test_rows_picture(digits, banknotes):
     run = train(digits, replace(DEEPER_LESSON, epochs=1, seed=2))
-    spec = player.player_spec(run, digits, plane.plane_extent(run.snapshots))
+    spec = epoch_player(run, digits)(widest("player"))
     points = spec["datasets"]["points"]
     rows = player.frame_rows(len(run.y_test), len(run.snapshots))
     assert list(points[IMAGE_FIELD]) == list(images_for(digits, run.test_index[rows]))
     assert tooltip_titles(spec)[0][0] == IMAGE_FIELD  # the plane's dots, picture first
     lesson = train(banknotes, replace(DEEPER_LESSON, epochs=1))
-    no_pictures = player.player_spec(lesson, banknotes, plane.plane_extent(lesson.snapshots))
+    no_pictures = epoch_player(lesson, banknotes)(widest("player"))
     assert IMAGE_FIELD not in no_pictures["datasets"]["points"]
     assert all(IMAGE_FIELD not in titles for titles in tooltip_titles(no_pictures))
 

@@ -8,10 +8,8 @@ import pytest
 
 from lib import inside
 from lib.charts import inside as inside_charts
-from lib.charts.plane import plane_extent
-from lib.charts.player import player_spec
+from lib.layouts import widest
 from lib.training import DEEPER_LESSON, train
-from ui.inside import followers
 
 
 @pytest.fixture(scope="module")
@@ -46,8 +44,8 @@ def test_a_nodes_picture_is_its_activation_at_that_epoch(run, banknotes):
 
 
 def player(run, dataset) -> dict:
-    """The epoch player of `run` with both inside views following it."""
-    return player_spec(run, dataset, plane_extent(run.snapshots), more=followers(run, dataset))
+    """The epoch player of `run` with both inside views following it, as a wide screen shows it."""
+    return inside_charts.epoch_player(run, dataset, inside_charts.VIEWS)(widest("player"))
 
 
 def test_a_dead_node_is_labelled(dead_run, banknotes):
@@ -80,9 +78,10 @@ def test_the_bent_grid_is_the_network_applied_to_the_grid_points(run, banknotes)
     bending = inside.bending_frame(run, banknotes, [0, 6])
     final = bending[bending.epoch == 6][[inside.B1, inside.B2]].to_numpy()
     # the feature model of the trained network, on the grid's points in the data's own units
-    np.testing.assert_allclose(
-        final, run.bottleneck_activations(inside.grid_in_original_units(run, banknotes)), atol=1e-5
-    )
+    plane = inside.input_plane(banknotes, run)
+    points = plane.points(inside.grid_lines(plane)[[inside.PC1, inside.PC2]].to_numpy())
+    in_units = points * run.scaler_scale + run.scaler_mean
+    np.testing.assert_allclose(final, run.bottleneck_activations(in_units), atol=1e-5)
     start = bending[bending.epoch == 0][[inside.B1, inside.B2]].to_numpy()
     assert not np.allclose(start, final)  # the grid bends as training goes
 

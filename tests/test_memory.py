@@ -4,8 +4,8 @@ import json
 
 from lib.optimizers import OPTIMIZERS
 from lib.training import ACTIVATIONS
-from lib.workloads import NONLINEAR_ACTIVATIONS, varied_configs
 from testkit.apptest import last_line_printed
+from testkit.workloads import NONLINEAR_ACTIVATIONS, varied_configs
 
 # Run alone in a fresh process, so that what other tests left behind does not count.
 SCRIPT = """
@@ -13,7 +13,7 @@ import gc, json
 import psutil
 from lib.datasets import load_dataset
 from lib.training import train
-from lib.workloads import varied_configs
+from testkit.workloads import varied_configs
 data = load_dataset("banknotes")
 configs = varied_configs(100, epochs=2)
 for config in configs[:30]:  # warm-up: fills the bounded trace cache

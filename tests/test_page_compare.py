@@ -223,10 +223,10 @@ def test_showing_all_rows_refits_t_sne_only(banknotes, monkeypatch):
     assert maps["pca", True].points.shape == (1372, 2) and maps["pca", False].points.shape == (412, 2)
     # the test rows sit in the map of all rows where their row ids are
     assert np.allclose(maps["pca", True].points[run.test_index], maps["pca", False].points)
-    alone = lib.projections.scored_map(
+    alone = lib.projections.map_of(
         banknotes, lib.projections.comparison_rows(1372, run.test_index), "pca", seed
     )
-    assert np.allclose(alone[0].points, maps["pca", False].points)  # the same map as fitting it alone
+    assert np.allclose(alone.points, maps["pca", False].points)  # the same map as fitting it alone
 
 
 def test_t_sne_reading_rules_and_link_sit_beside_the_perplexity(fast):

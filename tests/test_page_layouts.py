@@ -10,9 +10,9 @@ from lib.charts import inner_layer as rc
 from lib.charts import plane, player
 from lib.charts.common import frame_of
 from lib.charts.data import scatter_matrix
+from lib.charts.files import chart_file
 from lib.data_summary import separating_features
 from lib.datasets import load_dataset
-from lib.exports import chart_file
 from lib.layouts import LAYOUTS
 from lib.training import DEEPER_LESSON, LESSON, train
 from testkit import ROOT
@@ -82,7 +82,7 @@ def test_every_layout_fits_the_widths_it_is_shown_at(run, banknotes):
     epochs = rc.chosen_epochs(run.config.epochs)
     cancer = load_dataset("breast_cancer")
     build = {
-        "player": lambda lay: player.player_specs(run, banknotes, extent, [(lay.columns, lay.size)])[0],
+        "player": lambda lay: player.player_layouts(run, banknotes, extent)(lay),
         "evolution": lambda lay: rc.evolution_parts(run, epochs, extent, lay.size, lay.columns).spec(),
         "curves": lambda lay: rc.curves_parts(run.history, lay.size, lay.columns).spec(),
         "model": lambda lay: rc.architecture_parts(
@@ -147,5 +147,5 @@ def test_the_lessons_planes_before_and_after_fit_half_a_tablet_and_a_phone(bankn
     run = train(banknotes, LESSON)
     extent = plane.plane_extent(run.snapshots)
     for epoch in (0, LESSON.epochs):
-        width = drawn_width(rc.representation_parts(run, banknotes, epoch, extent, PLANE_SIZE).spec())
+        width = drawn_width(player.plane_spec(run, banknotes, extent, epoch, PLANE_SIZE))
         assert width <= PHONE_COLUMN and width <= (736 - 24) / 2, (epoch, width)  # a tablet's two columns

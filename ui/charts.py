@@ -1,103 +1,149 @@
-"""A chart on a page: the spec (built in lib/charts/, one module per page) and a menu to save it.
+"""Every chart on a page is drawn one way: `chart(build, *args, name=...)`, with a menu to save it.
 
-Building and validating an Altair chart takes longer than training the lesson's network once
-it is cached, so the pages draw `ChartParts` from their templates (`lib.charts.common`), and
-the charts of a cached run are also keyed by what they show and their spec reused.
-Streamlit turns off Vega's own "Save as SVG / PNG" menu; `save_menu` puts it back.
+`build` is a module-level function of lib.charts and `build(*args)` the chart: `ChartParts`, an
+Altair chart or a Vega-Lite spec. A responsive chart (`layouts`: its name in lib.layouts.LAYOUTS)
+is drawn once per layout, each in the container the stylesheet (ui.layout) shows only at its
+widths; there `build(*args)` is a function of the `Layout`, or one concatenation of panels laid
+out again for each layout (its columns and panel size).
+
+Building and validating a chart takes longer than training the lesson's network once it is
+cached, so every chart's spec (all its layouts, their frames as Arrow bytes converted once) is
+cached as a result, under the builder's module and name and its arguments: hashable arguments as
+they are, arrays, frames and the dataclasses holding them (a data set, a run, a map) by a digest
+of their contents. So a key always names everything the chart depends on, and no caller names one.
+Streamlit turns off Vega's own "Save as SVG / PNG" menu; the "Save chart" menu puts it back.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import threading
+import weakref
 from collections.abc import Callable, Hashable
 
-import altair as alt
+import numpy as np
+import pandas as pd
 import streamlit as st
 
-from lib.charts.common import ChartParts, arrow_datasets, spec_of, vega_lite, with_columns
-from lib.exports import CHART_FORMATS, chart_file
+from lib.charts.common import Chart, arrow_datasets, spec_of, with_columns
+from lib.charts.files import CHART_FORMATS, chart_file
 from lib.layouts import LAYOUTS, Layout, widest
 from ui.layout import charts_key, layout_key
 
 SAVE_AS = {"svg": "SVG (any size, for slides)", "png": "PNG (picture)", "json": "Vega-Lite source (JSON)"}
+ONE = ""  # the one spec of a chart that has no layouts
 
 
-@st.cache_data(max_entries=512, max_size="64MB", show_spinner=False)  # 2-430 kB a chart
-def _spec(key: Hashable, _build: Callable[[], ChartParts | alt.TopLevelMixin]) -> dict:
-    [spec] = arrow_datasets(spec_of(_build()))
-    return spec
+def chart(build: Callable, *args, name: str, layouts: str | None = None, place=st, **options) -> None:
+    """Draw `build(*args)` in `place` (or in `layouts`' slots from `layout_slots`), with the menu
+    that saves it as `name`.svg/png/json (a responsive chart in its widest layout). `options` go
+    to `st.vega_lite_chart` (a responsive chart's layouts are drawn at their own width)."""
+    specs = _specs(_key(build, args, layouts), build, args, layouts)
+    if layouts is None:
+        place.vega_lite_chart(specs[ONE], **options)
+        _save_menu(lambda: specs[ONE], name, place)
+        return
+    slots = place if isinstance(place, Slots) else layout_slots(layouts, place)
+    for layout, slot in slots.layouts.items():
+        slot.vega_lite_chart(specs[layout.name], width="content")
+    first = slots.saved is None
+    slots.saved = specs[widest(layouts).name]
+    if first:  # drawn again, the chart keeps its one menu, which saves what is drawn last
+        _save_menu(lambda: slots.saved, name, slots.menu)
 
 
-def chart_spec(key: Hashable, build: Callable[[], ChartParts | alt.TopLevelMixin]) -> dict:
-    """The Vega-Lite spec of `build()`, cached: `key` must name everything the chart depends on."""
-    return _spec(key, build)
+@dataclasses.dataclass(eq=False)
+class Slots:
+    """Where a responsive chart goes: one empty slot per layout, then its menu."""
+
+    layouts: dict[Layout, object]
+    menu: object
+    saved: dict | None = None  # the spec the menu saves
 
 
-def cached_chart(
-    key: Hashable, build: Callable[[], ChartParts | alt.TopLevelMixin], name: str, place=st, **options
-) -> None:
-    """Draw `build()` in `place`; `key` must name everything the chart depends on."""
-    draw_spec(_spec(key, build), name, place, **options)
+def layout_slots(layouts: str, place=st) -> Slots:
+    """Empty slots for the chart `layouts` (one per layout, in the containers the stylesheet shows
+    by width, then its menu), for a chart drawn again as its data comes in: each
+    `chart(..., place=slots)` draws it anew in them."""
+    with place.container(key=charts_key(layouts)):
+        slots = {
+            layout: st.container(key=layout_key(layouts, layout.name)).empty() for layout in LAYOUTS[layouts]
+        }
+    return Slots(slots, place.empty())
 
 
-def draw(parts: ChartParts, name: str, place=st, **options) -> None:
-    """Draw a chart from its template in `place`, with the menu to save it."""
-    draw_spec(parts.spec(), name, place, **options)
+@st.cache_data(max_entries=512, max_size="176MB", show_spinner=False)  # 2 kB-2 MB a chart
+def _specs(key: Hashable, _build: Callable, _args: tuple, layouts: str | None) -> dict[str, dict]:
+    built = _build(*_args)
+    if layouts is None:
+        return dict(zip([ONE], arrow_datasets(spec_of(built))))
+    if isinstance(built, Chart):  # one concatenation of panels, laid out again per layout
+        spec = spec_of(built)
+        built = lambda layout: with_columns(spec, layout.columns, layout.size)
+    chosen = LAYOUTS[layouts]
+    specs = arrow_datasets(*(spec_of(built(layout)) for layout in chosen))  # a shared frame once
+    return {layout.name: spec for layout, spec in zip(chosen, specs)}
 
 
-def draw_spec(spec: dict, name: str, place=st, **options) -> None:
-    place.vega_lite_chart(spec, **options)
-    save_menu(lambda: spec, name, place)
+def _key(build: Callable, args: tuple, layouts: str | None) -> tuple:
+    """The cache key of `build(*args)`: the builder's module and name, the layouts, the arguments."""
+    name = f"{build.__module__}.{build.__qualname__}"
+    if "<" in name:  # a lambda's or a local function's name does not tell one chart from another
+        raise TypeError(f"{name}: a chart is built by a module-level function, its name part of its key")
+    return (name, layouts, tuple(map(identity, args)))
 
 
-def draw_layouts(chart: str, spec_for: Callable[[Layout], dict], name: str, place=st) -> None:
-    """Draw `chart` in each of its layouts (lib.layouts.LAYOUTS), each in the container the
-    stylesheet (ui.layout) shows only at its widths: fewer columns on a phone. Its file is saved
-    in the widest layout."""
-    slots = layout_slots(chart, place)
-    specs = dict(zip(slots, arrow_datasets(*map(spec_for, slots))))  # the layouts' shared data once
-    for layout, slot in slots.items():
-        slot.vega_lite_chart(specs[layout], width="content")
-    save_menu(lambda: specs[widest(chart)], name, place)
+_DIGESTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # a run or data set's, per object
+_DIGESTS_LOCK = threading.Lock()  # sessions are threads
 
 
-def draw_reflowed(chart: str, spec: dict, name: str, place=st) -> None:
-    """`draw_layouts` of a concatenation of panels, laid out again for each layout (its columns
-    and panel size, `with_columns`) from the one spec."""
-    draw_layouts(chart, lambda layout: with_columns(spec, layout.columns, layout.size), name, place)
+def identity(value) -> Hashable:
+    """A hashable stand-in for `value` that differs whenever its contents do."""
+    if value is None or isinstance(value, (str, bytes, bool, int, float, np.generic)):
+        return value
+    if isinstance(value, (tuple, list)):
+        return (type(value).__name__, tuple(map(identity, value)))
+    if isinstance(value, dict):
+        return ("dict", tuple((identity(k), identity(v)) for k, v in value.items()))
+    if isinstance(value, (range, Layout)):
+        return value
+    if isinstance(value, np.ndarray):
+        return ("array", value.dtype.str, value.shape, _digest(value))
+    if isinstance(value, (pd.DataFrame, pd.Series)):
+        return (type(value).__name__, _digest(value))
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        try:  # a frozen object without `==` (a run, a data set): its digest is made once
+            with _DIGESTS_LOCK:
+                return _DIGESTS[value]
+        except (KeyError, TypeError):
+            pass
+        found = (
+            type(value).__qualname__,
+            tuple(identity(getattr(value, f.name)) for f in dataclasses.fields(value)),
+        )
+        try:
+            with _DIGESTS_LOCK:
+                _DIGESTS[value] = found
+        except TypeError:  # a dataclass with `==` and arrays inside is not hashable: not kept
+            pass
+        return found
+    raise TypeError(f"a chart's argument of type {type(value).__name__} has no identity for its cache key")
 
 
-def layout_slots(chart: str, place=st) -> dict[Layout, object]:
-    """One empty slot per layout of `chart`, in the containers the stylesheet shows by width."""
-    with place.container(key=charts_key(chart)):
-        return {layout: st.container(key=layout_key(chart, layout.name)).empty() for layout in LAYOUTS[chart]}
+def _digest(value: np.ndarray | pd.DataFrame | pd.Series) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    if isinstance(value, np.ndarray) and value.dtype != object:
+        digest.update(np.ascontiguousarray(value).tobytes())
+    else:  # frames and arrays of Python objects, by pandas' hash of each row (index included)
+        frame = value if isinstance(value, (pd.DataFrame, pd.Series)) else pd.Series(value.ravel())
+        frame = frame.to_frame() if isinstance(frame, pd.Series) else frame
+        digest.update(pd.util.hash_pandas_object(frame).to_numpy().tobytes())
+        digest.update(repr([(column, str(kind)) for column, kind in frame.dtypes.items()]).encode())
+    return digest.hexdigest()
 
 
-@st.cache_data(max_entries=256, max_size="64MB", show_spinner=False)  # a chart in all its layouts
-def _layout_specs(
-    key: Hashable, chart: str, _build: Callable[[Layout], ChartParts | alt.TopLevelMixin]
-) -> dict:
-    layouts = LAYOUTS[chart]
-    specs = arrow_datasets(*(spec_of(_build(layout)) for layout in layouts))  # a shared frame once
-    return {layout.name: spec for layout, spec in zip(layouts, specs)}
-
-
-def responsive_chart(
-    chart: str, key: Hashable, build: Callable[[Layout], ChartParts | alt.TopLevelMixin], name: str, place=st
-) -> None:
-    """`draw_layouts` of `build(layout)`, every layout's spec cached in one entry under the
-    chart's name and `key`: `key` must name everything else the chart depends on. Layouts that
-    draw the same frames (`ChartParts.reshaped`) convert them once."""
-    specs = _layout_specs(key, chart, build)
-    draw_layouts(chart, lambda layout: specs[layout.name], name, place)
-
-
-def show_chart(chart: alt.TopLevelMixin, name: str, place=st, **options) -> None:
-    """Draw an Altair chart in `place`, with the menu to save it."""
-    place.altair_chart(chart, **options)
-    save_menu(lambda: vega_lite(chart), name, place)
-
-
-def save_menu(spec: Callable[[], dict], name: str, place=st) -> None:
+def _save_menu(spec: Callable[[], dict], name: str, place) -> None:
     """A small "Save chart" menu; a file is drawn only when its button is clicked."""
     with place.popover(
         "Save chart",

@@ -1,48 +1,13 @@
-"""The two views inside the network, as followers of the epoch player (they show the epoch its
-slider and Play show): every hidden node's picture beside the diagram, and the input space
-bending. The text saying how to read each is drawn in its own section below the player."""
+"""How to read the two views inside the network (lib.charts.inside): every hidden node's picture
+beside the diagram, and the input space bending; drawn in its own section below the view."""
 
 from __future__ import annotations
-
-from collections.abc import Hashable
 
 import streamlit as st
 
 from lib import inside
-from lib.charts import inside as charts
-from lib.charts.common import arrow_datasets
-from lib.charts.plane import plane_extent
 from lib.datasets import Dataset
 from lib.training import Run
-from ui.charts import save_menu
-
-VIEWS = ("nodes", "bending")
-
-
-def followers(run: Run, dataset: Dataset, which=VIEWS) -> list:
-    """The chosen views of `run`, every epoch inside, for `ui.player.epoch_player(views=...)`."""
-    epochs = range(run.config.epochs + 1)
-    built = {
-        "nodes": lambda: charts.nodes_view(run, inside.node_frame(run, dataset, epochs)),
-        "bending": lambda: charts.bending_view(
-            run, inside.bending_frame(run, dataset, epochs), plane_extent(run.snapshots)
-        ),
-    }
-    return [built[name]() for name in which]
-
-
-@st.cache_data(max_entries=16, max_size="16MB", show_spinner=False)
-def _view_spec(run_key: Hashable, name: str, _run: Run, _dataset: Dataset) -> dict:
-    [view] = followers(_run, _dataset, (name,))
-    [spec] = arrow_datasets(charts.with_scrubber(view, _run.config.epochs))
-    return spec
-
-
-def view_player(run_key: Hashable, run: Run, dataset: Dataset, name: str, file_name: str, place=st) -> None:
-    """One view (of VIEWS) with an epoch slider and Play of its own, drawn in `place`."""
-    spec = _view_spec(run_key, name, run, dataset)
-    place.vega_lite_chart(spec, width="content")
-    save_menu(lambda: spec, file_name, place)
 
 
 def node_text(run: Run, dataset: Dataset, place=st) -> None:

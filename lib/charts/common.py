@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from lib.images import IMAGE_FIELD, images_for
+from lib.layouts import Layout
 
 PALETTE = (
     "#1f77b4",
@@ -222,8 +223,23 @@ class ChartParts:
         return ChartParts(self.layout, self.frames, self.values, {**self.shape, **shape})
 
 
-def spec_of(chart: ChartParts | alt.TopLevelMixin) -> dict:
-    """A chart's Vega-Lite spec: filled from its template, or (an Altair chart) built by Altair."""
+def per_layout(
+    parts: ChartParts, size: str = "width", columns: str | None = "columns"
+) -> Callable[[Layout], ChartParts]:
+    """`parts` in any layout of lib.layouts, its frames shared: the shape's `size` and `columns`
+    (None: it has none) set to the layout's."""
+    return lambda layout: parts.reshaped(
+        **{size: layout.size, **({columns: layout.columns} if columns else {})}
+    )
+
+
+Chart = ChartParts | alt.TopLevelMixin | dict  # a dict is a Vega-Lite spec already
+
+
+def spec_of(chart: Chart) -> dict:
+    """A chart's Vega-Lite spec: filled from its template, built by Altair, or the spec it is."""
+    if isinstance(chart, dict):
+        return chart
     return chart.spec() if isinstance(chart, ChartParts) else vega_lite(chart)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -40,6 +42,11 @@ def pairplot(dataset: Dataset, features: list[str], layout: Layout) -> ChartPart
     wide = layout == widest("pairplot")
     limit = PLOT_LIMIT if wide else SMALL_PLOT_LIMIT
     return scatter_matrix(dataset, features, limit, layout.size, pictures=wide)
+
+
+def pairplot_layouts(dataset: Dataset, features: list[str]) -> Callable[[Layout], ChartParts]:
+    """`pairplot` for any layout."""
+    return lambda layout: pairplot(dataset, features, layout)
 
 
 def scatter_matrix(

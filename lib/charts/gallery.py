@@ -77,7 +77,7 @@ def accuracy_summary(panels: list[Panel]) -> tuple[float, float, float, float]:
 
 
 def gallery_parts(
-    panels: list[Panel], y_test: np.ndarray, class_names, columns: int = 3, images=None
+    panels: list[Panel], y_test: np.ndarray, class_names, images=None, columns: int = 3
 ) -> ChartParts:
     """Every panel on the same axes (the reference run's units), coloured by true class; with
     `images` (a picture per test row, lib.images) the tooltips show each row's picture."""

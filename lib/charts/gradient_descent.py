@@ -2,16 +2,20 @@
 
 No Streamlit here; every function takes tidy frames from lib.experiments,
 lib.surface or a Run and returns the chart's `ChartParts` (`.chart()` is the Altair chart,
-`.spec()` its filled template).
+`.spec()` its filled template); each `*_layouts` gives it in any layout of lib.layouts (the page
+draws every one, for every width).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import altair as alt
 import numpy as np
 import pandas as pd
 
-from lib.charts.common import PALETTE, ChartParts
+from lib.charts.common import PALETTE, ChartParts, per_layout
+from lib.layouts import Layout
 
 PAD = alt.AutoSizeParams(type="pad", contains="padding")  # legends outside the plot's size
 SPLIT_DASH = alt.StrokeDash(
@@ -336,3 +340,25 @@ def _gradient_by_layer(frames, values, *, layers, runs, width, height, columns) 
         .properties(width=width, height=height)
         .facet(alt.Facet("run:N", title=None, sort=list(runs), header=PANEL_HEADER), columns=columns)
     )
+
+
+def comparison_layouts(table: pd.DataFrame, title: str, dotted=()) -> Callable[[Layout], ChartParts]:
+    return per_layout(comparison(table, title, dotted=dotted))
+
+
+def surface_layouts(
+    grid: pd.DataFrame, paths: pd.DataFrame, best: np.ndarray, features: tuple[str, str]
+) -> Callable[[Layout], ChartParts]:
+    return per_layout(surface(grid, paths, best, features), size="size", columns=None)
+
+
+def loss_by_step_layouts(paths: pd.DataFrame) -> Callable[[Layout], ChartParts]:
+    return per_layout(loss_by_step(paths), columns=None)
+
+
+def layer_norms_layouts(frame: pd.DataFrame, column: str, y_title: str) -> Callable[[Layout], ChartParts]:
+    return per_layout(layer_norms(frame, column, y_title))
+
+
+def gradient_by_layer_layouts(frame: pd.DataFrame) -> Callable[[Layout], ChartParts]:
+    return per_layout(gradient_by_layer(frame))

@@ -1,4 +1,5 @@
-"""Charts of what the bottleneck learned: the plane, its evolution, the curves and the model.
+"""Charts of what the bottleneck learned: its evolution, the curves and the model (the plane
+itself, at one epoch or played, is lib.charts.player's).
 
 Every plane is drawn on one fixed extent (all snapshots of a run), so panels and
 the animated view can be compared by eye: points move, the axes do not.
@@ -6,26 +7,22 @@ the animated view can be compared by eye: points move, the axes do not.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 
 import altair as alt
 import numpy as np
 import pandas as pd
 
-from lib.charts import regions
-from lib.charts.common import CLASS_FIELD, PALETTE, ChartParts, class_color
+from lib.charts.common import CLASS_FIELD, ChartParts, class_color, per_layout
 from lib.charts.plane import panel_rows
-from lib.datasets import Dataset
 from lib.layouts import Layout
+from lib.plane_geometry import H1, H2, boundary_ends, confusion_counts, output_line, predictions
 from lib.training import Run, TrainConfig, layer_names, node_id, output_activation
 
-H1, H2 = "node 1", "node 2"
 AXIS_TITLES = ("Bottleneck node 1 (its activation)", "Bottleneck node 2 (its activation)")
 OUTCOMES = ("correct", "misclassified")
 PLOT_SIZE = alt.AutoSizeParams(type="pad")  # width/height size the plot, not plot + legends
 CANVAS = {"embedOptions": {"renderer": "canvas"}}  # thousands of marks draw faster than as SVG nodes
-TOOLTIP_FEATURES = 6  # more original features than this would bury the tooltip
 
 
 def chosen_epochs(n_epochs: int, panels: int = 25) -> list[int]:
@@ -36,88 +33,18 @@ def chosen_epochs(n_epochs: int, panels: int = 25) -> list[int]:
     return list(range(n_epochs, 0, -step))[::-1]
 
 
-def predictions(run: Run, epoch: int) -> tuple[np.ndarray, np.ndarray]:
-    """(predicted class, class probabilities) of the test rows at a snapshot."""
-    probabilities = run.probabilities(epoch)
-    return probabilities.argmax(axis=1), probabilities
-
-
-def plane_frame(run: Run, dataset: Dataset, epoch: int) -> pd.DataFrame:
-    """One row per test row: its bottleneck point, classes, probability and original features."""
-    names = np.asarray(run.class_names, dtype=object)
-    predicted, probabilities = predictions(run, epoch)
-    frame = pd.DataFrame({H1: run.snapshots[epoch][:, 0], H2: run.snapshots[epoch][:, 1]})
-    frame[CLASS_FIELD] = names[run.y_test]
-    frame["predicted"] = names[predicted]
-    frame["outcome"] = np.where(predicted == run.y_test, *OUTCOMES)
-    frame[probability_label(run)] = np.round(
-        probabilities[:, 1] if len(names) == 2 else probabilities.max(axis=1), 3
-    )
-    features = list(dataset.feature_names[:TOOLTIP_FEATURES])
-    originals = pd.DataFrame(dataset.X[run.test_index][:, : len(features)], columns=features)
-    return pd.concat([frame, originals.round(3)], axis=1)
-
-
 def probability_label(run: Run) -> str:
+    """What the plane's probability is: of the positive class with one sigmoid node, else of the
+    predicted class."""
     if len(run.class_names) == 2:
         return f"P({run.class_names[1]})"
     return "P(predicted class)"
 
 
-def boundary_segment(w: np.ndarray, b: float, extent) -> pd.DataFrame:
-    """The part of the line w·h + b = 0 inside the extent (empty when it misses the box)."""
-    return pd.DataFrame(boundary_ends(w, b, extent), columns=[H1, H2])
-
-
-def output_line(run: Run, epoch: int) -> tuple[np.ndarray, float]:
-    """The sigmoid output node's weights and bias at a snapshot: its line w·h + b = 0."""
-    w, b = run.head[epoch]
-    return w[:, 0], float(b[0])
-
-
-def boundary_ends(w: np.ndarray, b: float, extent) -> list[tuple[float, float]]:
-    """The two ends of `boundary_segment`, or none."""
+def _axes(extent, titles=AXIS_TITLES) -> tuple[alt.X, alt.Y]:
     x0, x1, y0, y1 = extent
-    ends = []
-    if abs(w[1]) > 1e-12:
-        ends += [(x, -(w[0] * x + b) / w[1]) for x in (x0, x1)]
-    if abs(w[0]) > 1e-12:
-        ends += [(-(w[1] * y + b) / w[0], y) for y in (y0, y1)]
-    inside = {
-        (round(x, 9), round(y, 9))
-        for x, y in ends
-        if x0 - 1e-9 <= x <= x1 + 1e-9 and y0 - 1e-9 <= y <= y1 + 1e-9
-    }
-    return sorted(inside)[:1] + sorted(inside)[-1:] if len(inside) >= 2 else []
-
-
-def probability_grid(run: Run, epoch: int, extent, cells: int = 40) -> pd.DataFrame:
-    """What the output layer predicts at each cell of the plane, as rectangles."""
-    x0, x1, y0, y1 = extent
-    xs, ys = np.linspace(x0, x1, cells + 1), np.linspace(y0, y1, cells + 1)
-    cx, cy = np.meshgrid((xs[:-1] + xs[1:]) / 2, (ys[:-1] + ys[1:]) / 2)
-    probabilities = run.probabilities(epoch, points=np.column_stack([cx.ravel(), cy.ravel()]))
-    ix, iy = np.meshgrid(np.arange(cells), np.arange(cells))
-    frame = pd.DataFrame(
-        {"x": xs[ix.ravel()], "x2": xs[ix.ravel() + 1], "y": ys[iy.ravel()], "y2": ys[iy.ravel() + 1]}
-    )
-    if run.output == "sigmoid":
-        frame["p"] = probabilities[:, 1]
-    else:
-        frame[CLASS_FIELD] = np.asarray(run.class_names, dtype=object)[probabilities.argmax(axis=1)]
-    return frame
-
-
-def _scales(extent) -> tuple[alt.Scale, alt.Scale]:
-    x0, x1, y0, y1 = extent
-    return (
-        alt.Scale(domain=[x0, x1], nice=False, zero=False),
-        alt.Scale(domain=[y0, y1], nice=False, zero=False),
-    )
-
-
-def _axes(extent, titles=AXIS_TITLES):
-    sx, sy = _scales(extent)
+    sx = alt.Scale(domain=[x0, x1], nice=False, zero=False)
+    sy = alt.Scale(domain=[y0, y1], nice=False, zero=False)
     return alt.X(f"{H1}:Q", title=titles[0], scale=sx), alt.Y(f"{H2}:Q", title=titles[1], scale=sy)
 
 
@@ -127,93 +54,6 @@ def _outcome_shape() -> alt.Shape:
         scale=alt.Scale(domain=list(OUTCOMES), range=["circle", "cross"]),
         legend=alt.Legend(title="Prediction", orient="top"),
     )
-
-
-def representation_parts(run: Run, dataset: Dataset, epoch: int, extent, size: int = 420) -> ChartParts:
-    epoch = range(len(run.snapshots))[epoch]
-    frames = {
-        "grid": probability_grid(run, epoch, extent),
-        "points": plane_frame(run, dataset, epoch).iloc[panel_rows(len(run.y_test), 1)],
-    }
-    if "p" not in frames["grid"]:
-        frames["regions"] = regions.regions_frame(*run.head[epoch], extent, run.class_names)
-    if len(run.class_names) == 2:
-        frames["boundary"] = boundary_segment(*output_line(run, epoch), extent)
-    values = dict(zip(("x0", "x1", "y0", "y1"), extent))
-    values["title"] = f"Epoch {epoch} · test accuracy {run.snapshot_accuracy[epoch]:.1%}"
-    shape = {
-        "class_names": tuple(run.class_names),
-        "probability": probability_label(run),
-        "features": tuple(dataset.feature_names[:TOOLTIP_FEATURES]),
-        "size": size,
-    }
-    return ChartParts(_representation, frames, values, shape)
-
-
-def _representation(frames, values, *, class_names, probability, features, size) -> alt.LayerChart:
-    extent = [values[k] for k in ("x0", "x1", "y0", "y1")]
-    x, y = _axes(extent)
-    grid = frames["grid"]
-    if "p" in grid:
-        c0, c1 = PALETTE[0], PALETTE[1]
-        shade = alt.Color(
-            "p:Q",
-            title=probability,
-            scale=alt.Scale(domain=[0, 0.5, 1], range=[c0, "#ffffff", c1]),
-            legend=alt.Legend(
-                orient="top", direction="horizontal", gradientLength=120, format=".1f", values=[0, 0.5, 1]
-            ),
-        )
-    else:  # the same colours as the dots, so one legend serves both
-        shade = class_color(class_names, title="True class")
-    sx, sy = _scales(extent)
-    background = (
-        alt.Chart(grid)
-        .mark_rect(opacity=0.3)
-        .encode(
-            x=alt.X("x:Q", scale=sx, title=AXIS_TITLES[0]),
-            x2="x2:Q",
-            y=alt.Y("y:Q", scale=sy, title=AXIS_TITLES[1]),
-            y2="y2:Q",
-            color=shade,
-        )
-    )
-    if "regions" in frames:  # softmax: the exact straight-edged regions, not the grid's stair steps
-        background = regions.regions_layer(frames["regions"], sx, sy, shade, AXIS_TITLES)
-    tooltip = [
-        CLASS_FIELD,
-        "predicted",
-        probability,
-        *features,
-        alt.Tooltip(f"{H1}:Q", format=".3f"),
-        alt.Tooltip(f"{H2}:Q", format=".3f"),
-    ]
-    dots = (
-        alt.Chart(frames["points"])
-        .mark_point(filled=True, opacity=0.85, stroke="black")
-        .encode(
-            x=x,
-            y=y,
-            color=class_color(class_names, title="True class"),
-            shape=_outcome_shape(),
-            size=alt.Size("outcome:N", scale=alt.Scale(domain=list(OUTCOMES), range=[28, 110]), legend=None),
-            strokeWidth=alt.StrokeWidth(
-                "outcome:N", scale=alt.Scale(domain=list(OUTCOMES), range=[0, 1.2]), legend=None
-            ),
-            tooltip=tooltip,
-        )
-    )
-    layers = [background, dots]
-    if "boundary" in frames:
-        layers.append(
-            alt.Chart(frames["boundary"])
-            .mark_line(color="black", strokeDash=[6, 3], strokeWidth=2)
-            .encode(x=x, y=y)
-        )
-    chart = alt.layer(*layers).properties(
-        width=size, height=size, autosize=PLOT_SIZE, usermeta=CANVAS, title=values["title"]
-    )
-    return chart.resolve_scale(color="independent") if "p" in grid else chart
 
 
 def evolution_parts(run: Run, epochs: list[int], extent, panel: int = 130, columns: int = 5) -> ChartParts:
@@ -250,10 +90,8 @@ def evolution_parts(run: Run, epochs: list[int], extent, panel: int = 130, colum
 
 
 def evolution_layouts(run: Run, epochs: list[int], extent) -> Callable[[Layout], ChartParts]:
-    """`evolution_parts` for any layout (lib.layouts: its panel size and columns), the frames
-    built once, on first use, and shared by every layout."""
-    parts = functools.lru_cache(maxsize=1)(lambda: evolution_parts(run, epochs, extent))
-    return lambda layout: parts().reshaped(panel=layout.size, columns=layout.columns)
+    """`evolution_parts` in any layout (lib.layouts): its panel size and columns."""
+    return per_layout(evolution_parts(run, epochs, extent), size="panel")
 
 
 def _evolution(frames, values, *, class_names, panel, columns) -> alt.FacetChart:
@@ -282,13 +120,6 @@ def _evolution(frames, values, *, class_names, panel, columns) -> alt.FacetChart
         )
         .properties(usermeta=CANVAS)
     )
-
-
-def confusion_counts(run: Run, epoch: int) -> np.ndarray:
-    """The test rows' counts by true class (rows) and predicted class (columns) at a snapshot."""
-    predicted, _ = predictions(run, epoch)
-    k = len(run.class_names)
-    return np.bincount(run.y_test * k + predicted, minlength=k * k).reshape(k, k)
 
 
 def confusion_frame(run: Run, epoch: int) -> pd.DataFrame:
@@ -331,15 +162,16 @@ def curves_frame(history: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(rows, ignore_index=True)
 
 
-def curves_chart(history: pd.DataFrame, width: int = 330, columns: int = 2) -> alt.Chart:
-    return curves_parts(history, width, columns).chart()
-
-
 def curves_parts(history: pd.DataFrame, width: int = 330, columns: int = 2) -> ChartParts:
     """Loss and accuracy per epoch, for the training, validation and test rows: side by side
     (2 columns) or one above the other."""
     shape = {"points": len(history) <= 30, "width": width, "columns": columns}
     return ChartParts(_curves, {"curves": curves_frame(history)}, {"last": max(2, len(history))}, shape)
+
+
+def curves_layouts(history: pd.DataFrame) -> Callable[[Layout], ChartParts]:
+    """`curves_parts` in any layout (lib.layouts): its panel width and columns."""
+    return per_layout(curves_parts(history))
 
 
 def _curves(frames, values, *, points, width, columns) -> alt.ConcatChart:
@@ -403,25 +235,12 @@ def layer_table(config: TrainConfig, n_features: int, n_classes: int) -> pd.Data
     return pd.DataFrame(rows)
 
 
-def architecture_chart(
-    run: Run,
-    most: int = 10,
-    width: int = 640,
-    height: int = 230,
-    feature_names=(),
-    pick: alt.Parameter | None = None,
-) -> alt.Chart:
-    """The network as nodes and links; link colour is the final weight's sign, width its size;
-    the input nodes carry the `feature_names` they stand for. `pick`, a point selection on
-    "node_id", is made by clicking a node and rings the picked one."""
-    parts = architecture_parts(run, most, width, height, feature_names)
-    return _architecture(parts.frames, parts.values, **parts.shape, pick=pick)
-
-
 def architecture_parts(
     run: Run, most: int = 10, width: int = 640, height: int = 230, feature_names=()
 ) -> ChartParts:
-    """The network diagram's data and shape, for its template (see `architecture_chart`)."""
+    """The network as nodes and links; link colour is the final weight's sign, width its size;
+    the input nodes carry the `feature_names` they stand for (`_architecture` draws it, with a
+    click selection when given one)."""
     sizes = run.layer_sizes
     names = ["input", *layer_names(run.config)]
     shown = [min(n, most) for n in sizes]
@@ -482,7 +301,13 @@ def architecture_parts(
     return ChartParts(_architecture, frames, shape=shape)
 
 
+def architecture_layouts(run: Run, feature_names=()) -> Callable[[Layout], ChartParts]:
+    """`architecture_parts` as wide as each layout (lib.layouts, "model")."""
+    return lambda layout: architecture_parts(run, width=layout.size, feature_names=feature_names)
+
+
 def _architecture(frames, values, *, layers, left, span, limit, width, height, pick=None) -> alt.LayerChart:
+    """`pick`, a point selection on "node_id", is made by clicking a node and rings the picked one."""
     x = alt.X("x:Q", axis=None, scale=alt.Scale(domain=[left, layers - 0.5]))
     y = alt.Y("y:Q", axis=None, scale=alt.Scale(domain=[-span, span - 0.6]))
     edges = (

@@ -3,38 +3,34 @@ space bending in the bottleneck plane.
 
 Each view carries every epoch it is given and shows the one of the Vega-Lite parameter named
 `epoch` (`datum['level@' + epoch]`, `datum.epoch == epoch`) of the spec it joins: the epoch
-player's (`lib.charts.player.player_spec(..., more=[view])`), bound to its slider and Play.
+player's (`epoch_player`), bound to its slider and Play, or its own (`view_with_scrubber`).
 """
 
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 
 import altair as alt
 import numpy as np
 import pandas as pd
 
+from lib import inside
 from lib.charts.common import CLASS_FIELD, ChartParts, class_color
-from lib.charts.inner_layer import (
-    CANVAS,
-    H1,
-    H2,
-    PLOT_SIZE,
-    _architecture,
-    _axes,
-    architecture_parts,
-    boundary_ends,
-    output_line,
-)
-from lib.charts.plane import panel_rows
-from lib.charts.player import at_epoch, by_epoch, epoch_params, pick_epoch
+from lib.charts.inner_layer import CANVAS, PLOT_SIZE, _architecture, _axes, architecture_parts
+from lib.charts.plane import panel_rows, plane_extent
+from lib.charts.player import at_epoch, by_epoch, epoch_params, pick_epoch, player_layouts
+from lib.datasets import Dataset
 from lib.inside import PC1, PC2
+from lib.layouts import Layout
+from lib.plane_geometry import H1, H2, boundary_ends, output_line
 from lib.training import Run, layer_names
 
 # One selection in two views is what PICK is; Altair 6 warns when it merges the two into one.
 warnings.filterwarnings("ignore", message="Automatically deduplicated selection parameter")
 NODE_PANEL = 92
 PICK = "node_pick"  # the click selection shared by the node pictures and the diagram
+VIEWS = ("nodes", "bending")  # every hidden node's picture, the input space bending
 
 
 def wide(frame: pd.DataFrame, keys: list[str], values: dict[str, str]) -> pd.DataFrame:
@@ -196,9 +192,33 @@ def _bending_view(frames, values, *, class_names, size) -> alt.LayerChart:
     )
 
 
+def followers(run: Run, dataset: Dataset, which=VIEWS) -> list[ChartParts]:
+    """The chosen views (of VIEWS) of `run`, every epoch inside, to follow an epoch slider."""
+    epochs = range(run.config.epochs + 1)
+    built = {
+        "nodes": lambda: nodes_view(run, inside.node_frame(run, dataset, epochs)),
+        "bending": lambda: bending_view(
+            run, inside.bending_frame(run, dataset, epochs), plane_extent(run.snapshots)
+        ),
+    }
+    return [built[name]() for name in which]
+
+
+def epoch_player(run: Run, dataset: Dataset, views=()) -> Callable[[Layout], dict]:
+    """The epoch player of `run` (lib.charts.player) in each of its layouts, with `views` (of
+    VIEWS) drawn below the plane, following its epoch."""
+    return player_layouts(run, dataset, plane_extent(run.snapshots), followers(run, dataset, views))
+
+
+def view_with_scrubber(run: Run, dataset: Dataset, view: str) -> dict:
+    """One view (of VIEWS) with an epoch slider and Play of its own, for a page whose player must
+    keep its controls near its plane."""
+    [parts] = followers(run, dataset, (view,))
+    return with_scrubber(parts, run.config.epochs)
+
+
 def with_scrubber(view: ChartParts, n_epochs: int) -> dict:
-    """`view` as a spec of its own with the player's epoch slider and Play (lib.charts.player),
-    for a page whose player must keep its controls near its plane."""
+    """`view` as a spec of its own with the player's epoch slider and Play (lib.charts.player)."""
     spec = view.spec()
     spec["params"] = [*epoch_params(n_epochs), *spec.get("params", [])]
     return spec

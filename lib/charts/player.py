@@ -1,44 +1,46 @@
-"""The epoch player: one Vega-Lite spec per run that carries every epoch's snapshot.
+"""The bottleneck plane, drawn one way: the epoch player, and the plane at one epoch.
 
-The epoch shown is a Vega-Lite parameter named `epoch`, bound to a range slider (the scrubber)
-and stepped by a timer while the bound "Play" checkbox is ticked, so scrubbing and playing happen
-in the browser without a message to the server. The plane (test rows' bottleneck activations, the
-output layer's regions and decision line), its title, the accuracy and the confusion matrix all
-filter their data by that one parameter, so they always name the same epoch.
+The player is one Vega-Lite spec per run that carries every epoch's snapshot. The epoch shown is
+a Vega-Lite parameter named `epoch`, bound to a range slider (the scrubber) and stepped by a timer
+while the bound "Play" checkbox is ticked, so scrubbing and playing happen in the browser without a
+message to the server. The plane (test rows' bottleneck activations, the output layer's regions and
+decision line), its title, the accuracy and the confusion matrix all filter their data by that one
+parameter, so they always name the same epoch. `plane_spec` draws the same plane at one epoch
+(the parameter fixed, only that epoch's data inside): the lesson's "before" and "after".
 
 Another view can follow the same epoch: give its data an `epoch` column, pass it through
-`at_epoch`, and add it to the spec with `player_spec(..., more=[view])`.
+`at_epoch`, and add it to the spec with `player_layouts(..., more=[view])`.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable, Sequence
 
 import altair as alt
 import numpy as np
 import pandas as pd
 
-from lib.charts import regions
 from lib.charts.common import CLASS_FIELD, PALETTE, PER_EPOCH, add_images, class_color, image_tooltip, spec_of
-from lib.charts.inner_layer import (
-    OUTCOMES,
-    boundary_ends,
-    confusion_counts,
-    confusion_frame,
-    output_line,
-    predictions,
-    probability_label,
-)
+from lib.charts.inner_layer import AXIS_TITLES, CANVAS, OUTCOMES, confusion_frame, probability_label
 from lib.datasets import Dataset
 from lib.images import image_shape
+from lib.layouts import LAYOUTS, Layout
+from lib.plane_geometry import (
+    H1,
+    H2,
+    boundary_ends,
+    confusion_counts,
+    output_line,
+    predictions,
+    region_polygons,
+)
 from lib.training import Run
 
 EPOCH = "epoch"  # the parameter (a Vega signal) every view of the player filters by
 PLAYING = "playing"  # the bound "Play" checkbox
 TICK_MS = 80  # one epoch per tick while playing: 12.5 frames a second
 MAX_FRAME_ROWS = 100_000  # points carried over all epochs: the spec stays near a megabyte
-N1, N2 = "node 1", "node 2"
-AXIS_TITLES = ("Bottleneck node 1 (its activation)", "Bottleneck node 2 (its activation)")
-TOOLTIP_FEATURES = 6
-PLANE_SIZE = 370  # pixels: at 1440 × 900 the plane, its slider and Play fit under the page title
+TOOLTIP_FEATURES = 6  # more original features than this would bury the tooltip
 BANDS = 20  # a sigmoid output's probability is shaded in bands 0.05 wide, bounded by straight lines
 CLASS_LEGEND = {"title": "True class", "symbolOpacity": 1}
 INDEPENDENT = {"scale": {"color": "independent", "shape": "independent", "size": "independent"}}
@@ -86,8 +88,9 @@ def accuracy_param(run: Run) -> dict:
     return {"name": "accuracy", "value": [round(float(a), 6) for a in run.snapshot_accuracy]}
 
 
-def by_epoch(values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Columns per epoch: {prefix: array (epochs, rows)} → {"prefix@epoch": that epoch's column}.
+def by_epoch(values: dict[str, np.ndarray], epochs: Sequence[int] | None = None) -> dict[str, np.ndarray]:
+    """Columns per epoch: {prefix: array (epochs, rows)} → {"prefix@epoch": that epoch's column},
+    for `epochs` (every epoch from 0 when not given).
 
     Data laid out so scales better than `at_epoch`'s long form: each frame reads one column per
     field for each row instead of filtering every epoch's rows (Streamlit's Vega interprets
@@ -95,7 +98,7 @@ def by_epoch(values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return {
         f"{prefix}{PER_EPOCH}{e}": column
         for prefix, columns in values.items()
-        for e, column in enumerate(columns)
+        for e, column in zip(range(len(columns)) if epochs is None else epochs, columns)
     }
 
 
@@ -115,56 +118,35 @@ def _class_scale(names) -> dict:
     return class_color(names).to_dict()["scale"]
 
 
-def _points(run: Run, dataset: Dataset, rows: np.ndarray, features: list[str]) -> pd.DataFrame:
-    """One row per test row drawn: true class, original features, and per epoch its two
-    activations (x, y), predicted class (c) and probability in thousandths (q)."""
+def plane_frame(run: Run, dataset: Dataset, rows: np.ndarray, epochs: Sequence[int]) -> pd.DataFrame:
+    """One row per test row drawn (`rows`): true class, original features (f0, f1, …), and per
+    epoch of `epochs` its two activations (x, y), predicted class (c) and probability in
+    thousandths (q): of the positive class with one sigmoid node, else of the predicted class."""
     binary = len(run.class_names) == 2
+    features = dataset.feature_names[:TOOLTIP_FEATURES]
     frame = pd.DataFrame({"truth": run.y_test[rows].astype(np.int8)})
     frame[CLASS_FIELD] = np.asarray(run.class_names, dtype=object)[run.y_test[rows]]
     originals = dataset.X[run.test_index][rows][:, : len(features)]
     for i in range(len(features)):
         frame[f"f{i}"] = np.round(originals[:, i].astype(np.float64), 3)
     predicted, probability = [], []
-    for epoch in range(len(run.snapshots)):
+    for epoch in epochs:
         classes, p = predictions(run, epoch)
         predicted.append(classes[rows].astype(np.int8))
         probability.append(np.round(1000 * (p[rows, 1] if binary else p[rows].max(axis=1))).astype(np.int16))
     frame, _ = add_images(frame, dataset, run.test_index[rows])
-    snapshots = run.snapshots[:, rows].astype(np.float32)
-    columns = by_epoch({"x": snapshots[..., 0], "y": snapshots[..., 1], "c": predicted, "q": probability})
-    return pd.concat([frame, pd.DataFrame(columns)], axis=1)
+    snapshots = run.snapshots[list(epochs)][:, rows].astype(np.float32)
+    values = {"x": snapshots[..., 0], "y": snapshots[..., 1], "c": predicted, "q": probability}
+    return pd.concat([frame, pd.DataFrame(by_epoch(values, epochs))], axis=1)
 
 
-def region_polygons(w: np.ndarray, b: np.ndarray, extent, bands: int = BANDS) -> dict[int, np.ndarray]:
-    """What one output layer (w: 2 × outputs, b: outputs) predicts over the extent, as convex
-    polygons with straight edges, by region: for one sigmoid node, band i holds the probabilities
-    i/bands to (i + 1)/bands; for softmax, region k is where class k wins (`regions.class_regions`).
-    Empty ones are left out."""
-    if w.shape[1] > 1:
-        return {
-            k: polygon for k, polygon in enumerate(regions.class_regions(w, b, extent)) if len(polygon) >= 3
-        }
-    edges = np.linspace(0.0, 1.0, bands + 1)
-    with np.errstate(divide="ignore"):
-        logits = np.log(edges) - np.log1p(-edges)  # -inf … +inf
-    shapes = {}
-    for i in range(bands):
-        polygon = regions.rectangle(extent)
-        if np.isfinite(logits[i]):
-            polygon = regions.clip(polygon, w[:, 0], float(b[0]) - logits[i])
-        if np.isfinite(logits[i + 1]):
-            polygon = regions.clip(polygon, -w[:, 0], logits[i + 1] - float(b[0]))
-        if len(polygon) >= 3:
-            shapes[i] = polygon
-    return shapes
-
-
-def _regions(run: Run, extent) -> pd.DataFrame:
-    """Every epoch's region polygons: one row per (region, vertex slot), the vertex's x and y per
-    epoch. A polygon with fewer vertices repeats its last one; a missing region is NaN (not drawn)."""
+def _regions(run: Run, extent, epochs: Sequence[int]) -> pd.DataFrame:
+    """Every epoch's region polygons (lib.plane_geometry.region_polygons): one row per (region,
+    vertex slot), the vertex's x and y per epoch. A polygon with fewer vertices repeats its last
+    one; a missing region is NaN (not drawn)."""
     binary = run.head[0][0].shape[1] == 1
     n_regions = BANDS if binary else run.head[0][0].shape[1]
-    shapes = [region_polygons(np.asarray(w), np.asarray(b), extent) for w, b in run.head]
+    shapes = [region_polygons(*map(np.asarray, run.head[e]), extent, BANDS) for e in epochs]
     slots = max(len(polygon) for epoch in shapes for polygon in epoch.values())
     xy = np.full((len(shapes), n_regions, slots, 2), np.nan)
     for epoch, polygons in enumerate(shapes):
@@ -179,17 +161,17 @@ def _regions(run: Run, extent) -> pd.DataFrame:
     else:
         frame[CLASS_FIELD] = np.asarray(run.class_names, dtype=object)[frame["region"]]
     flat = xy.reshape(len(shapes), n_regions * slots, 2)
-    return pd.concat([frame, pd.DataFrame(by_epoch({"x": flat[..., 0], "y": flat[..., 1]}))], axis=1)
+    return pd.concat([frame, pd.DataFrame(by_epoch({"x": flat[..., 0], "y": flat[..., 1]}, epochs))], axis=1)
 
 
-def _lines(run: Run, extent) -> pd.DataFrame:
+def _lines(run: Run, extent, epochs: Sequence[int]) -> pd.DataFrame:
     """The decision line's two ends per epoch (NaN where the line misses the plane)."""
-    ends = np.full((len(run.head), 2, 2), np.nan)
-    for epoch in range(len(run.head)):
+    ends = np.full((len(epochs), 2, 2), np.nan)
+    for i, epoch in enumerate(epochs):
         segment = boundary_ends(*output_line(run, epoch), extent)
         if len(segment) == 2:
-            ends[epoch] = segment
-    return pd.DataFrame({"end": [0, 1], **by_epoch({"x": ends[..., 0], "y": ends[..., 1]})})
+            ends[i] = segment
+    return pd.DataFrame({"end": [0, 1], **by_epoch({"x": ends[..., 0], "y": ends[..., 1]}, epochs)})
 
 
 def _confusions(run: Run) -> pd.DataFrame:
@@ -198,14 +180,29 @@ def _confusions(run: Run) -> pd.DataFrame:
     return pd.concat([confusion_frame(run, 0).drop(columns="rows"), pd.DataFrame(counts)], axis=1)
 
 
-def plane_view(run: Run, dataset: Dataset, extent, size: int = PLANE_SIZE, legends: str = "right") -> dict:
+def plane_data(run: Run, dataset: Dataset, extent, epochs: Sequence[int]) -> dict[str, pd.DataFrame]:
+    """The datasets `plane_view` draws, for `epochs`: the test rows (one fixed sample of them
+    when there are many, `frame_rows`), the output layer's regions and (one sigmoid node) its line."""
+    rows = frame_rows(len(run.y_test), len(epochs))
+    data = {"points": plane_frame(run, dataset, rows, epochs), "regions": _regions(run, extent, epochs)}
+    if len(run.class_names) == 2:
+        data["lines"] = _lines(run, extent, epochs)
+    return data
+
+
+def _plane_params(run: Run) -> list[dict]:
+    """The values the plane reads besides its data: each epoch's accuracy and the class names."""
+    return [accuracy_param(run), {"name": "classes", "value": [str(name) for name in run.class_names]}]
+
+
+def plane_view(run: Run, dataset: Dataset, extent, size: int, legends: str = "right") -> dict:
     """The test rows in the bottleneck plane over the output layer's regions, at `epoch`; its
     legends beside it (`right`) or, on a narrow screen, under it (`bottom`)."""
     x0, x1, y0, y1 = extent
     binary = len(run.class_names) == 2
     features = list(dataset.feature_names[:TOOLTIP_FEATURES])
-    x = {"field": N1, "type": "quantitative", "title": AXIS_TITLES[0], "scale": _scale(x0, x1)}
-    y = {"field": N2, "type": "quantitative", "title": AXIS_TITLES[1], "scale": _scale(y0, y1)}
+    x = {"field": H1, "type": "quantitative", "title": AXIS_TITLES[0], "scale": _scale(x0, x1)}
+    y = {"field": H2, "type": "quantitative", "title": AXIS_TITLES[1], "scale": _scale(y0, y1)}
     classes = _class_scale(run.class_names)
     class_legend = {**CLASS_LEGEND, "orient": legends, "direction": "vertical"}
     if binary:
@@ -226,7 +223,7 @@ def plane_view(run: Run, dataset: Dataset, extent, size: int = PLANE_SIZE, legen
         shade = {"field": CLASS_FIELD, "type": "nominal", "scale": classes, "legend": class_legend}
     regions = {
         "data": {"name": "regions"},
-        "transform": pick_epoch({N1: "x", N2: "y"}),
+        "transform": pick_epoch({H1: "x", H2: "y"}),
         "mark": {"type": "line", "filled": True, "interpolate": "linear-closed", "opacity": 0.3},
         "encoding": {
             "x": x,
@@ -240,7 +237,7 @@ def plane_view(run: Run, dataset: Dataset, extent, size: int = PLANE_SIZE, legen
     dots = {
         "data": {"name": "points"},
         "transform": [
-            *pick_epoch({N1: "x", N2: "y", "pred": "c", "permille": "q"}),
+            *pick_epoch({H1: "x", H2: "y", "pred": "c", "permille": "q"}),
             {"calculate": "classes[datum.pred]", "as": "predicted"},
             {"calculate": "datum.permille / 1000", "as": "prob"},
             {"calculate": f"datum.pred == datum.truth ? '{OUTCOMES[0]}' : '{OUTCOMES[1]}'", "as": "outcome"},
@@ -278,8 +275,8 @@ def plane_view(run: Run, dataset: Dataset, extent, size: int = PLANE_SIZE, legen
                     {"field": f"f{i}", "type": "quantitative", "title": name}
                     for i, name in enumerate(features)
                 ],
-                {"field": N1, "type": "quantitative", "format": ".3f"},
-                {"field": N2, "type": "quantitative", "format": ".3f"},
+                {"field": H1, "type": "quantitative", "format": ".3f"},
+                {"field": H2, "type": "quantitative", "format": ".3f"},
             ],
         },
     }
@@ -288,7 +285,7 @@ def plane_view(run: Run, dataset: Dataset, extent, size: int = PLANE_SIZE, legen
         layers.append(
             {
                 "data": {"name": "lines"},
-                "transform": pick_epoch({N1: "x", N2: "y"}),
+                "transform": pick_epoch({H1: "x", H2: "y"}),
                 "mark": {"type": "line", "color": "black", "strokeDash": [6, 3], "strokeWidth": 2},
                 "encoding": {"x": x, "y": y},
             }
@@ -378,41 +375,47 @@ def confusion_view(run: Run) -> dict:
     }
 
 
-def player_spec(run: Run, dataset: Dataset, extent, size: int = PLANE_SIZE, more=()) -> dict:
-    """The whole player as one Vega-Lite spec: plane beside accuracy and confusion matrix, every
-    epoch's data inside, the epoch a parameter bound to a slider and to Play. `more`: charts
-    (`ChartParts` or Altair, filtered with `at_epoch`) drawn below, following the same epoch."""
-    [spec] = player_specs(run, dataset, extent, [(2, size)], more)
-    return spec
+SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 
 
-def player_specs(run: Run, dataset: Dataset, extent, layouts, more=()) -> list[dict]:
-    """The player in each of `layouts` ((columns, plane size) pairs): with 2 columns the accuracy
-    and confusion matrix stand beside the plane, with 1 under it (a phone), its legends too. The
-    specs share their data: it is built once."""
-    rows = frame_rows(len(run.y_test), len(run.snapshots))
-    features = list(dataset.feature_names[:TOOLTIP_FEATURES])
-    datasets = {
-        "points": _points(run, dataset, rows, features),
-        "regions": _regions(run, extent),
-        "confusion": _confusions(run),
+def plane_spec(run: Run, dataset: Dataset, extent, epoch: int, size: int) -> dict:
+    """The plane at one `epoch` (-1: the last), as the player draws it at that epoch, without
+    slider or Play and with only that epoch's data; its legends under it, so that two fit side by
+    side on a tablet (the lesson's "before" and "after")."""
+    epoch = range(len(run.snapshots))[epoch]
+    return {
+        "$schema": SCHEMA,
+        "params": [{"name": EPOCH, "value": epoch}, *_plane_params(run)],
+        **plane_view(run, dataset, extent, size, legends="bottom"),
+        "autosize": {"type": "pad"},
+        "usermeta": CANVAS,
+        "datasets": plane_data(run, dataset, extent, [epoch]),
     }
-    if len(run.class_names) == 2:
-        datasets["lines"] = _lines(run, extent)
-    params = [
-        *epoch_params(len(run.snapshots) - 1),
-        accuracy_param(run),
-        {"name": "classes", "value": [str(name) for name in run.class_names]},
-    ]
+
+
+def player_layouts(run: Run, dataset: Dataset, extent, more=()) -> Callable[[Layout], dict]:
+    """The whole player in each of its layouts (lib.layouts, "player"): the plane, the accuracy
+    and the confusion matrix, every epoch's data inside, the epoch a parameter bound to a slider
+    and to Play. With 2 columns the accuracy and confusion matrix stand beside the plane, with 1
+    under it (a phone), its legends too. `more`: charts (`ChartParts` or Altair, filtered with
+    `at_epoch`) drawn below, following the same epoch. The layouts share their data: it is built
+    once."""
+    epochs = range(len(run.snapshots))
+    plane = plane_data(run, dataset, extent, epochs)
+    datasets = {"points": plane.pop("points"), "regions": plane.pop("regions"), "confusion": _confusions(run)}
+    datasets.update(plane)  # the decision line, if any
+    params = [*epoch_params(len(run.snapshots) - 1), *_plane_params(run)]
     extra = [spec_of(chart) for chart in more]
     for view in extra:
         datasets.update(view.pop("datasets", {}))
         params += view.pop("params", [])  # a view's selections live at the top level
         for key in ("$schema", "config", "autosize", "usermeta"):
             view.pop(key, None)
-    return [
-        _layout(run, dataset, extent, columns, size, params, datasets, extra) for columns, size in layouts
-    ]
+    specs = {
+        layout: _layout(run, dataset, extent, layout.columns, layout.size, params, datasets, extra)
+        for layout in LAYOUTS["player"]
+    }
+    return specs.__getitem__
 
 
 def _layout(run, dataset, extent, columns, size, params, datasets, extra) -> dict:
@@ -434,12 +437,12 @@ def _layout(run, dataset, extent, columns, size, params, datasets, extra) -> dic
             confusion_view(run),
         ]
     return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "$schema": SCHEMA,
         "params": params,
         "vconcat": [*views, *extra],
         "spacing": 24,
         "resolve": INDEPENDENT,
         "autosize": {"type": "pad"},
-        "usermeta": {"embedOptions": {"renderer": "canvas"}},
+        "usermeta": CANVAS,
         "datasets": datasets,
     }

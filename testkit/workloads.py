@@ -1,4 +1,5 @@
-"""Streams of varied training configs: what a class of students produces, for memory checks."""
+"""Streams of varied training configs: what a class of students produces, for the memory test and
+benchmark."""
 
 from __future__ import annotations
 

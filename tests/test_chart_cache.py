@@ -1,0 +1,44 @@
+"""A chart's cache key (ui.charts) names its builder and everything it is built from, by content."""
+
+import dataclasses
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lib.charts import inner_layer as rc
+from lib.training import LESSON, train
+from ui.charts import _key, identity
+
+
+@pytest.fixture(scope="module")
+def run(banknotes):
+    return train(banknotes, dataclasses.replace(LESSON, epochs=2))
+
+
+def test_a_copy_has_the_same_key_and_other_contents_another(run, banknotes):
+    copy = pickle.loads(pickle.dumps(run))  # what a cache hit gives back: another object, the same run
+    assert _key(rc.curves_layouts, (copy.history,), "curves") == _key(
+        rc.curves_layouts, (run.history,), "curves"
+    )
+    assert _key(rc.architecture_parts, (copy,), None) == _key(rc.architecture_parts, (run,), None)
+    other = train(banknotes, dataclasses.replace(LESSON, epochs=2, seed=1))
+    assert identity(other) != identity(run)
+    x = banknotes.X.copy()
+    x[0, 0] += 1e-9  # an upload that differs in one value is another data set
+    assert identity(dataclasses.replace(banknotes, X=x)) != identity(banknotes)
+    assert identity(pd.DataFrame({"a": ["x", "y"]})) != identity(pd.DataFrame({"a": ["x", "z"]}))
+    assert identity(np.arange(3)) != identity(np.arange(3.0))  # another dtype
+
+
+def test_the_key_names_the_builder_and_refuses_a_nameless_one(run):
+    assert _key(rc.architecture_parts, (run,), None)[:2] == (
+        "lib.charts.inner_layer.architecture_parts",
+        None,
+    )
+    assert _key(rc.architecture_parts, (run,), None) != _key(rc.architecture_layouts, (run,), None)
+    with pytest.raises(TypeError, match="module-level"):
+        _key(lambda: None, (), None)
+    with pytest.raises(TypeError, match="identity"):
+        identity(object())
