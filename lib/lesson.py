@@ -210,9 +210,9 @@ STEPS = (
             ),
             0,
             (
-                f"Right, as the table's *{SCORE_COLUMNS['linear_accuracy']}* column shows: a straight "
-                "line puts far more rows on their class's side on the bottleneck's map than on "
-                "t-SNE's, because the bottleneck was trained with the labels to do exactly that. "
+                "Right: a straight line puts far more rows on their class's side on the "
+                f"bottleneck's map than on t-SNE's (the table's *{SCORE_COLUMNS['linear_accuracy']}* "
+                "column), because the bottleneck was trained with the labels to do exactly that. "
                 f"(In the *{SCORE_COLUMNS['knn_accuracy']}* column the two are close: t-SNE's "
                 "clusters are pure, just not on two sides of a line.) t-SNE never saw a label but "
                 f"is built to keep each row's nearest neighbours near: *{SCORE_COLUMNS['trustworthiness']}*.",
