@@ -190,7 +190,10 @@ def _penalty(arch: Architecture, params, l2):
     """The L2 weight decay: l2 × the sum of the hidden layers' squared weights (not their biases,
     not the output layer's), as Keras' kernel_regularizer=L2(l2) adds it to the loss. With l2 = 0
     it is exactly 0, even for weights that overflowed."""
-    squares = tf.add_n([tf.reduce_sum(tf.square(params[2 * i])) for i in range(arch.n_layers - 1)])
+    # a net with no hidden layer (logistic regression) has no penalty: the sum starts at 0
+    squares = tf.add_n(
+        [tf.zeros(()), *(tf.reduce_sum(tf.square(params[2 * i])) for i in range(arch.n_layers - 1))]
+    )
     return tf.math.multiply_no_nan(squares, l2)
 
 
