@@ -100,3 +100,8 @@ def test_the_biggest_caches_keep_their_byte_limit(cache, monkeypatch):
     finally:
         tracemalloc.stop()
     assert limit * 0.9 < held < limit * 1.1  # full, and no fuller
+
+
+def test_the_readme_states_their_total():
+    total = sum(megabytes(size) for _, size in CACHES.values()) // 2**20
+    assert f"{total} MB in all" in (ROOT / "README.md").read_text()
