@@ -2,12 +2,14 @@
 
 Each bench script prints its details and one `SUMMARY<tab>{json}` line per figure (name, value,
 unit, goal, baseline, ratio: bench/common.summary); this collects them into
-artifacts/bench/summary.json, keeps each script's full output beside it, and prints the README's
-table from the JSON. Run on an otherwise idle machine: every ratio is against a baseline measured
-in the same script run.
+artifacts/bench/summary.json (each script with the date it ran; a run of some scripts keeps the
+others' last figures), keeps each script's full output beside it, and prints the table from the
+JSON. With --readme it also writes that table into README.md, between its two marker lines: the
+README's figures are never typed by hand. Run on an otherwise idle machine: every ratio is against
+a baseline measured in the same script run.
 
-    python bench/run_all.py [--only training,projections]   # run, write the JSON, print the table
-    python bench/run_all.py --table-only                    # reprint the table from the JSON
+    python bench/run_all.py [--only training,projections] [--readme]  # run, write the JSON, the table
+    python bench/run_all.py --table-only [--readme]                    # the table from the JSON
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import subprocess
 import sys
 import time
@@ -24,6 +27,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 DETAILS = HERE.parent / "artifacts" / "bench"
 SUMMARY_JSON = DETAILS / "summary.json"
+README = HERE.parent / "README.md"
+BEGIN = "<!-- bench table: written by `python bench/run_all.py --readme`, not by hand -->"
+END = "<!-- end of bench table -->"
 PREFIX = "SUMMARY\t"  # bench/common.SUMMARY (this script imports nothing of the benchmarks)
 ORDER = (
     "training",
@@ -48,7 +54,9 @@ def scripts(only: set[str] | None) -> list[Path]:
 
 
 def run(script: Path) -> dict:
-    """One bench script in its own process: its figures, its time and, if it failed, why."""
+    """One bench script in its own process: its figures, its date, the machine's load before it, its
+    time and, if it failed, why."""
+    load = round(os.getloadavg()[0], 1)
     started = time.perf_counter()
     result = subprocess.run(
         [sys.executable, str(script)], capture_output=True, text=True, timeout=1800, cwd=HERE.parent
@@ -63,6 +71,8 @@ def run(script: Path) -> dict:
     failure = "" if result.returncode == 0 else (result.stderr.strip().splitlines() or ["?"])[-1]
     return {
         "script": script.name,
+        "when": time.strftime("%Y-%m-%d", time.gmtime()),
+        "load_average": load,
         "seconds": round(time.perf_counter() - started, 1),
         "failure": failure,
         "figures": figures,
@@ -81,15 +91,19 @@ def _ratio(ratio: float) -> str:
 
 
 def table(summary: dict) -> str:
-    """The README's table: one row per figure, Markdown."""
+    """The README's table: one row per figure, Markdown, each with the date its script ran."""
     lines = [
-        "| benchmark | figure | vs baseline | goal |",
-        "|---|---|---|---|",
+        f"On {summary['machine']} (load: the load average as the script started; 2 on 2 cores is"
+        " busy). Each script's full output: `artifacts/bench/<script>.txt`.",
+        "",
+        "| benchmark | figure | goal | vs baseline | date |",
+        "|---|---|---|---|---|",
     ]
     for bench in summary["benchmarks"]:
+        when = f"{bench['when']} (load {bench['load_average']:g})" if "when" in bench else ""
         if not bench["figures"]:
             why = bench["failure"] or "printed no summary"
-            lines.append(f"| {bench['script']} | no figures ({why}) | | |")
+            lines.append(f"| {bench['script']} | no figures ({why}) | | | {when} |")
         for f in bench["figures"]:
             figure = ("not measured" if f["value"] is None else f"{_number(f['value'])} {f['unit']}") + (
                 f" ({f['note']})" if f.get("note") else ""
@@ -98,8 +112,17 @@ def table(summary: dict) -> str:
             goal = f["goal"] or ""
             if goal and f.get("met") is not None:
                 goal += " ✓" if f["met"] else " ✗ not met"
-            lines.append(f"| {f['name']} | {figure} | {versus} | {goal} |")
+            lines.append(f"| {f['name']} | {figure} | {goal} | {versus} | {when} |")
     return "\n".join(lines)
+
+
+def write_readme(text: str, path: Path = README) -> None:
+    """Put `text` between the README's two marker lines, in place of what was there."""
+    readme = path.read_text()
+    block = re.compile(re.escape(BEGIN) + r"\n.*?" + re.escape(END), re.S)
+    if len(block.findall(readme)) != 1:
+        raise SystemExit(f"{path.name} needs one block from the line {BEGIN!r} to {END!r}")
+    path.write_text(block.sub(lambda _: f"{BEGIN}\n{text}\n{END}", readme))
 
 
 def main() -> None:
@@ -108,9 +131,10 @@ def main() -> None:
     parser.add_argument(
         "--table-only", action="store_true", help=f"reprint the table from {SUMMARY_JSON.name}"
     )
+    parser.add_argument("--readme", action="store_true", help="write the table into README.md too")
     args = parser.parse_args()
     if args.table_only:
-        print(table(json.loads(SUMMARY_JSON.read_text())))
+        show(json.loads(SUMMARY_JSON.read_text()), args.readme)
         return
     only = {n for n in args.only.split(",") if n} or None
     benchmarks = []
@@ -133,12 +157,18 @@ def main() -> None:
     summary = {
         "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
-        "load_average": round(os.getloadavg()[0], 1),
         "benchmarks": benchmarks,
     }
     DETAILS.mkdir(parents=True, exist_ok=True)
     SUMMARY_JSON.write_text(json.dumps(summary, indent=1, ensure_ascii=False) + "\n")
-    print(table(summary))
+    show(summary, args.readme)
+
+
+def show(summary: dict, readme: bool) -> None:
+    text = table(summary)
+    print(text)
+    if readme:
+        write_readme(text)
 
 
 if __name__ == "__main__":
