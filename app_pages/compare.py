@@ -67,7 +67,7 @@ if not methods:
 rows = comparison_rows(len(dataset.y), run.test_index, all_rows)
 params = {"tsne": dict(perplexity=perplexity, max_iter=iterations), "autoencoder": dict(hidden=config.hidden)}
 progress = st.empty()
-slots = layout_slots("compare_maps")  # one per layout (lib.layouts), filled as the maps are ready
+slots = layout_slots("compare_maps")  # one per layout (lib.charts.layouts), filled as the maps are ready
 results = {}
 for group in drawing_order(methods):  # the cheap maps first, t-SNE last
     busy = [m for m in group if METHODS[m].cost]

@@ -56,9 +56,9 @@ def chart_specs(at, widest: bool = False) -> list[dict]:
 
 
 def widest_charts(at) -> list:
-    """The page's chart elements, a responsive chart (lib.layouts) in its widest layout only: each
+    """The page's chart elements, a responsive chart (lib.charts.layouts) in its widest layout only: each
     chart once, as a wide screen shows it."""
-    from lib.layouts import LAYOUTS
+    from lib.charts.layouts import LAYOUTS
     from ui.layout import layout_key
 
     narrower = {

@@ -59,7 +59,7 @@ def test_the_narrower_pairplots_draw_a_lighter_sample(banknotes):
     """Every layout is drawn by every browser, shown or not: the wide one carries every row, the
     narrower ones the same seeded sample of SMALL_PLOT_LIMIT rows, with both classes in it."""
     from lib.charts.data import PLOT_LIMIT, SMALL_PLOT_LIMIT, pairplot
-    from lib.layouts import LAYOUTS
+    from lib.charts.layouts import LAYOUTS
 
     features = list(banknotes.feature_names)
     wide, *narrower = (pairplot(banknotes, features, layout).frames["rows"] for layout in LAYOUTS["pairplot"])

@@ -10,7 +10,7 @@ from lib.charts import inner_layer as rc
 from lib.charts import plane
 from lib.charts.common import vega_lite
 from lib.datasets import load_dataset
-from lib.layouts import LAYOUTS
+from lib.charts.layouts import LAYOUTS
 from lib.training import DEEPER_LESSON, LESSON, WINE_EXERCISE, train
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from lib import inside
 from lib.charts import inside as inside_charts
-from lib.layouts import widest
+from lib.charts.layouts import widest
 from lib.training import DEEPER_LESSON, train
 
 

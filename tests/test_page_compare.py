@@ -8,7 +8,7 @@ import pytest
 import lib.projections
 import ui.compare
 import ui.train_controls
-from lib.layouts import LAYOUTS
+from lib.charts.layouts import LAYOUTS
 from lib.training import DEEPER_LESSON, train
 from testkit.apptest import app_test, assert_no_exception, chart_specs, set_config
 

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from lib.layouts import LAYOUTS
+from lib.charts.layouts import LAYOUTS
 from lib.training import DEEPER_LESSON
 from testkit.apptest import (
     app_test,
@@ -31,7 +31,7 @@ def panels(at) -> list[str]:
     grids = []
     for element in at.get("vega_lite_chart"):
         spec = json.loads(element.proto.spec)
-        if "facet" in spec:  # one per layout (lib.layouts)
+        if "facet" in spec:  # one per layout (lib.charts.layouts)
             assert spec["facet"]["sort"] == {"field": "epoch", "op": "min"}
             [data] = [d for d in element.proto.datasets if d.name == spec["data"]["name"]]
             rows = pa.ipc.open_stream(data.data.data).read_pandas()

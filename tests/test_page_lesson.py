@@ -8,7 +8,7 @@ import pytest
 
 from lib import lesson
 from lib.charts.inner_layer import chosen_epochs
-from lib.layouts import LAYOUTS
+from lib.charts.layouts import LAYOUTS
 from lib.training import DEEPER_LESSON, LESSON, train
 from testkit.apptest import app_test, assert_no_exception, chart_specs
 
@@ -120,7 +120,7 @@ def test_step_3_names_the_epoch_this_run_first_separated_the_classes(banknotes):
     assert expected is not None and 0 < expected < DEEPER_LESSON.epochs
     assert any(f"This run: epoch {expected}." in i.value for i in at.info)
     players = [s for s in chart_specs(at) if epoch_shown(s) is not None]
-    assert len(players) == len(LAYOUTS["player"])  # one layout for each width (lib.layouts)
+    assert len(players) == len(LAYOUTS["player"])  # one layout for each width (lib.charts.layouts)
     player = players[0]
     assert epoch_shown(player) == DEEPER_LESSON.epochs  # opens at the end, scrubbed in the browser
     assert "Grid of the input plane" in followers(player) and "node_pick" not in followers(player)

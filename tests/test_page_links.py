@@ -1,6 +1,6 @@
 """Links open pages with their settings; bad values get a notice; classroom links lock or hide."""
 
-from lib.layouts import LAYOUTS
+from lib.charts.layouts import LAYOUTS
 from lib.training import DEEPER_LESSON, WINE_EXERCISE
 from testkit.apptest import app_test, assert_no_exception, chart_data, chart_specs
 from ui import state

@@ -1,6 +1,6 @@
 """Every page in AppTest: it runs, shows the right elements, and handles bad input."""
 
-from lib.layouts import LAYOUTS
+from lib.charts.layouts import LAYOUTS
 from testkit.apptest import app_test, assert_no_exception, chart_specs
 
 

@@ -5,7 +5,7 @@ The libraries' objects are frozen out of the garbage collections Streamlit runs 
 
 import ast
 
-from lib.layouts import LAYOUTS
+from lib.charts.layouts import LAYOUTS
 from testkit import ROOT
 from testkit.apptest import last_line_printed
 

@@ -12,7 +12,7 @@ TRICKY = ["<b>bold</b>", "**star**", "[link](http://example.com)"]
 def test_no_page_or_glue_allows_html():
     for path in [ROOT / "streamlit_app.py", *(ROOT / "app_pages").glob("*.py"), *(ROOT / "ui").glob("*.py")]:
         source = path.read_text()
-        if path.name == "layout.py":  # the one exception: the stylesheet, from a repo file and lib.layouts
+        if path.name == "layout.py":  # the one exception: the stylesheet, from a repo file and lib.charts.layouts
             source = source.replace("st.markdown(stylesheet(), unsafe_allow_html=True)", "")
         assert not re.search(r"unsafe_allow_html\s*=\s*True|st\.html\(|components\.html\(", source), path
 
@@ -26,7 +26,7 @@ def test_an_upload_with_markup_in_its_names_is_shown_escaped():
         if page != "app_pages/data.py":
             at.switch_page(page).run()
         assert not at.exception, page
-        # every element but the stylesheet, built from a repo file and lib.layouts alone
+        # every element but the stylesheet, built from a repo file and lib.charts.layouts alone
         shown = [*at.markdown, *at.caption, *at.info, *at.warning, *at.error]
         shown = [element for element in shown if element.value != stylesheet()]
         assert shown, page

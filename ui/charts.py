@@ -1,7 +1,7 @@
 """Every chart on a page is drawn one way: `chart(build, *args, name=...)`, with a menu to save it.
 
 `build` is a module-level function of lib.charts and `build(*args)` the chart: `ChartParts`, an
-Altair chart or a Vega-Lite spec. A responsive chart (`layouts`: its name in lib.layouts.LAYOUTS)
+Altair chart or a Vega-Lite spec. A responsive chart (`layouts`: its name in lib.charts.layouts.LAYOUTS)
 is drawn once per layout, each in the container the stylesheet (ui.layout) shows only at its
 widths; there `build(*args)` is a function of the `Layout`, or one concatenation of panels laid
 out again for each layout (its columns and panel size).
@@ -28,7 +28,7 @@ import streamlit as st
 
 from lib.charts.common import Chart, arrow_datasets, spec_of, with_columns
 from lib.charts.files import CHART_FORMATS, chart_file
-from lib.layouts import LAYOUTS, Layout, widest
+from lib.charts.layouts import LAYOUTS, Layout, widest
 from ui.layout import charts_key, layout_key
 
 SAVE_AS = {"svg": "SVG (any size, for slides)", "png": "PNG (picture)", "json": "Vega-Lite source (JSON)"}

@@ -1,4 +1,4 @@
-"""The app's stylesheet: `ui/responsive.css` and, built from `lib.layouts.LAYOUTS`, the rules that
+"""The app's stylesheet: `ui/responsive.css` and, built from `lib.charts.layouts.LAYOUTS`, the rules that
 show each responsive chart's one layout that fits the width there is."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from lib.layouts import LAYOUTS, Layout
+from lib.charts.layouts import LAYOUTS, Layout
 
 STYLESHEET = Path(__file__).with_name("responsive.css")
 SHEET_ID = "bottleneck"  # the <style> element's data-sheet: the sheet hides its own element

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from lib.images import IMAGE_FIELD, images_for
-from lib.layouts import Layout
+from lib.charts.layouts import Layout
 
 PALETTE = (
     "#1f77b4",
@@ -226,7 +226,7 @@ class ChartParts:
 def per_layout(
     parts: ChartParts, size: str = "width", columns: str | None = "columns"
 ) -> Callable[[Layout], ChartParts]:
-    """`parts` in any layout of lib.layouts, its frames shared: the shape's `size` and `columns`
+    """`parts` in any layout of lib.charts.layouts, its frames shared: the shape's `size` and `columns`
     (None: it has none) set to the layout's."""
     return lambda layout: parts.reshaped(
         **{size: layout.size, **({columns: layout.columns} if columns else {})}

@@ -11,7 +11,7 @@ import pandas as pd
 from lib.charts.common import CLASS_FIELD, ChartParts, add_images, class_color, image_tooltip, sample_rows
 from lib.datasets import Dataset
 from lib.images import IMAGE_FIELD
-from lib.layouts import Layout, widest
+from lib.charts.layouts import Layout, widest
 
 
 def dataset_frame(dataset: Dataset) -> pd.DataFrame:
@@ -35,7 +35,7 @@ def pairplot_panel(n_features: int, width: int) -> int:
 
 
 def pairplot(dataset: Dataset, features: list[str], layout: Layout) -> ChartParts:
-    """The pairplot in one of its layouts (lib.layouts). Every layout is sent to every screen and
+    """The pairplot in one of its layouts (lib.charts.layouts). Every layout is sent to every screen and
     drawn by its browser, shown or not, so the narrower ones are lighter: a sample of
     SMALL_PLOT_LIMIT rows (the same seeded sample), and pictures in the wide layout's tooltips
     only, since hovering needs a mouse (2,000 digits' pictures are about 1 MB)."""

@@ -2,7 +2,7 @@
 
 No Streamlit here; every function takes tidy frames from lib.experiments,
 lib.surface or a Run and returns the chart's `ChartParts` (`.chart()` is the Altair chart,
-`.spec()` its filled template); each `*_layouts` gives it in any layout of lib.layouts (the page
+`.spec()` its filled template); each `*_layouts` gives it in any layout of lib.charts.layouts (the page
 draws every one, for every width).
 """
 
@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from lib.charts.common import PALETTE, ChartParts, per_layout
-from lib.layouts import Layout
+from lib.charts.layouts import Layout
 
 PAD = alt.AutoSizeParams(type="pad", contains="padding")  # legends outside the plot's size
 SPLIT_DASH = alt.StrokeDash(

@@ -15,7 +15,7 @@ import pandas as pd
 
 from lib.charts.common import CLASS_FIELD, ChartParts, class_color, per_layout
 from lib.charts.plane import panel_rows
-from lib.layouts import Layout
+from lib.charts.layouts import Layout
 from lib.plane_geometry import H1, H2, boundary_ends, confusion_counts, output_line, predictions
 from lib.training import Run, TrainConfig, layer_names, node_id, output_activation
 
@@ -90,7 +90,7 @@ def evolution_parts(run: Run, epochs: list[int], extent, panel: int = 130, colum
 
 
 def evolution_layouts(run: Run, epochs: list[int], extent) -> Callable[[Layout], ChartParts]:
-    """`evolution_parts` in any layout (lib.layouts): its panel size and columns."""
+    """`evolution_parts` in any layout (lib.charts.layouts): its panel size and columns."""
     return per_layout(evolution_parts(run, epochs, extent), size="panel")
 
 
@@ -170,7 +170,7 @@ def curves_parts(history: pd.DataFrame, width: int = 330, columns: int = 2) -> C
 
 
 def curves_layouts(history: pd.DataFrame) -> Callable[[Layout], ChartParts]:
-    """`curves_parts` in any layout (lib.layouts): its panel width and columns."""
+    """`curves_parts` in any layout (lib.charts.layouts): its panel width and columns."""
     return per_layout(curves_parts(history))
 
 
@@ -302,7 +302,7 @@ def architecture_parts(
 
 
 def architecture_layouts(run: Run, feature_names=()) -> Callable[[Layout], ChartParts]:
-    """`architecture_parts` as wide as each layout (lib.layouts, "model")."""
+    """`architecture_parts` as wide as each layout (lib.charts.layouts, "model")."""
     return lambda layout: architecture_parts(run, width=layout.size, feature_names=feature_names)
 
 

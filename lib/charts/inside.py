@@ -22,7 +22,7 @@ from lib.charts.plane import panel_rows, plane_extent
 from lib.charts.player import at_epoch, by_epoch, epoch_params, pick_epoch, player_layouts
 from lib.datasets import Dataset
 from lib.inside import PC1, PC2
-from lib.layouts import Layout
+from lib.charts.layouts import Layout
 from lib.plane_geometry import H1, H2, boundary_ends, output_line
 from lib.training import Run, layer_names
 

@@ -24,7 +24,7 @@ from lib.charts.common import CLASS_FIELD, PALETTE, PER_EPOCH, add_images, class
 from lib.charts.inner_layer import AXIS_TITLES, CANVAS, OUTCOMES, confusion_frame, probability_label
 from lib.datasets import Dataset
 from lib.images import image_shape
-from lib.layouts import LAYOUTS, Layout
+from lib.charts.layouts import LAYOUTS, Layout
 from lib.plane_geometry import (
     H1,
     H2,
@@ -394,7 +394,7 @@ def plane_spec(run: Run, dataset: Dataset, extent, epoch: int, size: int) -> dic
 
 
 def player_layouts(run: Run, dataset: Dataset, extent, more=()) -> Callable[[Layout], dict]:
-    """The whole player in each of its layouts (lib.layouts, "player"): the plane, the accuracy
+    """The whole player in each of its layouts (lib.charts.layouts, "player"): the plane, the accuracy
     and the confusion matrix, every epoch's data inside, the epoch a parameter bound to a slider
     and to Play. With 2 columns the accuracy and confusion matrix stand beside the plane, with 1
     under it (a phone), its legends too. `more`: charts (`ChartParts` or Altair, filtered with
