@@ -14,8 +14,8 @@ import streamlit as st  # noqa: E402
 
 from lib.charts import player  # noqa: E402
 from lib.charts.inside import epoch_player  # noqa: E402
-from lib.datasets import load_dataset  # noqa: E402
 from lib.charts.layouts import widest  # noqa: E402
+from lib.datasets import load_dataset  # noqa: E402
 from lib.training import LESSON, WINE_EXERCISE, train  # noqa: E402
 
 

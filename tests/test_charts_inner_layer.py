@@ -9,8 +9,8 @@ import pytest
 from lib.charts import inner_layer as rc
 from lib.charts import plane
 from lib.charts.common import vega_lite
-from lib.datasets import load_dataset
 from lib.charts.layouts import LAYOUTS
+from lib.datasets import load_dataset
 from lib.training import DEEPER_LESSON, LESSON, WINE_EXERCISE, train
 
 

@@ -14,8 +14,8 @@ import pytest
 from lib.charts import plane, player
 from lib.charts.files import chart_file
 from lib.charts.inner_layer import confusion_frame
-from lib.datasets import load_dataset
 from lib.charts.layouts import widest
+from lib.datasets import load_dataset
 from lib.training import DEEPER_LESSON, WINE_EXERCISE, train
 
 

@@ -11,9 +11,9 @@ from PIL import Image
 from lib.charts import compare, data, gallery, player
 from lib.charts.common import frame_of
 from lib.charts.inside import epoch_player
+from lib.charts.layouts import widest
 from lib.datasets import load_dataset
 from lib.images import IMAGE_FIELD, SCALE, image_shape, images_for, thumbnails
-from lib.charts.layouts import widest
 from lib.projections import Embedding
 from lib.training import DEEPER_LESSON, train
 from testkit.apptest import app_test, assert_no_exception

@@ -11,9 +11,9 @@ from lib.charts import plane, player
 from lib.charts.common import frame_of
 from lib.charts.data import scatter_matrix
 from lib.charts.files import chart_file
+from lib.charts.layouts import LAYOUTS
 from lib.data_summary import separating_features
 from lib.datasets import load_dataset
-from lib.charts.layouts import LAYOUTS
 from lib.training import DEEPER_LESSON, LESSON, train
 from testkit import ROOT
 from testkit.apptest import app_test, assert_no_exception, chart_specs, marked_views

@@ -12,7 +12,8 @@ TRICKY = ["<b>bold</b>", "**star**", "[link](http://example.com)"]
 def test_no_page_or_glue_allows_html():
     for path in [ROOT / "streamlit_app.py", *(ROOT / "app_pages").glob("*.py"), *(ROOT / "ui").glob("*.py")]:
         source = path.read_text()
-        if path.name == "layout.py":  # the one exception: the stylesheet, from a repo file and lib.charts.layouts
+        # the one exception: the stylesheet, from a repo file and lib.charts.layouts
+        if path.name == "layout.py":
             source = source.replace("st.markdown(stylesheet(), unsafe_allow_html=True)", "")
         assert not re.search(r"unsafe_allow_html\s*=\s*True|st\.html\(|components\.html\(", source), path
 

@@ -21,8 +21,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from lib.images import IMAGE_FIELD, images_for
 from lib.charts.layouts import Layout
+from lib.images import IMAGE_FIELD, images_for
 
 PALETTE = (
     "#1f77b4",

@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 
 from lib.charts.common import CLASS_FIELD, ChartParts, add_images, class_color, image_tooltip, sample_rows
+from lib.charts.layouts import Layout, widest
 from lib.datasets import Dataset
 from lib.images import IMAGE_FIELD
-from lib.charts.layouts import Layout, widest
 
 
 def dataset_frame(dataset: Dataset) -> pd.DataFrame:

@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 
 from lib.charts.common import CLASS_FIELD, ChartParts, class_color, per_layout
-from lib.charts.plane import panel_rows
 from lib.charts.layouts import Layout
+from lib.charts.plane import panel_rows
 from lib.plane_geometry import H1, H2, boundary_ends, confusion_counts, output_line, predictions
 from lib.training import Run, TrainConfig, layer_names, node_id, output_activation
 

@@ -18,11 +18,11 @@ import pandas as pd
 from lib import inside
 from lib.charts.common import CLASS_FIELD, ChartParts, class_color
 from lib.charts.inner_layer import CANVAS, PLOT_SIZE, _architecture, _axes, architecture_parts
+from lib.charts.layouts import Layout
 from lib.charts.plane import panel_rows, plane_extent
 from lib.charts.player import at_epoch, by_epoch, epoch_params, pick_epoch, player_layouts
 from lib.datasets import Dataset
 from lib.inside import PC1, PC2
-from lib.charts.layouts import Layout
 from lib.plane_geometry import H1, H2, boundary_ends, output_line
 from lib.training import Run, layer_names
 

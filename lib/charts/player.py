@@ -22,9 +22,9 @@ import pandas as pd
 
 from lib.charts.common import CLASS_FIELD, PALETTE, PER_EPOCH, add_images, class_color, image_tooltip, spec_of
 from lib.charts.inner_layer import AXIS_TITLES, CANVAS, OUTCOMES, confusion_frame, probability_label
+from lib.charts.layouts import LAYOUTS, Layout
 from lib.datasets import Dataset
 from lib.images import image_shape
-from lib.charts.layouts import LAYOUTS, Layout
 from lib.plane_geometry import (
     H1,
     H2,
