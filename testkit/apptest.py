@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 
 from testkit import ROOT
 
@@ -129,8 +127,6 @@ def clear_caches() -> None:
 
 def last_line_printed(script: str, timeout: float = 300) -> str:
     """Run `script` in a fresh Python process (nothing other tests left behind counts)."""
-    prelude = f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
-    out = subprocess.run(
-        [sys.executable, "-c", prelude + script], capture_output=True, text=True, check=True, timeout=timeout
-    ).stdout
-    return out.strip().splitlines()[-1]
+    from testkit.fresh import run
+
+    return run(script, timeout=timeout).last_line

@@ -13,7 +13,35 @@ import lib  # noqa: F401  (sets TensorFlow's environment before any test imports
 import testkit  # noqa: F401  (sets TensorFlow's log level)
 from testkit.apptest import clear_caches
 from testkit.chromium import launch, require_chromium
+from testkit.fresh import Background, Finished
 from testkit.server import start_server, stop_server
+
+FRESH = Background()
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "fresh_process(script, files=None): the test reads `script` run in a fresh Python (fixture `fresh`)",
+    )
+
+
+def pytest_collection_finish(session):
+    """Every chosen test's fresh process starts now, in the background (testkit.fresh)."""
+    for item in session.items:
+        marker = item.get_closest_marker("fresh_process")
+        if marker:
+            FRESH.start(item.nodeid, *marker.args, **marker.kwargs)
+
+
+def pytest_sessionfinish(session):
+    FRESH.cancel_waiting()
+
+
+@pytest.fixture
+def fresh(request) -> Finished:
+    """What the test's `fresh_process` script printed and wrote; it waits for the script to end."""
+    return FRESH.result(request.node.nodeid)
 
 
 @pytest.fixture(autouse=True)

@@ -3,10 +3,7 @@
 import ast
 import dataclasses
 import json
-import os
 import re
-import shutil
-import subprocess
 import sys
 from importlib import metadata
 from pathlib import Path
@@ -20,17 +17,18 @@ from lib.datasets import BANKNOTES_FILE, Dataset, load_dataset
 from lib.optimizers import OPTIMIZERS
 from lib.training import DEEPER_LESSON, LESSON, TrainConfig, split
 
-# Runs a generated script in a fresh Python, as a student would: its unseeded model.fit must
-# not disturb this process's Keras random state. Nothing is stubbed: the script draws its map with
-# what the app installs, and what it computed is written out for the test to check.
+# Runs a generated script in a fresh Python (testkit.fresh, without the project on its path), as a
+# student would: its unseeded model.fit must not disturb this process's Keras random state. Nothing is
+# stubbed: the script draws its map with what the app installs, and what it computed is written out
+# for the test to check.
 RUNNER = """
-import json, runpy, sys
+import json, runpy
 from pathlib import Path
 import numpy as np
-ns = runpy.run_path(sys.argv[1], run_name="__main__")
-np.savez(sys.argv[2], bottleneck=ns["bottleneck"], X_test=ns["X_test"], t_train=ns["t_train"])
+ns = runpy.run_path("script.py", run_name="__main__")
+np.savez("arrays.npz", bottleneck=ns["bottleneck"], X_test=ns["X_test"], t_train=ns["t_train"])
 model = ns["model"]
-with open(sys.argv[3], "w") as out:
+with open("summary.json", "w") as out:
     json.dump({"params": model.count_params(), "layers": [layer.name for layer in model.layers[1:]],
                "epochs": ns["history"].params["epochs"],
                "classes": ns["points"]["class"].value_counts().to_dict(),
@@ -39,29 +37,29 @@ with open(sys.argv[3], "w") as out:
 """
 PNG = b"\x89PNG\r\n\x1a\n".hex()
 REQUIREMENTS = Path(__file__).resolve().parents[1] / "requirements.txt"
+BANKNOTE_CONFIG = dataclasses.replace(DEEPER_LESSON, epochs=1, batch_size=64)
+WINE_CONFIG = TrainConfig(hidden=(5,), epochs=1, optimizer="adam")
 
 
-def run_script(config: TrainConfig, dataset: Dataset, folder: Path) -> tuple[dict, dict]:
-    """Run the generated script in a subprocess; its arrays and a summary of its model."""
-    (folder / "script.py").write_text(keras_script(config, dataset))
-    (folder / "runner.py").write_text(RUNNER)
-    result = subprocess.run(
-        [sys.executable, "runner.py", "script.py", "arrays.npz", "summary.json"],
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"},
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return dict(np.load(folder / "arrays.npz")), json.loads((folder / "summary.json").read_text())
+def generated(config: TrainConfig, dataset: Dataset) -> dict:
+    """The generated script, run by RUNNER (the marker's options for testkit.fresh)."""
+    return {"files": {"script.py": keras_script(config, dataset)}, "project": False}
 
 
-def test_the_banknote_script_runs_and_gives_a_two_column_bottleneck(banknotes, tmp_path):
-    config = dataclasses.replace(DEEPER_LESSON, epochs=1, batch_size=64)
-    shutil.copy(BANKNOTES_FILE, tmp_path / "banknotes.csv")  # where a student saves the course's file
-    arrays, summary = run_script(config, banknotes, tmp_path)
-    parts = split(banknotes, config)
+def results(fresh) -> tuple[dict, dict]:
+    """The script's arrays and a summary of its model."""
+    return dict(np.load(fresh.folder / "arrays.npz")), json.loads((fresh.folder / "summary.json").read_text())
+
+
+BANKNOTE_RUN = generated(BANKNOTE_CONFIG, load_dataset("banknotes"))
+# where a student saves the course's file
+BANKNOTE_RUN["files"]["banknotes.csv"] = BANKNOTES_FILE.read_bytes()
+
+
+@pytest.mark.fresh_process(RUNNER, **BANKNOTE_RUN)
+def test_the_banknote_script_runs_and_gives_a_two_column_bottleneck(banknotes, fresh):
+    arrays, summary = results(fresh)
+    parts = split(banknotes, BANKNOTE_CONFIG)
     assert arrays["bottleneck"].shape == (len(parts.y_test), 2) == (412, 2)
     np.testing.assert_allclose(arrays["X_test"], parts.x_test, atol=1e-5)  # the page's split and scaling
     assert summary["params"] == 26
@@ -71,9 +69,9 @@ def test_the_banknote_script_runs_and_gives_a_two_column_bottleneck(banknotes, t
     assert len(summary["classes"]) == 2 and summary["map"] == PNG  # the map, saved as a picture
 
 
-def test_a_multiclass_script_uses_softmax_and_one_hot_targets(tmp_path):
-    wine = load_dataset("wine")
-    arrays, summary = run_script(TrainConfig(hidden=(5,), epochs=1, optimizer="adam"), wine, tmp_path)
+@pytest.mark.fresh_process(RUNNER, **generated(WINE_CONFIG, load_dataset("wine")))
+def test_a_multiclass_script_uses_softmax_and_one_hot_targets(fresh):
+    arrays, summary = results(fresh)
     assert arrays["bottleneck"].shape == (54, 2)
     assert arrays["t_train"].shape[1] == 3
     assert summary["output"] == "softmax" and len(summary["classes"]) == 3 and summary["map"] == PNG

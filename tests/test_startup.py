@@ -5,9 +5,10 @@ The libraries' objects are frozen out of the garbage collections Streamlit runs 
 
 import ast
 
+import pytest
+
 from lib.charts.layouts import LAYOUTS
 from testkit import ROOT
-from testkit.apptest import last_line_printed
 
 HEAVY = ("tensorflow", "keras", "sklearn", "scipy")
 
@@ -23,51 +24,56 @@ def app_imports() -> list[str]:
     ]
 
 
-def test_the_data_page_is_drawn_without_tensorflow_keras_or_scikit_learn():
+DATA_PAGE = (
+    "import sys\n"
+    f"for name in {app_imports()!r}: __import__(name)\n"
+    "from streamlit.testing.v1 import AppTest\n"
+    f"at = AppTest.from_file({str(ROOT / 'app_pages' / 'data.py')!r}, default_timeout=120).run()\n"
+    "charts = [e for e in at.main if e.proto is not None and 'vega' in str(type(e.proto)).lower()]\n"
+    "assert at.title[0].value == 'The data' and not at.exception, at.exception\n"
+    f"print(len(charts), [m for m in {HEAVY!r} if m in sys.modules])\n"
+)
+BACKGROUND_LOAD = (
+    "import gc, sys\n"
+    "from ui.startup import load_in_background\n"
+    "before = len(gc.get_objects())\n"
+    "assert 'tensorflow' not in sys.modules\n"
+    "thread = load_in_background()\n"
+    "assert load_in_background() is thread\n"
+    "from ui.startup import BROWSER_SECONDS\n"
+    "assert thread.interval == BROWSER_SECONDS >= 1  # the browser draws the first page meanwhile\n"
+    "thread.join()\n"
+    "print(before, gc.get_freeze_count(), len(gc.get_objects()), 'tensorflow' in sys.modules)\n"
+)
+KERAS_STATE = (
+    "import keras\n"
+    "from streamlit.testing.v1 import AppTest\n"
+    "first = keras.layers.Dense(1).name\n"
+    f"at = AppTest.from_file({str(ROOT / 'streamlit_app.py')!r}, default_timeout=120).run()\n"
+    "assert not at.exception, at.exception\n"
+    "print(first, keras.layers.Dense(1).name)\n"
+)
+
+
+@pytest.mark.fresh_process(DATA_PAGE)
+def test_the_data_page_is_drawn_without_tensorflow_keras_or_scikit_learn(fresh):
     assert "ui.links" in app_imports()  # the parse finds the app's imports
-    line = last_line_printed(
-        "import sys\n"
-        f"for name in {app_imports()!r}: __import__(name)\n"
-        "from streamlit.testing.v1 import AppTest\n"
-        f"at = AppTest.from_file({str(ROOT / 'app_pages' / 'data.py')!r}, default_timeout=120).run()\n"
-        "charts = [e for e in at.main if e.proto is not None and 'vega' in str(type(e.proto)).lower()]\n"
-        "assert at.title[0].value == 'The data' and not at.exception, at.exception\n"
-        f"print(len(charts), [m for m in {HEAVY!r} if m in sys.modules])\n"
-    )
     # the pairplot drawn, once per layout; none of the heavy libraries imported
-    assert line == f"{len(LAYOUTS['pairplot'])} []"
+    assert fresh.last_line == f"{len(LAYOUTS['pairplot'])} []"
 
 
-def test_the_background_load_imports_and_freezes_the_libraries_once():
-    line = last_line_printed(
-        "import gc, sys\n"
-        "from ui.startup import load_in_background\n"
-        "before = len(gc.get_objects())\n"
-        "assert 'tensorflow' not in sys.modules\n"
-        "thread = load_in_background()\n"
-        "assert load_in_background() is thread\n"
-        "from ui.startup import BROWSER_SECONDS\n"
-        "assert thread.interval == BROWSER_SECONDS >= 1  # the browser draws the first page meanwhile\n"
-        "thread.join()\n"
-        "print(before, gc.get_freeze_count(), len(gc.get_objects()), 'tensorflow' in sys.modules)\n"
-    )
-    before, frozen, left, loaded = line.split()
+@pytest.mark.fresh_process(BACKGROUND_LOAD)
+def test_the_background_load_imports_and_freezes_the_libraries_once(fresh):
+    before, frozen, left, loaded = fresh.last_line.split()
     assert loaded == "True"
     assert int(frozen) > 200_000  # TensorFlow, scikit-learn, Altair: all imported, then frozen
     assert int(left) < int(frozen) / 20  # what a collection still walks
     assert int(before) < 100_000  # the imports happen in the background, not before it
 
 
-def test_a_script_run_leaves_keras_state_alone():
+@pytest.mark.fresh_process(KERAS_STATE)
+def test_a_script_run_leaves_keras_state_alone(fresh):
     """Streamlit's after-run `keras.backend.clear_session()` is off (ui.startup.keep_keras_state):
     Keras' layer names go on counting over a run of the app (a clear would restart them), and
     TensorFlow's kernels stay cached for the next training."""
-    line = last_line_printed(
-        "import keras\n"
-        "from streamlit.testing.v1 import AppTest\n"
-        "first = keras.layers.Dense(1).name\n"
-        f"at = AppTest.from_file({str(ROOT / 'streamlit_app.py')!r}, default_timeout=120).run()\n"
-        "assert not at.exception, at.exception\n"
-        "print(first, keras.layers.Dense(1).name)\n"
-    )
-    assert line == "dense dense_1"
+    assert fresh.last_line == "dense dense_1"

@@ -12,7 +12,6 @@ from lib.keras_model import build_model
 from lib.training import DEEPER_LESSON as DEEPER
 from lib.training import LESSON, TrainConfig, network_name, output_activation, split, train
 from testkit import ROOT
-from testkit.apptest import last_line_printed
 
 
 def test_lesson_split_has_412_test_rows(banknotes):
@@ -150,16 +149,18 @@ def test_deterministic_while_the_keras_session_is_cleared(banknotes):
         np.testing.assert_array_equal(run.snapshots, alone.snapshots)
 
 
-def test_deterministic_across_processes(banknotes):
-    history, last = json.loads(
-        last_line_printed(
-            "import json\n"
-            "from lib.datasets import load_dataset\n"
-            "from lib.training import DEEPER_LESSON, train\n"
-            "r = train(load_dataset('banknotes'), DEEPER_LESSON)\n"
-            "print(json.dumps([r.history.to_numpy().tolist(), r.snapshots[-1].tolist()]))\n"
-        )
-    )
+ANOTHER_PROCESS = (
+    "import json\n"
+    "from lib.datasets import load_dataset\n"
+    "from lib.training import DEEPER_LESSON, train\n"
+    "r = train(load_dataset('banknotes'), DEEPER_LESSON)\n"
+    "print(json.dumps([r.history.to_numpy().tolist(), r.snapshots[-1].tolist()]))\n"
+)
+
+
+@pytest.mark.fresh_process(ANOTHER_PROCESS)
+def test_deterministic_across_processes(banknotes, fresh):
+    history, last = json.loads(fresh.last_line)
     here = train(banknotes, DEEPER)
     np.testing.assert_array_equal(np.array(history), here.history.to_numpy())
     np.testing.assert_array_equal(np.array(last, dtype=np.float32), here.snapshots[-1])

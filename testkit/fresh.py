@@ -1,0 +1,94 @@
+"""Python scripts in a fresh process, each in a folder of its own: nothing a test process imported or
+left behind counts.
+
+`run` waits for one. `Background` starts them at once and runs them one after the other on a thread
+of this process, while the tests go on (on two cores, the fresh processes use the second): the test
+suite starts every script its chosen tests mark with `@pytest.mark.fresh_process(script, files)`
+once they are collected (tests/conftest.py), and a test reads its own with the `fresh` fixture.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import subprocess
+import sys
+import tempfile
+import threading
+from concurrent.futures import Future
+from dataclasses import dataclass
+from pathlib import Path
+
+from testkit import ROOT
+
+PRELUDE = f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
+
+
+@dataclass(frozen=True)
+class Finished:
+    """A script that ran to its end: what it printed, and the folder it ran in (with what it wrote)."""
+
+    stdout: str
+    folder: Path
+
+    @property
+    def last_line(self) -> str:
+        return self.stdout.strip().splitlines()[-1]
+
+
+def run(
+    script: str, files: dict[str, str | bytes] | None = None, timeout: float = 600, project: bool = True
+) -> Finished:
+    """Run `script` (Python source) in a fresh Python, in a new folder that holds `files` ({name: text
+    or bytes}) first, with the project importable unless `project` is False (as a student's own
+    script runs); it fails the test with the script's error output if the script fails."""
+    folder = Path(tempfile.mkdtemp(prefix="fresh-"))
+    for name, content in (files or {}).items():
+        (folder / name).write_bytes(content if isinstance(content, bytes) else content.encode())
+    (folder / "fresh_script.py").write_text((PRELUDE if project else "") + script)
+    result = subprocess.run(
+        [sys.executable, "fresh_script.py"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"},
+    )
+    if result.returncode:
+        raise AssertionError(f"the fresh process failed:\n{result.stderr[-3000:]}")
+    return Finished(result.stdout, folder)
+
+
+class Background:
+    """Scripts started now and run one at a time on a thread; `result(key)` waits for one."""
+
+    def __init__(self) -> None:
+        self._futures: dict[str, Future] = {}
+        self._jobs: queue.Queue = queue.Queue()
+        self._thread: threading.Thread | None = None
+
+    def start(self, key: str, script: str, **options) -> None:
+        """Queue `script` under `key`; `options` are `run`'s."""
+        future: Future = Future()
+        self._futures[key] = future
+        self._jobs.put((future, script, options))
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._work, daemon=True, name="fresh processes")
+            self._thread.start()
+
+    def _work(self) -> None:
+        while True:
+            future, script, options = self._jobs.get()
+            if future.set_running_or_notify_cancel():
+                try:
+                    future.set_result(run(script, **options))
+                except BaseException as error:  # the test that reads it raises it
+                    future.set_exception(error)
+
+    def result(self, key: str) -> Finished:
+        return self._futures[key].result()
+
+    def cancel_waiting(self) -> None:
+        """Scripts not started yet never start (the session is over)."""
+        for future in self._futures.values():
+            future.cancel()
