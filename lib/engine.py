@@ -111,9 +111,29 @@ class Arrays:
     t_test: np.ndarray
 
 
+@dataclass(frozen=True, eq=False)
+class State:
+    """Where gradient descent stands after `epoch` epochs: the weights, the optimizer's two slots
+    per weight (velocity, moments or accumulators: `lib.optimizers`) and its step count (Adam's
+    bias correction reads it). `fit` from it goes on as if it had never stopped, to the bit."""
+
+    weights: tuple[np.ndarray, ...]
+    slots: tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]
+    step: int
+    epoch: int
+
+
+def initial_state(arch: Architecture, weights: Sequence[np.ndarray]) -> State:
+    """The state before the first epoch: `weights` and the optimizer's initial slots."""
+    slots = optimizers.initial_slots(arch.optimizer, [tf.constant(w, tf.float32) for w in weights])
+    as_arrays = lambda tensors: tuple(t.numpy() for t in tensors)
+    return State(tuple(np.asarray(w, np.float32) for w in weights), tuple(map(as_arrays, slots)), 0, 0)
+
+
 @dataclass(frozen=True)
 class Fit:
-    """What one training leaves: per-epoch metrics and norms, snapshots, weights."""
+    """What one training leaves: per-epoch metrics and norms, snapshots, weights, the state it ended
+    in. A fit that went on from a `State` holds only its own epochs, its snapshots from that state's."""
 
     metrics: np.ndarray  # (epochs, len(METRIC_NAMES)), columns named by METRIC_NAMES
     initial_metrics: np.ndarray  # (len(METRIC_NAMES),) before training; no fitting rows, so those NaN
@@ -121,17 +141,23 @@ class Fit:
     weight_history: list[list[np.ndarray]]  # weights after each epoch, the initial ones first
     grad_norms: np.ndarray  # (epochs, n_layers): mean norm of dL/dW per step
     update_norms: np.ndarray  # (epochs, n_layers): mean norm of the step taken on W
-    seconds: float
+    elapsed: np.ndarray  # (epochs + 1,): seconds from the call's start to each snapshot
+    final: State  # to go on from
+
+    @property
+    def seconds(self) -> float:
+        return float(self.elapsed[-1])
 
     def metric(self, name: str, with_initial: bool = False) -> np.ndarray:
-        """One metric per epoch, by name; `with_initial` puts its value before training first."""
+        """One metric per epoch, by name; `with_initial` puts its value before the first epoch first."""
         column = METRIC_NAMES.index(name)
         values = self.metrics[:, column]
         return np.concatenate([[self.initial_metrics[column]], values]) if with_initial else values
 
     def history(self) -> pd.DataFrame:
-        """The metrics as a table under their names, one row per epoch from 1."""
-        index = pd.RangeIndex(1, len(self.metrics) + 1, name="epoch")
+        """The metrics as a table under their names, one row per epoch by its number in the run."""
+        first = self.final.epoch - len(self.metrics) + 1
+        index = pd.RangeIndex(first, self.final.epoch + 1, name="epoch")
         return pd.DataFrame(self.metrics, columns=list(METRIC_NAMES), index=index)
 
 
@@ -312,7 +338,7 @@ def compiled(arch: Architecture):
 def fit(
     arch: Architecture,
     arrays: Arrays,
-    weights: Sequence[np.ndarray],
+    start: State,
     permutations: np.ndarray,
     learning_rate: float,
     batch_size: int,
@@ -320,17 +346,18 @@ def fit(
     on_epoch: Callable[[int, dict], None] | None = None,
     l2: float = 0.0,
 ) -> Fit:
-    """Train for len(permutations) epochs; each row of `permutations` orders one epoch's rows.
-    `l2`: the weight decay of the hidden layers' weights (`_penalty`)."""
+    """Train on from `start` (`initial_state` for a new network) for len(permutations) epochs; each
+    row of `permutations` orders one epoch's rows. `on_epoch` hears each epoch by its number counted
+    from the first epoch of all. `l2`: the weight decay of the hidden layers' weights (`_penalty`)."""
     started = time.perf_counter()
     epoch_fn = compiled(arch)
     data = [
         tf.constant(a, tf.float32)
         for a in (arrays.x_fit, arrays.t_fit, arrays.x_val, arrays.t_val, arrays.x_test, arrays.t_test)
     ]
-    w = [tf.constant(a, tf.float32) for a in weights]
-    s1, s2 = optimizers.initial_slots(arch.optimizer, w)
-    step = tf.constant(0)
+    w = [tf.constant(a, tf.float32) for a in start.weights]
+    s1, s2 = ([tf.constant(a, tf.float32) for a in slot] for slot in start.slots)
+    step = tf.constant(start.step, tf.int32)
     scalars = (
         tf.constant(learning_rate, tf.float32),
         tf.constant(batch_size, tf.int32),
@@ -340,8 +367,8 @@ def fit(
     no_rows = [data[0][:0], data[1][:0], *data[2:]]
     *_, initial, snapshot, _, _ = epoch_fn(*no_rows, tf.constant([], tf.int32), w, s1, s2, step, *scalars)
     snapshots, history = [snapshot.numpy()], [[a.numpy() for a in w]]
-    metrics, grads, updates = [], [], []
-    for number, perm in enumerate(permutations, start=1):
+    metrics, grads, updates, elapsed = [], [], [], [time.perf_counter() - started]
+    for number, perm in enumerate(permutations, start=start.epoch + 1):
         w, s1, s2, step, m, snapshot, g, u = epoch_fn(
             *data, tf.constant(perm, tf.int32), w, s1, s2, step, *scalars
         )
@@ -350,9 +377,11 @@ def fit(
         history.append([a.numpy() for a in w])
         grads.append(g.numpy())
         updates.append(u.numpy())
+        elapsed.append(time.perf_counter() - started)
         if on_epoch is not None:
             on_epoch(number, dict(zip(METRIC_NAMES, (float(v) for v in metrics[-1]))))
     n_epochs = len(permutations)
+    slots = tuple(tuple(a.numpy() for a in slot) for slot in (s1, s2))
     return Fit(
         metrics=np.array(metrics, dtype=np.float64).reshape(n_epochs, len(METRIC_NAMES)),
         initial_metrics=initial.numpy().astype(np.float64),
@@ -360,5 +389,16 @@ def fit(
         weight_history=history,
         grad_norms=np.array(grads).reshape(n_epochs, arch.n_layers),
         update_norms=np.array(updates).reshape(n_epochs, arch.n_layers),
-        seconds=time.perf_counter() - started,
+        elapsed=np.array(elapsed),
+        final=State(tuple(history[-1]), slots, int(step.numpy()), start.epoch + n_epochs),
     )
+
+
+def warm(arch: Architecture) -> None:
+    """Trace `arch`'s epoch function and run it once, on two rows of zeros, so that the first
+    training of that shape waits for neither (a background thread does it for the presets)."""
+    x, t = np.zeros((2, arch.sizes[0]), np.float32), np.zeros((2, arch.sizes[-1]), np.float32)
+    weights = []
+    for a, b in zip(arch.sizes[:-1], arch.sizes[1:]):
+        weights += [np.zeros((a, b), np.float32), np.zeros(b, np.float32)]
+    fit(arch, Arrays(x, t, x, t, x, t), initial_state(arch, weights), np.array([[0, 1]]), 0.01, 1)

@@ -5,12 +5,17 @@ training rows held out, reshuffled minibatches every epoch, the last short batch
 kept) through the traced engine in `lib.engine`, and records what the lesson
 looks at: the bottleneck activations of the test rows before training and after
 every epoch ("snapshots"), the history, and per-layer gradient sizes.
+
+A run of e epochs is the first e epochs of any longer run of its config: the seed alone
+draws the initial weights and every epoch's order, whatever the number of epochs. So
+`Run.first` cuts a shorter run out of a longer one, and `train_on` goes on from a
+`Checkpoint` to more epochs; both give, to the bit, what training from scratch gives.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -85,6 +90,11 @@ class TrainConfig:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+    def family(self) -> tuple:
+        """What the runs of this config with any number of epochs share (each is the first epochs
+        of the longest): every setting but the epochs."""
+        return tuple((name, value) for name, value in self.as_dict().items() if name != "epochs")
 
 
 LESSON = TrainConfig()  # 4 → 2 relu → 1 sigmoid, the lesson's first model
@@ -168,7 +178,8 @@ def targets(y: np.ndarray, n_classes: int) -> np.ndarray:
 
 
 def shuffles(seed: int, epochs: int, n_rows: int) -> np.ndarray:
-    """Each epoch's row order, drawn from the run's seed alone."""
+    """Each epoch's row order, drawn from the run's seed alone: the first e of them whatever the
+    number of epochs, so a shorter run is the beginning of a longer one."""
     rng = np.random.default_rng([seed, 2])
     return np.stack([rng.permutation(n_rows) for _ in range(epochs)]).astype(np.int32)
 
@@ -190,7 +201,7 @@ class Run:
     head: list[tuple[np.ndarray, np.ndarray]]  # output layer (W, b) at each snapshot
     grad_norms: pd.DataFrame  # per epoch × layer
     update_norms: pd.DataFrame
-    seconds: float
+    elapsed: np.ndarray  # (epochs + 1,): seconds of training up to each snapshot (see `seconds`)
     scaler_mean: np.ndarray  # the training rows' standardization, to place new rows
     scaler_scale: np.ndarray
     class_names: tuple[str, ...] = field(default=())
@@ -199,6 +210,35 @@ class Run:
     @property
     def test_accuracy(self) -> float:
         return float(self.snapshot_accuracy[-1])
+
+    @property
+    def seconds(self) -> float:
+        """How long training these epochs took: in the training that made them, first or longer,
+        summed over the trainings that went on from one another. The one field not equal between
+        two ways of computing one run."""
+        return float(self.elapsed[-1])
+
+    def first(self, epochs: int) -> Run:
+        """This run cut to its first `epochs` epochs: what training its config with that many epochs
+        gives, to the bit (`seconds` is the time those epochs took here)."""
+        if not 1 <= epochs <= self.config.epochs:
+            raise ValueError(f"A run of {self.config.epochs} epochs has no first {epochs} epochs.")
+        if epochs == self.config.epochs:
+            return self
+        snapshots = slice(0, epochs + 1)
+        return replace(
+            self,
+            config=replace(self.config, epochs=epochs),
+            history=self.history.iloc[:epochs].copy(),
+            snapshots=self.snapshots[snapshots].copy(),
+            snapshot_accuracy=self.snapshot_accuracy[snapshots].copy(),
+            weights=list(self.weight_history[epochs]),
+            head=self.head[snapshots],
+            grad_norms=self.grad_norms.iloc[:epochs].copy(),
+            update_norms=self.update_norms.iloc[:epochs].copy(),
+            elapsed=self.elapsed[snapshots].copy(),
+            weight_history=self.weight_history[snapshots],
+        )
 
     @property
     def n_classes(self) -> int:
@@ -255,16 +295,23 @@ def engine_arrays(parts: Split, n_classes: int) -> engine.Arrays:
 
 
 def fit_network(
-    arch: engine.Architecture, data: engine.Arrays, config: TrainConfig, on_epoch=None
+    arch: engine.Architecture,
+    data: engine.Arrays,
+    config: TrainConfig,
+    on_epoch=None,
+    start: engine.State | None = None,
 ) -> engine.Fit:
-    """Train `arch` by the engine from `config`'s seeded initial weights, in its seeded
-    minibatch order, with its optimizer settings: every network here is trained this way.
-    (`config` gives only initializer, seed, epochs, learning rate, batch size, momentum, L2.)"""
+    """Train `arch` by the engine from `config`'s seeded initial weights (or on from `start`, a state
+    of the same training after fewer epochs) to `config.epochs`, in its seeded minibatch order, with
+    its optimizer settings: every network here is trained this way. (`config` gives only
+    initializer, seed, epochs, learning rate, batch size, momentum, L2.)"""
+    if start is None:
+        start = engine.initial_state(arch, initial_weights(arch.sizes, config.initializer, config.seed))
     return engine.fit(
         arch,
         data,
-        weights=initial_weights(arch.sizes, config.initializer, config.seed),
-        permutations=shuffles(config.seed, config.epochs, len(data.x_fit)),
+        start,
+        permutations=shuffles(config.seed, config.epochs, len(data.x_fit))[start.epoch :],
         learning_rate=config.learning_rate,
         batch_size=config.batch_size,
         momentum=config.momentum,
@@ -273,32 +320,71 @@ def fit_network(
     )
 
 
+@dataclass(frozen=True, eq=False)
+class Checkpoint:
+    """A run and the state its training ended in (weights, optimizer slots and step), which
+    `train_on` goes on from. Kept apart from the run: a run cut by `Run.first` has no such state,
+    and equals the same run trained alone."""
+
+    run: Run
+    state: engine.State
+
+
 def train(dataset: Dataset, config: TrainConfig, on_epoch=None) -> Run:
     """Train `config` on `dataset` by minibatch gradient descent; deterministic per config."""
+    return train_on(dataset, config, on_epoch=on_epoch).run
+
+
+def train_on(
+    dataset: Dataset, config: TrainConfig, start: Checkpoint | None = None, on_epoch=None
+) -> Checkpoint:
+    """Train `config` on `dataset`, from scratch or on from `start`, a checkpoint of the same network on
+    the same data after fewer epochs; the run equals training `config` from scratch, to the bit.
+    `on_epoch(epoch, metrics)` hears the epochs trained here, by their number in the whole run."""
     if dataset.n_classes < 2:
         raise ValueError("Training needs at least two classes.")
+    if start is not None and not (
+        start.run.config.family() == config.family()
+        and start.run.dataset_name == dataset.name
+        and start.run.config.epochs < config.epochs
+    ):
+        raise ValueError("Training goes on only from fewer epochs of the same network on the same data.")
     parts = split(dataset, config)
     arch = config.architecture(dataset.n_features, dataset.n_classes)
-    result = fit_network(arch, engine_arrays(parts, dataset.n_classes), config, on_epoch)
-    history = result.history()
-    epochs, names = history.index, layer_names(config)
-    return Run(
+    result = fit_network(
+        arch, engine_arrays(parts, dataset.n_classes), config, on_epoch, start and start.state
+    )
+    epochs, names = pd.RangeIndex(1, config.epochs + 1, name="epoch"), layer_names(config)
+    metrics, grads, updates = result.metrics, result.grad_norms, result.update_norms
+    snapshots, accuracy = result.snapshots, result.metric("test_accuracy", with_initial=True)
+    weight_history, elapsed = tuple(tuple(w) for w in result.weight_history), result.elapsed
+    if start is not None:  # the start's epochs, then the new ones (whose first snapshot it has)
+        before = start.run
+        metrics = np.concatenate([before.history.to_numpy(), metrics])
+        grads = np.concatenate([before.grad_norms.to_numpy(), grads])
+        updates = np.concatenate([before.update_norms.to_numpy(), updates])
+        snapshots = np.concatenate([before.snapshots, snapshots[1:]])
+        accuracy = np.concatenate([before.snapshot_accuracy, accuracy[1:]])
+        weight_history = before.weight_history + weight_history[1:]
+        elapsed = np.concatenate([before.elapsed, before.elapsed[-1] + elapsed[1:]])
+    run = Run(
         config=config,
         dataset_name=dataset.name,
         layer_sizes=arch.sizes,
         n_params=arch.n_params,
-        history=history,
-        snapshots=result.snapshots,
-        snapshot_accuracy=result.metric("test_accuracy", with_initial=True),
+        history=pd.DataFrame(metrics, columns=list(engine.METRIC_NAMES), index=epochs),
+        snapshots=snapshots,
+        snapshot_accuracy=accuracy,
         y_test=parts.y_test,
         test_index=parts.test_index,
-        weights=result.weight_history[-1],
-        head=[(w[-2], w[-1]) for w in result.weight_history],
-        grad_norms=pd.DataFrame(result.grad_norms, columns=names, index=epochs),
-        update_norms=pd.DataFrame(result.update_norms, columns=names, index=epochs),
-        seconds=result.seconds,
+        weights=list(weight_history[-1]),
+        head=[(w[-2], w[-1]) for w in weight_history],
+        grad_norms=pd.DataFrame(grads, columns=names, index=epochs),
+        update_norms=pd.DataFrame(updates, columns=names, index=epochs),
+        elapsed=elapsed,
         scaler_mean=parts.scaler.mean_,
         scaler_scale=parts.scaler.scale_,
         class_names=dataset.class_names,
-        weight_history=tuple(tuple(w) for w in result.weight_history),
+        weight_history=weight_history,
     )
+    return Checkpoint(run, result.final)

@@ -90,7 +90,7 @@ def test_the_biggest_caches_keep_their_byte_limit(cache, monkeypatch):
 
         fill = lambda i: ui.charts._specs(("chart", i), lambda: Parts(None, {}), (), None)
     else:
-        monkeypatch.setattr(ui.runs, "train", lambda dataset, config, on_epoch: os.urandom(entry))
+        monkeypatch.setattr(ui.runs, "run_of", lambda fingerprint, config, data, on_epoch: os.urandom(entry))
         fill = lambda i: ui.runs._trained("fingerprint", dataclasses.replace(LESSON, seed=i), None)
     tracemalloc.start()
     try:

@@ -2,7 +2,9 @@
 
 The default page, the data page, needs no TensorFlow, Keras or scikit-learn (`lib.lazy`): a
 fresh server draws it without them. Once that first page is drawn, `load_in_background` imports
-the heavy libraries in a thread of their own, so that the first training does not wait for them.
+the heavy libraries in a thread of their own, so that the first training does not wait for them,
+then traces the engine for the networks the app opens with (`trace_presets`), so that the first
+training of each does not wait for its trace either.
 
 After each script run Streamlit collects garbage in full (its `runner.postScriptGC`). With
 TensorFlow, Keras, scikit-learn and Altair loaded, each pass walks some 450,000 objects while
@@ -26,6 +28,10 @@ import gc
 import importlib
 import sys
 import threading
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lib.engine import Architecture
 
 HEAVY_MODULES = (
     "tensorflow",
@@ -51,18 +57,48 @@ def freeze_libraries() -> None:
     gc.freeze()
 
 
+def preset_architectures() -> list[Architecture]:
+    """The networks the app opens with: each bundled data set's (`lib.presets`) and the lesson's first."""
+    from lib.datasets import DATASET_NAMES, load_dataset
+    from lib.presets import default_config_for
+    from lib.training import LESSON
+
+    found = []
+    for name in DATASET_NAMES:
+        dataset = load_dataset(name)
+        configs = [default_config_for(dataset)] + [LESSON] * (name == "banknotes")
+        found += [config.architecture(dataset.n_features, dataset.n_classes) for config in configs]
+    return found
+
+
+def trace_presets() -> None:
+    """Trace and run once the engine's epoch function of each of `preset_architectures` (a bounded
+    cache keeps them, `lib.engine.compiled`): no Keras, nothing process-global is reset."""
+    from lib import engine
+
+    for arch in preset_architectures():
+        engine.warm(arch)
+
+
+def _load_and_trace() -> None:
+    freeze_libraries()
+    trace_presets()
+    gc.collect()  # the traces live as long as the process too: out of every later pass
+    gc.freeze()
+
+
 BROWSER_SECONDS = 2.0  # the first page's browser fetches its scripts and draws meanwhile
 
 
 @functools.cache
 def load_in_background(delay: float = BROWSER_SECONDS) -> threading.Thread:
-    """Run `freeze_libraries` in a daemon thread `delay` seconds from now, once per process;
-    returns that thread. The imports hold the interpreter most of the time they take, so started
-    at once they slowed the server's answers to the browser drawing the first page by 1.5 s
+    """Run `freeze_libraries`, then `trace_presets`, in a daemon thread `delay` seconds from now,
+    once per process; returns that thread. The imports hold the interpreter most of the time they
+    take, so started at once they slowed the server's answers to the browser drawing the first page by 1.5 s
     (cold start 6.6-7.8 s; 4.1-4.5 s with the delay, `python bench/bench_cold_start.py`). A page
     that needs them sooner imports them itself (a training page opened within seconds of a cold
     start waits for TensorFlow's import, about 4 s)."""
-    thread = threading.Timer(delay, freeze_libraries)
+    thread = threading.Timer(delay, _load_and_trace)
     thread.name, thread.daemon = "load-heavy-libraries", True
     thread.start()
     return thread
