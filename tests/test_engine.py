@@ -83,6 +83,17 @@ def test_a_trace_is_reused_across_runs_of_one_architecture():
     assert engine.compiled(arch) is engine.compiled(arch)
 
 
+def test_a_warmed_shape_is_not_traced_again():
+    """`engine.warm` (run in the background for the presets) leaves the trace its training uses."""
+    arch = engine.Architecture(
+        sizes=(5, 4, 2, 3), activation="tanh", output="softmax", bottleneck_layer=1, optimizer="adagrad"
+    )
+    engine.warm(arch)
+    misses = engine._compiled.cache_info().misses
+    engine.compiled(arch)
+    assert engine._compiled.cache_info().misses == misses
+
+
 # --- The engine is Keras' own training, to float32 rounding ------------------------------------
 
 KERAS_OPTIMIZERS = {  # Keras' own optimizers, with Keras' defaults, for each engine rule
