@@ -9,6 +9,7 @@ import pytest
 
 from lib.charts.layouts import LAYOUTS
 from testkit import ROOT
+from ui.startup import preset_architectures, trace_presets
 
 HEAVY = ("tensorflow", "keras", "sklearn", "scipy")
 
@@ -43,7 +44,9 @@ BACKGROUND_LOAD = (
     "from ui.startup import BROWSER_SECONDS\n"
     "assert thread.interval == BROWSER_SECONDS >= 1  # the browser draws the first page meanwhile\n"
     "thread.join()\n"
-    "print(before, gc.get_freeze_count(), len(gc.get_objects()), 'tensorflow' in sys.modules)\n"
+    "from lib import engine\n"
+    "traced = engine._compiled.cache_info().currsize\n"
+    "print(before, gc.get_freeze_count(), len(gc.get_objects()), 'tensorflow' in sys.modules, traced)\n"
 )
 KERAS_STATE = (
     "import keras\n"
@@ -64,8 +67,10 @@ def test_the_data_page_is_drawn_without_tensorflow_keras_or_scikit_learn(fresh):
 
 @pytest.mark.fresh_process(BACKGROUND_LOAD)
 def test_the_background_load_imports_and_freezes_the_libraries_once(fresh):
-    before, frozen, left, loaded = fresh.last_line.split()
+    """...then traces the networks the app opens with (and nothing else), and freezes them too."""
+    before, frozen, left, loaded, traced = fresh.last_line.split()
     assert loaded == "True"
+    assert int(traced) == len(set(preset_architectures()))
     assert int(frozen) > 200_000  # TensorFlow, scikit-learn, Altair: all imported, then frozen
     assert int(left) < int(frozen) / 20  # what a collection still walks
     assert int(before) < 100_000  # the imports happen in the background, not before it
@@ -77,3 +82,24 @@ def test_a_script_run_leaves_keras_state_alone(fresh):
     Keras' layer names go on counting over a run of the app (a clear would restart them), and
     TensorFlow's kernels stay cached for the next training."""
     assert fresh.last_line == "dense dense_1"
+
+
+def test_the_networks_the_app_opens_with_are_traced_before_a_student_trains_them():
+    """`trace_presets` (the background thread's, after the imports) leaves a trace of each bundled
+    data set's opening network and of the lesson's first in the engine's cache."""
+    from lib import engine
+    from lib.datasets import DATASET_NAMES
+
+    architectures = preset_architectures()
+    assert len(set(architectures)) == len(DATASET_NAMES) + 1
+    assert {a.sizes for a in architectures} >= {
+        (4, 3, 2, 1),
+        (4, 2, 1),
+        (13, 8, 5, 2, 3),
+        (64, 32, 16, 2, 10),
+    }
+    trace_presets()
+    misses = engine._compiled.cache_info().misses
+    for arch in architectures:
+        engine.compiled(arch)
+    assert engine._compiled.cache_info().misses == misses

@@ -4,14 +4,25 @@ import concurrent.futures
 import json
 import re
 import subprocess
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
 from lib.keras_model import build_model
 from lib.training import DEEPER_LESSON as DEEPER
-from lib.training import LESSON, TrainConfig, network_name, output_activation, split, train
+from lib.training import (
+    LESSON,
+    TrainConfig,
+    network_name,
+    output_activation,
+    shuffles,
+    split,
+    train,
+    train_on,
+)
 from testkit import ROOT
+from testkit.runs import assert_same_run
 
 
 def test_lesson_split_has_412_test_rows(banknotes):
@@ -241,3 +252,31 @@ def test_the_sidebar_counts_the_training_rows_as_the_split_makes_them():
             config = TrainConfig(test_size=test_size, validation_split=validation)
             train_rows, _ = train_test_split(np.arange(n), test_size=test_size, random_state=42)
             assert fit_rows(n, config) == int(len(train_rows) * (1 - validation)), (n, test_size)
+
+
+@pytest.mark.parametrize("optimizer", ["adam", "momentum", "rmsprop"])
+def test_a_shorter_run_is_the_beginning_of_a_longer_one(banknotes, optimizer):
+    """Moving the epochs never trains from scratch: 10 epochs cut from 25 are 10 epochs trained alone,
+    and 10 epochs trained on to 25 (Adam's moments and step count, momentum's velocity, RMSprop's
+    mean square carried over) are 25 trained at once: history, snapshots, weights, norms, to the bit."""
+    config = replace(DEEPER, optimizer=optimizer)  # 25 epochs
+    longer = train(banknotes, config)
+    assert_same_run(longer.first(10), train(banknotes, replace(config, epochs=10)))
+    assert longer.first(25) is longer
+    heard = []
+    ten = train_on(banknotes, replace(config, epochs=10))
+    more = train_on(banknotes, config, start=ten, on_epoch=lambda epoch, logs: heard.append(epoch))
+    assert_same_run(more.run, longer)
+    assert heard == list(range(11, 26))  # only the new epochs, by their number in the run
+    assert (ten.state.epoch, more.state.epoch, more.state.step) == (10, 25, 25 * 42)  # 672 rows / 16
+    np.testing.assert_array_equal(shuffles(1, 10, 672), shuffles(1, 25, 672)[:10])
+
+
+def test_a_run_goes_on_only_from_fewer_epochs_of_itself(banknotes):
+    ten = train_on(banknotes, replace(DEEPER, epochs=10))
+    for other in (replace(DEEPER, seed=2), replace(DEEPER, epochs=10), replace(DEEPER, epochs=5)):
+        with pytest.raises(ValueError, match="fewer epochs of the same network"):
+            train_on(banknotes, other, start=ten)
+    for epochs in (0, 11):
+        with pytest.raises(ValueError, match="has no first"):
+            ten.run.first(epochs)
