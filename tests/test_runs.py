@@ -65,7 +65,7 @@ def test_a_run_is_the_same_whichever_way_it_was_computed(banknotes, families):
     for run, epochs in ((cut, 10), (longer, 25)):
         assert_same_run(run, alone[epochs])
         assert without_clock(run) == without_clock(alone[epochs])
-    assert families.store.longest((fingerprint, CONFIG.family())).run is longer
+    assert families.store.longest((fingerprint, banknotes.name, CONFIG.family())).run is longer
 
 
 def test_sessions_asking_for_one_run_at_once_train_it_once(banknotes, families):

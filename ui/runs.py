@@ -35,7 +35,7 @@ SETTINGS = (RUNS,)
 
 
 class Families:
-    """The longest run of each family (data fingerprint, config but its epochs) with its training's
+    """The longest run of each family (data set, config but its epochs) with its training's
     end state, at most `max_entries` of them and `max_bytes` pickled, the least recently used
     dropped first; and one lock per family, held while a run of it is cut or trained.
 
@@ -100,7 +100,7 @@ def run_of(fingerprint: str, config: TrainConfig, dataset: Dataset, on_epoch: Ca
     """The run of `config` on `dataset`: cut from its family's longest run, or trained on from it (or
     from scratch) to `config.epochs`, while the family's other sessions wait. `on_epoch` hears the
     epochs trained here."""
-    key = (fingerprint, config.family())
+    key = (fingerprint, dataset.name, config.family())  # a run names its data set
     with LONGEST.family(key):
         start = LONGEST.longest(key)
         if start is not None and start.run.config.epochs >= config.epochs:
