@@ -64,14 +64,18 @@ class Background:
 
     def __init__(self) -> None:
         self._futures: dict[str, Future] = {}
+        self._started: dict[str, Future] = {}  # by script and options: the same script runs once
         self._jobs: queue.Queue = queue.Queue()
         self._thread: threading.Thread | None = None
 
     def start(self, key: str, script: str, **options) -> None:
-        """Queue `script` under `key`; `options` are `run`'s."""
-        future: Future = Future()
-        self._futures[key] = future
-        self._jobs.put((future, script, options))
+        """Queue `script` under `key` (several keys may share one run of the same script and options);
+        `options` are `run`'s."""
+        same = script + repr(sorted(options.items()))
+        if same not in self._started:
+            self._started[same] = Future()
+            self._jobs.put((self._started[same], script, options))
+        self._futures[key] = self._started[same]
         if self._thread is None:
             self._thread = threading.Thread(target=self._work, daemon=True, name="fresh processes")
             self._thread.start()
@@ -90,5 +94,5 @@ class Background:
 
     def cancel_waiting(self) -> None:
         """Scripts not started yet never start (the session is over)."""
-        for future in self._futures.values():
+        for future in self._started.values():
             future.cancel()
