@@ -1,4 +1,4 @@
-"""A fresh server draws the data page without the heavy libraries, then loads and freezes them.
+"""A fresh server draws the data page (the app's default page, with its navigation) without the heavy libraries, then loads and freezes them.
 
 The libraries' objects are frozen out of the garbage collections Streamlit runs after each script run.
 """
@@ -28,8 +28,10 @@ def app_imports() -> list[str]:
 DATA_PAGE = (
     "import sys\n"
     f"for name in {app_imports()!r}: __import__(name)\n"
+    "import ui.startup\n"
+    "ui.startup.load_in_background.__defaults__ = (3600.0,)  # what the page imports, not the later load\n"
     "from streamlit.testing.v1 import AppTest\n"
-    f"at = AppTest.from_file({str(ROOT / 'app_pages' / 'data.py')!r}, default_timeout=120).run()\n"
+    f"at = AppTest.from_file({str(ROOT / 'streamlit_app.py')!r}, default_timeout=120).run()\n"
     "charts = [e for e in at.main if e.proto is not None and 'vega' in str(type(e.proto)).lower()]\n"
     "assert at.title[0].value == 'The data' and not at.exception, at.exception\n"
     f"print(len(charts), [m for m in {HEAVY!r} if m in sys.modules])\n"
