@@ -1,4 +1,5 @@
-"""A fresh server draws the data page (the app's default page, with its navigation) without the heavy libraries, then loads and freezes them.
+"""A fresh server draws the data page (the app's default page) without the heavy libraries,
+then loads and freezes them.
 
 The libraries' objects are frozen out of the garbage collections Streamlit runs after each script run.
 """
