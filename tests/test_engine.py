@@ -1,16 +1,17 @@
 """The engine: hand-written backpropagation equals TensorFlow's automatic gradients, its
 NumPy forward pass equals the traced one, and its training equals Keras' own `model.fit`."""
 
+import json
+
 import numpy as np
 import pytest
 import tensorflow as tf
 
 from lib import engine
-from lib.datasets import load_dataset
 from lib.initializers import initial_weights
-from lib.keras_model import build_model
 from lib.optimizers import OPTIMIZERS
-from lib.training import TrainConfig, fit_network, shuffles, split, targets
+from lib.training import TrainConfig, fit_network
+from testkit.workloads import small_sets
 
 
 @pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "elu", "linear"])
@@ -63,8 +64,8 @@ def test_the_numpy_forward_pass_equals_the_traced_one(activation, output, k):
     )
 
 
-def test_metrics_are_read_by_name(small_sets):
-    dataset, data = small_sets["sigmoid"]
+def test_metrics_are_read_by_name():
+    dataset, data = small_sets()["sigmoid"]
     config = TrainConfig(epochs=3)
     fit = fit_network(config.architecture(dataset.n_features, dataset.n_classes), data, config)
     assert list(fit.history().columns) == list(engine.METRIC_NAMES) and list(fit.history().index) == [1, 2, 3]
@@ -97,54 +98,90 @@ def test_a_warmed_shape_is_not_traced_again():
 # --- The engine is Keras' own training, to float32 rounding ------------------------------------
 
 KERAS_OPTIMIZERS = {  # Keras' own optimizers, with Keras' defaults, for each engine rule
-    "sgd": lambda keras, lr: keras.optimizers.SGD(lr),
-    "momentum": lambda keras, lr: keras.optimizers.SGD(lr, momentum=0.9),
-    "nesterov": lambda keras, lr: keras.optimizers.SGD(lr, momentum=0.9, nesterov=True),
-    "rmsprop": lambda keras, lr: keras.optimizers.RMSprop(lr),
-    "adam": lambda keras, lr: keras.optimizers.Adam(lr),
-    "adagrad": lambda keras, lr: keras.optimizers.Adagrad(lr),
+    "sgd": "keras.optimizers.SGD(lr)",
+    "momentum": "keras.optimizers.SGD(lr, momentum=0.9)",
+    "nesterov": "keras.optimizers.SGD(lr, momentum=0.9, nesterov=True)",
+    "rmsprop": "keras.optimizers.RMSprop(lr)",
+    "adam": "keras.optimizers.Adam(lr)",
+    "adagrad": "keras.optimizers.Adagrad(lr)",
 }
 KERAS_LOSSES = {"sigmoid": "binary_crossentropy", "softmax": "categorical_crossentropy"}
-
-
-@pytest.fixture(scope="module")
-def small_sets(banknotes):
-    """60 training rows each of a sigmoid problem (banknotes) and a softmax one (wine)."""
-    sets = {}
-    for output, dataset in (("sigmoid", banknotes), ("softmax", load_dataset("wine"))):
-        parts = split(dataset, TrainConfig())
-        x, t = parts.x_fit[:60], targets(parts.y_fit[:60], dataset.n_classes)
-        sets[output] = (dataset, engine.Arrays(x, t, x, t, x, t))
-    return sets
-
-
 OUTPUT_ACTIVATIONS = [("sigmoid", "tanh"), ("softmax", "elu")]  # every optimizer is run with these
+OTHER_ACTIVATIONS = [  # the hidden activations the optimizers' test does not use, with RMSprop
+    (o, a) for o in ("sigmoid", "softmax") for a in engine.ACTIVATIONS if (o, a) not in OUTPUT_ACTIVATIONS
+]
+L2_OPTIMIZERS = ["sgd", "adam"]
+COMPARED = [  # (optimizer, output, hidden activation, L2 weight decay)
+    *[(opt, out, act, 0.0) for opt in OPTIMIZERS for out, act in OUTPUT_ACTIVATIONS],
+    *[("rmsprop", out, act, 0.0) for out, act in OTHER_ACTIVATIONS],
+    *[(opt, out, act, 0.01) for opt in L2_OPTIMIZERS for out, act in OUTPUT_ACTIVATIONS],
+]
+# Every comparison in one fresh process, in the background (testkit.fresh): the same initial
+# weights and minibatch order for engine.fit and for Keras' model.fit with Keras' own optimizer and
+# loss (and kernel_regularizer=L2(λ) on the hidden layers); per case, how far the weights moved, the
+# largest gap between the two end weights, and both epochs' losses.
+KERAS_COMPARISON = f"""
+import json
+import keras
+import numpy as np
+from lib.initializers import initial_weights
+from lib.keras_model import build_model
+from lib.training import TrainConfig, fit_network, shuffles
+from testkit.workloads import small_sets
+
+small = small_sets()
+found = {{}}
+for optimizer, output, activation, l2 in {COMPARED!r}:
+    dataset, data = small[output]
+    config = TrainConfig(hidden=(3,), activation=activation, optimizer=optimizer, learning_rate=0.05,
+                         batch_size=16, epochs=2, l2=l2)
+    arch = config.architecture(dataset.n_features, dataset.n_classes)
+    assert arch.output == output
+    ours = fit_network(arch, data, config)
+    start = initial_weights(arch.sizes, config.initializer, config.seed)
+    model, _ = build_model(config, dataset.n_features, dataset.n_classes)
+    model.set_weights(start)
+    lr = config.learning_rate
+    model.compile(optimizer=eval({KERAS_OPTIMIZERS!r}[optimizer]), loss={KERAS_LOSSES!r}[output])
+    keras_loss = []
+    for order in shuffles(config.seed, config.epochs, len(data.x_fit)):
+        history = model.fit(data.x_fit[order], data.t_fit[order], batch_size=config.batch_size,
+                            shuffle=False, verbose=0)
+        keras_loss += history.history["loss"]
+    found[repr((optimizer, output, activation, l2))] = {{
+        "moved": float(max(np.abs(a - b).max() for a, b in zip(ours.weight_history[-1], start))),
+        "gap": float(max(np.abs(a - b).max() for a, b in zip(ours.weight_history[-1], model.get_weights()))),
+        "ours": [float(v) for v in ours.metric("loss")],
+        "keras": [float(v) for v in keras_loss],
+    }}
+print(json.dumps(found))
+"""
 
 
+@pytest.mark.fresh_process(KERAS_COMPARISON)
 @pytest.mark.parametrize("optimizer", OPTIMIZERS)
 @pytest.mark.parametrize("output, activation", OUTPUT_ACTIVATIONS)
-def test_engine_fit_equals_keras_model_fit(small_sets, optimizer, output, activation):
+def test_engine_fit_equals_keras_model_fit(fresh, optimizer, output, activation):
     """Same initial weights, same minibatch order: engine.fit and Keras' model.fit, with Keras'
     own optimizer and loss, end 2 epochs (4 minibatches each, the last one short) on the same
     weights to float32 rounding."""
-    assert_fit_equals_keras(small_sets, optimizer, output, activation)
+    assert_fit_equals_keras(fresh, optimizer, output, activation)
 
 
-@pytest.mark.parametrize(
-    "output, activation",
-    [(o, a) for o in ("sigmoid", "softmax") for a in engine.ACTIVATIONS if (o, a) not in OUTPUT_ACTIVATIONS],
-)
-def test_engine_fit_equals_keras_model_fit_for_every_hidden_activation(small_sets, output, activation):
+@pytest.mark.fresh_process(KERAS_COMPARISON)
+@pytest.mark.parametrize("output, activation", OTHER_ACTIVATIONS)
+def test_engine_fit_equals_keras_model_fit_for_every_hidden_activation(fresh, output, activation):
     """The same claim for the hidden activations the optimizers' test does not use (with RMSprop)."""
-    assert_fit_equals_keras(small_sets, "rmsprop", output, activation)
+    assert_fit_equals_keras(fresh, "rmsprop", output, activation)
 
 
-@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+@pytest.mark.fresh_process(KERAS_COMPARISON)
+@pytest.mark.parametrize("optimizer", L2_OPTIMIZERS)
 @pytest.mark.parametrize("output, activation", OUTPUT_ACTIVATIONS)
-def test_l2_weight_decay_equals_keras_kernel_regularizer(small_sets, optimizer, output, activation):
+def test_l2_weight_decay_equals_keras_kernel_regularizer(fresh, optimizer, output, activation):
     """With L2 weight decay, the same claim against Keras' kernel_regularizer=L2(λ) on the hidden
     layers: the same weights, and the loss with the penalty in it."""
-    assert_fit_equals_keras(small_sets, optimizer, output, activation, l2=0.01)
+    assert_fit_equals_keras(fresh, optimizer, output, activation, l2=0.01)
 
 
 def test_the_keras_comparison_covers_every_optimizer_and_both_outputs():
@@ -153,40 +190,9 @@ def test_the_keras_comparison_covers_every_optimizer_and_both_outputs():
     }
 
 
-def assert_fit_equals_keras(
-    small_sets, optimizer: str, output: str, activation: str, l2: float = 0.0
-) -> None:
-    import keras
-
-    dataset, data = small_sets[output]
-    config = TrainConfig(
-        hidden=(3,),
-        activation=activation,
-        optimizer=optimizer,
-        learning_rate=0.05,
-        batch_size=16,
-        epochs=2,
-        l2=l2,
-    )
-    arch = config.architecture(dataset.n_features, dataset.n_classes)
-    assert arch.output == output
-    ours = fit_network(arch, data, config)
-
-    start = initial_weights(arch.sizes, config.initializer, config.seed)
-    model, _ = build_model(config, dataset.n_features, dataset.n_classes)
-    model.set_weights(start)
-    model.compile(
-        optimizer=KERAS_OPTIMIZERS[optimizer](keras, config.learning_rate), loss=KERAS_LOSSES[output]
-    )
-    keras_loss = []
-    for order in shuffles(config.seed, config.epochs, len(data.x_fit)):
-        history = model.fit(
-            data.x_fit[order], data.t_fit[order], batch_size=config.batch_size, shuffle=False, verbose=0
-        )
-        keras_loss += history.history["loss"]
-
-    moved = max(np.abs(a - b).max() for a, b in zip(ours.weight_history[-1], start))
-    assert moved > 0.05, "the weights hardly moved: the comparison would prove nothing"
-    gap = max(np.abs(a - b).max() for a, b in zip(ours.weight_history[-1], model.get_weights()))
+def assert_fit_equals_keras(fresh, optimizer: str, output: str, activation: str, l2: float = 0.0) -> None:
+    case = json.loads(fresh.last_line)[repr((optimizer, output, activation, l2))]
+    assert case["moved"] > 0.05, "the weights hardly moved: the comparison would prove nothing"
+    gap = case["gap"]
     assert gap <= 1e-5, f"{optimizer}: the weights differ by up to {gap:.2e} after 2 epochs"
-    np.testing.assert_allclose(ours.metric("loss"), keras_loss, rtol=1e-5)  # the epoch's mean batch loss
+    np.testing.assert_allclose(case["ours"], case["keras"], rtol=1e-5)  # the epoch's mean batch loss
