@@ -1,5 +1,4 @@
-"""Python scripts in a fresh process, each in a folder of its own: nothing a test process imported or
-left behind counts.
+"""Python scripts in a fresh process: nothing a test process imported or left behind counts.
 
 `run` waits for one. `Background` starts them at once and runs them one after the other on a thread
 of this process, while the tests go on (on two cores, the fresh processes use the second): the test
@@ -36,18 +35,22 @@ class Finished:
         return self.stdout.strip().splitlines()[-1]
 
 
-def run(
-    script: str, files: dict[str, str | bytes] | None = None, timeout: float = 600, project: bool = True
-) -> Finished:
-    """Run `script` (Python source) in a fresh Python, in a new folder that holds `files` ({name: text
-    or bytes}) first, with the project importable unless `project` is False (as a student's own
-    script runs); it fails the test with the script's error output if the script fails."""
-    folder = Path(tempfile.mkdtemp(prefix="fresh-"))
-    for name, content in (files or {}).items():
-        (folder / name).write_bytes(content if isinstance(content, bytes) else content.encode())
-    (folder / "fresh_script.py").write_text((PRELUDE if project else "") + script)
+def run(script: str, files: dict[str, str | bytes] | None = None, timeout: float = 600) -> Finished:
+    """Run `script` (Python source) in a fresh Python; it fails the test with the script's error output
+    if the script fails.
+
+    Without `files`, in the project's folder with the project importable (Streamlit reads the app's
+    .streamlit/config.toml there). With `files` ({name: text or bytes}), as a student's own script:
+    in a new folder that holds them, the project not importable."""
+    if files is None:
+        folder, command = ROOT, [sys.executable, "-c", PRELUDE + script]
+    else:
+        folder, command = Path(tempfile.mkdtemp(prefix="fresh-")), [sys.executable, "fresh_script.py"]
+        for name, content in files.items():
+            (folder / name).write_bytes(content if isinstance(content, bytes) else content.encode())
+        (folder / "fresh_script.py").write_text(script)
     result = subprocess.run(
-        [sys.executable, "fresh_script.py"],
+        command,
         cwd=folder,
         capture_output=True,
         text=True,

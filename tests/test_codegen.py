@@ -17,7 +17,7 @@ from lib.datasets import BANKNOTES_FILE, Dataset, load_dataset
 from lib.optimizers import OPTIMIZERS
 from lib.training import DEEPER_LESSON, LESSON, TrainConfig, split
 
-# Runs a generated script in a fresh Python (testkit.fresh, without the project on its path), as a
+# Runs a generated script in a fresh Python (testkit.fresh, in a folder of its own), as a
 # student would: its unseeded model.fit must not disturb this process's Keras random state. Nothing is
 # stubbed: the script draws its map with what the app installs, and what it computed is written out
 # for the test to check.
@@ -43,7 +43,7 @@ WINE_CONFIG = TrainConfig(hidden=(5,), epochs=1, optimizer="adam")
 
 def generated(config: TrainConfig, dataset: Dataset) -> dict:
     """The generated script, run by RUNNER (the marker's options for testkit.fresh)."""
-    return {"files": {"script.py": keras_script(config, dataset)}, "project": False}
+    return {"files": {"script.py": keras_script(config, dataset)}}
 
 
 def results(fresh) -> tuple[dict, dict]:
