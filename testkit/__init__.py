@@ -4,11 +4,13 @@
 
 - `testkit.server`: `streamlit run` on a free port of 127.0.0.1, waited for until healthy;
 - `testkit.chromium`: Debian's Chromium with the flags this machine needs, page waits, screenshots;
-- `testkit.apptest`: the whole app in Streamlit's AppTest, chart specs, a fresh Python process;
+- `testkit.apptest`: the whole app in Streamlit's AppTest, what its pages show (chart specs and data);
+- `testkit.fresh`: scripts in a fresh Python, waited for or run in the background while tests go on;
 - `testkit.load_driver`: a class of browser sessions at once (tests/test_load.py, bench/bench_load.py);
 - `testkit.students`: students on Streamlit's websocket, no browser, and the servers (and nginx)
   they talk to (tests/test_proxy.py, bench/class_students.py);
-- `testkit.workloads`: streams of varied training configs (tests/test_memory.py, bench/bench_memory.py);
+- `testkit.workloads`: streams of varied training configs (tests/test_memory.py, bench/bench_memory.py)
+  and small data sets for the engine's exact comparisons;
 - `python -m testkit.screenshots [--docs]`: every page at two sizes into artifacts/screenshots.
 """
 
