@@ -28,14 +28,15 @@ QUERIES = {"lesson": "?step=5"}
 
 
 def pages() -> list[str]:
-    """The url path of every page in streamlit_app.py's navigation, in its order ("" is the default)."""
+    """The url path of every page in streamlit_app.py's navigation ("" the default, first; the others in
+    the order the source names them)."""
     tree = ast.parse((ROOT / "streamlit_app.py").read_text())
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "Page":
             default = any(k.arg == "default" and getattr(k.value, "value", False) for k in node.keywords)
             found.append("" if default else Path(node.args[0].value).stem)
-    return found
+    return sorted(found, key=lambda path: path != "")
 
 
 def take(url: str, full: bool = False, docs: bool = False) -> list[Path]:
