@@ -11,10 +11,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lib.charts import plane, player
+from lib.charts import inside, plane, player
 from lib.charts.files import chart_file
 from lib.charts.inner_layer import confusion_frame
-from lib.charts.layouts import widest
+from lib.charts.layouts import LAYOUTS, widest
 from lib.datasets import load_dataset
 from lib.training import DEEPER_LESSON, WINE_EXERCISE, train
 
@@ -112,7 +112,88 @@ def test_another_chart_can_follow_the_same_epoch(run, banknotes):
     [top, added] = spec["vconcat"]
     assert "hconcat" in top and {"filter": "datum.epoch == epoch"} in added["transform"]
     assert [p["name"] for p in spec["params"]].count("epoch") == 1
-    assert any(len(frame) == len(data) for name, data in spec["datasets"].items() if name.startswith("data-"))
+    assert any(
+        len(frame) == len(data) for name, data in spec["datasets"].items() if name.startswith("view1_")
+    )
+
+
+READS = re.compile(r"datum\.(\w+)|datum\['([^']+)'(\]|\s*\+)")  # datum.f, datum['f'], datum['prefix' + …]
+
+
+def fields_read(node) -> set[tuple[str, bool]]:
+    """(field, is a prefix) of every field a part of a spec reads: encoded, faceted, sorted by,
+    filtered on or read by an expression."""
+    found = set()
+    if isinstance(node, dict):
+        if isinstance(node.get("field"), str):
+            found.add((node["field"], False))
+        for key, child in node.items():
+            if key in ("expr", "calculate", "filter", "test") and isinstance(child, str):
+                found |= {(a or b, bool(b) and end != "]") for a, b, end in READS.findall(child)}
+            else:
+                found |= fields_read(child)
+    elif isinstance(node, list):
+        for child in node:
+            found |= fields_read(child)
+    return found
+
+
+def unit_reads(spec: dict, data=None, made=frozenset(), reads=frozenset()):
+    """(dataset name, fields read that no transform made) of every unit view of a spec: a view
+    takes its parent's data and transforms, as Vega-Lite does."""
+    data = spec.get("data", {}).get("name", data) if "values" not in spec.get("data", {}) else None
+    for step in spec.get("transform", []):
+        reads |= {(field, prefix) for field, prefix in fields_read(step) if field not in made}
+        made |= {step["as"]} if isinstance(step.get("as"), str) else set()
+    if "facet" in spec:
+        reads |= fields_read(spec["facet"])
+    if "mark" in spec:
+        yield (
+            data,
+            {(f, prefix) for f, prefix in reads | fields_read(spec.get("encoding", {})) if f not in made},
+        )
+    for key in ("layer", "vconcat", "hconcat", "concat"):
+        for child in spec.get(key, []):
+            yield from unit_reads(child, data, made, reads)
+    if "spec" in spec:
+        yield from unit_reads(spec["spec"], data, made, reads)
+
+
+def test_every_view_attached_to_the_plane_keeps_its_own_data(run, banknotes):
+    """The views the pages attach below the plane bring datasets of their own (the bent grid its
+    decision line "lines", as the plane does): combined, every layer still finds the fields it
+    reads, the plane's line its ends at every epoch."""
+    for views in [*[(view,) for view in inside.VIEWS], inside.VIEWS]:
+        for layout in LAYOUTS["player"]:
+            spec = inside.epoch_player(run, banknotes, views)(layout)
+            units = list(unit_reads(spec))
+            assert len(units) >= 8, (views, layout)  # the plane's 3 layers, accuracy, matrix, the views'
+            for data, reads in units:
+                if data is None:  # the accuracy's text, from values
+                    continue
+                columns = list(spec["datasets"][data].columns)
+                missing = [
+                    field
+                    for field, prefix in reads
+                    if not any(c.startswith(field) if prefix else c == field for c in columns)
+                ]
+                assert missing == [], (views, layout.name, data, missing)
+            [plane] = [v for v in json_views(spec) if v.get("name") == player.DECISION_LINE]
+            ends = spec["datasets"][plane["data"]["name"]]
+            assert {f"x@{e}" for e in range(7)} <= set(ends.columns) and len(ends) == 2
+
+
+def json_views(node):
+    """Every dict of a spec that is a view (has a mark)."""
+    if isinstance(node, dict):
+        if "mark" in node:
+            yield node
+        for key, child in node.items():
+            if key != "datasets":
+                yield from json_views(child)
+    elif isinstance(node, list):
+        for child in node:
+            yield from json_views(child)
 
 
 def test_a_long_run_of_many_rows_is_sampled_to_keep_the_spec_small():

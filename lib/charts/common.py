@@ -117,17 +117,27 @@ def _paths(node, path=()):
         yield path, node
 
 
-def _rename_data(node, names: Mapping[str, str]) -> None:
-    """Point every `"data": {"name": ...}` of the spec at its new dataset name, in place."""
-    if isinstance(node, dict):
-        data = node.get("data")
-        if isinstance(data, dict) and data.get("name") in names:
-            node["data"] = {**data, "name": names[data["name"]]}
-        for child in node.values():
-            _rename_data(child, names)
-    elif isinstance(node, list):
-        for child in node:
-            _rename_data(child, names)
+def _renamed_data(node, names: Mapping[str, str]):
+    """A copy of `node` (a spec or part of one) with every `"data": {"name": ...}` pointing at its
+    new dataset name: a filled template shares its parts with others, so nothing is renamed in place."""
+    if isinstance(node, list):
+        return [_renamed_data(child, names) for child in node]
+    if not isinstance(node, dict):
+        return node
+    renamed = {key: _renamed_data(child, names) for key, child in node.items()}
+    data = renamed.get("data")
+    if isinstance(data, dict) and data.get("name") in names:
+        renamed["data"] = {**data, "name": names[data["name"]]}
+    return renamed
+
+
+def own_datasets(spec: dict, owner: str) -> dict:
+    """`spec` with its datasets, and every reference to them, renamed `owner_name`: views of
+    several specs put into one (`lib.charts.player`) keep their own data, even under one name."""
+    datasets = spec.get("datasets", {})
+    names = {name: f"{owner}_{name}" for name in datasets}
+    renamed = _renamed_data({key: part for key, part in spec.items() if key != "datasets"}, names)
+    return {**renamed, "datasets": {names[name]: frame for name, frame in datasets.items()}}
 
 
 def _one_row(frame: pd.DataFrame, name: str) -> pd.DataFrame:
@@ -149,7 +159,7 @@ def build_template(layout: Callable[..., alt.TopLevelMixin], frames, values, sha
             constants[dataset] = rows
     if sorted(found.values()) != sorted(set(found.values())):
         raise ValueError(f"{layout.__name__}: a frame is drawn as two datasets")
-    _rename_data(spec, found)
+    spec = _renamed_data(spec, found)
     holes = tuple((path, leaf[6:-1]) for path, leaf in _paths(spec) if leaf.startswith("\x00hole:"))
     missing = sorted(set(values) - {key for _, key in holes})
     if missing:

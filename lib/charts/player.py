@@ -9,7 +9,8 @@ parameter, so they always name the same epoch. `plane_spec` draws the same plane
 (the parameter fixed, only that epoch's data inside): the lesson's "before" and "after".
 
 Another view can follow the same epoch: give its data an `epoch` column, pass it through
-`at_epoch`, and add it to the spec with `player_layouts(..., more=[view])`.
+`at_epoch`, and add it to the spec with `player_layouts(..., more=[view])`. Each view added keeps
+its own datasets (renamed `view1_…`, `view2_…`), so none can take the place of the plane's.
 """
 
 from __future__ import annotations
@@ -20,7 +21,17 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from lib.charts.common import CLASS_FIELD, PALETTE, PER_EPOCH, add_images, class_color, image_tooltip, spec_of
+from lib.charts.common import (
+    CLASS_FIELD,
+    PALETTE,
+    PER_EPOCH,
+    Chart,
+    add_images,
+    class_color,
+    image_tooltip,
+    own_datasets,
+    spec_of,
+)
 from lib.charts.inner_layer import AXIS_TITLES, CANVAS, OUTCOMES, confusion_frame, probability_label
 from lib.charts.layouts import LAYOUTS, Layout
 from lib.datasets import Dataset
@@ -45,6 +56,7 @@ BANDS = 20  # a sigmoid output's probability is shaded in bands 0.05 wide, bound
 CLASS_LEGEND = {"title": "True class", "symbolOpacity": 1}
 INDEPENDENT = {"scale": {"color": "independent", "shape": "independent", "size": "independent"}}
 TITLE_EXPR = f"'Epoch ' + {EPOCH} + ' · test accuracy ' + format(accuracy[{EPOCH}], '.1%')"
+DECISION_LINE = "decision_line"  # the plane's line layer; Vega names its mark decision_line_marks
 
 
 def frame_rows(n_test: int, n_frames: int) -> np.ndarray:
@@ -284,6 +296,7 @@ def plane_view(run: Run, dataset: Dataset, extent, size: int, legends: str = "ri
     if binary:
         layers.append(
             {
+                "name": DECISION_LINE,
                 "data": {"name": "lines"},
                 "transform": pick_epoch({H1: "x", H2: "y"}),
                 "mark": {"type": "line", "color": "black", "strokeDash": [6, 3], "strokeWidth": 2},
@@ -393,32 +406,44 @@ def plane_spec(run: Run, dataset: Dataset, extent, epoch: int, size: int) -> dic
     }
 
 
-def player_layouts(run: Run, dataset: Dataset, extent, more=()) -> Callable[[Layout], dict]:
+def player_layouts(
+    run: Run, dataset: Dataset, extent, more: Sequence[Chart | Callable[[Layout], Chart]] = ()
+) -> Callable[[Layout], dict]:
     """The whole player in each of its layouts (lib.charts.layouts, "player"): the plane, the accuracy
     and the confusion matrix, every epoch's data inside, the epoch a parameter bound to a slider
     and to Play. With 2 columns the accuracy and confusion matrix stand beside the plane, with 1
-    under it (a phone), its legends too. `more`: charts (`ChartParts` or Altair, filtered with
-    `at_epoch`) drawn below, following the same epoch. The layouts share their data: it is built
-    once."""
+    under it (a phone), its legends too. `more`: charts (`ChartParts`, Altair or specs, filtered
+    with `at_epoch`), or functions of the layout giving one (as wide as the plane there), drawn
+    below and following the same epoch, each with its own datasets. The layouts share the plane's
+    data: it is built once."""
     epochs = range(len(run.snapshots))
     plane = plane_data(run, dataset, extent, epochs)
     datasets = {"points": plane.pop("points"), "regions": plane.pop("regions"), "confusion": _confusions(run)}
     datasets.update(plane)  # the decision line, if any
     params = [*epoch_params(len(run.snapshots) - 1), *_plane_params(run)]
-    extra = [spec_of(chart) for chart in more]
-    for view in extra:
-        datasets.update(view.pop("datasets", {}))
-        params += view.pop("params", [])  # a view's selections live at the top level
-        for key in ("$schema", "config", "autosize", "usermeta"):
-            view.pop(key, None)
     specs = {
-        layout: _layout(run, dataset, extent, layout.columns, layout.size, params, datasets, extra)
+        layout: _layout(
+            run, dataset, extent, layout, params, datasets, [_fitted(view, layout) for view in more]
+        )
         for layout in LAYOUTS["player"]
     }
     return specs.__getitem__
 
 
-def _layout(run, dataset, extent, columns, size, params, datasets, extra) -> dict:
+def _fitted(view: Chart | Callable[[Layout], Chart], layout: Layout) -> Chart:
+    return view if isinstance(view, Chart) else view(layout)
+
+
+def _layout(run, dataset, extent, layout: Layout, params, datasets, more) -> dict:
+    columns, size = layout.columns, layout.size
+    datasets, params, extra = dict(datasets), list(params), []
+    for i, chart in enumerate(more, 1):
+        view = own_datasets(spec_of(chart), f"view{i}")
+        datasets.update(view.pop("datasets"))
+        params += view.pop("params", [])  # a view's selections live at the top level
+        for key in ("$schema", "config", "autosize", "usermeta"):
+            view.pop(key, None)
+        extra.append(view)
     if columns > 1:
         views = [
             {
@@ -440,6 +465,8 @@ def _layout(run, dataset, extent, columns, size, params, datasets, extra) -> dic
         "$schema": SCHEMA,
         "params": params,
         "vconcat": [*views, *extra],
+        # in one column, a view with long labels at its left (the matrix's) takes no room from the plane
+        "center": columns == 1,
         "spacing": 24,
         "resolve": INDEPENDENT,
         "autosize": {"type": "pad"},
