@@ -78,7 +78,7 @@ def test_a_second_run_reuses_the_template_and_shows_its_own_numbers(runs):
         rc.evolution_parts(run, [3], plane.plane_extent(run.snapshots)).spec() for run in (first, second)
     ]
     titles = [list(spec["datasets"]["panels"]["panel"].unique()) for spec in specs]
-    assert titles[0] != titles[1] and titles[1] == [f"Epoch 3 · test acc {second.snapshot_accuracy[3]:.0%}"]
+    assert titles[0] != titles[1] and titles[1] == [f"Epoch 3 · test acc {second.snapshot_accuracy[3]:.1%}"]
     assert x_domain(specs[1]) == list(plane.plane_extent(second.snapshots)[:2])
     assert specs[0]["spec"]["layer"][0]["mark"] is specs[1]["spec"]["layer"][0]["mark"]  # one template
     points = specs[1]["datasets"]["panels"].query("layer == 'points'")

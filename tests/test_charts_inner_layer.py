@@ -53,8 +53,43 @@ def test_evolution_has_one_titled_panel_per_epoch_on_shared_axes(run):
     assert spec["columns"] == 5
     data = spec["datasets"][spec["data"]["name"]]
     titles = {row["epoch"]: row["panel"] for row in data}
-    assert titles == {e: f"Epoch {e} · test acc {run.snapshot_accuracy[e]:.0%}" for e in epochs}
+    assert titles == {e: f"Epoch {e} · test acc {run.snapshot_accuracy[e]:.1%}" for e in epochs}
     assert sum(row["layer"] == "points" for row in data) == 3 * 412
+
+
+@pytest.fixture(scope="module")
+def lesson_run(banknotes):
+    return train(banknotes, DEEPER_LESSON)
+
+
+def panels_of(spec: dict) -> pd.DataFrame:
+    return spec["datasets"]["panels"].query("layer == 'points'")
+
+
+def test_the_lessons_grid_titles_each_epoch_as_the_player_and_draws_its_errors(lesson_run):
+    """Each panel's title is the player's test accuracy at that epoch, to one decimal, and the
+    panel draws every test row, so its crosses are the rows that accuracy counts wrong."""
+    run = lesson_run
+    epochs = rc.chosen_epochs(DEEPER_LESSON.epochs)
+    spec = rc.evolution_parts(run, epochs, plane.plane_extent(run.snapshots)).spec()
+    points = panels_of(spec)
+    for epoch, panel in points.groupby("epoch", observed=True):
+        assert set(panel["panel"]) == {f"Epoch {epoch} · test acc {run.snapshot_accuracy[epoch]:.1%}"}
+        assert len(panel) == len(run.y_test) == 412
+        wrong = (panel["outcome"] == "misclassified").sum()
+        assert wrong == round((1 - run.snapshot_accuracy[epoch]) * 412), epoch
+    assert "title" not in spec  # nothing left out, nothing to say
+
+
+def test_a_grid_that_draws_a_sample_of_the_rows_says_so(lesson_run, monkeypatch):
+    run = lesson_run
+    monkeypatch.setattr(rc, "GRID_POINTS", 5000)
+    epochs = rc.chosen_epochs(DEEPER_LESSON.epochs)
+    spec = rc.evolution_parts(run, epochs, plane.plane_extent(run.snapshots)).spec()
+    drawn = panels_of(spec).groupby("epoch", observed=True).size()
+    assert set(drawn) == {198}
+    note = " ".join(spec["title"]["text"])
+    assert "the same 198 of the 412 test rows" in note and "counts them all" in note
 
 
 def test_confusion_matrix_counts_every_test_row(run):

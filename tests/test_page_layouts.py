@@ -7,14 +7,14 @@ import re
 import pytest
 
 from lib.charts import inner_layer as rc
-from lib.charts import plane, player
+from lib.charts import inside, plane, player
 from lib.charts.common import frame_of
 from lib.charts.data import scatter_matrix
 from lib.charts.files import chart_file
 from lib.charts.layouts import LAYOUTS
 from lib.data_summary import separating_features
 from lib.datasets import load_dataset
-from lib.training import DEEPER_LESSON, LESSON, train
+from lib.training import DEEPER_LESSON, LESSON, WINE_EXERCISE, train
 from testkit import ROOT
 from testkit.apptest import app_test, assert_no_exception, chart_specs, marked_views
 from ui.layout import band_rules, layout_key, stylesheet
@@ -83,7 +83,7 @@ def test_every_layout_fits_the_widths_it_is_shown_at(run, banknotes):
     cancer = load_dataset("breast_cancer")
     build = {
         "player": lambda lay: player.player_layouts(run, banknotes, extent)(lay),
-        "evolution": lambda lay: rc.evolution_parts(run, epochs, extent, lay.size, lay.columns).spec(),
+        "evolution": lambda lay: rc.evolution_layouts(run, epochs, extent)(lay).spec(),
         "curves": lambda lay: rc.curves_parts(run.history, lay.size, lay.columns).spec(),
         "model": lambda lay: rc.architecture_parts(
             run, width=lay.size, feature_names=banknotes.feature_names
@@ -93,6 +93,31 @@ def test_every_layout_fits_the_widths_it_is_shown_at(run, banknotes):
     }
     for chart, spec_of in build.items():
         assert_each_layout_fits(chart, [spec_of(layout) for layout in LAYOUTS[chart]])
+    for views in [*[(view,) for view in inside.VIEWS], inside.VIEWS]:  # the lesson's steps 3, 5 and 6
+        for_layout = inside.epoch_player(run, banknotes, views)
+        assert_each_layout_fits("player", [for_layout(layout) for layout in LAYOUTS["player"]])
+    wine = load_dataset("wine")
+    for_layout = inside.epoch_player(train(wine, WINE_EXERCISE), wine, ("nodes",))
+    assert_each_layout_fits("player", [for_layout(layout) for layout in LAYOUTS["player"]])
+
+
+def drawn_height(spec: dict) -> float:
+    svg = chart_file(spec, "svg").decode()
+    return float(re.search(r'<svg[^>]* height="([\d.]+)"', svg).group(1))
+
+
+def test_on_a_phone_the_plane_fills_the_column_and_the_grid_is_one_screen(run):
+    """The plane takes most of a phone's column, whatever views are attached below it (they are
+    no wider: `test_every_layout_fits_the_widths_it_is_shown_at`); the grid shows fewer epochs,
+    evenly spaced to the last, within about one phone screen, and says which."""
+    assert LAYOUTS["player"][-1].size >= 0.75 * PHONE_COLUMN
+    phone = LAYOUTS["evolution"][-1]
+    extent = plane.plane_extent(run.snapshots)
+    spec = rc.evolution_layouts(run, rc.chosen_epochs(run.config.epochs), extent)(phone).spec()
+    shown = sorted(set(spec["datasets"]["panels"]["epoch"]))
+    assert shown == [5, 10, 15, 20, 25]
+    assert drawn_height(spec) <= 844  # a 390 × 844 phone's screen
+    assert spec["title"]["text"] == ["One panel every 5 epochs here;", "a wider screen shows all 25."]
 
 
 def with_its_data(chart) -> dict:

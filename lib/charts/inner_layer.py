@@ -21,6 +21,7 @@ from lib.training import Run, TrainConfig, layer_names, node_id, output_activati
 
 AXIS_TITLES = ("Bottleneck node 1 (its activation)", "Bottleneck node 2 (its activation)")
 OUTCOMES = ("correct", "misclassified")
+GRID_POINTS = 20_000  # the grid's dots in all its panels: every test row of each bundled data set in 25
 PLOT_SIZE = alt.AutoSizeParams(type="pad")  # width/height size the plot, not plot + legends
 CANVAS = {"embedOptions": {"renderer": "canvas"}}  # thousands of marks draw faster than as SVG nodes
 
@@ -56,10 +57,29 @@ def _outcome_shape() -> alt.Shape:
     )
 
 
-def evolution_parts(run: Run, epochs: list[int], extent, panel: int = 130, columns: int = 5) -> ChartParts:
-    """Small multiples, one per chosen epoch, on the same axes so the motion shows."""
-    titles = {e: f"Epoch {e} · test acc {run.snapshot_accuracy[e]:.0%}" for e in epochs}
-    rows = panel_rows(len(run.y_test), len(epochs))
+def evolution_parts(
+    run: Run, epochs: list[int], extent, panel: int = 130, columns: int = 5, most: int = 0
+) -> ChartParts:
+    """Small multiples, one per chosen epoch, on the same axes so the motion shows; at most `most`
+    of `epochs` (0: all), evenly spaced, the last kept. Each panel's title gives the test accuracy
+    of all the test rows, as the player does; a note above the panels says when they draw only a
+    sample of the rows, or only some of `epochs`."""
+    every = len(epochs)
+    if 0 < most < every:
+        epochs = [epochs[i - 1] for i in chosen_epochs(every, most)]
+    titles = {e: f"Epoch {e} · test acc {run.snapshot_accuracy[e]:.1%}" for e in epochs}
+    rows = panel_rows(len(run.y_test), len(epochs), GRID_POINTS)
+    notes = []
+    if len(rows) < len(run.y_test):
+        notes += [
+            f"Each panel draws the same {len(rows):,} of the {len(run.y_test):,} test rows;",
+            "its accuracy counts them all.",
+        ]
+    if len(epochs) < every:
+        notes += [
+            f"One panel every {epochs[1] - epochs[0]} epochs here;",
+            f"a wider screen shows all {every}.",
+        ]
     right = np.concatenate([predictions(run, e)[0][rows] == run.y_test[rows] for e in epochs])
     panel_names, layers = [titles[e] for e in epochs], ["points", "boundary"]
     n = len(rows) * len(epochs)  # text as categories: a few names on thousands of rows
@@ -84,17 +104,26 @@ def evolution_parts(run: Run, epochs: list[int], extent, panel: int = 130, colum
         lines["panel"] = pd.Categorical.from_codes(lines["panel"], panel_names)
         lines["layer"] = pd.Categorical.from_codes(np.ones(len(lines), dtype=np.int8), layers)
         frames.append(lines)
-    values = dict(zip(("x0", "x1", "y0", "y1"), extent))
-    shape = {"class_names": tuple(run.class_names), "panel": panel, "columns": columns}
+    values = {
+        **dict(zip(("x0", "x1", "y0", "y1"), extent)),
+        **{f"note{i}": note for i, note in enumerate(notes)},
+    }
+    shape = {"class_names": tuple(run.class_names), "panel": panel, "columns": columns, "notes": len(notes)}
     return ChartParts(_evolution, {"panels": pd.concat(frames, ignore_index=True)}, values, shape)
 
 
 def evolution_layouts(run: Run, epochs: list[int], extent) -> Callable[[Layout], ChartParts]:
-    """`evolution_parts` in any layout (lib.charts.layouts): its panel size and columns."""
-    return per_layout(evolution_parts(run, epochs, extent), size="panel")
+    """`evolution_parts` in any layout (lib.charts.layouts): its panel size and columns, and at
+    most its number of panels (a phone's grid stays short)."""
+    every = evolution_parts(run, epochs, extent)
+    return lambda layout: (
+        evolution_parts(run, epochs, extent, layout.size, layout.columns, layout.panels)
+        if 0 < layout.panels < len(epochs)
+        else every.reshaped(panel=layout.size, columns=layout.columns)
+    )
 
 
-def _evolution(frames, values, *, class_names, panel, columns) -> alt.FacetChart:
+def _evolution(frames, values, *, class_names, panel, columns, notes=0) -> alt.FacetChart:
     extent = [values[k] for k in ("x0", "x1", "y0", "y1")]
     x, y = _axes(extent, titles=("node 1", "node 2"))
     base = alt.Chart().encode(x=x, y=y)
@@ -106,7 +135,7 @@ def _evolution(frames, values, *, class_names, panel, columns) -> alt.FacetChart
     line = base.transform_filter(alt.datum.layer == "boundary").mark_line(
         color="black", strokeDash=[4, 2], strokeWidth=1.5
     )
-    return (
+    grid = (
         alt.layer(dots, line, data=frames["panels"])
         .properties(width=panel, height=panel)
         .facet(
@@ -120,6 +149,10 @@ def _evolution(frames, values, *, class_names, panel, columns) -> alt.FacetChart
         )
         .properties(usermeta=CANVAS)
     )
+    if notes:  # what the panels leave out, in lines short enough for a phone
+        note = [values[f"note{i}"] for i in range(notes)]
+        grid = grid.properties(title=alt.Title(note, anchor="start", fontSize=13, fontWeight="normal"))
+    return grid
 
 
 def confusion_frame(run: Run, epoch: int) -> pd.DataFrame:

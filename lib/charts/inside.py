@@ -18,7 +18,7 @@ import pandas as pd
 from lib import inside
 from lib.charts.common import CLASS_FIELD, ChartParts, class_color
 from lib.charts.inner_layer import CANVAS, PLOT_SIZE, _architecture, _axes, architecture_parts
-from lib.charts.layouts import Layout
+from lib.charts.layouts import Layout, widest
 from lib.charts.plane import panel_rows, plane_extent
 from lib.charts.player import at_epoch, by_epoch, epoch_params, pick_epoch, player_layouts
 from lib.datasets import Dataset
@@ -28,7 +28,9 @@ from lib.training import Run, layer_names
 
 # One selection in two views is what PICK is; Altair 6 warns when it merges the two into one.
 warnings.filterwarnings("ignore", message="Automatically deduplicated selection parameter")
-NODE_PANEL = 92
+NODE_PANEL = 92  # px, a node's picture (at most)
+SPACING = 6  # px between two pictures
+DIAGRAM_HEIGHT = 180  # px, the network diagram above the node pictures
 PICK = "node_pick"  # the click selection shared by the node pictures and the diagram
 VIEWS = ("nodes", "bending")  # every hidden node's picture, the input space bending
 
@@ -70,12 +72,12 @@ def nodes_view(run: Run, frame: pd.DataFrame) -> ChartParts:
     statuses = frame.drop_duplicates(["epoch", "node_id"])
     labels = statuses[statuses["status"] != ""][["epoch", *keys, "status"]]
     pictures = pd.concat([points.assign(kind="point"), labels.assign(kind="label")], ignore_index=True)
-    diagram = architecture_parts(run, height=180)
+    diagram = architecture_parts(run, height=DIAGRAM_HEIGHT)
     shape = {"order": tuple(order), "diagram": tuple(diagram.shape.items())}
     return ChartParts(_nodes_view, {"pictures": pictures, **diagram.frames}, shape=shape)
 
 
-def _nodes_view(frames, values, *, order, diagram) -> alt.VConcatChart:
+def _nodes_view(frames, values, *, order, diagram, panel=NODE_PANEL) -> alt.VConcatChart:
     pick = alt.selection_point(name=PICK, fields=["node_id"], on="click", clear="dblclick", nearest=True)
     blank = alt.Axis(labels=False, ticks=False, title=None)
     dots = (
@@ -104,11 +106,11 @@ def _nodes_view(frames, values, *, order, diagram) -> alt.VConcatChart:
     header = alt.Header(labelFontWeight="bold", labelExpr=f"{list(order)}[datum.value]")  # layer names
     grid = (
         alt.layer(dots, text, data=frames["pictures"])
-        .properties(width=NODE_PANEL, height=NODE_PANEL)
+        .properties(width=panel, height=panel)
         .facet(
             column=alt.Column("depth:O", title=None, header=header),
             row=alt.Row("node:O", title=None, header=alt.Header(labelExpr="'node ' + datum.value")),
-            spacing=6,
+            spacing=SPACING,
         )
     )
     network = _architecture(frames, values, **dict(diagram), pick=pick)
@@ -145,7 +147,8 @@ def bending_view(run: Run, bending: pd.DataFrame, extent, size: int = 420) -> Ch
     return ChartParts(_bending_view, frames, values, {"class_names": tuple(run.class_names), "size": size})
 
 
-def _bending_view(frames, values, *, class_names, size) -> alt.LayerChart:
+def _bending_view(frames, values, *, class_names, size, legends="horizontal") -> alt.LayerChart:
+    """`legends`: their entries side by side (horizontal) or, on a narrow screen, one under another."""
     x, y = _axes([values[k] for k in ("x0", "x1", "y0", "y1")])
 
     def follow(chart: alt.Chart) -> alt.Chart:
@@ -163,14 +166,18 @@ def _bending_view(frames, values, *, class_names, size) -> alt.LayerChart:
                 "direction:N",
                 title="Grid of the input plane",
                 scale=alt.Scale(range=["#8c8c8c", "#c7a26b"]),
-                legend=alt.Legend(orient="top"),
+                legend=alt.Legend(orient="top", direction=legends),
             ),
         )
     )
     points = (
         follow(alt.Chart(frames["dots"]))
         .mark_circle(size=16, opacity=0.8, clip=True)
-        .encode(x=x, y=y, color=class_color(class_names, title="True class"))
+        .encode(
+            x=x,
+            y=y,
+            color=class_color(class_names).legend(title="True class", orient="top", direction=legends),
+        )
     )
     layers = [grid, points]
     if "lines" in frames:
@@ -192,16 +199,36 @@ def _bending_view(frames, values, *, class_names, size) -> alt.LayerChart:
     )
 
 
-def followers(run: Run, dataset: Dataset, which=VIEWS) -> list[ChartParts]:
-    """The chosen views (of VIEWS) of `run`, every epoch inside, to follow an epoch slider."""
+def followers(run: Run, dataset: Dataset, which=VIEWS) -> list[Callable[[Layout], ChartParts]]:
+    """The chosen views (of VIEWS) of `run`, every epoch inside, to follow an epoch slider: each
+    in any layout of the player (lib.charts.layouts, "player"), its data built once: the bent grid
+    as large as the plane, its legends stacked in one column (a phone), the node pictures of all
+    layers together no wider than the plane."""
     epochs = range(run.config.epochs + 1)
-    built = {
-        "nodes": lambda: nodes_view(run, inside.node_frame(run, dataset, epochs)),
-        "bending": lambda: bending_view(
-            run, inside.bending_frame(run, dataset, epochs), plane_extent(run.snapshots)
-        ),
-    }
+
+    def nodes() -> Callable[[Layout], ChartParts]:
+        view = nodes_view(run, inside.node_frame(run, dataset, epochs))
+        layers = len(view.shape["order"])
+        return lambda layout: view.reshaped(
+            diagram=_diagram(run, layout), panel=min(NODE_PANEL, layout.size // layers - SPACING)
+        )
+
+    def bending() -> Callable[[Layout], ChartParts]:
+        extent = plane_extent(run.snapshots)
+        view = bending_view(run, inside.bending_frame(run, dataset, epochs), extent)
+        return lambda layout: view.reshaped(
+            size=layout.size, legends="horizontal" if layout.columns > 1 else "vertical"
+        )
+
+    built = {"nodes": nodes, "bending": bending}
     return [built[name]() for name in which]
+
+
+def _diagram(run: Run, layout: Layout) -> tuple:
+    """The shape of the network diagram over the node pictures in the player's `layout`: as wide
+    as the plane in one column (a phone), else as a wide screen's diagram (lib.charts.layouts, "model")."""
+    width = layout.size if layout.columns == 1 else widest("model").size
+    return tuple(architecture_parts(run, width=width, height=DIAGRAM_HEIGHT).shape.items())
 
 
 def epoch_player(run: Run, dataset: Dataset, views=()) -> Callable[[Layout], dict]:
@@ -212,9 +239,9 @@ def epoch_player(run: Run, dataset: Dataset, views=()) -> Callable[[Layout], dic
 
 def view_with_scrubber(run: Run, dataset: Dataset, view: str) -> dict:
     """One view (of VIEWS) with an epoch slider and Play of its own, for a page whose player must
-    keep its controls near its plane."""
-    [parts] = followers(run, dataset, (view,))
-    return with_scrubber(parts, run.config.epochs)
+    keep its controls near its plane; as large as in the player on a wide screen."""
+    [follower] = followers(run, dataset, (view,))
+    return with_scrubber(follower(widest("player")), run.config.epochs)
 
 
 def with_scrubber(view: ChartParts, n_epochs: int) -> dict:

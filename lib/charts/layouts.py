@@ -14,12 +14,14 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Layout:
     """One way to draw a chart: shown while its container is at least `min_width` px wide (and
-    narrower than the layout before it), with `columns` panels a row of `size` px each."""
+    narrower than the layout before it), with `columns` panels a row of `size` px each, and at
+    most `panels` of them (0: every one)."""
 
     name: str  # wide, medium, narrow
     min_width: int
     columns: int
     size: int
+    panels: int = 0
 
 
 # chart name (also its container's key and CSS class) → its layouts, widest first, the last from 0 px.
@@ -29,10 +31,16 @@ LAYOUTS: dict[str, tuple[Layout, ...]] = {
     "compare_maps": (Layout("wide", 960, 2, 410), Layout("medium", 720, 2, 290), Layout("narrow", 0, 1, 280)),
     # Re-initializations: 3 columns of 210 px maps (about 960 px), 2 on a tablet, 1 on a phone
     "gallery_maps": (Layout("wide", 980, 3, 210), Layout("medium", 660, 2, 210), Layout("narrow", 0, 1, 210)),
-    # The epoch player: the plane beside its accuracy and confusion matrix, or above them
-    "player": (Layout("wide", 900, 2, 370), Layout("narrow", 0, 1, 240)),
-    # How the representation forms: the lesson's 5 × 5 grid of planes
-    "evolution": (Layout("wide", 820, 5, 130), Layout("medium", 560, 3, 140), Layout("narrow", 0, 2, 120)),
+    # The epoch player: the plane beside its accuracy and confusion matrix, or above them (on a phone
+    # the plane with its axes takes most of the 358 px column; views attached below are no wider)
+    "player": (Layout("wide", 900, 2, 370), Layout("narrow", 0, 1, 288)),
+    # How the representation forms: the lesson's 5 × 5 grid of planes; on a phone at most 6 panels,
+    # evenly spaced to the last epoch (5, 10, … 25 of the lesson's 25), about one screen high
+    "evolution": (
+        Layout("wide", 820, 5, 130),
+        Layout("medium", 560, 3, 140),
+        Layout("narrow", 0, 2, 128, panels=6),
+    ),
     # Learning curves: loss beside accuracy, or above it
     "curves": (Layout("wide", 760, 2, 330), Layout("narrow", 0, 1, 260)),
     # The data page's pairplot (size: the width of its panels together, one panel per feature)

@@ -20,7 +20,7 @@ def plane_extent(snapshots: np.ndarray, pad: float = 0.05) -> tuple[float, float
     return tuple(bounds)
 
 
-def panel_rows(n_test: int, n_panels: int = 1) -> np.ndarray:
-    """The test rows drawn in every panel: all of them, or one fixed sample within MAX_ROWS."""
-    keep = min(n_test, MAX_ROWS // n_panels - 2)  # 2 rows per panel for its boundary
+def panel_rows(n_test: int, n_panels: int = 1, most: int = MAX_ROWS) -> np.ndarray:
+    """The test rows drawn in every panel: all of them, or one fixed sample within `most` rows."""
+    keep = min(n_test, most // n_panels - 2)  # 2 rows per panel for its boundary
     return np.sort(np.random.default_rng(0).choice(n_test, keep, replace=False))
