@@ -82,7 +82,7 @@ st.markdown(
     "A neural network rewrites its inputs layer by layer. Here one hidden layer has only **two "
     "nodes**, the **bottleneck**: everything the network knows about a row must squeeze through "
     "those two numbers, so each row becomes a point in a plane that we can draw. Drag the "
-    "**Epoch** slider under the plane, or tick **Play** to watch training as a film; change the "
+    "**Epoch** slider above the plane, or tick **Play** to watch training as a film; change the "
     "network or its training in the sidebar and it retrains by itself."
 )
 
@@ -99,15 +99,13 @@ if diverged:
     st.info("Nothing to draw: the activations became NaN (see above).", icon=":material/info:")
 else:
     epochs = rc.chosen_epochs(config.epochs)
-    shown, n_test = len(plane.panel_rows(len(run.y_test), len(epochs))), len(run.y_test)
-    sample = "" if shown == n_test else f" (the same {shown} of the {n_test} test rows in each)"
     step = epochs[1] - epochs[0] if len(epochs) > 1 else 1
     if step == 1:
         which = f"epochs {epochs[0]}–{epochs[-1]}" if len(epochs) > 1 else f"epoch {epochs[0]}"
     else:
         which = f"epochs {epochs[0]}, {epochs[1]}, … {epochs[-1]} (one panel every {step} epochs)"
     st.markdown(
-        f"The same plane after {which}{sample}, all on the **same axes**, so you see the points "
+        f"The same plane after {which}, all on the **same axes**, so you see the points "
         "move: training pulls the classes apart until a straight line can separate them (like the "
         "lesson's 5 × 5 grid). Epoch 0, the random starting weights, is on the player's slider above."
     )
