@@ -3,10 +3,22 @@ parameters, stated numbers), and scripts in a fresh Python process."""
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 
 from testkit import ROOT
+
+
+def scan_components_once() -> None:
+    """Every new AppTest scans every installed package for Streamlit components (about 0.2 s, the
+    metadata of some 200 packages) in its first run; the installed packages do not change while the
+    tests run, so this process scans them once and hands the same list to every later AppTest."""
+    from streamlit.components.v2 import manifest_scanner
+
+    scan = manifest_scanner.scan_component_manifests
+    if not hasattr(scan, "cache_info"):
+        manifest_scanner.scan_component_manifests = functools.cache(scan)
 
 
 def app_test(page: str | None = None, query: dict | None = None, state: dict | None = None):

@@ -11,7 +11,7 @@ import pytest
 
 import lib  # noqa: F401  (sets TensorFlow's environment before any test imports it)
 import testkit  # noqa: F401  (sets TensorFlow's log level)
-from testkit.apptest import clear_caches
+from testkit.apptest import clear_caches, scan_components_once
 from testkit.chromium import launch, require_chromium
 from testkit.fresh import Background, Finished
 from testkit.server import start_server, stop_server
@@ -20,6 +20,7 @@ FRESH = Background()
 
 
 def pytest_configure(config):
+    scan_components_once()
     config.addinivalue_line(
         "markers",
         "fresh_process(script, files=None): the test reads `script` run in a fresh Python (fixture `fresh`)",
