@@ -133,31 +133,43 @@ def test_deterministic_while_other_threads_train(banknotes):
             np.testing.assert_array_equal(run.snapshots, alone.snapshots)
 
 
-def test_deterministic_while_the_keras_session_is_cleared(banknotes):
-    # Streamlit calls keras.backend.clear_session() after every script run of every session,
-    # so a training in one session must not notice another session's run ending.
-    import threading
+# Streamlit called keras.backend.clear_session() after every script run of every session (the app
+# turns that off: ui.startup), so a training in one session must not notice another session's run
+# ending. In a fresh process: a clear is process-wide. Each run as exact numbers: the history's
+# columns, index and values, and the snapshots.
+WHILE_CLEARED = """
+import concurrent.futures, json, threading
+import keras
+from lib.datasets import load_dataset
+from lib.training import DEEPER_LESSON, train
+banknotes = load_dataset("banknotes")
+alone = train(banknotes, DEEPER_LESSON)
+done = threading.Event()
 
-    import keras
+def clear_until_done():
+    while not done.is_set():
+        keras.backend.clear_session(free_memory=False)
 
-    alone = train(banknotes, DEEPER)
-    done = threading.Event()
+clearer = threading.Thread(target=clear_until_done)
+clearer.start()
+try:
+    with concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool:
+        runs = [f.result() for f in [pool.submit(train, banknotes, DEEPER_LESSON) for _ in range(3)]]
+finally:
+    done.set()
+    clearer.join()
+print(json.dumps([[list(r.history.columns), r.history.index.tolist(), r.history.to_numpy().tolist(),
+                   r.snapshots.tolist()] for r in [alone, *runs]]))
+"""
 
-    def clear_until_done():
-        while not done.is_set():
-            keras.backend.clear_session(free_memory=False)
 
-    clearer = threading.Thread(target=clear_until_done)
-    clearer.start()
-    try:
-        with concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool:
-            runs = [f.result() for f in [pool.submit(train, banknotes, DEEPER) for _ in range(3)]]
-    finally:
-        done.set()
-        clearer.join()
+@pytest.mark.fresh_process(WHILE_CLEARED)
+def test_deterministic_while_the_keras_session_is_cleared(fresh):
+    alone, *runs = json.loads(fresh.last_line)
+    assert len(runs) == 3 and np.shape(alone[3]) == (26, 412, 2)
     for run in runs:
-        assert run.history.equals(alone.history)
-        np.testing.assert_array_equal(run.snapshots, alone.snapshots)
+        assert run[:3] == alone[:3]  # the history: columns, epochs, every number
+        np.testing.assert_array_equal(run[3], alone[3])
 
 
 ANOTHER_PROCESS = (
