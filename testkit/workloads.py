@@ -35,3 +35,22 @@ def small_sets() -> dict:
         x, t = parts.x_fit[:60], targets(parts.y_fit[:60], dataset.n_classes)
         sets[output] = (dataset, Arrays(x, t, x, t, x, t))
     return sets
+
+
+def fruit_csv(rows: int = 90) -> bytes:
+    """An upload as a student might bring one: three classes named in a text column, three numeric
+    features that tell them apart more or less well."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    kinds = np.array(["apple", "pear", "plum"])[np.arange(rows) % 3]
+    frame = pd.DataFrame(
+        {
+            "weight": rng.normal(size=rows) + (kinds == "pear") * 2.5,
+            "width": rng.normal(size=rows) + (kinds == "plum") * 2.5,
+            "sugar": rng.normal(size=rows),
+            "fruit": kinds,
+        }
+    )
+    return frame.to_csv(index=False).encode()

@@ -38,3 +38,7 @@ CLASSROOM_HIDE = "classroom_hide"  # ... and to hide
 # The lesson, step by step (app_pages/lesson.py)
 LESSON_ANSWERS = "lesson_answers"  # step number → the option chosen, kept while the session lasts
 LESSON_CHOICE = {n: f"lesson_choice_{n}" for n in QUESTIONS}  # each step's question (widgets)
+
+# The check against Keras' own model.fit (ui/keras_check.py)
+KERAS_CHECK = "keras_check"  # ((data fingerprint, config), KerasCheck): the last check, for that network
+KERAS_CHECK_BUTTON = "keras_check_button"  # its button
