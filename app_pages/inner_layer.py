@@ -13,6 +13,7 @@ from ui.charts import chart
 from ui.data import current_dataset, escape_markdown
 from ui.exports import run_downloads, run_stem
 from ui.inside import bending_text, node_text
+from ui.keras_check import keras_check
 from ui.links import classroom_link_maker, share_link
 from ui.runs import trained
 from ui.train_controls import current_config
@@ -164,4 +165,5 @@ st.markdown(
     "(To save a chart, use the **Save chart** menu under it.)"
 )
 run_downloads(run, dataset)
+keras_check(run, dataset)
 classroom_link_maker()

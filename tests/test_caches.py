@@ -24,6 +24,7 @@ CACHES = {
     "ui/gradient_descent.py:_descents": (64, "32MB"),
     "ui/lesson.py:logistic_accuracy": (8, "1MB"),  # one number per data set
     "ui/lesson.py:separability": (16, "1MB"),  # one epoch number per run
+    "ui/keras_check.py:_checked": (64, "1MB"),  # a few floats per epoch a check
 }
 BUDGET = 512 * 2**20
 

@@ -1,19 +1,25 @@
 """The inner-layer page in AppTest: defaults, every control, and runs that cannot be drawn."""
 
 import json
+import re
 
 import pytest
 
 from lib.charts.layouts import LAYOUTS
+from lib.readable import readable
 from lib.training import DEEPER_LESSON
 from testkit.apptest import (
     app_test,
     assert_no_exception,
     chart_specs,
     final_test_accuracy,
+    first_run,
     player_opens_at,
     player_params,
+    upload,
 )
+from testkit.workloads import fruit_csv
+from ui import state
 
 PAGE = "app_pages/inner_layer.py"
 
@@ -191,3 +197,49 @@ def test_the_code_section_says_what_the_courses_k_function_became(at):
     text = " ".join(m.value for m in at.markdown)
     assert "`K.function([model.input], [layer.output])`" in text
     assert "`keras.Model(model.inputs, layer.output)`" in text
+
+
+def test_the_check_against_keras_says_its_cost_then_shows_both_trainings():
+    """The button names its cost before it is pressed; pressed, it shows how far Keras' own model.fit
+    of this network lies from the engine's run, and is greyed out; a second session on the same
+    network gets the same check (computed once); another network has its own button again."""
+    at = app_test(PAGE)
+    button = at.button(key=state.KERAS_CHECK_BUTTON)
+    assert re.fullmatch(r"Check against Keras' own model\.fit \(about \d+ s\)", button.label)
+    assert "1,050 minibatch updates" in button.help  # 25 epochs of 672 fitting rows in batches of 16
+    button.click().run()
+    assert_no_exception(at)
+    _, check = at.session_state[state.KERAS_CHECK]
+    assert check.drift_epoch is None and check.weight_gap <= 1e-5 and check.bottleneck_gap <= 1e-4
+    assert check.engine_accuracy == check.keras_accuracy == pytest.approx(final_test_accuracy(at), abs=5e-4)
+    assert metric(at, "Largest weight difference") == readable(check.weight_gap)
+    assert metric(at, "Largest bottleneck difference") == readable(check.bottleneck_gap)
+    assert metric(at, "Test accuracy, engine / Keras") == "99.5% / 99.5%"
+    assert re.fullmatch(r"\d+\.\d s / \d+\.\d s", metric(at, "Training time, engine / Keras"))
+    assert any("The same training, to float32 rounding:" in m.value for m in at.markdown)
+    assert [b.disabled for b in at.button if b.label == "Checked against Keras' own model.fit"] == [True]
+
+    other = app_test(PAGE)
+    other.button(key=state.KERAS_CHECK_BUTTON).click().run()
+    assert other.session_state[state.KERAS_CHECK][1] == check  # Keras' time too: the cached check
+
+    at.sidebar.slider(key="epochs").set_value(24).run()
+    assert_no_exception(at)
+    assert not any(m.label == "Largest weight difference" for m in at.metric)
+    assert not at.button(key=state.KERAS_CHECK_BUTTON).disabled
+
+
+@pytest.mark.parametrize("name", ["wine", "iris", "breast_cancer", "digits", "upload"])
+def test_the_check_against_keras_works_on_every_data_set(name):
+    if name == "upload":
+        at = upload(first_run(data="upload"), "fruit.csv", fruit_csv())
+        at.switch_page(PAGE).run()
+    else:
+        at = app_test(PAGE)
+        at.sidebar.selectbox(key="data").select(name)
+    at.sidebar.slider(key="epochs").set_value(3).run()
+    at.button(key=state.KERAS_CHECK_BUTTON).click().run()
+    assert_no_exception(at)
+    _, check = at.session_state[state.KERAS_CHECK]
+    assert len(check.weight_gaps) == 3 and check.weight_gaps[0] <= 1e-6
+    assert metric(at, "Largest weight difference") == readable(check.weight_gap)
