@@ -17,10 +17,12 @@ import threading
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
+from subprocess import PIPE
 
 from testkit import ROOT
 
 PRELUDE = f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
+RUNNING: set[subprocess.Popen] = set()  # the fresh processes running now
 
 
 @dataclass(frozen=True)
@@ -49,17 +51,17 @@ def run(script: str, files: dict[str, str | bytes] | None = None, timeout: float
         for name, content in files.items():
             (folder / name).write_bytes(content if isinstance(content, bytes) else content.encode())
         (folder / "fresh_script.py").write_text(script)
-    result = subprocess.run(
-        command,
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"},
-    )
-    if result.returncode:
-        raise AssertionError(f"the fresh process failed:\n{result.stderr[-3000:]}")
-    return Finished(result.stdout, folder)
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
+    with subprocess.Popen(command, cwd=folder, env=env, text=True, stdout=PIPE, stderr=PIPE) as process:
+        RUNNING.add(process)
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        finally:
+            process.kill()
+            RUNNING.discard(process)
+    if process.returncode:
+        raise AssertionError(f"the fresh process failed:\n{stderr[-3000:]}")
+    return Finished(stdout, folder)
 
 
 class Background:
@@ -95,7 +97,9 @@ class Background:
     def result(self, key: str) -> Finished:
         return self._futures[key].result()
 
-    def cancel_waiting(self) -> None:
-        """Scripts not started yet never start (the session is over)."""
+    def stop(self) -> None:
+        """Scripts not started yet never start, and the one running is ended (the session is over)."""
         for future in self._started.values():
             future.cancel()
+        for process in list(RUNNING):
+            process.kill()

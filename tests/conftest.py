@@ -29,6 +29,8 @@ def pytest_configure(config):
 
 def pytest_collection_finish(session):
     """Every chosen test's fresh process starts now, in the background (testkit.fresh)."""
+    if session.config.option.collectonly:
+        return
     for item in session.items:
         marker = item.get_closest_marker("fresh_process")
         if marker:
@@ -36,7 +38,7 @@ def pytest_collection_finish(session):
 
 
 def pytest_sessionfinish(session):
-    FRESH.cancel_waiting()
+    FRESH.stop()
 
 
 @pytest.fixture
