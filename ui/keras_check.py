@@ -89,7 +89,25 @@ def keras_check(run: Run, dataset: Dataset) -> None:
 
 
 def result(check: KerasCheck, config: TrainConfig) -> None:
-    """The check's numbers, and how to read them."""
+    """How to read the check, then its numbers."""
+    rounding = (
+        "A computer keeps about 7 significant digits of each number (float32), and the two programs "
+        "add the same numbers in different orders, so they round differently, in about the 7th digit."
+    )
+    if check.drift_epoch is None:
+        st.markdown(
+            f"**The same training, to float32 rounding:** after {config.epochs} epochs no weight of the two "
+            f"networks differs by more than {readable(check.weight_gap)}. {rounding}"
+        )
+    else:
+        st.markdown(
+            f"**The same training, to float32 rounding, at first:** after epoch 1 the weights differ by at "
+            f"most {readable(check.weight_gaps[0])}. {rounding} This training amplifies such tiny "
+            f"differences epoch after epoch: from epoch {check.drift_epoch} they exceed 10⁻⁴, and after "
+            f"epoch {config.epochs} they reach {readable(check.weight_gap)}. The engine drifts from itself "
+            "the same way when its starting weights change in their 7th digit: compare the accuracies, "
+            "not the weights."
+        )
     columns = st.columns(4)
     columns[0].metric(
         "Largest weight difference",
@@ -111,21 +129,3 @@ def result(check: KerasCheck, config: TrainConfig) -> None:
         f"{check.engine_seconds:.1f} s / {check.keras_seconds:.1f} s",
         help="Keras' time is its model.fit, its first tracing included (as a first fit in a notebook).",
     )
-    rounding = (
-        "A computer keeps about 7 significant digits of each number (float32), and the two programs "
-        "add the same numbers in different orders, so they round differently, in about the 7th digit."
-    )
-    if check.drift_epoch is None:
-        st.markdown(
-            f"**The same training, to float32 rounding:** after {config.epochs} epochs no weight of the two "
-            f"networks differs by more than {readable(check.weight_gap)}. {rounding}"
-        )
-    else:
-        st.markdown(
-            f"**The same training, to float32 rounding, at first:** after epoch 1 the weights differ by at "
-            f"most {readable(check.weight_gaps[0])}. {rounding} This training amplifies such tiny "
-            f"differences epoch after epoch: from epoch {check.drift_epoch} they exceed 10⁻⁴, and after "
-            f"epoch {config.epochs} they reach {readable(check.weight_gap)}. The engine drifts from itself "
-            "the same way when its starting weights change in their 7th digit: compare the accuracies, "
-            "not the weights."
-        )
