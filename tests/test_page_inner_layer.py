@@ -42,7 +42,11 @@ def panels(at) -> list[str]:
             [data] = [d for d in element.proto.datasets if d.name == spec["data"]["name"]]
             rows = pa.ipc.open_stream(data.data.data).read_pandas()
             grids.append(list(rows.sort_values("epoch", kind="stable")["panel"].unique()))
-    assert len(grids) == len(LAYOUTS["evolution"]) and all(grid == grids[0] for grid in grids)
+    assert len(grids) == len(LAYOUTS["evolution"])
+    for grid, layout in zip(grids, LAYOUTS["evolution"]):  # a phone's: at most its panels, the last kept
+        most = layout.panels or len(grids[0])
+        assert grid == grids[0] or len(grid) <= most < len(grids[0]) and set(grid) < set(grids[0])
+        assert grid[-1] == grids[0][-1]
     return grids[0]
 
 
@@ -243,3 +247,16 @@ def test_the_check_against_keras_works_on_every_data_set(name):
     _, check = at.session_state[state.KERAS_CHECK]
     assert len(check.weight_gaps) == 3 and check.weight_gaps[0] <= 1e-6
     assert metric(at, "Largest weight difference") == readable(check.weight_gap)
+
+
+def test_a_network_too_long_to_check_says_so_instead(monkeypatch):
+    import ui.keras_check
+
+    monkeypatch.setattr(ui.keras_check, "LONGEST", 0.5)  # seconds: shorter than any check
+    at = app_test(PAGE)
+    assert_no_exception(at)
+    [button] = [b for b in at.button if b.label.startswith("Check against Keras")]
+    assert button.disabled
+    assert any(
+        "too long to check here" in c.value and "1,050 minibatch updates" in c.value for c in at.caption
+    )
