@@ -5,14 +5,26 @@ import streamlit as st
 from lib.charts import compare as compare_charts
 from lib.diagnostics import diagnose
 from lib.exports import csv_bytes, projections_frame
-from lib.metrics import FOLDS, NEIGHBOURS
+from lib.metrics import FOLDS
+from lib.neighbours import most_neighbours
 from lib.presets import default_config_for
 from lib.projections import METHODS, TSNE_ROW_LIMIT, comparison_rows, drawing_order
 from lib.training import network_name
 from ui.advice import explained
 from ui.charts import chart, layout_slots
 from ui.classroom import draw
-from ui.compare import ALL_ROWS, ITERATIONS, PERPLEXITY, SHOWN, projection, projection_scores
+from ui.compare import (
+    ALL_ROWS,
+    FIND_ROW,
+    ITERATIONS,
+    KEPT_COLOURS,
+    NEIGHBOURS_K,
+    PERPLEXITY,
+    SHOWN,
+    projection,
+    projection_neighbourhoods,
+    projection_scores,
+)
 from ui.data import current_dataset
 from ui.links import share_link
 from ui.runs import trained
@@ -45,6 +57,9 @@ diverged = any(p.kind == "diverged" for p in problems)
 methods = draw(SHOWN)
 left, right = st.columns([1, 2])
 all_rows = draw(ALL_ROWS, left)
+chosen_k = draw(NEIGHBOURS_K, left)
+kept_colours = draw(KEPT_COLOURS, left)
+row = draw(FIND_ROW, left, placeholder="a row number")
 slider, rules = right.columns([1, 1])
 perplexity = draw(PERPLEXITY, slider)
 iterations = draw(ITERATIONS, slider)
@@ -65,6 +80,22 @@ if not methods:
     st.stop()
 
 rows = comparison_rows(len(dataset.y), run.test_index, all_rows)
+k = min(chosen_k, most_neighbours(len(rows.show)))
+if row is not None and row not in rows.show:
+    why = (
+        f"the data has {len(dataset.y):,} rows, numbered from 0"
+        if row >= len(dataset.y)
+        else "it is a training row: turn on *Show all rows* to see it"
+        if not all_rows and row not in run.test_index
+        else f"it is not in the sample of {len(rows.show):,} rows shown"
+    )
+    left.caption(f"Row {row} is not on the maps: {why}.")
+    row = None
+if k < chosen_k:
+    st.caption(
+        f"With {len(rows.show):,} rows shown, a row's neighbours are counted up to k = {k} "
+        "(k must stay under half the rows for continuity and trustworthiness)."
+    )
 params = {"tsne": dict(perplexity=perplexity, max_iter=iterations), "autoencoder": dict(hidden=config.hidden)}
 progress = st.empty()
 slots = layout_slots("compare_maps")  # one per layout (lib.charts.layouts), filled as the maps are ready
@@ -85,6 +116,10 @@ for group in drawing_order(methods):  # the cheap maps first, t-SNE last
             dataset,
             rows.show,
             [results[m] for m in drawn],
+            [projection_neighbourhoods(dataset, run, m, all_rows, **params.get(m, {})) for m in drawn],
+            k,
+            kept_colours,
+            row,
             name=f"maps_{dataset.name}",
             layouts="compare_maps",
             place=slots,
@@ -99,9 +134,18 @@ embeddings = [results[m] for m in methods if not isinstance(results[m], str)]
 if not embeddings:
     st.stop()
 st.caption(
-    "**Drag a box** in any panel to highlight those rows in every panel (double-click to "
-    "clear); **hover** over a dot to see its row, class and original features."
+    f"**Click or tap a dot** (or find a row by its number above): its {k} nearest rows in the "
+    "data (all features, standardized) are ringed in every panel, and each panel says how many of "
+    f"them stay among the dot's {k} nearest on its map. **Drag a box** in any panel to highlight "
+    "those rows in every panel (double-click clears both); **hover** over a dot to see its row, "
+    "class and original features."
 )
+if kept_colours:
+    st.caption(
+        f"**Colours:** each dot's share of its {k} nearest rows in the data that stay among its {k} "
+        "nearest on that map: red where the map tears the row's neighbourhood apart, blue where it "
+        "keeps it."
+    )
 which = "all rows" if all_rows else "the test rows (rows the network never trained on)"
 st.markdown(
     f"**Each dot is one of {len(rows.show):,} rows: {which}.** Every method except t-SNE was fit "
@@ -138,7 +182,8 @@ st.markdown(
 
 st.subheader("Scores: which map keeps what?")
 scored = [
-    (e, projection_scores(dataset, run, e.method, all_rows, **params.get(e.method, {}))) for e in embeddings
+    (e, projection_scores(dataset, run, e.method, all_rows, k=k, **params.get(e.method, {})))
+    for e in embeddings
 ]
 for embedding, score in scored:
     if isinstance(score, str):
@@ -150,7 +195,8 @@ one_d = (
     else ""
 )
 st.caption(
-    f"Computed on the {len(rows.show):,} rows shown, from their 2-D positions only{one_d}. "
+    f"Computed on the {len(rows.show):,} rows shown, from their 2-D positions only{one_d}; "
+    f"the neighbour scores with k = {k} (the *Neighbours k* above). Every score: higher is better. "
     "Hover over a heading for its meaning."
 )
 st.dataframe(
@@ -160,26 +206,34 @@ st.dataframe(
     column_config={
         "method": "Method",
         "trustworthiness": st.column_config.NumberColumn(
-            "Trustworthiness",
+            "Trustworthiness: map → data",
             format="%.3f",
-            help=f"Keeps neighbours? Near 1: the {NEIGHBOURS} nearest dots on the map are also near in the "
-            "data.",
+            help=f"No false neighbours? Reads from the map to the data: near 1, each dot's {k} nearest "
+            "dots on the map are also among its nearest rows in the data. Higher is better.",
+        ),
+        "continuity": st.column_config.NumberColumn(
+            "Continuity: data → map",
+            format="%.3f",
+            help=f"Nothing torn apart? Reads from the data to the map: near 1, each row's {k} nearest "
+            "rows in the data stay among its nearest dots on the map (Venna & Kaski). Higher is better.",
         ),
         "knn_accuracy": st.column_config.NumberColumn(
             "kNN accuracy",
             format="%.1f%%",
-            help=f"Classes apart? {FOLDS}-fold cross-validated accuracy of {NEIGHBOURS}-nearest-neighbour "
-            "voting on the map.",
+            help=f"Classes apart? {FOLDS}-fold cross-validated accuracy of {k}-nearest-neighbour "
+            "voting on the map. Higher is better.",
         ),
         "linear_accuracy": st.column_config.NumberColumn(
             "Linear probe",
             format="%.1f%%",
-            help="Classes apart by a straight line? Cross-validated logistic regression on the map.",
+            help="Classes apart by a straight line? Cross-validated logistic regression on the map. "
+            "Higher is better.",
         ),
         "silhouette": st.column_config.NumberColumn(
             "Silhouette",
             format="%.2f",
-            help="From −1 to 1: how far apart the classes sit compared with their own spread.",
+            help="From −1 to 1: how far apart the classes sit compared with their own spread. Higher "
+            "is better.",
         ),
         "uses_labels": st.column_config.CheckboxColumn("Used labels", help="Was it fit with the classes?"),
         "places_new_points": st.column_config.CheckboxColumn(
@@ -191,8 +245,10 @@ st.dataframe(
     },
 )
 st.markdown(
-    "**How to read it.** *Trustworthiness* asks whether the map keeps neighbours: near 1, dots "
-    "close on the map were close in the data. *kNN* and *linear-probe accuracy* and the "
+    "**How to read it.** *Trustworthiness* and *continuity* ask whether the map keeps "
+    "neighbours, each one way: trustworthiness near 1, dots close on the map were close in the "
+    "data (no false neighbours); continuity near 1, rows close in the data stay close on the map "
+    "(nothing torn apart). *kNN* and *linear-probe accuracy* and the "
     "*silhouette* ask whether the classes come apart on the map. No map wins both: t-SNE keeps "
     "neighbours, but the sizes of its clusters and the gaps between them mean little; a "
     "supervised bottleneck separates the classes, but need not keep neighbours. And a method "

@@ -14,11 +14,12 @@ from lib.charts.gallery import accuracy_summary, align_runs, gallery_parts
 from lib.charts.inside import epoch_player
 from lib.charts.player import plane_spec
 from lib.datasets import DatasetError
+from lib.neighbours import NEIGHBOURS
 from lib.projections import comparison_rows
 from lib.training import DEEPER_LESSON, LESSON, WINE_EXERCISE, network_name
 from ui.charts import chart
 from ui.classroom import draw
-from ui.compare import projection, projection_scores
+from ui.compare import projection, projection_neighbourhoods, projection_scores
 from ui.data import current_dataset, load_builtin
 from ui.exports import run_stem
 from ui.inside import bending_text, node_text
@@ -254,6 +255,8 @@ def comparison_view(held_back: bool) -> None:
                 data,
                 rows.show,
                 embeddings,
+                [projection_neighbourhoods(data, run, e.method, False) for e in embeddings],
+                NEIGHBOURS,
                 name="lesson_maps",
                 layouts="compare_maps",
             )

@@ -1,7 +1,8 @@
-"""How good is a 2-D map? Thin, seeded wrappers over scikit-learn and SciPy.
+"""How good is a 2-D map? Seeded wrappers over scikit-learn and SciPy, and continuity (lib.neighbours).
 
-Two questions, two kinds of score: does the map keep each point's neighbours
-(trustworthiness), and do the classes come apart in it (kNN and linear-probe
+Two questions, two kinds of score: does the map keep each point's neighbours, read both ways
+(trustworthiness: are the map's neighbours true neighbours? continuity: do the data's neighbours
+stay neighbours on the map?), and do the classes come apart in it (kNN and linear-probe
 accuracy, silhouette)? A map can do well on one and badly on the other.
 """
 
@@ -18,9 +19,10 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
-SCORE_NAMES = ("trustworthiness", "knn_accuracy", "linear_accuracy", "silhouette")
+from lib.neighbours import NEIGHBOURS, neighbourhoods
+
+SCORE_NAMES = ("trustworthiness", "continuity", "knn_accuracy", "linear_accuracy", "silhouette")
 FOLDS = 5  # cross-validation folds of the accuracies (fewer when the smallest class has fewer rows)
-NEIGHBOURS = 10  # k of trustworthiness and of the nearest-neighbour vote
 
 
 def folds(y: np.ndarray, seed: int = 0, n_splits: int = FOLDS) -> StratifiedKFold:
@@ -35,7 +37,8 @@ def embedding_scores(
 ) -> dict[str, float]:
     """Scores of the map `points` of the rows `X` (the features the map was made from).
 
-    trustworthiness: share of each point's k map-neighbours that are real neighbours (1 = all);
+    trustworthiness / continuity: 1 when each point's k nearest on the map are its k nearest in the
+    data, less the further its false neighbours are in the data / its torn-apart neighbours on the map;
     knn_accuracy / linear_accuracy: cross-validated accuracy of a k-nearest-neighbour /
     logistic-regression classifier that sees only the map's coordinates;
     silhouette: how far apart the classes sit relative to their spread (-1 to 1).
@@ -63,6 +66,7 @@ def embedding_scores(
 def _scores(X, points, y, k, cv, knn, probe) -> dict[str, float]:
     return {
         "trustworthiness": float(trustworthiness(X, points, n_neighbors=k)),
+        "continuity": neighbourhoods(X, points, k).continuity(k),
         "knn_accuracy": float(cross_val_score(knn, points, y, cv=cv).mean()),
         "linear_accuracy": float(cross_val_score(probe, points, y, cv=cv).mean()),
         "silhouette": float(silhouette_score(points, y)),

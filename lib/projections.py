@@ -18,6 +18,7 @@ import numpy as np
 
 from lib import engine
 from lib.lazy import LazyModule
+from lib.neighbours import NEIGHBOURS
 from lib.training import Run, TrainConfig, fit_network, network_name, preprocessing
 
 # Imported when a map is first drawn: the pages that draw none need no scikit-learn.
@@ -338,13 +339,17 @@ def take_rows(embedding: Embedding, mapped: np.ndarray, rows: np.ndarray) -> Emb
     return replace(embedding, points=embedding.points[at])
 
 
-def map_scores(dataset, rows: Rows, embedding: Embedding, seed: int = 0) -> dict:
-    """The scores of a map of `rows.show`, against their standardized features (the scaler
-    fit on the training rows, as every method and the network see them), so that a feature
-    in large units does not decide alone who counts as a neighbour."""
-    X, y = dataset.X, dataset.y
-    features = _standardize(X[rows.fit], X[rows.show])[1]
-    return metrics.embedding_scores(features, embedding.coordinates, y[rows.show], seed=seed)
+def shown_features(dataset, rows: Rows) -> np.ndarray:
+    """The standardized features of `rows.show` (the scaler fit on the training rows, as every
+    method and the network see them): what a map is scored against and who counts as a row's
+    neighbour in the data, so that a feature in large units does not decide alone."""
+    return _standardize(dataset.X[rows.fit], dataset.X[rows.show])[1]
+
+
+def map_scores(dataset, rows: Rows, embedding: Embedding, seed: int = 0, k: int = NEIGHBOURS) -> dict:
+    """The scores of a map of `rows.show` with `k` neighbours, against their `shown_features`."""
+    features, y = shown_features(dataset, rows), dataset.y[rows.show]
+    return metrics.embedding_scores(features, embedding.coordinates, y, k, seed)
 
 
 def map_of(dataset, rows: Rows, method: str, seed: int = 0, **params) -> Embedding:

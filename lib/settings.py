@@ -149,6 +149,8 @@ class Number:
         return (int(clamped) if self.integer else clamped), clamped != value
 
     def format(self, value) -> str:
+        if value is None:  # a number not chosen (a row to find): no value in a link
+            return ""
         return str(int(value)) if self.integer else f"{value:g}"
 
 

@@ -18,7 +18,8 @@ CACHES = {
     "ui/charts.py:_specs": (512, "176MB"),  # every chart, in all its layouts: a plane 0.1 MB, a player 2
     "ui/compare.py:_placed": (64, "32MB"),
     "ui/compare.py:_map": (64, "32MB"),
-    "ui/compare.py:_scores": (64, "32MB"),
+    "ui/compare.py:_scores": (64, "1MB"),  # a few numbers a map and k
+    "ui/compare.py:_neighbourhoods": (64, "31MB"),  # 3 arrays of rows × 50: 0.25 MB (412 rows), 3 MB (5,000)
     "ui/data.py:load_builtin": (8, "32MB"),
     "ui/gradient_descent.py:_curves": (512, "32MB"),
     "ui/gradient_descent.py:_descents": (64, "32MB"),

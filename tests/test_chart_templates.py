@@ -186,8 +186,10 @@ def test_one_template_serves_every_number_of_epochs(runs):
 
 def test_the_linked_maps_fill_their_template_like_altair(runs):
     """The comparison page's maps, with a dead node (a constant axis gets a domain around it) and
-    without; a second data set's maps fill the same template with their own titles."""
+    without, coloured by class or by neighbours kept, a row picked or not; a second data set's maps
+    fill the same template with their own titles."""
     from lib.charts import compare
+    from lib.neighbours import neighbourhoods
     from lib.projections import embed
 
     for dataset, run in runs[:1] + runs[2:]:
@@ -198,8 +200,10 @@ def test_the_linked_maps_fill_their_template_like_altair(runs):
             pca, method="bottleneck", points=np.column_stack([pca.points[:, 0], 0 * rows])
         )
         for maps in ([pca, lda], [pca, dead]):
-            assert_same_chart(compare.linked_maps(dataset, rows, maps))
-    parts = compare.linked_maps(dataset, rows, [pca, dead])
+            hoods = [neighbourhoods(dataset.X[rows], m.coordinates) for m in maps]
+            for kept_colours, picked in ((False, None), (True, int(rows[3]))):
+                assert_same_chart(compare.linked_maps(dataset, rows, maps, hoods, 10, kept_colours, picked))
+    parts = compare.linked_maps(dataset, rows, [pca, dead], hoods, 10)
     assert parts.shape["flat"] == (False, False, False, True)
     assert parts.values["low_1y"] == -1 and parts.values["high_1y"] == 1
 

@@ -14,6 +14,7 @@ from lib.charts.inside import epoch_player
 from lib.charts.layouts import widest
 from lib.datasets import load_dataset
 from lib.images import IMAGE_FIELD, SCALE, image_shape, images_for, thumbnails
+from lib.neighbours import neighbourhoods
 from lib.projections import Embedding
 from lib.training import DEEPER_LESSON, train
 from testkit.apptest import app_test, assert_no_exception
@@ -78,9 +79,11 @@ def test_the_comparison_maps_show_each_rows_picture(digits):
     embedding = Embedding(
         "pca", np.random.default_rng(0).normal(size=(len(rows), 2)), 0.0, False, True, ("a", "b")
     )
-    frame = compare.maps_frame(digits, rows, [embedding])
+    hoods = [neighbourhoods(digits.X[rows], embedding.points)]
+    frame = compare.maps_frame(digits, rows, [embedding], hoods, 10)
     np.testing.assert_array_equal(frame[IMAGE_FIELD], thumbnails(digits)[rows])
-    spec = compare.linked_panels(frame, digits, [embedding]).chart().to_dict()
+    frames = {"maps": frame, "neighbours": compare.neighbours_frame(rows, hoods[0], 10)}
+    spec = compare.linked_panels(frames, digits, [embedding]).chart().to_dict()
     assert all(t == [IMAGE_FIELD, "row", "class"] for t in tooltip_titles(spec))  # no pixel values
 
 

@@ -1,4 +1,5 @@
-"""Map scores against scikit-learn computed directly, and the Procrustes alignment."""
+"""Map scores against scikit-learn computed directly, neighbourhoods and continuity against
+independent computations and hand-made maps, and the Procrustes alignment."""
 
 import numpy as np
 import pytest
@@ -7,11 +8,12 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.manifold import trustworthiness
 from sklearn.metrics import silhouette_score
 from sklearn.model_selection import StratifiedKFold, cross_val_score
-from sklearn.neighbors import KNeighborsClassifier
+from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from lib.metrics import SCORE_NAMES, embedding_scores, procrustes_align
+from lib.neighbours import K_MAX, most_neighbours, neighbourhoods
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +35,93 @@ def test_scores_match_scikit_learn_computed_directly(iris):
     )
     assert scores["linear_accuracy"] == pytest.approx(cross_val_score(probe, points, y, cv=cv).mean())
     assert scores["silhouette"] == pytest.approx(silhouette_score(points, y))
+    assert scores["continuity"] == neighbourhoods(X, points, 10).continuity(10)
+
+
+@pytest.fixture(scope="module")
+def untied():
+    """Rows in 5-D and a noisy 2-D map of them, with no two distances equal."""
+    rng = np.random.default_rng(7)
+    X = rng.normal(size=(150, 5))
+    return X, X[:, :2] + rng.normal(0, 0.6, (150, 2))
+
+
+def test_each_rows_neighbours_are_scikit_learns_nearest_neighbours(untied):
+    X, points = untied
+    hoods = neighbourhoods(X, points)
+    assert hoods.most == K_MAX
+    data = NearestNeighbors(n_neighbors=K_MAX).fit(X).kneighbors(return_distance=False)
+    on_map = NearestNeighbors(n_neighbors=K_MAX).fit(points).kneighbors(return_distance=False)
+    np.testing.assert_array_equal(hoods.in_data, data)
+    np.testing.assert_array_equal(hoods.on_map, on_map)
+    # a data neighbour's rank on the map: 1 + the rows nearer to the row on the map (itself excluded)
+    distances = np.linalg.norm(points[:, None] - points[None], axis=-1)
+    nearer = distances[:, None, :] < np.take_along_axis(distances, data, axis=1)[:, :, None]
+    np.testing.assert_array_equal(hoods.rank_on_map, nearer.sum(axis=-1))  # the row itself is nearer: + 1
+    for k in (1, 5, 10, K_MAX):
+        kept = [len(set(data[i, :k]) & set(on_map[i, :k])) for i in range(len(X))]
+        np.testing.assert_array_equal(hoods.kept(k), kept)
+
+
+def test_continuity_is_trustworthiness_read_the_other_way(untied):
+    """Continuity of a map (Venna & Kaski) is scikit-learn's trustworthiness with the data and the
+    map swapped: the data's neighbours torn apart on the map are the map's false neighbours, seen
+    from the data."""
+    X, points = untied
+    hoods = neighbourhoods(X, points)
+    for k in (1, 5, 10, 30, K_MAX):
+        assert hoods.continuity(k) == pytest.approx(trustworthiness(points, X, n_neighbors=k), abs=1e-12)
+    scores = embedding_scores(X, points, (X[:, 0] > 0).astype(int), k=10)
+    assert scores["continuity"] == pytest.approx(trustworthiness(points, X, n_neighbors=10), abs=1e-12)
+
+
+def test_a_row_moved_away_tears_its_neighbourhoods_by_hand():
+    """Eight rows on a line, gaps 1, 2, ... 7 (no ties); the map moves row 0 to 100, k = 1. Rows 0
+    and 1 lose their neighbour (each other); every other row keeps its own. Row 1 is 7th nearest to
+    row 0 on the map and row 0 7th nearest to row 1: each torn 7 - 1 = 6 ranks too far, so
+    continuity = 1 - 2 / (n k (2n - 3k - 1)) · 12 = 1 - 12/48 = 0.75. The map's false neighbours:
+    row 7 for row 0 (7th in the data: 6 too far) and row 2 for row 1 (2nd: 1 too far), so
+    trustworthiness = 1 - 7/48."""
+    X = np.array([0.0, 1, 3, 6, 10, 15, 21, 28])
+    moved = X.copy()
+    moved[0] = 100
+    hoods = neighbourhoods(X, moved)
+    np.testing.assert_array_equal(hoods.kept(1), [0, 0, 1, 1, 1, 1, 1, 1])
+    assert hoods.continuity(1) == pytest.approx(0.75)
+    assert trustworthiness(X[:, None], moved[:, None], n_neighbors=1) == pytest.approx(1 - 7 / 48)
+    same = neighbourhoods(X, 3 * X + 5)  # a map that only stretches and shifts keeps everything
+    assert same.continuity(1) == 1.0 and (same.kept(3) == 3).all()
+
+
+def test_a_circle_cut_open_onto_a_line_tears_only_at_the_cut():
+    """Twelve rows round a circle, mapped to their place along it (0 to 11), k = 2: every row keeps
+    both its neighbours but rows 0 and 11, each of which loses the other (11 places away on the
+    line, 9 too far): continuity = 1 - 2 / (12 · 2 · 17) · 18 = 31/34."""
+    angles = 2 * np.pi * np.arange(12) / 12
+    circle = np.column_stack([np.cos(angles), np.sin(angles)])
+    hoods = neighbourhoods(circle, np.arange(12.0))
+    np.testing.assert_array_equal(hoods.kept(2), [1] + [2] * 10 + [1])
+    assert hoods.continuity(2) == pytest.approx(31 / 34)
+
+
+def test_ties_and_duplicates_are_ranked_in_row_order():
+    X = np.array([[0.0, 0], [1, 0], [0, 0], [-1, 0], [5, 5], [6, 6], [7, 7]])  # row 2 repeats row 0
+    hoods = neighbourhoods(X, X)
+    assert list(hoods.in_data[0]) == [2, 1, 3]  # the duplicate first, then 1 and 3 (tied) in row order
+    assert list(hoods.in_data[2]) == [0, 1, 3]
+    assert list(hoods.rank_on_map[0]) == [1, 2, 3]
+    assert (hoods.kept(3) == 3).all() and hoods.continuity(3) == 1.0
+
+
+def test_k_stays_under_half_the_rows():
+    X = np.random.default_rng(0).normal(size=(45, 3))
+    assert most_neighbours(45) == 22 and most_neighbours(10_000) == K_MAX
+    hoods = neighbourhoods(X, X[:, :2])
+    assert hoods.most == 22
+    with pytest.raises(ValueError, match="outside 1 to 22"):
+        hoods.kept(23)
+    with pytest.raises(ValueError, match="at least 3 rows"):
+        neighbourhoods(X[:2], X[:2, :2])
 
 
 def test_scores_are_deterministic_for_a_seed_and_change_with_k(iris):

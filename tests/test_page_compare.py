@@ -1,16 +1,19 @@
 """The comparison page in AppTest: defaults, every control, and inputs that cannot be drawn."""
 
 import dataclasses
+import json
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import lib.projections
 import ui.compare
 import ui.train_controls
+from lib.charts.common import frame_of
 from lib.charts.layouts import LAYOUTS
 from lib.training import DEEPER_LESSON, train
-from testkit.apptest import app_test, assert_no_exception, chart_specs, set_config
+from testkit.apptest import app_test, assert_no_exception, chart_specs, first_run, set_config
 
 PAGE = "app_pages/compare.py"
 LABELS = ["Network bottleneck", "PCA", "t-SNE", "LDA", "Autoencoder"]
@@ -26,6 +29,21 @@ def panel_titles(at) -> list[str]:
 
 def page_text(at) -> str:
     return "\n".join(m.value for m in [*at.markdown, *at.caption])
+
+
+def maps_data(at) -> dict[str, pd.DataFrame]:
+    """The linked maps' datasets by name (their widest layout's): the maps and the neighbours."""
+    chart = at.get("vega_lite_chart")[0]
+    return {d.name: frame_of(d.data.data) for d in chart.proto.datasets}
+
+
+def dots(panel: dict) -> dict:
+    return panel["layer"][1]  # over the larger, invisible targets a tap hits
+
+
+def picked_row(at) -> list | None:
+    pick = next(p for p in chart_specs(at)[0]["params"] if p["name"] == "pick")
+    return pick.get("value")
 
 
 @pytest.fixture
@@ -44,13 +62,19 @@ def test_defaults_show_five_linked_maps_and_their_scores():
     spec = chart_specs(at)[0]
     brush = [p for p in spec["params"] if p["name"] == "brush"][0]
     assert brush["select"]["type"] == "interval" and len(brush["views"]) == 5  # one brush, all panels
+    pick = [p for p in spec["params"] if p["name"] == "pick"][0]
+    assert pick["select"]["type"] == "point" and pick["views"] == brush["views"]  # one pick, all panels
     for panel in panels(at):
-        assert panel["encoding"]["color"]["condition"]["param"] == "brush"
-        tooltip = [t["title"] for t in panel["encoding"]["tooltip"]]
+        assert dots(panel)["encoding"]["color"]["condition"]["param"] == "brush"
+        tooltip = [t["title"] for t in dots(panel)["encoding"]["tooltip"]]
         assert tooltip == ["row", "class", "variance", "skewness", "kurtosis", "entropy"]
+    data = maps_data(at)
+    assert (data["maps"]["k"] == 10).all() and len(data["neighbours"]) == 10 * 412
+    for method in ("bottleneck", "pca", "tsne", "lda", "autoencoder"):
+        assert data["maps"][f"{method}_kept"].between(0, 10).all()
     table = at.dataframe[0].value
     assert list(table["method"]) == LABELS
-    assert table["trustworthiness"].between(0, 1).all()
+    assert table["trustworthiness"].between(0, 1).all() and table["continuity"].between(0, 1).all()
     for column in ("knn_accuracy", "linear_accuracy"):  # in percent
         assert table[column].between(50, 100).all()
     assert table["silhouette"].between(-1, 1).all()
@@ -119,7 +143,7 @@ def test_three_classes_give_lda_two_real_axes(fast):
     on_dataset(fast, "wine")
     assert_no_exception(fast)
     assert "54 rows" in page_text(fast)
-    lda = panels(fast)[LABELS.index("LDA")]
+    lda = dots(panels(fast)[LABELS.index("LDA")])
     assert lda["encoding"]["y"]["title"] == "LD2"
     assert [t["title"] for t in lda["encoding"]["tooltip"]][2] == "alcohol"
 
@@ -249,3 +273,97 @@ def test_every_width_gets_a_layout_of_the_same_linked_panels():
         assert [p["title"]["text"] for p in spec["concat"]] == LABELS
         assert spec["resolve"]["scale"]["color"] == "shared"  # one legend for every panel
     assert "computing" not in page_text(at)  # the progress note is gone once every map is drawn
+
+
+def test_k_rings_that_many_neighbours_and_the_neighbour_scores_follow(fast):
+    fast.multiselect(key="methods").set_value(["pca", "tsne"]).run()
+    before = fast.dataframe[0].value.set_index("method")
+    fast.slider(key="neighbours").set_value(25).run()
+    assert_no_exception(fast)
+    data = maps_data(fast)
+    assert (data["maps"]["k"] == 25).all() and len(data["neighbours"]) == 25 * 412
+    assert (data["neighbours"].groupby("of").size() == 25).all()
+    assert data["maps"]["tsne_kept"].max() > 10  # counted among 25, not 10
+    after = fast.dataframe[0].value.set_index("method")
+    for score in ("trustworthiness", "continuity", "knn_accuracy"):
+        assert after.loc["PCA", score] != before.loc["PCA", score]
+    assert "k = 25" in page_text(fast) and "its 25 nearest rows" in page_text(fast)
+    columns = json.loads(fast.dataframe[0].proto.columns)  # the headers say which way each score reads
+    assert columns["trustworthiness"]["label"] == "Trustworthiness: map → data"
+    assert columns["continuity"]["label"] == "Continuity: data → map"
+    for score in ("trustworthiness", "continuity", "knn_accuracy", "linear_accuracy", "silhouette"):
+        assert "Higher is better" in columns[score]["help"]
+
+
+def test_k_stays_under_half_the_rows_shown(fast):
+    fast.slider(key="neighbours").set_value(50)
+    fast.multiselect(key="methods").set_value(["pca", "lda"])
+    on_dataset(fast, "iris")  # 45 test rows
+    assert_no_exception(fast)
+    assert "counted up to k = 22" in page_text(fast)
+    assert (maps_data(fast)["maps"]["k"] == 22).all()
+    assert len(fast.dataframe[0].value) == 2
+
+
+def test_kept_colours_colour_every_map_by_its_share_of_neighbours_kept(fast):
+    fast.toggle(key="kept").set_value(True).run()
+    assert_no_exception(fast)
+    for panel in panels(fast):
+        assert dots(panel)["encoding"]["color"]["condition"]["field"] == "kept_share"
+    assert "red where the map tears" in page_text(fast)
+    fast.toggle(key="kept").set_value(False).run()
+    assert all(dots(p)["encoding"]["color"]["condition"]["field"] == "class" for p in panels(fast))
+
+
+def test_a_row_found_by_its_number_opens_picked_or_says_why_not(fast):
+    test_row = int(maps_data(fast)["maps"]["row"].iloc[5])
+    assert picked_row(fast) is None
+    fast.number_input(key="row").set_value(test_row).run()
+    assert_no_exception(fast)
+    assert picked_row(fast) == [{"row": test_row}]
+    training_row = next(r for r in range(100) if r not in set(maps_data(fast)["maps"]["row"]))
+    fast.number_input(key="row").set_value(training_row).run()
+    assert f"Row {training_row} is not on the maps: it is a training row" in page_text(fast)
+    assert picked_row(fast) is None
+    fast.toggle(key="all_rows").set_value(True).run()
+    assert picked_row(fast) == [{"row": training_row}]
+    fast.number_input(key="row").set_value(5000).run()
+    assert "Row 5000 is not on the maps: the data has 1,372 rows" in page_text(fast)
+
+
+def test_a_link_carries_k_the_colours_and_the_row_found():
+    at = app_test(PAGE, {"neighbours": "20", "kept": "true", "row": "10", "methods": "pca,lda"})
+    assert_no_exception(at)
+    assert at.slider(key="neighbours").value == 20 and at.toggle(key="kept").value
+    assert picked_row(at) == [{"row": 10}]
+    assert (maps_data(at)["maps"]["k"] == 20).all()
+
+
+def rings_of(data: dict[str, pd.DataFrame]) -> dict[int, set]:
+    table = data["neighbours"]
+    return {row: set(group["row"]) for row, group in table.groupby("of")}
+
+
+@pytest.mark.parametrize("name", ["banknotes", "wine", "iris", "breast_cancer", "digits", "upload"])
+def test_every_data_set_rings_each_rows_neighbours_on_every_map(name):
+    if name == "upload":
+        rng = np.random.default_rng(3)
+        frame = pd.DataFrame(rng.normal(size=(120, 3)), columns=["a", "b", "c"]).assign(
+            label=np.where(rng.random(120) < 0.5, "yes", "no")
+        )
+        at = first_run(data="upload", csv_file=("mine.csv", frame.to_csv(index=False).encode(), "m1"))
+        at.switch_page(PAGE)
+    else:
+        at = app_test(PAGE, {"data": name})
+    at.session_state["methods"] = ["pca", "lda"]
+    at.run()
+    assert_no_exception(at)
+    data = maps_data(at)
+    shown = set(data["maps"]["row"])
+    k = int(data["maps"]["k"].iloc[0])
+    rings = rings_of(data)
+    assert set(rings) == shown and all(len(r) == k and r <= shown for r in rings.values())
+    assert all(row not in ring for row, ring in rings.items())  # a row is not its own neighbour
+    for method in ("pca", "lda"):
+        assert data["maps"][f"{method}_kept"].between(0, k).all()
+    assert at.dataframe[0].value["continuity"].between(0, 1).all()

@@ -5,7 +5,8 @@ the network only for the bottleneck: moving the t-SNE slider recomputes t-SNE on
 changing the network never recomputes PCA or t-SNE, and coming back to an earlier value
 is a cache hit. A method that places new points maps the test rows and all rows in one
 go (`lib.projections.placed_rows`), so "Show all rows" recomputes only t-SNE and the
-scores of the rows shown.
+scores of the rows shown. Each map's neighbourhoods (`lib.neighbours`) are cached up to
+the largest k, so moving k picks from them; its scores are cached for each k.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lib.datasets import Dataset
+from lib.neighbours import K_MAX, K_MIN, NEIGHBOURS, Neighbourhoods, neighbourhoods
 from lib.projections import (
     DEFAULT_METHODS,
     METHODS,
@@ -21,6 +23,7 @@ from lib.projections import (
     map_of,
     map_scores,
     placed_rows,
+    shown_features,
     take_rows,
 )
 from lib.settings import Flag, Levels, Number, Setting, Several
@@ -58,7 +61,35 @@ ITERATIONS = Setting(
     "t-SNE iterations",
     "More iterations let t-SNE settle; fewer are faster.",
 )
-SETTINGS = (SHOWN, ALL_ROWS, PERPLEXITY, ITERATIONS)
+NEIGHBOURS_K = Setting(
+    "neighbours",
+    Number(K_MIN, K_MAX),
+    NEIGHBOURS,
+    "number of neighbours k",
+    "Neighbours k",
+    "Click a dot: its k nearest rows in the data are ringed in every map. Also the k of "
+    "trustworthiness and continuity in the scores.",
+)
+KEPT_COLOURS = Setting(
+    "kept",
+    Flag(),
+    False,
+    "colouring by neighbours kept",
+    "Colour by neighbours kept",
+    "Colour each dot by the share of its k nearest rows in the data that stay among its k "
+    "nearest on that map: red where the map tears the data apart.",
+)
+FIND_ROW = Setting(
+    "row",
+    Number(0, 9_999_999),
+    None,
+    "row to find",
+    "Find a row by its number",
+    "Picks that row in every map, as clicking its dot does (a row's number is in its tooltip "
+    "and on the data page). Clicking another dot moves on from it.",
+    control="number_input",
+)
+SETTINGS = (SHOWN, ALL_ROWS, PERPLEXITY, ITERATIONS, NEIGHBOURS_K, KEPT_COLOURS, FIND_ROW)
 
 
 @st.cache_data(max_entries=64, max_size="32MB", show_spinner=False)
@@ -90,7 +121,7 @@ def _map(
     )
 
 
-@st.cache_data(max_entries=64, max_size="32MB", show_spinner=False)
+@st.cache_data(max_entries=64, max_size="1MB", show_spinner=False)  # a few numbers each
 def _scores(
     fingerprint: str,
     all_rows: bool,
@@ -100,10 +131,27 @@ def _scores(
     seed: int,
     _dataset: Dataset,
     _run: Run,
+    k: int = NEIGHBOURS,
 ) -> dict:
     rows = comparison_rows(len(_dataset.y), _run.test_index, all_rows)
     embedding = _map(fingerprint, all_rows, split, method, params, seed, _dataset, _run)
-    return map_scores(_dataset, rows, embedding, seed)
+    return map_scores(_dataset, rows, embedding, seed, k)
+
+
+@st.cache_data(max_entries=64, max_size="31MB", show_spinner=False)
+def _neighbourhoods(
+    fingerprint: str,
+    all_rows: bool,
+    split: tuple,
+    method: str,
+    params: tuple,
+    seed: int,
+    _dataset: Dataset,
+    _run: Run,
+) -> Neighbourhoods:
+    rows = comparison_rows(len(_dataset.y), _run.test_index, all_rows)
+    embedding = _map(fingerprint, all_rows, split, method, params, seed, _dataset, _run)
+    return neighbourhoods(shown_features(_dataset, rows), embedding.coordinates)
 
 
 def _key(dataset: Dataset, run: Run, method: str, all_rows: bool, seed: int, params: dict) -> tuple:
@@ -125,10 +173,18 @@ def projection(
 
 
 def projection_scores(
-    dataset: Dataset, run: Run, method: str, all_rows: bool, seed: int = 0, **params
+    dataset: Dataset, run: Run, method: str, all_rows: bool, seed: int = 0, k: int = NEIGHBOURS, **params
 ) -> dict | str:
-    """The scores of the map of `method` (see `lib.metrics.embedding_scores`), or why there are none."""
+    """The scores of the map of `method` with `k` neighbours (see `lib.metrics.embedding_scores`),
+    or the sentence saying why there are none."""
     try:
-        return _scores(*_key(dataset, run, method, all_rows, seed, params))
+        return _scores(*_key(dataset, run, method, all_rows, seed, params), k=k)
     except ValueError as err:
         return str(err)
+
+
+def projection_neighbourhoods(
+    dataset: Dataset, run: Run, method: str, all_rows: bool, seed: int = 0, **params
+) -> Neighbourhoods:
+    """Every row's nearest rows in the data and on the map of `method` (drawn already), up to K_MAX."""
+    return _neighbourhoods(*_key(dataset, run, method, all_rows, seed, params))
