@@ -118,7 +118,8 @@ def test_the_player_carries_every_epoch_and_plays_in_the_browser(at):
     params = player_params(at)
     assert params["playing"]["bind"]["input"] == "checkbox"  # Play: a timer in the browser steps the epoch
     assert any("timer" in str(handler["events"]) for handler in params["epoch"]["on"])
-    assert not at.main.button and not at.main.slider  # no server-side Play button or epoch slider
+    # no server-side Play button or epoch slider: the page's one button is the check against Keras
+    assert [button.key for button in at.main.button] == [state.KERAS_CHECK_BUTTON] and not at.main.slider
 
 
 def test_nodes_and_layers_change_the_parameter_count(at):
