@@ -147,11 +147,11 @@ def minibatch_steps(n_rows: int, config) -> int:
 # What a check costs on this project's 2-core machine under a load of about 4 (2026-12-07): about
 # 0.7 s (building, compiling, tracing, evaluating) and 1.2-1.8 ms a minibatch update for the bundled
 # data sets' networks (1.4 s for wine's 300 updates, 2.3 s for banknotes' 1,050, 2.9 s for digits'
-# 1,375, 6.3 s for 4,200). Measured with `python -c "import time; from lib.datasets import
-# load_dataset as L; from lib.presets import default_config_for as P; from lib.training import train;
-# from lib.keras_check import check_against_keras as C, minibatch_steps as S; d = L('digits'); r =
-# train(d, P(d)); t = time.perf_counter(); C(d, r); print(S(len(d.y), P(d)), time.perf_counter() - t)"`
-# for each data set.
+# 1,375, 6.3 s for 4,200); under a load of about 6, twice that (2-3.5 ms an update). Measured with
+# `python -c "import time; from lib.datasets import load_dataset as L; from lib.presets import
+# default_config_for as P; from lib.training import train; from lib.keras_check import
+# check_against_keras as C, minibatch_steps as S; d = L('digits'); r = train(d, P(d)); t =
+# time.perf_counter(); C(d, r); print(S(len(d.y), P(d)), time.perf_counter() - t)"` for each data set.
 START_SECONDS, STEP_SECONDS = 0.7, 0.0015
 
 

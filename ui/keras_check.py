@@ -77,7 +77,7 @@ def keras_check(run: Run, dataset: Dataset) -> None:
             icon=":material/fact_check:",
             key=state.KERAS_CHECK_BUTTON,
             help=f"Trains this network again in Keras: {minibatch_steps(n_rows, config):,} minibatch "
-            f"updates, about {readable(seconds)} s on this server when no other check runs.",
+            f"updates, about {readable(seconds)} s on a quiet server (longer while many students train).",
         )
         if not pressed:
             return
