@@ -26,8 +26,6 @@ if dataset is None:
 notices = st.container()  # what a link could not use; the link is written after the controls
 
 st.markdown(escape_markdown(dataset.description))
-if dataset.name == "banknotes":  # the licence asks for the attribution (data/README.md)
-    st.markdown(f":small[Source: {BANKNOTES_CITATION}]")
 ABOUT = {
     "banknotes": (
         "Each banknote was photographed and its image passed through a **wavelet transform**; "
@@ -119,3 +117,5 @@ if (images := thumbnails(dataset)) is not None:  # digits: each row beside its p
     row_height = 44  # the pictures big enough to read
     st.caption("Each row is a picture: the first column shows it, the other columns are its pixels.")
 st.dataframe(shown, width="stretch", height=320, column_config=pictures, row_height=row_height)
+if dataset.name == "banknotes":  # the licence asks for the attribution (data/README.md), under the data
+    st.caption(f"Source: {BANKNOTES_CITATION}")

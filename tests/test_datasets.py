@@ -49,7 +49,7 @@ def test_the_lesson_has_its_412_test_rows(banknotes):
 def test_the_data_page_credits_the_source():
     at = app_test()
     assert_no_exception(at)
-    [credit] = [m.value for m in at.markdown if "Lohweg" in m.value]
+    [credit] = [m.value for m in at.caption if "Lohweg" in m.value]
     assert "Doerksen" in credit and "2012" in credit and "DOI 10.24432/C55P57" in credit
     assert "CC BY 4.0" in credit and "UCI" in credit
 
