@@ -11,6 +11,7 @@ import pytest
 from lib import engine
 from lib.datasets import DATASET_NAMES, load_dataset
 from lib.keras_check import DRIFT, KerasCheck, estimated_seconds, minibatch_steps, weights_gap
+from lib.optimizers import OPTIMIZERS
 from lib.presets import default_config_for
 from lib.training import DEEPER_LESSON, engine_arrays, fit_network, split
 
@@ -29,7 +30,7 @@ from lib.codegen import OPTIMIZER_CODE
 from lib.csv_reader import read_csv
 from lib.datasets import DATASET_NAMES, load_dataset
 from lib.initializers import initial_weights
-from lib.keras_check import check_against_keras, gap, weights_gap
+from lib.keras_check import check_against_keras, gap, keras_optimizer, weights_gap
 from lib.keras_model import build_model
 from lib.presets import default_config_for
 from lib.training import TrainConfig, shuffles, split, targets, train
@@ -83,7 +84,16 @@ case("l2", load_dataset("banknotes"), {L2_CONFIG!r}, compare=True)
 thread = threading.Thread(target=case, args=("thread", load_dataset("banknotes"), {L2_CONFIG!r}))
 thread.start()
 thread.join()
+optimizers_agree = {{}}
+for name in OPTIMIZER_CODE:
+    config = TrainConfig(optimizer=name, learning_rate=0.05, momentum=0.8)
+    code = OPTIMIZER_CODE[name].format(lr=config.learning_rate, momentum=config.momentum)
+    ours, theirs = keras_optimizer(config).get_config(), eval(code).get_config()
+    optimizers_agree[name] = type(keras_optimizer(config)) is type(eval(code)) and all(
+        ours[key] == theirs[key] for key in ours if key != "name"  # Keras numbers its optimizers' names
+    )
 print(json.dumps(dict(
+    optimizers_agree=optimizers_agree,
     found=found,
     epochs_heard=epochs_heard,
     names=[first_name, keras.layers.Dense(1).name],
@@ -180,6 +190,14 @@ def test_the_drift_is_the_trainings_own():
     nudged = fit_network(arch, data, config, start=engine.initial_state(arch, start))
     gaps = [weights_gap(a, b) for a, b in zip(ours.weight_history[1:], nudged.weight_history[1:])]
     assert gaps[0] <= 1e-6 and max(gaps) > DRIFT
+
+
+@pytest.mark.fresh_process(CHECKS)
+def test_the_check_trains_with_the_optimizer_the_pages_script_writes(fresh):
+    """For every update rule, Keras' optimizer in the check is configured as the one in lib.codegen's
+    script (class, learning rate, momentum, Keras' defaults)."""
+    agree = json.loads(fresh.last_line)["optimizers_agree"]
+    assert agree == {name: True for name in OPTIMIZERS}
 
 
 def test_drift_epoch_is_the_first_past_the_threshold():
