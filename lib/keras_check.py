@@ -8,12 +8,16 @@ the run has weight decay). Then both runs' weights after every epoch, the test r
 activations, test accuracies and training times are compared.
 
 Keras' state is its thread's own (Keras 3 keeps it in thread-local storage): a check run in a
-session's thread builds models there and clears nothing (`clear_session` is never called).
+session's thread builds models there and clears nothing (`clear_session` is never called). One check
+runs at a time in the process (`ONE_AT_A_TIME`), and it drops what its `model.fit` leaves in
+TensorFlow's gradient registry (`_forget_gradients`), so that checks leave memory flat.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
+import threading
 import time
 from dataclasses import dataclass
 
@@ -26,6 +30,7 @@ from lib.keras_model import build_model
 from lib.lazy import tensorflow as tf
 from lib.training import Run, fit_rows, shuffles, split, targets
 
+ONE_AT_A_TIME = threading.Lock()  # held by the check in flight
 DRIFT = 1e-4  # a weight gap past this is more than float32 rounding (about 1e-7 after an epoch)
 
 
@@ -103,16 +108,17 @@ def check_against_keras(dataset: Dataset, run: Run, on_epoch=None) -> KerasCheck
         if on_epoch is not None:
             on_epoch(epoch + 1)
 
-    start = time.perf_counter()
-    model.fit(
-        minibatches(parts.x_fit, targets(parts.y_fit, n_classes), config),
-        epochs=config.epochs,
-        steps_per_epoch=math.ceil(len(parts.x_fit) / config.batch_size),
-        shuffle=False,  # the batches come in the engine's order
-        callbacks=[keras.callbacks.LambdaCallback(on_epoch_end=keep)],
-        verbose=0,
-    )
-    seconds = time.perf_counter() - start
+    with ONE_AT_A_TIME, _forget_gradients():
+        start = time.perf_counter()
+        model.fit(
+            minibatches(parts.x_fit, targets(parts.y_fit, n_classes), config),
+            epochs=config.epochs,
+            steps_per_epoch=math.ceil(len(parts.x_fit) / config.batch_size),
+            shuffle=False,  # the batches come in the engine's order
+            callbacks=[keras.callbacks.LambdaCallback(on_epoch_end=keep)],
+            verbose=0,
+        )
+        seconds = time.perf_counter() - start
     _, accuracy = model.evaluate(parts.x_test, targets(parts.y_test, n_classes), verbose=0)
     bottleneck = np.asarray(features(parts.x_test, training=False))  # Keras' forward pass, untraced
     return KerasCheck(
@@ -124,6 +130,29 @@ def check_against_keras(dataset: Dataset, run: Run, on_epoch=None) -> KerasCheck
         engine_seconds=run.seconds,
         keras_seconds=seconds,
     )
+
+
+@contextlib.contextmanager
+def _forget_gradients():
+    """Drop the gradient functions TensorFlow registered while this block ran.
+
+    For each `tf.custom_gradient` traced into a graph TensorFlow registers a gradient function in a
+    process-wide registry and never removes it. Keras' `model.fit` traces one (its optimizer's sum of the
+    gradients over replicas) in each train function it traces, and the entry keeps that whole graph
+    alive: about 4 MB a check, for the life of the server. A finished trace never looks its gradients up
+    again, and no other trace runs meanwhile (`ONE_AT_A_TIME`; the engine registers none), so the
+    entries the block added are dropped. (A private registry: tests/test_keras_check.py checks that
+    checks leave it and the number of traced graphs as they were.)"""
+    from tensorflow.python.framework import ops
+
+    registry = ops._gradient_registry._registry
+    before = set(registry)
+    try:
+        yield
+    finally:
+        for name in set(registry) - before:
+            if name.startswith("CustomGradient-"):
+                del registry[name]
 
 
 def minibatches(x: np.ndarray, t: np.ndarray, config):

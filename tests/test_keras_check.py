@@ -84,6 +84,25 @@ case("l2", load_dataset("banknotes"), {L2_CONFIG!r}, compare=True)
 thread = threading.Thread(target=case, args=("thread", load_dataset("banknotes"), {L2_CONFIG!r}))
 thread.start()
 thread.join()
+
+
+def held():  # what TensorFlow keeps for the life of the process: gradient functions, traced graphs
+    import gc
+    from tensorflow.python.framework import ops
+    from tensorflow.python.framework.func_graph import FuncGraph
+
+    gc.collect()
+    return len(ops._gradient_registry._registry), sum(isinstance(o, FuncGraph) for o in gc.get_objects())
+
+
+banknotes = load_dataset("banknotes")
+run = train(banknotes, TrainConfig(hidden=(5,), epochs=3))
+memory = [held()]
+for seed in range(3):  # each check a new model, so new traces
+    check_against_keras(banknotes, run)
+    memory.append(held())
+train(banknotes, TrainConfig(hidden=(6, 4), epochs=2))  # a shape the engine never traced here
+memory.append(held())
 optimizers_agree = {{}}
 for name in OPTIMIZER_CODE:
     config = TrainConfig(optimizer=name, learning_rate=0.05, momentum=0.8)
@@ -93,6 +112,7 @@ for name in OPTIMIZER_CODE:
         ours[key] == theirs[key] for key in ours if key != "name"  # Keras numbers its optimizers' names
     )
 print(json.dumps(dict(
+    memory=memory,
     optimizers_agree=optimizers_agree,
     found=found,
     epochs_heard=epochs_heard,
@@ -190,6 +210,16 @@ def test_the_drift_is_the_trainings_own():
     nudged = fit_network(arch, data, config, start=engine.initial_state(arch, start))
     gaps = [weights_gap(a, b) for a, b in zip(ours.weight_history[1:], nudged.weight_history[1:])]
     assert gaps[0] <= 1e-6 and max(gaps) > DRIFT
+
+
+@pytest.mark.fresh_process(CHECKS)
+def test_checks_leave_memory_flat(fresh):
+    """Keras' model.fit leaves each train graph it traces in TensorFlow's gradient registry, about 4 MB
+    for the life of the process; after a check neither that registry nor the traced graphs held have
+    grown (and the engine, tracing a new shape, adds nothing to the registry)."""
+    memory = json.loads(fresh.last_line)["memory"]
+    assert len(memory) == 5 and all(entry == memory[0] for entry in memory[1:4])
+    assert memory[4][0] == memory[0][0]
 
 
 @pytest.mark.fresh_process(CHECKS)

@@ -9,38 +9,30 @@ pressing it on the teacher's network computes it once (st.cache_data holds one c
 
 from __future__ import annotations
 
-import threading
-
 import streamlit as st
 
 from lib.datasets import Dataset
-from lib.keras_check import KerasCheck, check_against_keras, estimated_seconds, minibatch_steps
+from lib.keras_check import ONE_AT_A_TIME, KerasCheck, check_against_keras, estimated_seconds, minibatch_steps
 from lib.readable import readable
 from lib.training import Run, TrainConfig
 from ui import state
 
 LONGEST = 60  # seconds: a network that would take longer is not checked here (see `keras_check`)
-ONE_AT_A_TIME = threading.Lock()  # the server's one check in flight
 
 
 @st.cache_data(max_entries=64, max_size="1MB", show_spinner=False)  # a few kB a check
 def _checked(fingerprint: str, config: TrainConfig, _dataset: Dataset, _run: Run) -> KerasCheck:
     # The bar is made inside the cached function: a cache hit replays nothing visible (ui/runs.py).
-    bar = st.progress(0.0, text="Training in Keras…")
+    waiting = ONE_AT_A_TIME.locked()  # another session's check is in flight: this one waits for it
+    bar = st.progress(
+        0.0, text="Waiting for another check on this server to end…" if waiting else "Training in Keras…"
+    )
+
+    def report(epoch: int) -> None:
+        bar.progress(epoch / config.epochs, text=f"Training in Keras… epoch {epoch} of {config.epochs}")
+
     try:
-        if not ONE_AT_A_TIME.acquire(blocking=False):
-            bar.progress(0.0, text="Waiting for another check on this server to end…")
-            ONE_AT_A_TIME.acquire()
-        try:
-
-            def report(epoch: int) -> None:
-                bar.progress(
-                    epoch / config.epochs, text=f"Training in Keras… epoch {epoch} of {config.epochs}"
-                )
-
-            return check_against_keras(_dataset, _run, on_epoch=report)
-        finally:
-            ONE_AT_A_TIME.release()
+        return check_against_keras(_dataset, _run, on_epoch=report)
     finally:
         bar.empty()
 
