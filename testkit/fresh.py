@@ -22,6 +22,10 @@ from subprocess import PIPE
 from testkit import ROOT
 
 PRELUDE = f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
+# A project script ends without the interpreter's finalization: the app's daemon thread that imports
+# TensorFlow and traces the presets (ui.startup.load_in_background) may still be running, and killing
+# it inside TensorFlow aborts the process ("terminate called ... FATAL: exception not rethrown").
+EPILOGUE = "\nimport os, sys\nsys.stdout.flush()\nsys.stderr.flush()\nos._exit(0)\n"
 RUNNING: set[subprocess.Popen] = set()  # the fresh processes running now
 
 
@@ -45,7 +49,7 @@ def run(script: str, files: dict[str, str | bytes] | None = None, timeout: float
     .streamlit/config.toml there). With `files` ({name: text or bytes}), as a student's own script:
     in a new folder that holds them, the project not importable."""
     if files is None:
-        folder, command = ROOT, [sys.executable, "-c", PRELUDE + script]
+        folder, command = ROOT, [sys.executable, "-c", PRELUDE + script + EPILOGUE]
     else:
         folder, command = Path(tempfile.mkdtemp(prefix="fresh-")), [sys.executable, "fresh_script.py"]
         for name, content in files.items():
