@@ -57,9 +57,6 @@ diverged = any(p.kind == "diverged" for p in problems)
 methods = draw(SHOWN)
 left, right = st.columns([1, 2])
 all_rows = draw(ALL_ROWS, left)
-chosen_k = draw(NEIGHBOURS_K, left)
-kept_colours = draw(KEPT_COLOURS, left)
-row = draw(FIND_ROW, left, placeholder="a row number")
 slider, rules = right.columns([1, 1])
 perplexity = draw(PERPLEXITY, slider)
 iterations = draw(ITERATIONS, slider)
@@ -68,7 +65,7 @@ rules.caption(
     "clusters and the distances between them mean little; each perplexity draws another picture; "
     "one run can mislead, so try a few."
 )
-share_link()
+notices = st.container()  # the link's notices (share_link, once every control is drawn)
 if diverged and "bottleneck" in methods:  # no map of non-numbers; the other maps do not need the network
     methods = [m for m in methods if m != "bottleneck"]
     st.info(
@@ -76,11 +73,30 @@ if diverged and "bottleneck" in methods:  # no map of non-numbers; the other map
         icon=":material/info:",
     )
 if not methods:
+    share_link(notices)
     st.info("Choose at least one method to draw.", icon=":material/info:")
     st.stop()
 
 rows = comparison_rows(len(dataset.y), run.test_index, all_rows)
+params = {"tsne": dict(perplexity=perplexity, max_iter=iterations), "autoencoder": dict(hidden=config.hidden)}
+progress = st.empty()
+slots = layout_slots("compare_maps")  # one per layout (lib.charts.layouts), filled as the maps are ready
+# Under the maps, drawn before them: how to pick a row, k, the colours and the row to find (so a
+# phone sees the first map within a screen); the scores below use the same k.
+tools = st.empty()
+with tools.container():
+    how = st.empty()
+    pick_k, colours, pick_row = st.columns(3)
+    chosen_k = draw(NEIGHBOURS_K, pick_k)
+    kept_colours = draw(KEPT_COLOURS, colours)
+    row = draw(FIND_ROW, pick_row, placeholder="a row number")
+share_link(notices)
 k = min(chosen_k, most_neighbours(len(rows.show)))
+if k < chosen_k:
+    pick_k.caption(
+        f"With {len(rows.show):,} rows shown, a row's neighbours are counted up to k = {k} "
+        "(k must stay under half the rows for continuity and trustworthiness)."
+    )
 if row is not None and row not in rows.show:
     why = (
         f"the data has {len(dataset.y):,} rows, numbered from 0"
@@ -89,16 +105,22 @@ if row is not None and row not in rows.show:
         if not all_rows and row not in run.test_index
         else f"it is not in the sample of {len(rows.show):,} rows shown"
     )
-    left.caption(f"Row {row} is not on the maps: {why}.")
+    pick_row.caption(f"Row {row} is not on the maps: {why}.")
     row = None
-if k < chosen_k:
-    st.caption(
-        f"With {len(rows.show):,} rows shown, a row's neighbours are counted up to k = {k} "
-        "(k must stay under half the rows for continuity and trustworthiness)."
+how.caption(
+    f"**Click or tap a dot** (or find a row by its number below): its {k} nearest rows in the data "
+    "(all features, standardized) are ringed in every panel, and each panel says how many of them "
+    f"stay among the dot's {k} nearest on its map. **Drag a box** in any panel to highlight those "
+    "rows in every panel (double-click clears both); **hover** over a dot to see its row, class and "
+    "original features."
+    + (
+        f" **Colours:** each dot's share of its {k} nearest rows in the data that stay among its {k} "
+        "nearest on that map: red where the map tears the row's neighbourhood apart, blue where it "
+        "keeps it."
+        if kept_colours
+        else ""
     )
-params = {"tsne": dict(perplexity=perplexity, max_iter=iterations), "autoencoder": dict(hidden=config.hidden)}
-progress = st.empty()
-slots = layout_slots("compare_maps")  # one per layout (lib.charts.layouts), filled as the maps are ready
+)
 results = {}
 for group in drawing_order(methods):  # the cheap maps first, t-SNE last
     busy = [m for m in group if METHODS[m].cost]
@@ -132,20 +154,8 @@ for method in methods:
         )
 embeddings = [results[m] for m in methods if not isinstance(results[m], str)]
 if not embeddings:
+    tools.empty()
     st.stop()
-st.caption(
-    f"**Click or tap a dot** (or find a row by its number above): its {k} nearest rows in the "
-    "data (all features, standardized) are ringed in every panel, and each panel says how many of "
-    f"them stay among the dot's {k} nearest on its map. **Drag a box** in any panel to highlight "
-    "those rows in every panel (double-click clears both); **hover** over a dot to see its row, "
-    "class and original features."
-)
-if kept_colours:
-    st.caption(
-        f"**Colours:** each dot's share of its {k} nearest rows in the data that stay among its {k} "
-        "nearest on that map: red where the map tears the row's neighbourhood apart, blue where it "
-        "keeps it."
-    )
 which = "all rows" if all_rows else "the test rows (rows the network never trained on)"
 st.markdown(
     f"**Each dot is one of {len(rows.show):,} rows: {which}.** Every method except t-SNE was fit "

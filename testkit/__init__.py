@@ -4,6 +4,7 @@
 
 - `testkit.server`: `streamlit run` on a free port of 127.0.0.1, waited for until healthy;
 - `testkit.chromium`: Debian's Chromium with the flags this machine needs, page waits, screenshots;
+- `testkit.vega`: what Vega drew in Chromium (a chart's items, its selections), read from its view;
 - `testkit.apptest`: the whole app in Streamlit's AppTest, what its pages show (chart specs and data);
 - `testkit.fresh`: scripts in a fresh Python, waited for or run in the background while tests go on;
 - `testkit.load_driver`: a class of browser sessions at once (tests/test_load.py, bench/bench_load.py);

@@ -1,9 +1,14 @@
-"""The comparison page in headless Chromium: panels, linked brushing, tooltips, scores."""
+"""The comparison page in headless Chromium: panels, linked brushing, tooltips, scores, and a row
+picked by a click or a tap: its neighbours ringed in every map, each map saying how many it keeps."""
 
+import re
+
+import numpy as np
 import pytest
 
 from testkit import ARTIFACTS
 from testkit.chromium import screenshot, wait_for_app
+from testkit.vega import drawn_items, selected, wait_selected
 
 pytestmark = pytest.mark.browser
 
@@ -120,3 +125,131 @@ def test_cheap_maps_show_before_t_sne_is_done(app_url, page):
     assert not page.get_by_text("t-SNE: computing").count()
     assert page.evaluate("() => window.sawCheapMapsFirst"), "the cheap maps were not drawn before t-SNE ended"
     assert "2,000 iterations" in page.locator("[data-testid='stMain']").inner_text()
+
+
+METHODS = ["bottleneck", "pca", "tsne", "lda", "autoencoder"]  # the default panels, in order
+FIELDS = ["row", "of", *(f"{method}_kept" for method in METHODS)]
+CAPTION = re.compile(r"row (\d+) keeps (\d+) of its (\d+) neighbours")
+
+
+def open_compare(tab, app_url: str, query: str = "") -> None:
+    tab.goto(f"{app_url}/compare{query}")
+    wait_for_app(tab)
+    tab.get_by_role("heading", name="Scores: which map keeps what?").wait_for(timeout=180_000)
+    wait_for_app(tab)
+
+
+def shown_chart(tab):
+    return tab.locator(SHOWN)
+
+
+def lone(items: list[dict], panel: int, screen: dict, ringed: bool = False) -> dict:
+    """A dot of `panel` on screen (or, `ringed`, a ring round one) with no other dot nor ring within
+    14 px: a click there is its own."""
+    marks = [i for i in items if i["type"] == "symbol" and i["size"] != 300]  # not the tap targets
+    places = np.array([[i["x"], i["y"]] for i in marks])
+    for mark in marks:
+        if mark["panel"] != panel or (mark["datum"]["of"] is not None) != ringed or mark["size"] == 340:
+            continue
+        if not (60 < mark["y"] < screen["height"] - 60 and 20 < mark["x"] < screen["width"] - 20):
+            continue
+        if np.count_nonzero(np.hypot(*(places - [mark["x"], mark["y"]]).T) < 14) == 1 + ringed:
+            return mark  # alone, or a ring and its own dot
+    raise AssertionError(f"no lone {'ring' if ringed else 'dot'} of panel {panel} on screen")
+
+
+def picked_view(tab) -> tuple[list, dict, list]:
+    """(rows picked, the rows ringed in each panel, each panel's caption) as Vega drew them."""
+    chart = shown_chart(tab)
+    items = drawn_items(chart, FIELDS)
+    rings: dict[int, list] = {}
+    for item in items:
+        if item["datum"]["of"] is not None:
+            rings.setdefault(item["panel"], []).append(item)
+    captions = sorted(
+        (
+            (i["panel"], i["text"])
+            for i in items
+            if i["type"] == "text" and CAPTION.fullmatch(i["text"] or "")
+        ),
+    )
+    return selected(chart, "pick"), rings, captions
+
+
+def test_a_click_rings_a_rows_neighbours_in_every_map_and_says_what_each_keeps(app_url, page):
+    page.set_viewport_size({"width": 1440, "height": 900})
+    open_compare(page, app_url)
+    chart = shown_chart(page)
+    chart.evaluate(  # the first two rows of panels on screen
+        "el => document.querySelector('[data-testid=\"stMain\"]')"
+        ".scrollBy(0, el.getBoundingClientRect().top - 20)"
+    )
+    assert picked_view(page) == ([], {}, [])  # nothing picked before a click
+    items = drawn_items(chart, FIELDS)
+    dot = lone(items, METHODS.index("pca"), page.viewport_size)
+    row = dot["datum"]["row"]
+    page.mouse.click(dot["x"], dot["y"])
+    wait_selected(chart, "pick", [[row]])
+    _, rings, captions = picked_view(page)
+    assert sorted(rings) == list(range(len(METHODS)))
+    items = drawn_items(chart, FIELDS)
+    for panel, method in enumerate(METHODS):
+        ringed = rings[panel]
+        assert len(ringed) == 10 and len({r["datum"]["row"] for r in ringed}) == 10
+        assert row not in {r["datum"]["row"] for r in ringed}  # a row is not its own neighbour
+        dots = {i["datum"]["row"]: i for i in items if i["panel"] == panel and i["size"] == 22}
+        for ring in ringed:  # each ring round its own row's dot on this map
+            assert ring["x"] == pytest.approx(dots[ring["datum"]["row"]]["x"], abs=0.5)
+            assert ring["y"] == pytest.approx(dots[ring["datum"]["row"]]["y"], abs=0.5)
+        kept = dots[row]["datum"][f"{method}_kept"]
+        assert (panel, f"row {row} keeps {kept} of its 10 neighbours") in captions
+    ringed = [{r["datum"]["row"] for r in rings[panel]} for panel in rings]
+    assert all(rows == ringed[0] for rows in ringed)  # the same neighbours in the data, on every map
+    screenshot(page, "compare-picked", full_page=False)
+
+    neighbour = lone(drawn_items(chart, FIELDS), METHODS.index("pca"), page.viewport_size, ringed=True)
+    page.mouse.move(neighbour["x"], neighbour["y"], steps=5)  # as a hand moves there
+    page.mouse.click(neighbour["x"], neighbour["y"])  # a ringed neighbour picks it in turn
+    wait_selected(chart, "pick", [[neighbour["datum"]["row"]]])
+    page.mouse.dblclick(dot["x"], dot["y"])
+    wait_selected(chart, "pick", [])
+    assert picked_view(page) == ([], {}, [])
+
+
+def test_a_tap_picks_a_row_on_a_phone(app_url, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    tab = context.new_page()
+    open_compare(tab, app_url)
+    chart = shown_chart(tab)
+    pca = METHODS.index("pca")
+    top = drawn_items(chart, FIELDS)
+    panel_top = min(i["y"] for i in top if i["panel"] == pca)
+    chart.evaluate(  # the PCA panel (the second, one column) on screen
+        f"el => document.querySelector('[data-testid=\"stMain\"]').scrollBy(0, {panel_top} - 120)"
+    )
+    for _ in range(2):  # a second tap moves on from the first (Vega would give it the first's item)
+        items = drawn_items(chart, FIELDS)
+        dot = lone(items, pca, tab.viewport_size)
+        tab.touchscreen.tap(dot["x"], dot["y"])
+        wait_selected(chart, "pick", [[dot["datum"]["row"]]])
+        _, rings, captions = picked_view(tab)
+        assert all(len(ringed) == 10 for ringed in rings.values()) and len(rings) == len(METHODS)
+        assert len(captions) == len(METHODS)
+    screenshot(tab, "compare-phone-picked", full_page=False)
+    context.close()
+
+
+def test_a_link_opens_a_row_picked_and_every_map_coloured_by_neighbours_kept(app_url, browser):
+    for width, height in ((1440, 900), (390, 844)):
+        context = browser.new_context(viewport={"width": width, "height": height})
+        tab = context.new_page()
+        open_compare(tab, app_url, "?row=10&neighbours=15&kept=true")
+        picked, rings, captions = picked_view(tab)
+        assert picked == [[10]]
+        assert len(rings) == len(METHODS) and all(len(ringed) == 15 for ringed in rings.values())
+        assert [CAPTION.fullmatch(text).group(1, 3) for _, text in captions] == [("10", "15")] * len(METHODS)
+        texts = [i["text"] for i in drawn_items(shown_chart(tab), FIELDS) if i["type"] == "text"]
+        assert "Share of its k neighbours kept" in texts  # the colours' legend
+        assert tab.locator("[data-testid='stException']").count() == 0
+        screenshot(tab, f"compare-kept-{width}")
+        context.close()

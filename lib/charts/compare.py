@@ -169,7 +169,8 @@ def _panel(frames, i, method: tuple, flat, values, *, brush, pick, tooltip, colo
     picked = (
         alt.Chart(frame)
         .transform_filter(pick)
-        .mark_point(shape="circle", filled=False, size=340, strokeWidth=3, color=RING, opacity=1)
+        # no fill: a click inside the ring reaches the neighbours' rings around it
+        .mark_point(shape="circle", filled=False, fill=None, size=340, strokeWidth=3, color=RING, opacity=1)
         .encode(x=x, y=y, tooltip=tooltip)
     )
     caption = (  # above the plot, under the subtitle: what this map keeps of the picked row's neighbours
