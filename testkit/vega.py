@@ -27,10 +27,10 @@ VIEW = """(element) => {
 # null until the view has drawn.
 ITEMS = f"""([element, fields]) => {{
   const view = ({VIEW})(element);
-  if (!view || !view.scenegraph().root.items.length) return null;
-  const canvas = element.querySelector('canvas');
-  const box = canvas.getBoundingClientRect();
-  const scale = box.width / parseFloat(canvas.style.width);
+  const surface = element.querySelector('canvas, svg.marks');  // Streamlit draws small data as SVG
+  if (!view || !surface || !view.scenegraph().root.items.length) return null;
+  const box = surface.getBoundingClientRect();
+  const scale = box.width / parseFloat(surface.style.width || surface.getAttribute('width'));
   const found = [];
   const walk = (group, x, y, panel) => {{
     for (const mark of group.items || []) {{

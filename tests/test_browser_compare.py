@@ -4,6 +4,7 @@ picked by a click or a tap: its neighbours ringed in every map, each map saying 
 import re
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from testkit import ARTIFACTS
@@ -253,3 +254,47 @@ def test_a_link_opens_a_row_picked_and_every_map_coloured_by_neighbours_kept(app
         assert tab.locator("[data-testid='stException']").count() == 0
         screenshot(tab, f"compare-kept-{width}")
         context.close()
+
+
+def scroll_to_panel(tab, panel: int) -> None:
+    chart = shown_chart(tab)
+    top = min(i["y"] for i in drawn_items(chart, FIELDS) if i["panel"] == panel)
+    chart.evaluate(f"el => document.querySelector('[data-testid=\"stMain\"]').scrollBy(0, {top} - 120)")
+
+
+def test_an_uploaded_csv_rings_neighbours_on_a_laptop_and_a_phone(app_url, browser):
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, has_touch=True)
+    tab = context.new_page()
+    tab.goto(app_url)
+    wait_for_app(tab)
+    tab.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.click()
+    tab.get_by_role("option", name="Upload a CSV…").click()
+    rng = np.random.default_rng(5)
+    frame = pd.DataFrame(rng.normal(size=(150, 3)), columns=["f1", "f2", "f3"]).assign(kind=["p", "q"] * 75)
+    frame.loc[frame.kind == "q", "f1"] += 2
+    tab.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
+        files=[{"name": "points.csv", "mimeType": "text/csv", "buffer": frame.to_csv(index=False).encode()}]
+    )
+    tab.get_by_text("points.csv").first.wait_for(timeout=60_000)
+    wait_for_app(tab)
+    tab.get_by_role("link", name="Compare reductions").click()  # in the same session as the upload
+    tab.get_by_role("heading", name="Scores: which map keeps what?").wait_for(timeout=180_000)
+    wait_for_app(tab)
+    pca = METHODS.index("pca")
+    for width, height in ((1440, 900), (390, 844)):
+        tab.set_viewport_size({"width": width, "height": height})
+        wait_for_app(tab)
+        scroll_to_panel(tab, pca)
+        chart = shown_chart(tab)
+        dot = lone(drawn_items(chart, FIELDS), pca, tab.viewport_size)
+        if width == 390:
+            tab.touchscreen.tap(dot["x"], dot["y"])
+        else:
+            tab.mouse.click(dot["x"], dot["y"])
+        wait_selected(chart, "pick", [[dot["datum"]["row"]]])
+        _, rings, captions = picked_view(tab)
+        assert len(rings) == len(METHODS) and all(len(ringed) == 10 for ringed in rings.values())
+        assert len(captions) == len(METHODS)
+        screenshot(tab, f"compare-upload-{width}", full_page=False)
+    assert tab.locator("[data-testid='stException']").count() == 0
+    context.close()
