@@ -2,11 +2,11 @@
 
 A row's neighbours are the other rows in order of distance (Euclidean), ties in row order; a
 neighbour's *rank* is its place in that order (the nearest is 1). `Neighbourhoods` holds, for
-every row, its `most` nearest rows in the data and on the map, and the rank on the map of each of
-its neighbours in the data: enough to answer, for any k up to `most`, how many of a row's k
-neighbours in the data stay among its k nearest on the map (`kept`), and continuity (Venna &
-Kaski 2006): the mirror of trustworthiness, it counts the neighbours in the data that the map
-tears apart, and how far (trustworthiness counts the map's false neighbours, `lib.metrics`).
+every row, its `most` nearest rows in the data and the rank on the map of each: enough to answer,
+for any k up to `most`, how many of a row's k neighbours in the data stay among its k nearest on
+the map (`kept`), and continuity (Venna & Kaski 2006): the mirror of trustworthiness, it counts
+the neighbours in the data that the map tears apart, and how far (trustworthiness counts the
+map's false neighbours, `lib.metrics`).
 """
 
 from __future__ import annotations
@@ -76,10 +76,9 @@ def _ranked(points: np.ndarray, k: int, targets: np.ndarray | None = None):
 
 @dataclass(frozen=True, eq=False)
 class Neighbourhoods:
-    """Every row's `most` nearest rows in the data and on a map, and where the map puts the first."""
+    """Every row's `most` nearest rows in the data, and where a map puts them."""
 
     in_data: np.ndarray  # (n, most) positions, nearest first
-    on_map: np.ndarray  # (n, most)
     rank_on_map: np.ndarray  # (n, most): the rank on the map of each of `in_data`
 
     @property
@@ -120,5 +119,4 @@ def neighbourhoods(X: np.ndarray, points: np.ndarray, most: int = K_MAX) -> Neig
     if most < 1:
         raise ValueError(f"Neighbourhoods need at least 3 rows; there are {len(X)}.")
     in_data = _ranked(X, most)[0]
-    on_map, rank_on_map = _ranked(points, most, in_data)
-    return Neighbourhoods(in_data, on_map, rank_on_map)
+    return Neighbourhoods(in_data, _ranked(points, most, in_data)[1])

@@ -19,7 +19,7 @@ CACHES = {
     "ui/compare.py:_placed": (64, "32MB"),
     "ui/compare.py:_map": (64, "32MB"),
     "ui/compare.py:_scores": (64, "1MB"),  # a few numbers a map and k
-    "ui/compare.py:_neighbourhoods": (64, "31MB"),  # 3 arrays of rows × 50: 0.25 MB (412 rows), 3 MB (5,000)
+    "ui/compare.py:_neighbourhoods": (64, "31MB"),  # 2 arrays of rows × 50: 0.16 MB (412 rows), 2 MB (5,000)
     "ui/data.py:load_builtin": (8, "32MB"),
     "ui/gradient_descent.py:_curves": (512, "32MB"),
     "ui/gradient_descent.py:_descents": (64, "32MB"),
