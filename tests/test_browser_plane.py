@@ -2,15 +2,14 @@
 phone: its dashed decision line is drawn, its epoch slider and Play are in view with it, and on a
 phone it is drawn at full scale, most of the column wide, the lesson's grid of epochs one screen high.
 
-What Vega drew is read from the chart's own view (its scenegraph): Streamlit keeps the Vega view in
-React state, found from the chart's element by walking its React fiber up to the component that
-holds it."""
+What Vega drew is read from the chart's own view (its scenegraph), found by `testkit.vega.VIEW`."""
 
 import pytest
 
 from lib import lesson
 from lib.charts.player import DECISION_LINE
 from testkit.chromium import screenshot, wait_for_app
+from testkit.vega import VIEW
 
 pytestmark = pytest.mark.browser
 MAIN = "[data-testid='stMain']"
@@ -19,20 +18,6 @@ SIZES = {"laptop": (1440, 900), "phone": (390, 844)}
 PLAYER = f"{MAIN} .vega-embed:visible:has(form.vega-bindings input[type=range])"
 GRID = f"{MAIN} [class*='st-key-evolution_'] .vega-embed:visible"
 
-VIEW = """(element) => {
-  const key = Object.keys(element).find((k) => k.startsWith('__reactFiber$'));
-  const isView = (v) => v && typeof v === 'object' && typeof v.scenegraph === 'function'
-    && typeof v.signal === 'function' && typeof v.origin === 'function';
-  for (let fiber = element[key], depth = 0; fiber && depth < 30; fiber = fiber.return, depth++) {
-    for (let hook = fiber.memoizedState, i = 0; hook && typeof hook === 'object' && i < 100;
-         hook = hook.next, i++) {
-      for (const value of [hook.memoizedState, hook.memoizedState && hook.memoizedState.current]) {
-        if (isView(value)) return value;
-      }
-    }
-  }
-  return null;
-}"""
 
 # The plane as drawn, in px of the page's viewport: its plot (the group of its decision line's
 # mark), the line's ends inside it, the slider, and how much the chart is scaled to fit its column.
