@@ -4,7 +4,7 @@ import streamlit as st
 
 from lib.charts import inner_layer as rc
 from lib.charts import plane, player
-from lib.charts.inside import epoch_player, view_with_scrubber
+from lib.charts.inside import epoch_player
 from lib.codegen import keras_script
 from lib.diagnostics import diagnose
 from lib.training import network_name
@@ -12,7 +12,7 @@ from ui.advice import explained
 from ui.charts import chart
 from ui.data import current_dataset, escape_markdown
 from ui.exports import run_downloads, run_stem
-from ui.inside import bending_text, node_text
+from ui.inside import BENDING_GRID, NODE_PICTURES, bending_text, node_text, view_on_request
 from ui.keras_check import keras_check
 from ui.links import classroom_link_maker, share_link
 from ui.runs import trained
@@ -90,10 +90,10 @@ st.markdown(
 if not diverged:  # each view has its own epoch slider and Play, so the player's stay by its plane
     st.header("2 · Inside every node", divider="gray")
     node_text(run, dataset)
-    chart(view_with_scrubber, run, dataset, "nodes", name=f"{stem}_nodes", width="content")
+    view_on_request(NODE_PICTURES, run, dataset, "nodes", f"{stem}_nodes")
     st.header("3 · The input space bending", divider="gray")
     bending_text()
-    chart(view_with_scrubber, run, dataset, "bending", name=f"{stem}_bending", width="content")
+    view_on_request(BENDING_GRID, run, dataset, "bending", f"{stem}_bending")
 
 st.header("4 · How the representation forms", divider="gray")
 if diverged:

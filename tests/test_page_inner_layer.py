@@ -122,6 +122,33 @@ def test_the_player_carries_every_epoch_and_plays_in_the_browser(at):
     assert [button.key for button in at.main.button] == [state.KERAS_CHECK_BUTTON] and not at.main.slider
 
 
+def test_the_views_inside_the_network_are_built_only_when_switched_on():
+    """A new run builds the plane first; each view inside is built when its switch is turned on."""
+    at = app_test(PAGE, {"epochs": "5"})
+    assert_no_exception(at)
+    assert not inside_views(at)
+    switches = {t.label: t for t in at.main.toggle}
+    assert {"Draw every node's picture", "Draw the bent grid"} <= set(switches)
+    assert sum("Switch it on to build this view" in c.value for c in at.main.caption) == 2
+    switches["Draw every node's picture"].set_value(True).run()
+    assert_no_exception(at)
+    assert inside_views(at) == ["nodes"]
+    assert sum("Switch it on to build this view" in c.value for c in at.main.caption) == 1
+    assert at.query_params["node_pictures"] == "true"  # a link keeps it open
+    at.main.toggle(key="bending_grid").set_value(True).run()
+    assert inside_views(at) == ["nodes", "bending"]
+
+
+def inside_views(at) -> list[str]:
+    """The views inside the network drawn on the page, in order: node pictures, bent grid."""
+    specs = [json.dumps(spec) for spec in chart_specs(at)]
+    return [
+        "nodes" if "node_pick" in spec else "bending"
+        for spec in specs
+        if "node_pick" in spec or "Grid of the input plane" in spec
+    ]
+
+
 def test_nodes_and_layers_change_the_parameter_count(at):
     at.sidebar.slider(key="nodes_1").set_value(8).run()
     assert_no_exception(at)

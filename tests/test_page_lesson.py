@@ -228,7 +228,7 @@ def test_the_progress_line_counts_answers_kept_across_steps():
 
 
 def test_the_inner_layer_pages_inside_views_have_an_epoch_slider_each():
-    at = app_test("app_pages/inner_layer.py", {"epochs": "6"})
+    at = app_test("app_pages/inner_layer.py", {"epochs": "6", "node_pictures": "on", "bending_grid": "on"})
     assert_no_exception(at)
     headers = [h.value for h in at.header]
     assert headers.index("2 · Inside every node") < headers.index("3 · The input space bending")

@@ -122,7 +122,7 @@ def data_downloads(at) -> list[str]:
 
 
 def test_every_chart_has_a_save_menu_made_on_click():
-    at = app_test(INNER, {"epochs": "3"})
+    at = app_test(INNER, {"epochs": "3", "node_pictures": "on", "bending_grid": "on"})
     saves = [b.proto for b in at.get("download_button") if b.label in SAVE_AS.values()]
     charts = chart_specs(at)  # player, node pictures, bent grid, evolution, curves, model
     responsive = ("player", "evolution", "curves", "model")  # drawn once per layout, saved once

@@ -1,13 +1,52 @@
 """How to read the two views inside the network (lib.charts.inside): every hidden node's picture
-beside the diagram, and the input space bending; drawn in its own section below the view."""
+beside the diagram, and the input space bending; drawn in its own section below the view.
+
+On the free lab each view is built only when its switch is on: its frames for every epoch cost a new
+run about as much as training, and most changes of the network are looked at in the plane first.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from lib import inside
+from lib.charts.inside import view_with_scrubber
 from lib.datasets import Dataset
+from lib.settings import Flag, Setting
 from lib.training import Run
+from ui.charts import chart
+from ui.classroom import draw
+
+NODE_PICTURES = Setting(
+    "node_pictures",
+    Flag(),
+    False,
+    "pictures of every node",
+    "Draw every node's picture",
+    "Builds a picture of each hidden node for every epoch of this run; off, a new run is quicker.",
+)
+BENDING_GRID = Setting(
+    "bending_grid",
+    Flag(),
+    False,
+    "bent grid",
+    "Draw the bent grid",
+    "Pushes a grid through the network at every epoch of this run; off, a new run is quicker.",
+)
+SETTINGS = (NODE_PICTURES, BENDING_GRID)
+SWITCHED_OFF = (
+    "Switch it on to build this view for the current run, every epoch of it (a moment for each new "
+    "run). It is off at first so that every change of the network redraws the plane above quickly."
+)
+
+
+def view_on_request(setting: Setting, run: Run, dataset: Dataset, view: str, name: str) -> None:
+    """The view (of lib.charts.inside.VIEWS) with its own epoch slider, drawn while `setting`'s switch
+    is on; else a line saying what switching it on does."""
+    if draw(setting):
+        chart(view_with_scrubber, run, dataset, view, name=name, width="content")
+    else:
+        st.caption(SWITCHED_OFF)
 
 
 def node_text(run: Run, dataset: Dataset, place=st) -> None:

@@ -20,13 +20,19 @@ from lib.links import config_from_values, fit_to_data, parse_query, to_query, va
 from lib.presets import default_config_for
 from lib.settings import TRAIN, TRAIN_SETTINGS, on_the_grids, registry
 from lib.training import DEEPER_LESSON, fit_rows
-from ui import compare, gradient_descent, lesson, runs, state
+from ui import compare, gradient_descent, inside, lesson, runs, state
 from ui import data as data_glue
 from ui.classroom import in_classroom
 from ui.data import DATA, load_builtin
 from ui.train_controls import put_config
 
-PAGE_SETTINGS = (*lesson.SETTINGS, *runs.SETTINGS, *compare.SETTINGS, *gradient_descent.SETTINGS)
+PAGE_SETTINGS = (
+    *lesson.SETTINGS,
+    *runs.SETTINGS,
+    *compare.SETTINGS,
+    *gradient_descent.SETTINGS,
+    *inside.SETTINGS,
+)
 SETTINGS = registry(DATA, *data_glue.SETTINGS, *TRAIN_SETTINGS, *PAGE_SETTINGS)
 CONTROL_KEYS = SETTINGS["lock"].kind.options  # every setting a classroom link can lock or hide
 PAGE_KEYS = tuple(s.key for s in (*data_glue.SETTINGS, *PAGE_SETTINGS))  # kept by a page's control
