@@ -91,11 +91,15 @@ def test_title_accuracy_and_matrix_name_the_slider_epoch(run, spec):
     assert not any(t.startswith("Epoch 6") for t in texts)
 
 
+def is_dots(layer: dict) -> bool:
+    return layer["mark"]["type"] == "point"
+
+
 def test_a_multiclass_player_keeps_its_legend_tooltips_and_classes(wine_run):
     wine, run = wine_run
     spec = player_spec(run, wine)
     assert params(spec)["classes"]["value"] == list(run.class_names)
-    dots = spec["vconcat"][0]["hconcat"][0]["layer"][1]["encoding"]
+    [dots] = [layer["encoding"] for layer in spec["vconcat"][0]["hconcat"][0]["layer"] if is_dots(layer)]
     assert dots["color"]["legend"]["title"] == "True class"
     assert dots["color"]["scale"]["domain"] == list(run.class_names)
     assert dots["shape"]["legend"]["title"] == "Prediction"
@@ -246,3 +250,78 @@ def test_the_softmax_plane_draws_one_straight_edged_region_per_class_and_no_sing
     assert len(rows) <= 3 * 6  # a few corners per class, not a grid of cells
     assert "lines" not in spec["datasets"]
     assert len(confusion_frame(run, -1)) == 9
+
+
+def drawn_at(spec: dict, epoch: int, ticked: bool = True) -> str:
+    """The player as Vega draws it (vl-convert: Vega's own code, as in the browser) at `epoch`,
+    the trails checkbox `ticked`, as SVG."""
+    values = {player.TRAILS: ticked, player.EPOCH: epoch}
+    spec = {**spec, "params": [{**p, "value": values.get(p["name"], p["value"])} for p in spec["params"]]}
+    return chart_file(spec, "svg").decode()
+
+
+def trails_in(svg: str) -> list[int]:
+    """How many points each trail drawn in `svg` goes through."""
+    marks = re.findall(rf'<g class="mark-line role-mark {player.TRAILS}_marks"[^>]*>(.*?)</g>', svg)
+    return [len(re.findall(r"[ML]", d)) for d in re.findall(r'<path [^>]*d="([^"]+)"', "".join(marks))]
+
+
+def test_trails_are_a_checkbox_by_play_and_the_slider_off_at_first(run, banknotes, wine_run):
+    for dataset, trained, label in [
+        (banknotes, run, "Show where each row came from (a random 200 of the 412 rows) "),
+        (*wine_run, "Show where each row came from "),  # wine's 54 test rows: every one
+    ]:
+        for layout in LAYOUTS["player"]:
+            spec = player.player_layouts(trained, dataset, plane.plane_extent(trained.snapshots))(layout)
+            assert [p["name"] for p in spec["params"]][:3] == ["playing", "epoch", "trails"]
+            assert params(spec)["trails"] == {
+                "name": "trails",
+                "value": False,
+                "bind": {"input": "checkbox", "name": label},
+            }
+
+
+def test_trail_rows_are_at_most_200_and_always_the_same():
+    assert len(player.trail_rows(412)) == player.MAX_TRAILS == 200
+    assert list(player.trail_rows(412)) == list(player.trail_rows(412))  # the same each time
+    assert len(set(player.trail_rows(5000))) == 200 and player.trail_rows(5000).max() < 5000
+    assert list(player.trail_rows(54)) == list(range(54))  # every row when there are few
+    column = player.trail_column(412)
+    assert list(np.flatnonzero(column)) == list(player.trail_rows(412))
+    assert sorted(column[column > 0]) == list(range(1, 201))  # one number per row with a trail
+
+
+def test_trails_follow_the_epoch_from_the_players_own_data(run, spec, banknotes):
+    [plane_view, _] = spec["vconcat"][0]["hconcat"]
+    layers = plane_view["layer"]
+    [trails] = [layer for layer in layers if layer.get("name") == player.TRAILS]
+    assert layers.index(trails) < next(i for i, layer in enumerate(layers) if is_dots(layer))  # under
+    assert trails["data"] == {"name": "points"}  # the dots' data, no second copy of the positions
+    filters = [step["filter"] for step in trails["transform"] if "filter" in step]
+    assert filters == ["trails && datum.trail > 0", "datum.step <= epoch"]
+    assert trails["mark"]["type"] == "line" and trails["mark"]["opacity"] <= 0.5
+    assert trails["mark"]["strokeWidth"] <= 1
+    encoding = trails["encoding"]
+    assert encoding["detail"]["field"] == "trail" and encoding["order"]["field"] == "step"
+    assert encoding["color"]["field"] == "class" and encoding["color"]["legend"] is None
+    points = spec["datasets"]["points"]
+    plain = player.plane_frame(run, banknotes, np.arange(len(run.y_test)), range(7))
+    assert set(points.columns) - set(plain.columns) == {"trail"}  # one small column more
+    assert points["trail"].dtype == np.int16
+    assert trails_in(drawn_at(spec, 3, ticked=False)) == []
+    svg = drawn_at(spec, 3)
+    assert trails_in(svg) == [4] * 200  # 200 lines through epochs 0, 1, 2, 3
+    assert svg.count('role-legend"') == 3  # P(forged), true class, prediction: no legend of their own
+    assert trails_in(drawn_at(spec, 6)) == [7] * 200
+
+
+def test_trails_are_drawn_on_a_phone_and_for_many_classes(run, banknotes, wine_run):
+    narrow = LAYOUTS["player"][-1]
+    phone = player.player_layouts(run, banknotes, plane.plane_extent(run.snapshots))(narrow)
+    assert trails_in(drawn_at(phone, 2)) == [3] * 200
+    wine, trained = wine_run
+    for layout in LAYOUTS["player"]:
+        spec = player.player_layouts(trained, wine, plane.plane_extent(trained.snapshots))(layout)
+        svg = drawn_at(spec, 2)
+        assert trails_in(svg) == [3] * len(trained.y_test)  # every row: 54 of them
+        assert svg.count('role-legend"') == 2  # true class and prediction: the trails add no legend

@@ -8,6 +8,11 @@ decision line), its title, the accuracy and the confusion matrix all filter thei
 parameter, so they always name the same epoch. `plane_spec` draws the same plane at one epoch
 (the parameter fixed, only that epoch's data inside): the lesson's "before" and "after".
 
+A third bound checkbox, `trails`, draws under the dots a faint line through each row's places at
+every epoch up to the one shown (for `trail_rows`, at most MAX_TRAILS rows): the film shows where
+rows move, not only where they are. The lines read the dots' own data (each row's columns per
+epoch, spread into one point per epoch in the browser), so they add one small column to the spec.
+
 Another view can follow the same epoch: give its data an `epoch` column, pass it through
 `at_epoch`, and add it to the spec with `player_layouts(..., more=[view])`. Each view added keeps
 its own datasets (renamed `view1_…`, `view2_…`), so none can take the place of the plane's.
@@ -49,6 +54,9 @@ from lib.training import Run
 
 EPOCH = "epoch"  # the parameter (a Vega signal) every view of the player filters by
 PLAYING = "playing"  # the bound "Play" checkbox
+TRAILS = "trails"  # the bound "Show where each row came from" checkbox
+TRAIL = "trail"  # the points' column: a row's number among the rows with a trail (1, 2, …), else 0
+MAX_TRAILS = 200  # more lines than this turn the plane into a tangle (and cost every frame)
 TICK_MS = 80  # one epoch per tick while playing: 12.5 frames a second
 MAX_FRAME_ROWS = 100_000  # points carried over all epochs: the spec stays near a megabyte
 TOOLTIP_FEATURES = 6  # more original features than this would bury the tooltip
@@ -63,6 +71,28 @@ def frame_rows(n_test: int, n_frames: int) -> np.ndarray:
     """The test rows drawn at every epoch: all of them, or one fixed sample within MAX_FRAME_ROWS."""
     keep = min(n_test, max(1, MAX_FRAME_ROWS // n_frames))
     return np.sort(np.random.default_rng(0).choice(n_test, keep, replace=False))
+
+
+def trail_rows(n_rows: int) -> np.ndarray:
+    """The rows of the plane (positions in its points) drawn with a trail: all of them, or one
+    fixed random MAX_TRAILS."""
+    keep = min(n_rows, MAX_TRAILS)
+    return np.sort(np.random.default_rng(0).choice(n_rows, keep, replace=False))
+
+
+def trail_column(n_rows: int) -> np.ndarray:
+    """The points' TRAIL column: 1, 2, … for the `trail_rows`, 0 for the others."""
+    column = np.zeros(n_rows, dtype=np.int16)
+    column[trail_rows(n_rows)] = np.arange(1, min(n_rows, MAX_TRAILS) + 1)
+    return column
+
+
+def trails_param(n_rows: int) -> dict:
+    """The `trails` checkbox, off: its label says when the trails are for a sample of the rows."""
+    label = "Show where each row came from "
+    if n_rows > MAX_TRAILS:
+        label += f"(a random {MAX_TRAILS} of the {n_rows:,} rows) "
+    return {"name": TRAILS, "value": False, "bind": {"input": "checkbox", "name": label}}
 
 
 def epoch_params(n_epochs: int, start: int | None = None, tick_ms: int = TICK_MS) -> list[dict]:
@@ -207,9 +237,38 @@ def _plane_params(run: Run) -> list[dict]:
     return [accuracy_param(run), {"name": "classes", "value": [str(name) for name in run.class_names]}]
 
 
-def plane_view(run: Run, dataset: Dataset, extent, size: int, legends: str = "right") -> dict:
+def trail_layer(x: dict, y: dict, classes: dict, n_epochs: int) -> dict:
+    """While `trails` is ticked, a thin faint line per trail row (TRAIL > 0) through its places at
+    epochs 0 to `epoch`, in its class's colour. Each row's per-epoch columns become one point per
+    epoch once (a flatten over every epoch); scrubbing only filters those points by the epoch."""
+    return {
+        "name": TRAILS,
+        "data": {"name": "points"},
+        "transform": [
+            {"filter": f"{TRAILS} && datum.{TRAIL} > 0"},
+            {"calculate": f"sequence(0, {int(n_epochs) + 1})", "as": "step"},
+            {"flatten": ["step"]},
+            {"filter": f"datum.step <= {EPOCH}"},
+            {"calculate": f"datum['x{PER_EPOCH}' + datum.step]", "as": H1},
+            {"calculate": f"datum['y{PER_EPOCH}' + datum.step]", "as": H2},
+        ],
+        "mark": {"type": "line", "strokeWidth": 1, "opacity": 0.35},
+        "encoding": {
+            "x": x,
+            "y": y,
+            "detail": {"field": TRAIL, "type": "nominal"},
+            "order": {"field": "step", "type": "quantitative"},
+            "color": {"field": CLASS_FIELD, "type": "nominal", "scale": classes, "legend": None},
+        },
+    }
+
+
+def plane_view(
+    run: Run, dataset: Dataset, extent, size: int, legends: str = "right", trails: bool = False
+) -> dict:
     """The test rows in the bottleneck plane over the output layer's regions, at `epoch`; its
-    legends beside it (`right`) or, on a narrow screen, under it (`bottom`)."""
+    legends beside it (`right`) or, on a narrow screen, under it (`bottom`); with `trails`, the
+    rows' trails (`trail_layer`) between the regions and the dots."""
     x0, x1, y0, y1 = extent
     binary = len(run.class_names) == 2
     features = list(dataset.feature_names[:TOOLTIP_FEATURES])
@@ -292,7 +351,7 @@ def plane_view(run: Run, dataset: Dataset, extent, size: int, legends: str = "ri
             ],
         },
     }
-    layers = [regions, dots]
+    layers = [regions, *([trail_layer(x, y, classes, len(run.snapshots) - 1)] if trails else []), dots]
     if binary:
         layers.append(
             {
@@ -418,9 +477,11 @@ def player_layouts(
     data: it is built once."""
     epochs = range(len(run.snapshots))
     plane = plane_data(run, dataset, extent, epochs)
-    datasets = {"points": plane.pop("points"), "regions": plane.pop("regions"), "confusion": _confusions(run)}
+    points = plane.pop("points")
+    points[TRAIL] = trail_column(len(points))
+    datasets = {"points": points, "regions": plane.pop("regions"), "confusion": _confusions(run)}
     datasets.update(plane)  # the decision line, if any
-    params = [*epoch_params(len(run.snapshots) - 1), *_plane_params(run)]
+    params = [*epoch_params(len(run.snapshots) - 1), trails_param(len(points)), *_plane_params(run)]
     specs = {
         layout: _layout(
             run, dataset, extent, layout, params, datasets, [_fitted(view, layout) for view in more]
@@ -448,7 +509,7 @@ def _layout(run, dataset, extent, layout: Layout, params, datasets, more) -> dic
         views = [
             {
                 "hconcat": [
-                    plane_view(run, dataset, extent, size),
+                    plane_view(run, dataset, extent, size, trails=True),
                     {"vconcat": [accuracy_view(), confusion_view(run)], "spacing": 12},
                 ],
                 "spacing": 40,
@@ -457,7 +518,7 @@ def _layout(run, dataset, extent, layout: Layout, params, datasets, more) -> dic
         ]
     else:
         views = [
-            plane_view(run, dataset, extent, size, legends="bottom"),
+            plane_view(run, dataset, extent, size, legends="bottom", trails=True),
             accuracy_view(),
             confusion_view(run),
         ]
