@@ -1,16 +1,17 @@
 """A whole class against a fresh server: simulated students on Streamlit's websocket, no browsers.
 
-Each student opens the inner-layer page from a shared link with its own seed (the class arrives over
-the first --arrival seconds, 5 by default), then every 2.5-7.5 s
-(uniformly) moves the Epochs slider by -1..+2 (a new config: train and draw), plays or scrubs the
-epochs (in the browser: nothing reaches the server, so nothing is timed), or opens the comparison
-page and comes back (`bench/class_students.py`). For each class
-size a fresh server is started (or with --proxy, `deploy/run_local.sh`'s replicas behind nginx),
-opened once on each replica as a teacher would (TensorFlow, the trace, t-SNE), and then the class
-runs for --seconds. Prints per action p50/p95/max, the errors, the servers' CPU time per action and
-their memory (summed over replicas), and a SUMMARY line per class size.
+Each student opens the inner-layer page from a shared link (the class arrives over the first
+--arrival seconds, 5 by default): with --workload own (the default, the worst case) a link with a
+seed of its own, with --workload link the teacher's one link for all. Then every 2.5-7.5 s
+(uniformly) it moves the Epochs slider by -1..+2 ("train"), a hidden layer's Nodes slider by one,
+picks another Activation, presses Re-initialize, or opens the comparison page and comes back
+(`bench/class_students.py`). For each class size a fresh server is started (or with --proxy,
+`deploy/run_local.sh`'s replicas behind nginx), opened once on each replica as a teacher would
+(TensorFlow, the trace, t-SNE), and then the class runs for --seconds. Prints per action
+p50/p95/max, the errors, the servers' CPU time per action and their memory (summed over replicas),
+and a SUMMARY line per class size.
 
-    python bench/bench_class.py --students 10 20 30 --seconds 60
+    python bench/bench_class.py --students 10 20 30 --seconds 60 [--workload link]
     python bench/bench_class.py --students 10 20 30 --seconds 60 --proxy --replicas 2
     python bench/bench_class.py --students 15 --seconds 30 --profile artifacts/class.txt  # py-spy
 
@@ -26,12 +27,21 @@ import asyncio
 import subprocess
 import time
 
-from class_students import ARRIVAL, ClassRun, median, percentile, run_class, warm_up
+from class_students import (
+    ARRIVAL,
+    WORKLOAD_NAMES,
+    WORKLOADS,
+    ClassRun,
+    median,
+    percentile,
+    run_class,
+    warm_up,
+)
 from common import print_table, summary
 
 from testkit.students import Servers
 
-SHOWN = ("open", "train", "compare", "back")
+SHOWN = ("open", "train", "nodes", "activation", "reinitialize", "compare", "back")  # train: Epochs moved
 GOAL_SECONDS, GOAL_RSS_MIB = 2.0, 1536
 
 
@@ -45,7 +55,9 @@ def measure(args: argparse.Namespace, students: int) -> tuple[ClassRun, dict]:
         servers.mark()
         client = time.process_time()
         profiler = profile(servers, args.profile, args.seconds) if args.profile else None
-        result = asyncio.run(run_class(servers.url, students, args.seconds, args.seed, args.arrival))
+        result = asyncio.run(
+            run_class(servers.url, students, args.seconds, args.seed, args.arrival, args.workload)
+        )
         client = time.process_time() - client
         if profiler is not None:
             profiler.wait(timeout=120)  # it writes its file after --duration
@@ -78,16 +90,19 @@ def overview_row(result: ClassRun, facts: dict) -> tuple:
         f"{result.students}, {result.seconds:.0f} s",
         actions,
         len(result.errors) + len(facts["warm_errors"]),
-        p95["train"],
-        p95["open"],
+        *(p95[a] for a in SHOWN[:-2]),
         f"{p95['compare']} / {p95['back']}",
         f"{facts['cpu'] / actions:.2f} s" if actions else "-",
         f"{facts['rss_peak']:.0f}",
     )
 
 
-def report(result: ClassRun, facts: dict, proxy: bool, replicas: int) -> None:
-    where = f"{replicas} replicas behind nginx" if proxy else "one server"
+def where(args: argparse.Namespace) -> str:
+    serving = f"{args.replicas} replicas behind nginx" if args.proxy else "one server"
+    return f"{serving}, {WORKLOAD_NAMES[args.workload]}"
+
+
+def report(result: ClassRun, facts: dict, args: argparse.Namespace) -> None:
     rows = []
     for action in SHOWN:
         times = result.done(action)
@@ -103,7 +118,7 @@ def report(result: ClassRun, facts: dict, proxy: bool, replicas: int) -> None:
             )
         )
     print_table(
-        f"{result.students} students, {result.seconds:.0f} s, {where}",
+        f"{result.students} students, {result.seconds:.0f} s, {where(args)}",
         rows,
         ("action", "done", "errors", "p50 s", "p95 s", "max s"),
     )
@@ -130,21 +145,27 @@ def report(result: ClassRun, facts: dict, proxy: bool, replicas: int) -> None:
         and not facts["warm_errors"]
     )
     summary(
-        f"class: {result.students} students × {result.seconds:.0f} s, {where}: slowest p95",
+        f"class: {result.students} students × {result.seconds:.0f} s, {where(args)}: slowest p95",
         worst,
         "s",
         goal=f"0 errors, p95 ≤ {GOAL_SECONDS:g} s, ≤ {GOAL_RSS_MIB} MiB a process",
         met=met,
-        note=f"{actions} actions, {len(result.errors)} errors, p95 train {p95['train']:.1f} s, "
-        f"open {p95['open']:.1f} s, compare {p95['compare']:.1f} s, "
-        f"back {p95['back']:.1f} s; CPU {per_action:.2f} s/action; RSS peak {facts['rss_peak']:.0f} MiB"
-        + (f" ({facts['replica_peak']:.0f} per replica)" if proxy else ""),
+        note=f"{actions} actions, {len(result.errors)} errors, p95 "
+        + ", ".join(f"{a} {p95[a]:.1f} s" for a in SHOWN)
+        + f"; CPU {per_action:.2f} s/action; RSS peak {facts['rss_peak']:.0f} MiB"
+        + (f" ({facts['replica_peak']:.0f} per replica)" if args.proxy else ""),
     )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--students", type=int, nargs="+", default=[10, 20, 30])
+    parser.add_argument(
+        "--workload",
+        choices=tuple(WORKLOADS),
+        default="own",
+        help=", ".join(f"{k}: {v}" for k, v in WORKLOAD_NAMES.items()),
+    )
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--proxy", action="store_true", help="replicas behind nginx (deploy/run_local.sh)")
     parser.add_argument("--replicas", type=int, default=2)
@@ -155,18 +176,16 @@ def main() -> None:
     rows = []
     for students in args.students:
         result, facts = measure(args, students)
-        report(result, facts, args.proxy, args.replicas)
+        report(result, facts, args)
         rows.append(overview_row(result, facts))
-    where = f"{args.replicas} replicas behind nginx" if args.proxy else "one server"
     print_table(
-        f"The class, {where} (p95 in seconds; compare = to the comparison / back)",
+        f"The class, {where(args)} (p95 in seconds; train: Epochs moved; compare: there / back)",
         rows,
         (
             "students",
             "actions",
             "errors",
-            "p95 train",
-            "p95 open",
+            *(f"p95 {a}" for a in SHOWN[:-2]),
             "p95 compare",
             "CPU/action",
             "RSS MiB",

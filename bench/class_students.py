@@ -1,15 +1,19 @@
 """A class of simulated students (testkit.students) for a fixed time, every action timed.
 
-Each student opens the inner-layer page from its link, then, after a pause of THINK seconds, trains
-(moves the Epochs slider), plays or scrubs the epochs (in the browser: nothing reaches the server,
-so nothing is timed), or visits the comparison and comes back ("compare" and "back", timed apart),
-until the deadline. `run_class` runs a whole class on 127.0.0.1 and returns every action's time; it
-stops by itself (a deadline, and a timeout on every wait). `warm_up` opens each replica once first.
+Each student opens the inner-layer page from a link: in the workload "own" a link with a seed of
+its own (`start_link`), in "link" the teacher's one link for the whole class. Then, after every
+pause of THINK seconds, it does one of ACTIONS, picked uniformly: moves the Epochs slider by a small
+step ("train"), moves one hidden layer's Nodes slider by one ("nodes"), picks another activation
+("activation"), presses Re-initialize ("reinitialize"), or visits the comparison and comes back
+("compare" and "back", timed apart), until the deadline. `run_class` runs a whole class on 127.0.0.1
+and returns every action's time; it stops by itself (a deadline, and a timeout on every wait).
+`warm_up` opens each replica once first, on the teacher's link.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import random
 import statistics
 import time
@@ -19,11 +23,42 @@ from urllib.parse import urlsplit
 import common  # noqa: F401  (puts the project on the path, for testkit)
 import websockets
 
-from testkit.students import COMPARE, INNER_LAYER, Student, StudentError, start_link
+from testkit.students import (
+    ACTIVATION,
+    COMPARE,
+    INNER_LAYER,
+    NODES,
+    REINITIALIZE,
+    Student,
+    StudentError,
+    start_link,
+)
 
 THINK = (2.5, 7.5)  # seconds a student looks at the page between actions, uniformly
 ARRIVAL = 5.0  # seconds over which a class opens its links
 EPOCH_STEPS = (-1, 1, 2)  # how far one move of the Epochs slider goes, uniformly
+NODE_STEPS = (-1, 1)  # and one of a Nodes slider
+ACTIONS = ("train", "nodes", "activation", "reinitialize", "compare")  # what a student does, uniformly
+WORKLOADS = {  # the link each student opens: a seed of its own, or the teacher's (student 0's)
+    "own": start_link,
+    "link": lambda number: start_link(0),
+}
+WORKLOAD_NAMES = {"own": "each student on a seed of its own", "link": "the class on the teacher's link"}
+
+
+async def _do(student: Student, rng: random.Random, action: str) -> float:
+    """One action but compare (two actions) on the page as it is now; its seconds."""
+    if action == "train":
+        return await student.train(rng.choice(EPOCH_STEPS))
+    if action == "nodes":
+        layers = [NODES.format(i) for i in range(1, 10) if NODES.format(i) in student.widgets]
+        if not layers:
+            raise StudentError("no Nodes slider on the page")
+        return await student.step(rng.choice(layers), rng.choice(NODE_STEPS))
+    if action == "activation":
+        others = [o for o in student.options(ACTIVATION) if o != student.value(ACTIVATION)]
+        return await student.choose(ACTIVATION, rng.choice(others))
+    return await student.press(REINITIALIZE)
 
 
 @dataclass
@@ -35,7 +70,7 @@ class Timing:
 
 
 async def _student(
-    number: int, base: str, deadline: float, seed: int, arrival: float, timings: list[Timing]
+    number: int, base: str, deadline: float, seed: int, arrival: float, link: str, timings: list[Timing]
 ) -> Student:
     rng = random.Random(seed * 1000 + number)
     student = Student(number, base)
@@ -52,7 +87,7 @@ async def _student(
 
     try:
         await asyncio.sleep(rng.uniform(0, arrival))  # a class does not arrive at once
-        if not await act("connect", lambda: student.connect(start_link(number))):
+        if not await act("connect", lambda: student.connect(link)):
             return student
         if not await act("open", student.open):
             return student
@@ -61,14 +96,12 @@ async def _student(
             if time.monotonic() + pause >= deadline:
                 return student
             await asyncio.sleep(pause)
-            choice = rng.randrange(3)
-            if choice == 0:
-                ok = await act("train", lambda: student.train(rng.choice(EPOCH_STEPS)))
-            elif choice == 1:
-                continue  # plays or scrubs the epochs: the player runs in the browser
-            else:
+            action = rng.choice(ACTIONS)
+            if action == "compare":
                 ok = await act("compare", lambda: student.switch(COMPARE))
                 ok = ok and await act("back", lambda: student.switch(INNER_LAYER))
+            else:
+                ok = await act(action, functools.partial(_do, student, rng, action))
             if not ok:
                 return student
     finally:
@@ -106,18 +139,22 @@ def median(values: list[float]) -> float:
 
 
 async def run_class(
-    base: str, students: int, seconds: float, seed: int = 0, arrival: float = ARRIVAL
+    base: str, students: int, seconds: float, seed: int = 0, arrival: float = ARRIVAL, workload: str = "own"
 ) -> ClassRun:
     """`students` simulated students against the app at `base` (http://127.0.0.1:port) for `seconds`.
 
-    They open their links at uniformly random moments of the first `arrival` seconds.
+    They open their links (WORKLOADS[workload]) at uniformly random moments of the first `arrival`
+    seconds.
     """
     if urlsplit(base).hostname not in ("127.0.0.1", "localhost"):
         raise ValueError("the class only ever talks to this machine")
     result = ClassRun(students, seconds)
     deadline = time.monotonic() + seconds
     done = await asyncio.gather(
-        *(_student(n, base, deadline, seed, arrival, result.timings) for n in range(students)),
+        *(
+            _student(n, base, deadline, seed, arrival, WORKLOADS[workload](n), result.timings)
+            for n in range(students)
+        ),
         return_exceptions=True,
     )
     for number, student in enumerate(done):

@@ -3,9 +3,10 @@
 A `Student` does what the browser's frontend does for the actions of a class: it loads the page
 over HTTP (which, behind the proxy, hands it the sticky cookie), opens `/_stcore/stream`, and
 sends protobuf `BackMsg`s (`rerun_script` with the address' query string, the page, every widget's
-current value and, for a fragment, its id); it reads the `ForwardMsg`s back: `new_session`, the
-`navigation` with the pages' hashes, `page_info_changed` when the app rewrites the address,
-`delta`s with the widgets (matched by label) and exceptions, and `script_finished`.
+current value, a pressed button's trigger and, for a fragment, its id); it reads the `ForwardMsg`s
+back: `new_session`, the `navigation` with the pages' hashes, `page_info_changed` when the app
+rewrites the address, `delta`s with the widgets (matched by label) and exceptions, and
+`script_finished`.
 
 An action's time runs from sending the `BackMsg` to the `script_finished` that ends it. An error is
 an exception element in the deltas, a run that does not finish in time or not successfully, or a
@@ -40,13 +41,17 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
+from lib.settings import TRAIN
 from testkit import ROOT
 from testkit.server import healthy
 
-EPOCHS = "Epochs"
+# The sidebar's controls, by the labels a student reads: the settings' own names (lib.settings),
+# and the two ui/train_controls.py writes itself.
+EPOCHS, ACTIVATION = TRAIN["epochs"].name, TRAIN["activation"].name
+NODES = "Nodes in hidden layer {}"  # a hidden layer's slider, numbered from 1
+REINITIALIZE = "Re-initialize"
 INNER_LAYER, COMPARE = "inner_layer", "compare"
 RUN_TIMEOUT = 120.0  # seconds one run may take before it counts as an error
-MAX_EPOCHS = 200
 FINISHED = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
 
 
@@ -101,7 +106,16 @@ def _value_state(widget_id: str, kind: str, proto) -> WidgetState | None:
     return state
 
 
-WIDGET_KINDS = {"slider", "checkbox", "number_input", "selectbox", "radio", "text_input", "multiselect"}
+WIDGET_KINDS = {
+    "slider",
+    "checkbox",
+    "number_input",
+    "selectbox",
+    "radio",
+    "text_input",
+    "multiselect",
+    "button",
+}
 
 
 class Student:
@@ -219,6 +233,8 @@ class Student:
             proto = getattr(element, kind)
             self._seen.add(proto.id)
             self.widgets[proto.label] = Widget(kind, proto.id, proto.label, fragment_id, script, proto)
+            if kind == "button":  # a trigger holds no value: it goes with the run it starts (`press`)
+                return
             if proto.id not in self.states or proto.set_value:
                 if (state := _value_state(proto.id, kind, proto)) is not None:
                     self.states[proto.id] = state
@@ -270,14 +286,57 @@ class Student:
         """The first run of the page the link named: the page is found by its name, as on a deep link."""
         return await self._run(page_name=self._first_page)
 
+    async def slide(self, label: str, value: float) -> float:
+        """Set the slider labelled `label` to `value`, as a student letting go of its thumb."""
+        slider = self.widget(label)
+        self._set(slider, value)
+        return await self._run(fragment_id=slider.fragment_id)
+
+    async def step(self, label: str, step: float) -> float:
+        """Move the slider labelled `label` by `step`, or back by it where that leaves its range."""
+        slider = self.widget(label)
+        current = self.states[slider.id].double_array_value.data[0]
+        low, high = slider.proto.min, slider.proto.max
+        return await self.slide(label, current + step if low <= current + step <= high else current - step)
+
     async def train(self, step: int) -> float:
         """Move the Epochs slider by `step` (a new config: the page trains and draws)."""
-        slider = self.widget(EPOCHS)
-        current = int(self.states[slider.id].double_array_value.data[0])
-        target = current + step if 1 <= current + step <= MAX_EPOCHS else current - step
-        self._set(slider, target)
-        self.epochs = target
-        return await self._run(fragment_id=slider.fragment_id)
+        seconds = await self.step(EPOCHS, step)
+        self.epochs = int(self.value(EPOCHS))
+        return seconds
+
+    async def choose(self, label: str, option: str) -> float:
+        """Pick `option` (as the select box shows it) in the select box or radio labelled `label`."""
+        box = self.widget(label)
+        if option not in box.proto.options:
+            raise StudentError(f"{label!r} offers no {option!r}")
+        state = WidgetState(id=box.id)
+        state.string_value = option
+        self.states[box.id] = state
+        return await self._run(fragment_id=box.fragment_id)
+
+    def options(self, label: str) -> list[str]:
+        """The options the select box or radio labelled `label` shows."""
+        return list(self.widget(label).proto.options)
+
+    def value(self, label: str) -> float | str:
+        """The value the widget labelled `label` holds now (a slider's first)."""
+        state = self.states.get(self.widget(label).id)
+        if state is None:
+            raise StudentError(f"{label!r} holds no value this client knows")
+        kind = state.WhichOneof("value")
+        return state.double_array_value.data[0] if kind == "double_array_value" else getattr(state, kind)
+
+    async def press(self, label: str) -> float:
+        """Press the button labelled `label`: its trigger goes with this run only, as in the browser."""
+        button = self.widget(label)
+        if button.kind != "button":
+            raise StudentError(f"{label!r} is a {button.kind}, not a button")
+        self.states[button.id] = WidgetState(id=button.id, trigger_value=True)
+        try:
+            return await self._run(fragment_id=button.fragment_id)
+        finally:
+            self.states.pop(button.id, None)
 
     async def switch(self, page: str) -> float:
         """Go to another page of the navigation, keeping only the widgets the main script drew."""
