@@ -7,6 +7,10 @@ plain tensors passed in and out of a traced, stateless function: one trace per
 `Architecture` is reused by every run and every session (a bounded cache keeps
 memory flat), nothing is shared between threads, and one call trains a whole
 epoch (reshuffled minibatches, last short batch kept) and evaluates it.
+
+Dropout and input noise are random: their numbers for an epoch are drawn before it, by Keras'
+own generator (`keras.random` with a `SeedGenerator` seeded by the run, built per call of `fit`,
+its state carried in the `State`), and passed in like the data.
 """
 
 from __future__ import annotations
@@ -21,7 +25,10 @@ import numpy as np
 import pandas as pd
 
 from lib import optimizers
+from lib.lazy import LazyModule
 from lib.lazy import tensorflow as tf  # imported when a network is first traced
+
+keras = LazyModule("keras")  # imported when a training first draws dropout masks or input noise
 
 
 @dataclass(frozen=True)
@@ -114,20 +121,26 @@ class Arrays:
 @dataclass(frozen=True, eq=False)
 class State:
     """Where gradient descent stands after `epoch` epochs: the weights, the optimizer's two slots
-    per weight (velocity, moments or accumulators: `lib.optimizers`) and its step count (Adam's
-    bias correction reads it). `fit` from it goes on as if it had never stopped, to the bit."""
+    per weight (velocity, moments or accumulators: `lib.optimizers`), its step count (Adam's
+    bias correction reads it) and the state of the generator of dropout masks and input noise
+    (Keras' `SeedGenerator`: its seed, then how many draws it made). `fit` from it goes on as if it
+    had never stopped, to the bit."""
 
     weights: tuple[np.ndarray, ...]
     slots: tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]
     step: int
     epoch: int
+    generator: tuple[int, int] = (0, 0)
 
 
-def initial_state(arch: Architecture, weights: Sequence[np.ndarray]) -> State:
-    """The state before the first epoch: `weights` and the optimizer's initial slots."""
+def initial_state(arch: Architecture, weights: Sequence[np.ndarray], seed: int = 0) -> State:
+    """The state before the first epoch: `weights`, the optimizer's initial slots, and the
+    generator of dropout masks and input noise seeded with `seed`."""
     slots = optimizers.initial_slots(arch.optimizer, [tf.constant(w, tf.float32) for w in weights])
     as_arrays = lambda tensors: tuple(t.numpy() for t in tensors)
-    return State(tuple(np.asarray(w, np.float32) for w in weights), tuple(map(as_arrays, slots)), 0, 0)
+    return State(
+        tuple(np.asarray(w, np.float32) for w in weights), tuple(map(as_arrays, slots)), 0, 0, (seed, 0)
+    )
 
 
 @dataclass(frozen=True)
@@ -161,14 +174,21 @@ class Fit:
         return pd.DataFrame(self.metrics, columns=list(METRIC_NAMES), index=index)
 
 
+def _seen(arch: Architecture, layer: int, a, keep):
+    """What dense layer `layer` multiplies by its weights: `a`, the output of the layer before it (or
+    the inputs), times the dropout's factors `keep` (0 or 1/(1 − rate)) if it is the bottleneck."""
+    return a * keep if keep is not None and layer == arch.bottleneck_layer else a
+
+
 # Two forward passes, both reading ACTIVATIONS: `_layers` runs inside the traced graph (training,
 # evaluation, snapshots); `numpy_forward` re-evaluates the trained network on any rows outside it.
-def _layers(arch: Architecture, params, x):
-    """Forward pass; returns (bottleneck activations, output logits, every layer's output)."""
+def _layers(arch: Architecture, params, x, keep=None):
+    """Forward pass; returns (bottleneck activations, output logits, every layer's output, the
+    inputs first). `keep`: the dropout's factors on the bottleneck's inputs, in training (`_seen`)."""
     act = ACTIVATIONS[arch.activation].tf
     outputs = [x]
     for layer in range(arch.n_layers):
-        x = tf.matmul(x, params[2 * layer]) + params[2 * layer + 1]
+        x = tf.matmul(_seen(arch, layer, x, keep), params[2 * layer]) + params[2 * layer + 1]
         if layer < arch.n_layers - 1:
             x = act(x)
         outputs.append(x)
@@ -197,8 +217,9 @@ def _output_error(arch: Architecture, logits, targets):
     return 2 * (logits - targets) / (rows * tf.cast(tf.shape(logits)[1], logits.dtype))
 
 
-def _backward(arch: Architecture, params, outputs, error):
-    """Backpropagation by hand: [dW0, db0, dW1, db1, ...] from each layer's output.
+def _backward(arch: Architecture, params, outputs, error, keep=None):
+    """Backpropagation by hand: [dW0, db0, dW1, db1, ...] from each layer's output (and the
+    dropout's factors `keep`, which pass the error back to the nodes they kept, scaled).
 
     Written out rather than taped: the graph is a third the size, so it traces and
     first runs faster, and it is the algorithm the lesson on gradient descent explains.
@@ -206,9 +227,11 @@ def _backward(arch: Architecture, params, outputs, error):
     derivative = ACTIVATIONS[arch.activation].derivative
     grads = []
     for layer in reversed(range(arch.n_layers)):
-        grads = [tf.matmul(outputs[layer], error, transpose_a=True), tf.reduce_sum(error, 0)] + grads
+        seen = _seen(arch, layer, outputs[layer], keep)
+        grads = [tf.matmul(seen, error, transpose_a=True), tf.reduce_sum(error, 0)] + grads
         if layer:
-            error = tf.matmul(error, params[2 * layer], transpose_b=True) * derivative(outputs[layer])
+            error = _seen(arch, layer, tf.matmul(error, params[2 * layer], transpose_b=True), keep)
+            error = error * derivative(outputs[layer])
     return grads
 
 
@@ -263,6 +286,8 @@ def _signature(arch: Architecture):
         scalar(tf.int32),
         scalar(tf.float32),
         scalar(tf.float32),
+        inputs,  # the input noise of each row of the epoch, in the order the rows are fed
+        tf.TensorSpec([None, arch.sizes[arch.bottleneck_layer]], tf.float32),  # the dropout's factors
     ]
 
 
@@ -270,24 +295,29 @@ _TRACE_LOCK = threading.Lock()
 
 
 @functools.lru_cache(maxsize=16)
-def _compiled(arch: Architecture):
-    """The traced epoch function for one architecture (a bounded cache keeps memory flat).
+def _compiled(arch: Architecture, dropout: bool, noise: bool):
+    """The traced epoch function for one architecture, with or without dropout and input noise in
+    training (a bounded cache keeps memory flat). Without them it takes their inputs and reads none.
 
     Called with no fitting rows it only evaluates: that gives the snapshot before training.
     """
 
-    def epoch(x, t, xv, tv, xt, tt, perm, weights, s1, s2, step, lr, batch, momentum, l2):
+    def epoch(x, t, xv, tv, xt, tt, perm, weights, s1, s2, step, lr, batch, momentum, l2, shifts, factors):
         n = tf.shape(x)[0]
         n_batches = (n + batch - 1) // batch
         zeros = tf.zeros([arch.n_layers])
 
         def body(b, weights, s1, s2, step, loss_sum, hit_sum, grad_sum, update_sum):
-            idx = perm[b * batch : tf.minimum((b + 1) * batch, n)]
+            rows = slice(b * batch, tf.minimum((b + 1) * batch, n))  # the minibatch's places in the epoch
+            idx = perm[rows]
             xb, tb = tf.gather(x, idx), tf.gather(t, idx)
-            _, logits, outputs = _layers(arch, weights, xb)
+            if noise:
+                xb = xb + shifts[rows]
+            keep = factors[rows] if dropout else None
+            _, logits, outputs = _layers(arch, weights, xb, keep)
             loss, acc = _loss_and_accuracy(arch, logits, tb)
             loss = loss + _penalty(arch, weights, l2)
-            grads = _backward(arch, weights, outputs, _output_error(arch, logits, tb))
+            grads = _backward(arch, weights, outputs, _output_error(arch, logits, tb), keep)
             grads = _decayed(arch, grads, weights, l2)
             step = step + 1
             new_w, new_s1, new_s2 = [], [], []
@@ -298,15 +328,15 @@ def _compiled(arch: Architecture):
                 new_s2.append(c2)
             grad_norm = tf.stack([tf.norm(grads[2 * i]) for i in range(arch.n_layers)])
             update_norm = tf.stack([tf.norm(new_w[2 * i] - weights[2 * i]) for i in range(arch.n_layers)])
-            rows = tf.cast(tf.shape(idx)[0], tf.float32)
+            size = tf.cast(tf.shape(idx)[0], tf.float32)
             return (
                 b + 1,
                 new_w,
                 new_s1,
                 new_s2,
                 step,
-                loss_sum + loss * rows,
-                hit_sum + acc * rows,
+                loss_sum + loss * size,
+                hit_sum + acc * size,
                 grad_sum + grad_norm,
                 update_sum + update_norm,
             )
@@ -329,10 +359,24 @@ def _compiled(arch: Architecture):
     return tf.function(epoch, autograph=False).get_concrete_function(*_signature(arch))
 
 
-def compiled(arch: Architecture):
-    """Trace once per architecture, even when several sessions ask at the same moment."""
+def compiled(arch: Architecture, dropout: bool = False, noise: bool = False):
+    """Trace once per architecture (with or without dropout and input noise), even when several
+    sessions ask at the same moment."""
     with _TRACE_LOCK:
-        return _compiled(arch)
+        return _compiled(arch, dropout, noise)
+
+
+def _perturbations(arch: Architecture, generator, rows: int, dropout: float, noise: float):
+    """One epoch's input noise (σ = `noise`) and dropout factors (`dropout` the rate), one row per
+    place in the epoch, drawn by Keras' own random functions from `generator`; no rows for what is
+    off."""
+    width = arch.sizes[arch.bottleneck_layer]
+    shifts, factors = tf.zeros((0, arch.sizes[0])), tf.zeros((0, width))
+    if noise:
+        shifts = keras.random.normal((rows, arch.sizes[0]), stddev=noise, seed=generator)
+    if dropout:
+        factors = keras.random.dropout(tf.ones((rows, width)), dropout, seed=generator)
+    return shifts, factors
 
 
 def fit(
@@ -345,12 +389,16 @@ def fit(
     momentum: float = 0.0,
     on_epoch: Callable[[int, dict], None] | None = None,
     l2: float = 0.0,
+    dropout: float = 0.0,
+    noise: float = 0.0,
 ) -> Fit:
     """Train on from `start` (`initial_state` for a new network) for len(permutations) epochs; each
     row of `permutations` orders one epoch's rows. `on_epoch` hears each epoch by its number counted
-    from the first epoch of all. `l2`: the weight decay of the hidden layers' weights (`_penalty`)."""
+    from the first epoch of all. `l2`: the weight decay of the hidden layers' weights (`_penalty`);
+    `dropout`: the rate of the dropout on the bottleneck's inputs; `noise`: σ of the Gaussian noise
+    added to the inputs (both in training only, drawn from `start.generator`: `_perturbations`)."""
     started = time.perf_counter()
-    epoch_fn = compiled(arch)
+    epoch_fn = compiled(arch, dropout > 0, noise > 0)
     data = [
         tf.constant(a, tf.float32)
         for a in (arrays.x_fit, arrays.t_fit, arrays.x_val, arrays.t_val, arrays.x_test, arrays.t_test)
@@ -364,13 +412,21 @@ def fit(
         tf.constant(momentum, tf.float32),
         tf.constant(l2, tf.float32),
     )
+    generator = None
+    if dropout or noise:  # a generator for this call, where the start's left off
+        generator = keras.random.SeedGenerator(int(start.generator[0]), name="perturbations")
+        generator.state.assign(list(start.generator))
     no_rows = [data[0][:0], data[1][:0], *data[2:]]
-    *_, initial, snapshot, _, _ = epoch_fn(*no_rows, tf.constant([], tf.int32), w, s1, s2, step, *scalars)
+    none = _perturbations(arch, None, 0, 0.0, 0.0)
+    *_, initial, snapshot, _, _ = epoch_fn(
+        *no_rows, tf.constant([], tf.int32), w, s1, s2, step, *scalars, *none
+    )
     snapshots, history = [snapshot.numpy()], [[a.numpy() for a in w]]
     metrics, grads, updates, elapsed = [], [], [], [time.perf_counter() - started]
     for number, perm in enumerate(permutations, start=start.epoch + 1):
+        drawn = _perturbations(arch, generator, len(perm), dropout, noise) if generator else none
         w, s1, s2, step, m, snapshot, g, u = epoch_fn(
-            *data, tf.constant(perm, tf.int32), w, s1, s2, step, *scalars
+            *data, tf.constant(perm, tf.int32), w, s1, s2, step, *scalars, *drawn
         )
         metrics.append(m.numpy())
         snapshots.append(snapshot.numpy())
@@ -390,7 +446,13 @@ def fit(
         grad_norms=np.array(grads).reshape(n_epochs, arch.n_layers),
         update_norms=np.array(updates).reshape(n_epochs, arch.n_layers),
         elapsed=np.array(elapsed),
-        final=State(tuple(history[-1]), slots, int(step.numpy()), start.epoch + n_epochs),
+        final=State(
+            tuple(history[-1]),
+            slots,
+            int(step.numpy()),
+            start.epoch + n_epochs,
+            tuple(int(v) for v in generator.state.numpy()) if generator else start.generator,
+        ),
     )
 
 

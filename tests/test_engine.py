@@ -42,6 +42,34 @@ def test_backward_matches_autodiff(activation, output, k):
         np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-4, atol=1e-6)
 
 
+@pytest.mark.parametrize("activation", ["tanh", "relu"])
+@pytest.mark.parametrize("sizes", [(4, 5, 3, 2, 1), (4, 2, 1)], ids=["hidden layers", "no hidden layer"])
+def test_backward_through_dropout_matches_autodiff(activation, sizes):
+    """With dropout factors (0 or 1/(1 − rate)) on the bottleneck's inputs, the hand-written
+    gradients are still TensorFlow's: the dropped nodes get no error, the kept ones a scaled one."""
+    arch = engine.Architecture(
+        sizes=sizes, activation=activation, output="sigmoid", bottleneck_layer=len(sizes) - 3, optimizer="sgd"
+    )
+    rng = np.random.default_rng(2)
+    x = tf.constant(rng.normal(size=(9, 4)), tf.float32)
+    t = tf.constant(rng.uniform(size=(9, 1)).round(), tf.float32)
+    width = sizes[arch.bottleneck_layer]
+    keep = tf.constant((rng.uniform(size=(9, width)) >= 0.4) / 0.6, tf.float32)
+    weights = [tf.constant(w) for w in initial_weights(arch.sizes, "glorot_uniform", 0)]
+    with tf.GradientTape() as tape:
+        tape.watch(weights)
+        _, logits, outputs = engine._layers(arch, weights, x, keep)
+        loss, _ = engine._loss_and_accuracy(arch, logits, t)
+    expected = tape.gradient(loss, weights)
+    ours = engine._backward(arch, weights, outputs, engine._output_error(arch, logits, t), keep)
+    for a, b in zip(ours, expected):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-4, atol=1e-6)
+    dropped = engine._backward(arch, weights, outputs, engine._output_error(arch, logits, t))
+    assert not np.allclose(
+        dropped[2 * arch.bottleneck_layer].numpy(), ours[2 * arch.bottleneck_layer].numpy()
+    )
+
+
 @pytest.mark.parametrize("activation", list(engine.ACTIVATIONS))
 @pytest.mark.parametrize("output, k", [("sigmoid", 1), ("softmax", 3)])
 def test_the_numpy_forward_pass_equals_the_traced_one(activation, output, k):
