@@ -423,6 +423,29 @@ TRAIN_SETTINGS = (
         field="l2",
         group="Training",
     ),
+    Setting(
+        "dropout",
+        Number(0.0, 0.5, integer=False, grid=(0.0, 0.1, 0.2, 0.3, 0.4, 0.5)),
+        DEEPER_LESSON.dropout,
+        "dropout before the bottleneck",
+        "Dropout before the bottleneck",
+        "In training only: this share of the 2-node layer's inputs is set to 0, at random for each "
+        "row of each minibatch, and the others are scaled by 1/(1 − rate) (Keras' Dropout layer). "
+        "0: none.",
+        field="dropout",
+        group="Training",
+    ),
+    Setting(
+        "noise",
+        Number(0.0, 1.0, integer=False, grid=(0.0, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0)),
+        DEEPER_LESSON.noise,
+        "input noise",
+        "Gaussian input noise (σ)",
+        "In training only: random noise of standard deviation σ is added to every standardized "
+        "feature, anew for each row of each minibatch (Keras' GaussianNoise layer). 0: none.",
+        field="noise",
+        group="Training",
+    ),
 )
 TRAIN = {s.key: s for s in TRAIN_SETTINGS}
 

@@ -7,7 +7,8 @@ looks at: the bottleneck activations of the test rows before training and after
 every epoch ("snapshots"), the history, and per-layer gradient sizes.
 
 A run of e epochs is the first e epochs of any longer run of its config: the seed alone
-draws the initial weights and every epoch's order, whatever the number of epochs. So
+draws the initial weights, every epoch's order and its dropout masks and input noise, whatever the
+number of epochs. So
 `Run.first` cuts a shorter run out of a longer one, and `train_on` goes on from a
 `Checkpoint` to more epochs; both give, to the bit, what training from scratch gives.
 """
@@ -51,6 +52,8 @@ class TrainConfig:
     initializer: str = "glorot_uniform"
     momentum: float = 0.9
     l2: float = 0.0  # L2 weight decay λ of the hidden layers' weights (Keras' kernel_regularizer)
+    dropout: float = 0.0  # the rate of the dropout on the bottleneck's inputs in training (Keras' Dropout)
+    noise: float = 0.0  # σ of the Gaussian noise added to the inputs in training (Keras' GaussianNoise)
 
     def __post_init__(self):
         object.__setattr__(self, "hidden", tuple(int(n) for n in self.hidden))
@@ -68,6 +71,8 @@ class TrainConfig:
             ),
             (self.batch_size >= 1, "the batch size must be at least 1"),
             (self.l2 >= 0 and np.isfinite(self.l2), "the L2 weight decay must be 0 or more"),
+            (0 <= self.dropout < 1, "the dropout rate must be in [0, 1)"),
+            (self.noise >= 0 and np.isfinite(self.noise), "the input noise must be 0 or more"),
             (self.epochs >= 1, "train for at least 1 epoch"),
             (0 <= self.validation_split < 1, "the validation split must be in [0, 1)"),
             (0 < self.test_size < 1, "the test size must be in (0, 1)"),
@@ -304,9 +309,10 @@ def fit_network(
     """Train `arch` by the engine from `config`'s seeded initial weights (or on from `start`, a state
     of the same training after fewer epochs) to `config.epochs`, in its seeded minibatch order, with
     its optimizer settings: every network here is trained this way. (`config` gives only
-    initializer, seed, epochs, learning rate, batch size, momentum, L2.)"""
+    initializer, seed, epochs, learning rate, batch size, momentum, L2, dropout, input noise.)"""
     if start is None:
-        start = engine.initial_state(arch, initial_weights(arch.sizes, config.initializer, config.seed))
+        weights = initial_weights(arch.sizes, config.initializer, config.seed)
+        start = engine.initial_state(arch, weights, seed=config.seed)
     return engine.fit(
         arch,
         data,
@@ -317,6 +323,8 @@ def fit_network(
         momentum=config.momentum,
         on_epoch=on_epoch,
         l2=config.l2,
+        dropout=config.dropout,
+        noise=config.noise,
     )
 
 

@@ -28,6 +28,10 @@ from ui.links import SETTINGS
         ("hidden", ",".join(["4"] * 50), (4, 4, 4), True),  # a huge list of layers: first three
         ("hidden", "a,b", (3,), True),
         ("batch", "-3", 1, True),
+        ("dropout", "0.3", 0.3, False),
+        ("dropout", "0.8", 0.5, True),  # past the range: its end
+        ("noise", "0.5", 0.5, False),
+        ("noise", "loud", 0.0, True),
         ("data", "wine", "wine", False),
         ("data", "<script>", "banknotes", True),
         ("perplexity", "100", 50, True),
@@ -104,9 +108,12 @@ def test_round_trip_of_a_config():
         batch_size=32,
         seed=7,
         initializer="he_normal",
+        dropout=0.2,
+        noise=0.3,
     )
     query = to_query(values_from_config(config), SETTINGS)
     assert query["lr"] == "0.003" and query["hidden"] == "8,5"
+    assert query["dropout"] == "0.2" and query["noise"] == "0.3"
     parsed = parse_query(query, SETTINGS)
     assert parsed.notices == ()
     assert config_from_values(parsed.values) == config

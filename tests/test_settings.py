@@ -198,3 +198,15 @@ def test_the_l2_weight_decay_is_never_negative():
     assert parse_query({"l2": "-1"}, SETTINGS).values["l2"] == 0.0
     with pytest.raises(ValueError, match="L2 weight decay"):
         TrainConfig(l2=-0.1)
+
+
+def test_dropout_and_input_noise_are_off_by_default_and_kept_in_their_ranges():
+    assert (DEEPER_LESSON.dropout, DEEPER_LESSON.noise) == (0.0, 0.0)
+    parsed = parse_query({"dropout": "0.9", "noise": "-1"}, SETTINGS)
+    assert (parsed.values["dropout"], parsed.values["noise"]) == (0.5, 0.0)
+    assert len(parsed.notices) == 2
+    snapped = on_the_grids(TrainConfig(dropout=0.27, noise=0.45), 672)
+    assert (snapped.dropout, snapped.noise) == (0.3, 0.5)
+    for bad, words in ((dict(dropout=1.0), "dropout rate"), (dict(noise=-0.1), "input noise")):
+        with pytest.raises(ValueError, match=words):
+            TrainConfig(**bad)

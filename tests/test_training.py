@@ -24,6 +24,8 @@ from lib.training import (
 from testkit import ROOT
 from testkit.runs import assert_same_run
 
+PERTURBED = replace(DEEPER, dropout=0.3, noise=0.5)  # the lesson's network with dropout and input noise
+
 
 def test_lesson_split_has_412_test_rows(banknotes):
     parts = split(banknotes, LESSON)
@@ -117,15 +119,16 @@ def test_different_seeds_give_different_pictures(banknotes):
     assert not np.array_equal(a.snapshots[-1], b.snapshots[-1])
 
 
-def test_deterministic_while_other_threads_train(banknotes):
-    alone = train(banknotes, DEEPER)
+@pytest.mark.parametrize("config", [DEEPER, PERTURBED], ids=["lesson", "dropout and noise"])
+def test_deterministic_while_other_threads_train(banknotes, config):
+    alone = train(banknotes, config)
     others = [
-        TrainConfig(hidden=(h,), epochs=25, seed=s, batch_size=b)
-        for h, s, b in [(3, 1, 8), (5, 2, 32), (8, 3, 16), (3, 4, 1)]
+        TrainConfig(hidden=(h,), epochs=25, seed=s, batch_size=b, dropout=d)
+        for h, s, b, d in [(3, 1, 8, 0.0), (5, 2, 32, 0.2), (8, 3, 16, 0.0), (3, 4, 1, 0.0)]
     ]
     with concurrent.futures.ThreadPoolExecutor(max_workers=6) as pool:
         busy = [pool.submit(train, banknotes, c) for c in others]
-        again = [pool.submit(train, banknotes, DEEPER) for _ in range(2)]
+        again = [pool.submit(train, banknotes, config) for _ in range(2)]
         [f.result() for f in busy]
         for future in again:
             run = future.result()
@@ -223,6 +226,8 @@ def test_wine_exercise_uses_softmax(banknotes):
         dict(hidden=(0,)),
         dict(epochs=0),
         dict(activation="swish2"),
+        dict(dropout=1.0),
+        dict(noise=float("inf")),
     ],
 )
 def test_bad_configs_say_what_is_wrong(bad):
@@ -295,6 +300,48 @@ def test_a_shorter_run_is_the_beginning_of_a_longer_one(banknotes, optimizer):
     assert heard == list(range(11, 26))  # only the new epochs, by their number in the run
     assert (ten.state.epoch, more.state.epoch, more.state.step) == (10, 25, 25 * 42)  # 672 rows / 16
     np.testing.assert_array_equal(shuffles(1, 10, 672), shuffles(1, 25, 672)[:10])
+
+
+def test_a_shorter_run_with_dropout_and_noise_is_the_beginning_of_a_longer_one(banknotes):
+    """Dropout masks and input noise come from the run's seed too: 10 epochs cut from 25 are 10 trained
+    alone, 10 trained on to 25 are 25 at once (the generator's state carried over), to the bit."""
+    longer = train(banknotes, PERTURBED)
+    assert_same_run(longer.first(10), train(banknotes, replace(PERTURBED, epochs=10)))
+    ten = train_on(banknotes, replace(PERTURBED, epochs=10))
+    more = train_on(banknotes, PERTURBED, start=ten)
+    assert_same_run(more.run, longer)
+    assert (ten.state.generator, more.state.generator) == ((1, 20), (1, 50))  # two draws an epoch
+    assert not np.array_equal(longer.snapshots, train(banknotes, DEEPER).snapshots)
+
+
+def test_dropout_and_noise_act_in_training_only(banknotes):
+    """The snapshots, the validation and test losses see the network as it is, with no rows dropped
+    out and no noise: each snapshot is the test rows through that epoch's weights."""
+    run = train(banknotes, PERTURBED)
+    x_test = split(banknotes, PERTURBED).x_test
+    for epoch in (1, 25):
+        np.testing.assert_allclose(
+            run.layer_outputs(x_test, epoch)[-1], run.snapshots[epoch], rtol=1e-4, atol=1e-5
+        )
+    training, test = run.history["loss"].iloc[-1], run.history["test_loss"].iloc[-1]
+    assert training > 1.5 * test  # the fitting rows' loss is taken with dropout and noise on
+
+
+def test_with_dropout_and_noise_off_the_lesson_keeps_its_numbers(banknotes):
+    """Off by default, dropout and noise change nothing: the lesson's two networks give the numbers
+    recorded before they existed (commit 75d38a0), and no mask is drawn."""
+    recorded = {  # test accuracy, the last epoch's loss and test loss
+        LESSON: (407 / 412, 0.028118249028921127, 0.027645016089081764),
+        DEEPER: (410 / 412, 0.02488640695810318, 0.02239912934601307),
+    }
+    for config, (accuracy, loss, test_loss) in recorded.items():
+        trained = train_on(banknotes, config)
+        run = trained.run
+        assert run.test_accuracy == pytest.approx(accuracy, abs=1e-7)
+        np.testing.assert_allclose(
+            [run.history["loss"].iloc[-1], run.history["test_loss"].iloc[-1]], [loss, test_loss], rtol=1e-6
+        )
+        assert trained.state.generator == (config.seed, 0)
 
 
 def test_a_run_goes_on_only_from_fewer_epochs_of_itself(banknotes):
