@@ -2,14 +2,15 @@
 
 The script uses the same split, scaling, layer names, optimizer and fit settings
 as the app, and the model `lib.keras_model.build_model` builds. Keras draws its own
-initial weights and minibatch order, so its numbers are close to the app's, not identical.
+initial weights and minibatch order (and dropout masks and input noise), so its numbers are close
+to the app's, not identical.
 """
 
 from __future__ import annotations
 
 from lib import engine
 from lib.datasets import Dataset
-from lib.keras_model import KERAS_INITIALIZERS
+from lib.keras_model import KERAS_INITIALIZERS, dropout_seed, noise_seed
 from lib.training import TrainConfig, network_name, output_activation, output_nodes
 
 OPTIMIZER_CODE = {
@@ -82,9 +83,19 @@ def keras_script(config: TrainConfig, dataset: Dataset) -> str:
     sizes = network_name(config.layer_sizes(dataset.n_features, dataset.n_classes))
     hidden = engine.ACTIVATIONS[config.activation].keras
     layers = []
+    if config.noise:
+        layers.append(
+            f"x = keras.layers.GaussianNoise({config.noise:g}, seed={noise_seed(config)}, "
+            'name="input_noise")(x)  # in training only'
+        )
     for i, width in enumerate(config.hidden):
         layers.append(_dense("x", width, hidden, f"hidden_{i + 1}", _initializer(config, i), "x", config.l2))
     n = len(config.hidden)
+    if config.dropout:
+        layers.append(
+            f"x = keras.layers.Dropout({config.dropout:g}, seed={dropout_seed(config)}, "
+            'name="dropout")(x)  # in training only'
+        )
     layers.append(
         _dense("h", config.bottleneck_nodes, hidden, "bottleneck", _initializer(config, n), "x", config.l2)
     )

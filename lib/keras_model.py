@@ -20,11 +20,23 @@ KERAS_INITIALIZERS = {
 }
 
 
+# The Keras model's GaussianNoise and Dropout layers each draw from a generator of their own, seeded
+# past the initializers' seeds (seed + layer): no two of them draw the same numbers.
+def noise_seed(config: TrainConfig) -> int:
+    return config.seed + 1000
+
+
+def dropout_seed(config: TrainConfig) -> int:
+    return config.seed + 1001
+
+
 def build_model(config: TrainConfig, n_features: int, n_classes: int):
     """The Keras functional model of `config` and its feature model (input → bottleneck).
 
     Seeded initializers make a fresh model a function of the config; `Run.weights`
-    can be loaded with `model.set_weights` to get the trained network.
+    can be loaded with `model.set_weights` to get the trained network. Input noise and dropout, if
+    the config has them, are layers of their own (GaussianNoise on the inputs, Dropout before the
+    bottleneck) that act in training only and hold no weights.
     """
     import keras
 
@@ -38,7 +50,11 @@ def build_model(config: TrainConfig, n_features: int, n_classes: int):
     hidden = engine.ACTIVATIONS[config.activation].keras
     inputs = keras.Input(shape=(n_features,), name="features")
     x = inputs
+    if config.noise:
+        x = keras.layers.GaussianNoise(config.noise, seed=noise_seed(config), name="input_noise")(x)
     for i, width in enumerate((*config.hidden, config.bottleneck_nodes)):
+        if config.dropout and i == len(config.hidden):
+            x = keras.layers.Dropout(config.dropout, seed=dropout_seed(config), name="dropout")(x)
         x = keras.layers.Dense(
             width, activation=hidden, kernel_initializer=init(i), kernel_regularizer=decay, name=names[i]
         )(x)

@@ -163,6 +163,33 @@ def test_l2_weight_decay_becomes_a_kernel_regularizer_of_the_hidden_layers(bankn
     assert "kernel_regularizer" not in keras_script(TrainConfig(hidden=(8, 4)), banknotes)
 
 
+PERTURBED_CONFIG = TrainConfig(hidden=(5,), epochs=1, optimizer="adam", dropout=0.3, noise=0.5)
+
+
+@pytest.mark.fresh_process(RUNNER, **generated(PERTURBED_CONFIG, load_dataset("wine")))
+def test_a_script_with_dropout_and_input_noise_runs_with_the_apps_layers(fresh):
+    """Input noise on the inputs, dropout just before the bottleneck: the script runs, its layers are
+    those of the app's Keras model (lib.keras_model), and they add no weights."""
+    from lib.keras_model import build_model
+
+    arrays, summary = results(fresh)
+    assert arrays["bottleneck"].shape == (54, 2) and summary["map"] == PNG
+    model, _ = build_model(PERTURBED_CONFIG, 13, 3)
+    assert summary["layers"] == [layer.name for layer in model.layers[1:]]
+    assert summary["layers"] == ["input_noise", "hidden_1", "dropout", "bottleneck", "output"]
+    assert summary["params"] == model.count_params() == (13 + 1) * 5 + (5 + 1) * 2 + (2 + 1) * 3
+
+
+def test_dropout_and_input_noise_become_keras_layers_in_training_only(banknotes):
+    text = keras_script(TrainConfig(hidden=(8, 4), dropout=0.2, noise=0.3, seed=5), banknotes)
+    noise = 'x = keras.layers.GaussianNoise(0.3, seed=1005, name="input_noise")(x)  # in training only'
+    dropout = 'x = keras.layers.Dropout(0.2, seed=1006, name="dropout")(x)  # in training only'
+    assert text.index("x = inputs") < text.index(noise) < text.index('name="hidden_1"')
+    assert text.index('name="hidden_2"') < text.index(dropout) < text.index('name="bottleneck"')
+    plain = keras_script(TrainConfig(hidden=(8, 4)), banknotes)
+    assert "GaussianNoise" not in plain and "Dropout" not in plain
+
+
 def test_every_optimizer_becomes_a_keras_optimizer():
     import keras
 
