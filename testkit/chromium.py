@@ -51,14 +51,15 @@ def chromium():
             browser.close()
 
 
-# The page settled: its stylesheet in (it hides every layout of a responsive chart but the one
-# that fits the width, ui/layout.py), the script not running, at least one chart on screen and
-# every chart on screen drawn (Vega draws a page's big charts seconds after its script ends).
+# The page settled: drawn for the width the browser told the server (its stylesheet says the band;
+# each responsive chart in its one layout, ui/layout.py), the script not running, at least one
+# chart on screen and every chart on screen drawn (Vega draws a page's big charts seconds after
+# its script ends).
 # One condition, checked at once: a chart drawn while the script still runs does not count.
 SETTLED = """() => {
   const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
     .filter((chart) => chart.offsetParent !== null);
-  return document.querySelector('style[data-sheet]') !== null
+  return document.querySelector('style[data-sheet][data-band]') !== null
     && !document.querySelector('[data-testid="stStatusWidget"]')
     && charts.length > 0
     && charts.every((chart) => chart.querySelector('canvas, svg'));

@@ -1,6 +1,7 @@
 """The real app in headless Chromium: pages load, charts render, nothing raises."""
 
 import pytest
+from playwright.sync_api import expect
 
 from testkit.chromium import screenshot, wait_for_app
 
@@ -16,7 +17,8 @@ def test_data_page_renders(app_url, page):
     wait_for_app(page)
     assert page.get_by_role("heading", name="The data").is_visible()
     # at 1400 px (the README's picture) the pairplot's wide layout: 150 px panels
-    assert page.locator(".st-key-pairplot_wide .vega-embed").is_visible()
+    expect(page.locator(".st-key-pairplot_layouts .vega-embed")).to_have_count(1)  # the one that fits
+    assert page.locator(".st-key-pairplot_layouts .vega-embed").bounding_box()["width"] > 600  # not medium
     assert page.get_by_text("1,372").first.is_visible()
     assert_no_exception_on_page(page)
     screenshot(page, "data")  # artifacts/ only: the README's is `python -m testkit.screenshots --docs`

@@ -17,6 +17,7 @@ from lib.datasets import load_dataset
 from lib.training import DEEPER_LESSON, LESSON, WINE_EXERCISE, train
 from testkit import ROOT
 from testkit.apptest import app_test, assert_no_exception, chart_specs, marked_views
+from ui import state
 from ui.layout import band_rules, layout_key, stylesheet
 from ui.lesson import PLANE_SIZE
 
@@ -147,6 +148,22 @@ def test_the_inner_layer_page_draws_every_layout_of_its_responsive_charts():
     specs = chart_specs(at)
     assert sum("accuracy" in str(s.get("params")) for s in specs) == len(LAYOUTS["player"])
     assert sum("facet" in s for s in specs) == len(LAYOUTS["evolution"])
+
+
+@pytest.mark.parametrize("band", [0, 2000], ids=["phone", "wide screen"])
+def test_once_the_browser_tells_its_width_each_responsive_chart_is_drawn_in_one_layout(band):
+    """The width probe (ui/layout.py) has told the band: only the layout that fits is sent."""
+    at = app_test("app_pages/inner_layer.py", {"epochs": "6"})
+    at.session_state[state.CHART_WIDTH] = {"band": band}
+    at.run()
+    assert_no_exception(at)
+    specs = chart_specs(at)
+    players = [s for s in specs if "accuracy" in str(s.get("params"))]
+    [grid] = [s for s in specs if "facet" in s]
+    assert len(players) == 1
+    assert len(players[0]["vconcat"]) == (3 if band == 0 else 1)  # a phone: plane, accuracy, matrix stacked
+    assert grid["columns"] == LAYOUTS["evolution"][-1 if band == 0 else 0].columns
+    assert f'data-band="{band}"' in at.markdown[0].value  # the page says it was drawn for that band
 
 
 def test_the_data_page_draws_the_pairplot_in_each_layout_with_smaller_panels_on_smaller_screens():

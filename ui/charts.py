@@ -2,9 +2,10 @@
 
 `build` is a module-level function of lib.charts and `build(*args)` the chart: `ChartParts`, an
 Altair chart or a Vega-Lite spec. A responsive chart (`layouts`: its name in lib.charts.layouts.LAYOUTS)
-is drawn once per layout, each in the container the stylesheet (ui.layout) shows only at its
-widths; there `build(*args)` is a function of the `Layout`, or one concatenation of panels laid
-out again for each layout (its columns and panel size).
+is drawn in the layout that fits the width the browser told (ui.layout), or, until it has, once per
+layout, each in the container the stylesheet shows only at its widths. There `build(*args)` is
+a function of the `Layout`, or one concatenation of panels laid out again for each layout (its
+columns and panel size).
 
 Building and validating a chart takes longer than training the lesson's network once it is
 cached, so every chart's spec (all its layouts, their frames as Arrow bytes converted once) is
@@ -29,7 +30,7 @@ import streamlit as st
 from lib.charts.common import Chart, arrow_datasets, spec_of, with_columns
 from lib.charts.files import CHART_FORMATS, chart_file
 from lib.charts.layouts import LAYOUTS, Layout, widest
-from ui.layout import charts_key, layout_key
+from ui.layout import charts_key, chosen_layout, layout_key
 
 SAVE_AS = {"svg": "SVG (any size, for slides)", "png": "PNG (picture)", "json": "Vega-Lite source (JSON)"}
 ONE = ""  # the one spec of a chart that has no layouts
@@ -63,13 +64,19 @@ class Slots:
 
 
 def layout_slots(layouts: str, place=st) -> Slots:
-    """Empty slots for the chart `layouts` (one per layout, in the containers the stylesheet shows
-    by width, then its menu), for a chart drawn again as its data comes in: each
-    `chart(..., place=slots)` draws it anew in them."""
+    """Empty slots for the chart `layouts`, then its menu, for a chart drawn again as its data comes
+    in: each `chart(..., place=slots)` draws it anew in them. In the main column, once the browser
+    has told its width (ui.layout), one slot for the layout that fits; else one per layout, in the
+    containers the stylesheet shows by width (a column's width is not told)."""
+    chosen = chosen_layout(layouts) if place is st else None
     with place.container(key=charts_key(layouts)):
-        slots = {
-            layout: st.container(key=layout_key(layouts, layout.name)).empty() for layout in LAYOUTS[layouts]
-        }
+        if chosen is not None:
+            slots = {chosen: st.empty()}
+        else:
+            slots = {
+                layout: st.container(key=layout_key(layouts, layout.name)).empty()
+                for layout in LAYOUTS[layouts]
+            }
     return Slots(slots, place.empty())
 
 

@@ -1,5 +1,13 @@
 """The app's stylesheet: `ui/responsive.css` and, built from `lib.charts.layouts.LAYOUTS`, the rules that
-show each responsive chart's one layout that fits the width there is."""
+show each responsive chart's one layout that fits the width there is; and the probe that tells the
+server that width, so that it sends a responsive chart in that one layout only.
+
+Until the browser has said (a session's first run, a test without a browser), a responsive chart is
+drawn in every layout and the stylesheet shows the one that fits. Once it has, the page draws only
+that layout: a student's browser draws each chart once, not once per layout, and the server sends
+less. The probe speaks again only when the width crosses into another band (a turned phone, the
+sidebar opened), and the page is drawn again for it.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +17,7 @@ from pathlib import Path
 import streamlit as st
 
 from lib.charts.layouts import LAYOUTS, Layout
+from ui import state
 
 STYLESHEET = Path(__file__).with_name("responsive.css")
 SHEET_ID = "bottleneck"  # the <style> element's data-sheet: the sheet hides its own element
@@ -43,12 +52,57 @@ def band_rules(chart: str, layouts: tuple[Layout, ...]) -> str:
 
 
 @cache
-def stylesheet() -> str:
-    """The whole stylesheet; no user text ever goes into it."""
+def stylesheet(band: int | None = None) -> str:
+    """The whole stylesheet; no user text ever goes into it. Its element says the band the page was
+    drawn for (`data-band`), once the browser has told it: a test waits for a page drawn so."""
     bands = "\n".join(band_rules(chart, layouts) for chart, layouts in LAYOUTS.items())
     # its own element takes no room at the top of the page
     itself = f'[data-testid="stElementContainer"]:has(style[data-sheet="{SHEET_ID}"]) {{ display: none; }}'
-    return f'<style data-sheet="{SHEET_ID}">\n{STYLESHEET.read_text()}\n{itself}\n{bands}\n</style>'
+    probe = f".st-key-{state.CHART_WIDTH} {{ display: none; }}"  # the width probe takes no room either
+    told = "" if band is None else f' data-band="{band}"'
+    rules = "\n".join((STYLESHEET.read_text(), itself, probe, bands))
+    return f'<style data-sheet="{SHEET_ID}"{told}>\n{rules}\n</style>'
+
+
+BANDS = sorted({layout.min_width for layouts in LAYOUTS.values() for layout in layouts})
+# Measures the main column's content width (the width of a chart's container there) and tells the
+# server the widest layout threshold it reaches, once per band crossed.
+PROBE_JS = """
+export default function ({ parentElement, data, setStateValue }) {
+  const host = parentElement.host ?? parentElement;
+  const main = host.closest('[data-testid="stMainBlockContainer"]');
+  if (!main) return;
+  let told = data.band;
+  const tell = () => {
+    const style = getComputedStyle(main);
+    const width = main.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    const band = data.bands.filter((least) => width >= least).pop() ?? 0;
+    if (band !== told) {
+      told = band;
+      setStateValue("band", band);
+    }
+  };
+  const observer = new ResizeObserver(tell);
+  observer.observe(main);
+  tell();
+  return () => observer.disconnect();
+}
+"""
+_PROBE = st.components.v2.component("bottleneck_chart_width", js=PROBE_JS)
+
+
+def chart_band() -> int | None:
+    """The least width of the band the page's charts are in (one of BANDS), or None until told."""
+    told = st.session_state.get(state.CHART_WIDTH)
+    return None if told is None else told.get("band")
+
+
+def chosen_layout(chart: str) -> Layout | None:
+    """The one layout of `chart` the main column fits, or None until the browser has told its width."""
+    band = chart_band()
+    if band is None:
+        return None
+    return next(layout for layout in LAYOUTS[chart] if band >= layout.min_width)
 
 
 def responsive_layout() -> None:
@@ -58,4 +112,11 @@ def responsive_layout() -> None:
     the browser loads on demand, often after the charts; until then a phone showed every layout.
     Markdown's component is loaded with the first label, and the sheet hides its own element.
     """
-    st.markdown(stylesheet(), unsafe_allow_html=True)
+    st.markdown(stylesheet(chart_band()), unsafe_allow_html=True)
+    _PROBE(
+        key=state.CHART_WIDTH,
+        data={"bands": BANDS, "band": chart_band()},
+        default={"band": None},
+        on_band_change=lambda: None,  # a new band: the page is drawn again in its layouts
+        height=0,
+    )

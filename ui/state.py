@@ -15,6 +15,9 @@ CSV_FILE = "csv_file"  # (file name, bytes, digest) of the upload, kept while th
 CSV_TARGET = "csv_target"  # the upload's class column (a widget)
 CSV_READ = "csv_read"  # (digest, target) → what reading the upload gave, read once per file and target
 
+# The page's width (ui/layout.py)
+CHART_WIDTH = "chart_width"  # the band of widths the browser says the page's charts have (a component)
+
 # The network and its training (ui/train_controls.py)
 CONFIG = "train_config"  # the TrainConfig the settings describe, as built on this run
 CONFIG_DATA = "train_config_data"  # the fingerprint of the data set the settings were last built for
