@@ -144,11 +144,10 @@ COMPARED = [  # (optimizer, output, hidden activation, L2 weight decay)
     *[("rmsprop", out, act, 0.0) for out, act in OTHER_ACTIVATIONS],
     *[(opt, out, act, 0.01) for opt in L2_OPTIMIZERS for out, act in OUTPUT_ACTIVATIONS],
 ]
-# Every comparison in one fresh process, in the background (testkit.fresh): the same initial
-# weights and minibatch order for engine.fit and for Keras' model.fit with Keras' own optimizer and
-# loss (and kernel_regularizer=L2(λ) on the hidden layers); per case, how far the weights moved, the
-# largest gap between the two end weights, and both epochs' losses.
-KERAS_COMPARISON = f"""
+# The same initial weights and minibatch order for engine.fit and for Keras' model.fit with Keras'
+# own optimizer and loss (and kernel_regularizer=L2(λ) on the hidden layers); per case, how far the
+# weights moved, the largest gap between the two end weights, and both epochs' losses.
+EXACT = f"""
 import json
 import keras
 import numpy as np
@@ -182,8 +181,64 @@ for optimizer, output, activation, l2 in {COMPARED!r}:
         "ours": [float(v) for v in ours.metric("loss")],
         "keras": [float(v) for v in keras_loss],
     }}
-print(json.dumps(found))
 """
+
+# With dropout or input noise, the two runs of one seed start from the same weights and see the same
+# minibatches; only their random numbers differ: the engine draws its own (keras.random from a
+# generator of its own), Keras' Dropout and GaussianNoise layers theirs. So the runs are compared over
+# many seeds, paired by seed: per run, the last epoch's loss and the test accuracy. A small network
+# (4 → 3 → 2 → 1, tanh, plain SGD) on banknotes, 2 epochs of 11 minibatches; one Keras model per
+# setting, compiled once (its layers' generators go on from one seed's run to the next), given each
+# seed's starting weights. The engine is also run at a neighbouring setting, for the comparison to
+# tell apart.
+SEEDS = 30
+PERTURBATIONS = {  # setting: (its value, a neighbouring value the comparison must tell apart)
+    "dropout": (0.5, 0.3),
+    "noise": (1.0, 0.7),
+}
+IN_DISTRIBUTION = f"""
+import math
+from dataclasses import replace
+from lib.datasets import load_dataset
+from lib.keras_check import minibatches
+from lib.training import engine_arrays, split, targets
+
+banknotes = load_dataset("banknotes")
+base = TrainConfig(hidden=(3,), activation="tanh", optimizer="sgd", learning_rate=0.2, batch_size=64,
+                   epochs=2)
+parts = split(banknotes, base)
+data, arch = engine_arrays(parts, 2), base.architecture(4, 2)
+t_fit, steps = targets(parts.y_fit, 2), math.ceil(len(parts.x_fit) / base.batch_size)
+
+
+def engine_runs(config):  # (the last epoch's loss, test accuracy) of each seed
+    runs = [fit_network(arch, data, replace(config, seed=seed)) for seed in range({SEEDS})]
+    return [[float(run.metric("loss")[-1]), float(run.metric("test_accuracy")[-1])] for run in runs]
+
+
+def keras_runs(config):
+    model, _ = build_model(config, 4, 2)
+    model.compile(optimizer=keras.optimizers.SGD(config.learning_rate), loss="binary_crossentropy")
+    runs = []
+    for seed in range({SEEDS}):
+        model.set_weights(initial_weights(arch.sizes, config.initializer, seed))
+        history = model.fit(minibatches(parts.x_fit, t_fit, replace(config, seed=seed)), epochs=config.epochs,
+                            steps_per_epoch=steps, shuffle=False, verbose=0)
+        predicted = np.asarray(model(parts.x_test, training=False))[:, 0] > 0.5
+        runs.append([float(history.history["loss"][-1]), float(np.mean(predicted == parts.y_test))])
+    return runs
+
+
+found["in distribution"] = {{}}
+for name, (value, neighbour) in {PERTURBATIONS!r}.items():
+    found["in distribution"][name] = dict(
+        keras=keras_runs(replace(base, **{{name: value}})),
+        engine=engine_runs(replace(base, **{{name: value}})),
+        neighbour=engine_runs(replace(base, **{{name: neighbour}})),
+    )
+"""
+# Every comparison in one fresh process, in the background (testkit.fresh).
+KERAS_COMPARISON = EXACT + IN_DISTRIBUTION + "print(json.dumps(found))\n"
 
 
 @pytest.mark.fresh_process(KERAS_COMPARISON)
@@ -210,6 +265,33 @@ def test_l2_weight_decay_equals_keras_kernel_regularizer(fresh, optimizer, outpu
     """With L2 weight decay, the same claim against Keras' kernel_regularizer=L2(λ) on the hidden
     layers: the same weights, and the loss with the penalty in it."""
     assert_fit_equals_keras(fresh, optimizer, output, activation, l2=0.01)
+
+
+def paired_t(ours, theirs) -> float:
+    """The mean of the per-seed differences in standard errors."""
+    differences = np.asarray(ours) - np.asarray(theirs)
+    return float(differences.mean() / (differences.std(ddof=1) / np.sqrt(len(differences))))
+
+
+@pytest.mark.fresh_process(KERAS_COMPARISON)
+@pytest.mark.parametrize("setting", list(PERTURBATIONS))
+def test_dropout_and_noise_train_as_keras_does_in_distribution(fresh, setting):
+    """Over 30 seeds, the engine's runs and Keras' model.fit runs (dropout 0.5 before the bottleneck,
+    or input noise σ = 1) end with the same loss and test accuracy, in distribution: the mean of the
+    per-seed differences lies within 4 standard errors of 0 (a generous level: p < 0.001 for each),
+    and a two-sample Kolmogorov-Smirnov test does not tell the two sets of runs apart at the 1 %
+    level. The engine at a neighbouring setting (dropout 0.3, σ = 0.7) lies far outside those 4 standard
+    errors: the comparison would see a wrong rate or σ."""
+    from scipy import stats
+
+    runs = json.loads(fresh.last_line)["in distribution"][setting]
+    keras_runs, ours, neighbour = (np.array(runs[k]) for k in ("keras", "engine", "neighbour"))
+    assert keras_runs.shape == ours.shape == (SEEDS, 2)
+    for column, statistic in enumerate(["loss", "test accuracy"]):
+        t = paired_t(ours[:, column], keras_runs[:, column])
+        assert abs(t) <= 4, f"{setting}: the engine's {statistic} lies {t:.1f} standard errors from Keras'"
+        assert stats.ks_2samp(ours[:, column], keras_runs[:, column]).pvalue >= 0.01, statistic
+    assert abs(paired_t(neighbour[:, 0], keras_runs[:, 0])) > 8  # the loss tells the neighbour apart
 
 
 def test_the_keras_comparison_covers_every_optimizer_and_both_outputs():
