@@ -51,6 +51,16 @@ def chromium():
             browser.close()
 
 
+@contextmanager
+def screen_tab(browser, width: int, height: int):
+    """A tab of a fresh browser context with a `width` × `height` screen, for the `with` block."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
 # The page settled: drawn for the width the browser told the server (its stylesheet says the band;
 # each responsive chart in its one layout, ui/layout.py), the script not running, at least one
 # chart on screen and every chart on screen drawn (Vega draws a page's big charts seconds after

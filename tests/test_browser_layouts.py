@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from lib.charts.layouts import LAYOUTS
-from testkit.chromium import wait_for_app
+from testkit.chromium import screen_tab, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -20,9 +20,7 @@ def drawn(tab, chart: str):
 
 
 def test_each_responsive_chart_is_drawn_once_in_the_layout_that_fits(app_url, browser):
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    tab = context.new_page()
-    try:
+    with screen_tab(browser, 390, 844) as tab:
         tab.goto(f"{app_url}/inner_layer?epochs=6")
         wait_for_app(tab)
         for chart in RESPONSIVE:
@@ -36,5 +34,3 @@ def test_each_responsive_chart_is_drawn_once_in_the_layout_that_fits(app_url, br
         wait_for_app(tab)
         for chart in RESPONSIVE:
             expect(drawn(tab, chart)).to_have_count(1, timeout=60_000)
-    finally:
-        context.close()
