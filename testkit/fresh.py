@@ -1,9 +1,11 @@
 """Python scripts in a fresh process: nothing a test process imported or left behind counts.
 
 `run` waits for one. `Background` starts them at once and runs them one after the other on a thread
-of this process, while the tests go on (on two cores, the fresh processes use the second): the test
-suite starts every script its chosen tests mark with `@pytest.mark.fresh_process(script, files)`
-once they are collected (tests/conftest.py), and a test reads its own with the `fresh` fixture.
+of this process, while the tests go on: in one process (`pytest -n 0`) the test suite starts every
+script its chosen tests mark with `@pytest.mark.fresh_process(script, files)` once they are collected,
+on the core the tests leave free; a pytest-xdist worker, whose tests already keep every core busy,
+starts each when a test first asks for it (tests/conftest.py). A test reads its own with the `fresh`
+fixture; tests that mark the same script and options share one run of it.
 """
 
 from __future__ import annotations

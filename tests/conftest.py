@@ -27,14 +27,47 @@ def pytest_configure(config):
     )
 
 
+def pytest_xdist_auto_num_workers(config):
+    """pytest.ini's `-n auto`: no worker for the tests of one file (they would all run in one worker
+    anyway, see below), else pytest-xdist's own count: one a core."""
+    files = {arg.split("::")[0] for arg in config.args}
+    if len(files) == 1 and files.pop().endswith(".py"):
+        return 0
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (pytest.ini: `-n auto --dist loadgroup --no-loadscope-reorder`) the browser tests
+    run in one worker, one after the other, as alone (one app server, one Chromium), and every other
+    module whole in one worker: its module fixtures and a fresh script its tests share are made once.
+    The workers take them in this order: the browser tests (the longest part), the modules with
+    fresh-process tests (a script is a long wait: started last, it would leave the other worker idle at
+    the end), then the others."""
+    if not hasattr(config, "workerinput"):
+        return
+    fresh_modules = {item.module for item in items if item.get_closest_marker("fresh_process")}
+    browser = lambda item: item.get_closest_marker("browser") is not None
+    items.sort(key=lambda item: (not browser(item), item.module not in fresh_modules))
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group("browser" if browser(item) else item.module.__name__))
+
+
 def pytest_collection_finish(session):
-    """Every chosen test's fresh process starts now, in the background (testkit.fresh)."""
-    if session.config.option.collectonly:
+    """Without pytest-xdist, every chosen test's fresh process starts now, in the background
+    (testkit.fresh), on the core the tests leave free. A pytest-xdist worker has no free core and
+    does not know yet which tests it will get: each of its scripts starts when a test asks for it."""
+    if session.config.option.collectonly or hasattr(session.config, "workerinput"):
         return
     for item in session.items:
-        marker = item.get_closest_marker("fresh_process")
-        if marker:
-            FRESH.start(item.nodeid, *marker.args, **marker.kwargs)
+        fresh_script(item)
+
+
+def fresh_script(item) -> None:
+    """Start (once) the fresh process of `item`'s `fresh_process` mark, if it has one."""
+    marker = item.get_closest_marker("fresh_process")
+    if marker:
+        FRESH.start(item.nodeid, *marker.args, **marker.kwargs)
 
 
 def pytest_sessionfinish(session):
@@ -44,6 +77,7 @@ def pytest_sessionfinish(session):
 @pytest.fixture
 def fresh(request) -> Finished:
     """What the test's `fresh_process` script printed and wrote; it waits for the script to end."""
+    fresh_script(request.node)
     return FRESH.result(request.node.nodeid)
 
 
