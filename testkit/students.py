@@ -3,7 +3,8 @@
 A `Student` does what the browser's frontend does for the actions of a class: it loads the page
 over HTTP (which, behind the proxy, hands it the sticky cookie), opens `/_stcore/stream`, and
 sends protobuf `BackMsg`s (`rerun_script` with the address' query string, the page, every widget's
-current value, a pressed button's trigger and, for a fragment, its id); it reads the `ForwardMsg`s
+current value, the band of widths its width probe tells, a pressed button's trigger and, for a
+fragment, its id); it reads the `ForwardMsg`s
 back: `new_session`, the `navigation` with the pages' hashes, `page_info_changed` when the app
 rewrites the address, `delta`s with the widgets (matched by label) and exceptions, and
 `script_finished`.
@@ -20,6 +21,7 @@ Shared by tests/test_proxy.py and the class benchmark (bench/class_students.py, 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import random
 import shutil
@@ -44,6 +46,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 from lib.settings import TRAIN
 from testkit import ROOT
 from testkit.server import healthy
+from ui.layout import PROBE
 
 # The sidebar's controls, by the labels a student reads: the settings' own names (lib.settings),
 # and the two ui/train_controls.py writes itself.
@@ -106,6 +109,7 @@ def _value_state(widget_id: str, kind: str, proto) -> WidgetState | None:
     return state
 
 
+LAPTOP_BAND = 980  # the band Chromium at 1440 × 900 tells, the sidebar open (tests/test_browser_layouts.py)
 WIDGET_KINDS = {
     "slider",
     "checkbox",
@@ -123,6 +127,8 @@ class Student:
 
     def __init__(self, number: int, base: str) -> None:
         self.number, self.base = number, base.rstrip("/")
+        self.band = LAPTOP_BAND  # what its browser's width probe tells (ui.layout)
+        self._tells = False  # the probe has just told its band: the browser reruns the page
         self.cookies: dict[str, str] = {}  # what the server and the proxy set (the sticky cookie)
         self.replicas: list[str] = []  # the proxy's X-Replica answer of every request, if any
         self.socket = None
@@ -229,6 +235,14 @@ class Student:
         kind = element.WhichOneof("type")
         if kind == "exception":
             self._errors.append(f"{element.exception.type}: {element.exception.message[:300]}")
+        elif kind == "bidi_component" and element.bidi_component.component_name == PROBE:
+            self._seen.add(element.bidi_component.id)  # the browser tells its charts' width
+            if element.bidi_component.id not in self.states:
+                band = json.dumps({"band": self.band})
+                self.states[element.bidi_component.id] = WidgetState(
+                    id=element.bidi_component.id, json_value=band
+                )
+                self._tells = True
         elif kind in WIDGET_KINDS:
             proto = getattr(element, kind)
             self._seen.add(proto.id)
@@ -283,8 +297,13 @@ class Student:
     # -- the actions ---------------------------------------------------------------------------
 
     async def open(self) -> float:
-        """The first run of the page the link named: the page is found by its name, as on a deep link."""
-        return await self._run(page_name=self._first_page)
+        """The first run of the page the link named (found by its name, as on a deep link), and the
+        run the browser's width probe asks for when it first tells its band (ui.layout)."""
+        seconds = await self._run(page_name=self._first_page)
+        if self._tells:
+            self._tells = False
+            seconds += await self._run()
+        return seconds
 
     async def slide(self, label: str, value: float) -> float:
         """Set the slider labelled `label` to `value`, as a student letting go of its thumb."""

@@ -16,7 +16,7 @@ def test_no_page_or_glue_allows_html():
         # probe, a constant script that is given numbers only
         if path.name == "layout.py":
             source = source.replace("st.markdown(stylesheet(chart_band()), unsafe_allow_html=True)", "")
-            source = source.replace('st.components.v2.component("bottleneck_chart_width", js=PROBE_JS)', "")
+            source = source.replace("st.components.v2.component(PROBE, js=PROBE_JS)", "")
         pattern = r"unsafe_allow_html\s*=\s*True|st\.html\(|components\.html\(|components\.v2\.component\("
         assert not re.search(pattern, source), path
 

@@ -88,7 +88,8 @@ export default function ({ parentElement, data, setStateValue }) {
   return () => observer.disconnect();
 }
 """
-_PROBE = st.components.v2.component("bottleneck_chart_width", js=PROBE_JS)
+PROBE = "bottleneck_chart_width"  # the component's name
+_PROBE = st.components.v2.component(PROBE, js=PROBE_JS)
 
 
 def chart_band() -> int | None:
