@@ -7,6 +7,11 @@ trained by one `model.fit` with Keras' own optimizer and loss (and `kernel_regul
 the run has weight decay). Then both runs' weights after every epoch, the test rows' bottleneck
 activations, test accuracies and training times are compared.
 
+With dropout or input noise the two trainings cannot be the same: Keras' Dropout and GaussianNoise
+layers draw their random numbers from generators of their own, the engine from its own, so the two
+networks part from the first minibatch (`KerasCheck.exact` is False). Their accuracies still compare:
+over many seeds the two trainings agree in distribution (tests/test_engine.py).
+
 Keras' state is its thread's own (Keras 3 keeps it in thread-local storage): a check run in a
 session's thread builds models there and clears nothing (`clear_session` is never called). One check
 runs at a time in the process (`ONE_AT_A_TIME`), and it drops what its `model.fit` leaves in
@@ -45,6 +50,7 @@ class KerasCheck:
     keras_accuracy: float
     engine_seconds: float  # the run's training time
     keras_seconds: float  # model.fit's, its tracing included (as a first fit in a notebook)
+    exact: bool = True  # whether the two trainings can be the same (not with dropout or input noise)
 
     @property
     def weight_gap(self) -> float:
@@ -129,6 +135,7 @@ def check_against_keras(dataset: Dataset, run: Run, on_epoch=None) -> KerasCheck
         keras_accuracy=float(accuracy),
         engine_seconds=run.seconds,
         keras_seconds=seconds,
+        exact=not (config.dropout or config.noise),
     )
 
 

@@ -16,6 +16,7 @@ from lib.presets import default_config_for
 from lib.training import DEEPER_LESSON, engine_arrays, fit_network, split
 
 L2_CONFIG = replace(DEEPER_LESSON, optimizer="adam", l2=0.01)
+PERTURBED_CONFIG = replace(DEEPER_LESSON, dropout=0.3, noise=0.5)
 # One fresh process, in the background (testkit.fresh): Keras' model.fit there leaves this one's Keras
 # state alone. Each case: the check of the engine's run, and the same run by a direct Keras loop (one
 # model.fit per epoch on the fitting rows in the engine's order, shuffle=False: tests/test_engine.py's
@@ -84,6 +85,7 @@ case("l2", load_dataset("banknotes"), {L2_CONFIG!r}, compare=True)
 thread = threading.Thread(target=case, args=("thread", load_dataset("banknotes"), {L2_CONFIG!r}))
 thread.start()
 thread.join()
+case("perturbed", load_dataset("banknotes"), {PERTURBED_CONFIG!r})
 
 
 def held():  # what TensorFlow keeps for the life of the process: gradient functions, traced graphs
@@ -193,8 +195,19 @@ def test_the_check_leaves_keras_and_the_random_generators_alone(fresh):
     generators are where they were); the progress callback hears every epoch in order."""
     printed = json.loads(fresh.last_line)
     assert printed["names"] == ["dense", "dense_1"]
-    assert printed["states_kept"] == [True] * (len(CASES) + 1)
+    assert printed["states_kept"] == [True] * (len(CASES) + 2)  # the thread's and the perturbed run's too
     assert printed["epochs_heard"] == list(range(1, default_config_for(load_dataset("banknotes")).epochs + 1))
+
+
+@pytest.mark.fresh_process(CHECKS)
+def test_with_dropout_and_noise_the_check_says_the_trainings_differ_by_design(fresh):
+    """Keras' Dropout and GaussianNoise layers draw other random numbers than the engine: the check
+    says it cannot be exact (the page then compares no weights), the two networks part at once, and
+    their test accuracies stay close. The other checks are exact."""
+    check = check_of(fresh, "perturbed")
+    assert not check.exact and check.weight_gaps[0] > DRIFT
+    assert abs(check.engine_accuracy - check.keras_accuracy) <= 0.05
+    assert all(check_of(fresh, case).exact for case in CASES)
 
 
 def test_the_drift_is_the_trainings_own():

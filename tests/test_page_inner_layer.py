@@ -261,6 +261,23 @@ def test_the_check_against_keras_says_its_cost_then_shows_both_trainings():
     assert not at.button(key=state.KERAS_CHECK_BUTTON).disabled
 
 
+def test_with_dropout_and_noise_the_check_against_keras_compares_accuracies_not_weights():
+    """Keras' Dropout and GaussianNoise layers draw other random numbers than the engine: the check
+    says so plainly and shows the two accuracies and times, no weight or bottleneck difference."""
+    at = app_test(PAGE, {"dropout": "0.3", "noise": "0.5", "epochs": "3"})
+    assert "(and dropout, input noise)" in " ".join(m.value for m in at.markdown)
+    at.button(key=state.KERAS_CHECK_BUTTON).click().run()
+    assert_no_exception(at)
+    _, check = at.session_state[state.KERAS_CHECK]
+    assert not check.exact
+    assert any("Not the same training, and not meant to be:" in m.value for m in at.markdown)
+    assert not any("float32 rounding" in m.value for m in at.markdown)
+    assert [m.label for m in at.metric if "engine / Keras" in m.label or "difference" in m.label] == [
+        "Test accuracy, engine / Keras",
+        "Training time, engine / Keras",
+    ]
+
+
 @pytest.mark.parametrize("name", ["wine", "iris", "breast_cancer", "digits", "upload"])
 def test_the_check_against_keras_works_on_every_data_set(name):
     if name == "upload":

@@ -74,6 +74,23 @@ def test_a_classroom_link_locks_and_hides_controls():
     assert at.query_params["lock"] == "epochs,optimizer,data"  # the lock survives in the address
 
 
+def test_a_link_sets_dropout_and_input_noise_and_a_classroom_link_locks_and_hides_them():
+    at = app_test(INNER, {"dropout": "0.2", "noise": "0.3", "epochs": "2"})
+    assert_no_exception(at)
+    assert widget(at, "select_slider", "Dropout before the bottleneck").value == 0.2
+    assert widget(at, "select_slider", "Gaussian input noise (σ)").value == 0.3
+    assert (config := at.session_state["train_config"]).dropout == 0.2 and config.noise == 0.3
+    widget(at, "select_slider", "Dropout before the bottleneck").set_value(0.4).run()
+    assert at.session_state["train_config"].dropout == 0.4 and at.query_params["dropout"] == "0.4"
+
+    at = app_test(INNER, {"dropout": "0.5", "noise": "1", "epochs": "2", "lock": "dropout", "hide": "noise"})
+    assert_no_exception(at)
+    assert widget(at, "select_slider", "Dropout before the bottleneck").disabled
+    assert "Gaussian input noise (σ)" not in [s.label for s in at.select_slider]
+    assert (at.session_state["train_config"].dropout, at.session_state["train_config"].noise) == (0.5, 1.0)
+    assert at.query_params["noise"] == "1" and at.query_params["hide"] == "noise"
+
+
 def test_the_classroom_link_maker_builds_a_link_with_lock_and_hide():
     at = app_test(INNER, {"epochs": "4"})
     at.multiselect(key="classroom_lock").set_value(["epochs"])

@@ -40,13 +40,22 @@ def _checked(fingerprint: str, config: TrainConfig, _dataset: Dataset, _run: Run
 def keras_check(run: Run, dataset: Dataset) -> None:
     """The section: what the check does, its button with its cost, and the last result for this network."""
     config, n_rows = run.config, len(dataset.y)
+    extras = [
+        name
+        for on, name in [
+            (config.l2, "L2 weight decay"),
+            (config.dropout, "dropout"),
+            (config.noise, "input noise"),
+        ]
+        if on
+    ]
     st.header("8 · Checked against Keras", divider="gray")
     st.markdown(
         "This app trains its networks with an engine of its own, quicker than Keras for these small "
         "networks. Does it train them **exactly as Keras does**? Check it: the button builds the same "
         "network in Keras, gives it the same starting weights, feeds it the same minibatches in the same "
         "order and trains it with Keras' own `model.fit`, optimizer and loss"
-        + (" (and L2 weight decay)" if config.l2 else "")
+        + (f" (and {', '.join(extras)})" if extras else "")
         + ". Then it compares the two trainings."
     )
     seconds = estimated_seconds(n_rows, config)
@@ -86,7 +95,15 @@ def result(check: KerasCheck, config: TrainConfig) -> None:
         "A computer keeps about 7 significant digits of each number (float32), and the two programs "
         "add the same numbers in different orders, so they round differently, in about the 7th digit."
     )
-    if check.drift_epoch is None:
+    if not check.exact:
+        st.markdown(
+            "**Not the same training, and not meant to be:** dropout and input noise draw new random "
+            "numbers for every minibatch, and Keras' layers draw other ones than the engine. So the two "
+            "networks part from the first minibatch, and their weights are not compared. Their accuracies "
+            "are: over many weights seeds the two trainings reach the same accuracies and losses on "
+            "average (the app's tests check it on 30 seeds), though one seed's two runs may differ."
+        )
+    elif check.drift_epoch is None:
         st.markdown(
             f"**The same training, to float32 rounding:** after {config.epochs} epochs no weight of the two "
             f"networks differs by more than {readable(check.weight_gap)}. {rounding}"
@@ -100,23 +117,24 @@ def result(check: KerasCheck, config: TrainConfig) -> None:
             "the same way when its starting weights change in their 7th digit: compare the accuracies, "
             "not the weights."
         )
-    columns = st.columns(4)
-    columns[0].metric(
-        "Largest weight difference",
-        readable(check.weight_gap),
-        help=f"The largest difference between any weight of the two networks after epoch {config.epochs}; "
-        f"after epoch 1 it was {readable(check.weight_gaps[0])}.",
-    )
-    columns[1].metric(
-        "Largest bottleneck difference",
-        readable(check.bottleneck_gap),
-        help="The largest difference between the two networks' bottleneck activations of any test row "
-        f"after the last epoch; those activations reach {readable(check.bottleneck_size)}.",
-    )
-    columns[2].metric(
+    columns = st.columns(4 if check.exact else 2)
+    if check.exact:
+        columns[0].metric(
+            "Largest weight difference",
+            readable(check.weight_gap),
+            help=f"The largest difference between any weight of the two networks after epoch "
+            f"{config.epochs}; after epoch 1 it was {readable(check.weight_gaps[0])}.",
+        )
+        columns[1].metric(
+            "Largest bottleneck difference",
+            readable(check.bottleneck_gap),
+            help="The largest difference between the two networks' bottleneck activations of any test "
+            f"row after the last epoch; those activations reach {readable(check.bottleneck_size)}.",
+        )
+    columns[-2].metric(
         "Test accuracy, engine / Keras", f"{check.engine_accuracy:.1%} / {check.keras_accuracy:.1%}"
     )
-    columns[3].metric(
+    columns[-1].metric(
         "Training time, engine / Keras",
         f"{check.engine_seconds:.1f} s / {check.keras_seconds:.1f} s",
         help="Keras' time is its model.fit, its first tracing included (as a first fit in a notebook).",
