@@ -117,6 +117,15 @@ else:
         "layer does not care *where* the classes sit, only that a line separates them, so compare "
         "accuracies, not shapes."
     )
+    st.markdown(  # what they did to the banknotes' 4 → 3 → 2 → 1, seeds 1-10, 25 epochs
+        "**Dropout before the bottleneck** (sidebar, in training only) zeroes a random share of the "
+        "bottleneck's inputs at every step, so neither node can lean on a single hidden node: on the "
+        "banknotes, at 0.3, the plane kept its two arms, its size and its test accuracy (about 99 %), and "
+        "only the training loss, taken with nodes dropped, rose. **Gaussian input noise** (in training "
+        "only) jiggles every training row, so rows close together must land close together: on the "
+        "banknotes, at σ = 0.5, the plane shrank to about 60 % of its size, more rows strayed off the arms "
+        "towards the border between the classes, and the test accuracy fell about 2 points, to 97–98 %."
+    )
 
 st.header("5 · Learning curves", divider="gray")
 st.markdown(
