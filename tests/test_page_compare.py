@@ -354,7 +354,7 @@ def test_every_data_set_rings_each_rows_neighbours_on_every_map(name):
         at = first_run(data="upload", csv_file=("mine.csv", frame.to_csv(index=False).encode(), "m1"))
         at.switch_page(PAGE)
     else:
-        at = app_test(PAGE, {"data": name})
+        at = app_test(PAGE, {"data": name, "methods": "pca,lda"})  # no t-SNE or autoencoder to wait for
     at.session_state["methods"] = ["pca", "lda"]
     at.run()
     assert_no_exception(at)
