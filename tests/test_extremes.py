@@ -104,11 +104,12 @@ def test_the_largest_seeds_are_accepted():
 
 
 def compare_page(dataset: str = "iris", **config):
-    at = app_test(COMPARE)
-    at.sidebar.selectbox(key="data").select(dataset)
+    """The compare page opened on `dataset` with t-SNE's fewest iterations, then trained with `config`."""
+    at = app_test(COMPARE, {"data": dataset, "iterations": "250"})
     set_config(at, dataclasses.replace(DEEPER_LESSON, **{"epochs": 3, **config}))
-    at.select_slider(key="iterations").set_value(250).run()
+    at.run()
     assert_no_exception(at)
+    assert at.session_state["train_config"] == dataclasses.replace(DEEPER_LESSON, **{"epochs": 3, **config})
     return at
 
 
@@ -150,8 +151,7 @@ def test_a_diverged_network_on_the_compare_page_is_explained_and_the_other_maps_
 
 
 def test_gradient_page_controls_at_their_extremes():
-    at = app_test(GRADIENT)
-    at.sidebar.selectbox(key="data").select("iris").run()
+    at = app_test(GRADIENT, {"data": "iris"})
     for key, value in (("gd_epochs", 1), ("steps", 100), ("depth", 6)):
         at.slider(key=key).set_value(value).run()
         assert_no_exception(at)
