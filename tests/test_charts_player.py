@@ -268,7 +268,7 @@ def trails_in(svg: str) -> list[int]:
 
 def test_trails_are_a_checkbox_by_play_and_the_slider_off_at_first(run, banknotes, wine_run):
     for dataset, trained, label in [
-        (banknotes, run, "Show where each row came from (a random 200 of the 412 rows) "),
+        (banknotes, run, "Show where each row came from (200 random rows) "),
         (*wine_run, "Show where each row came from "),  # wine's 54 test rows: every one
     ]:
         for layout in LAYOUTS["player"]:
@@ -282,13 +282,19 @@ def test_trails_are_a_checkbox_by_play_and_the_slider_off_at_first(run, banknote
 
 
 def test_trail_rows_are_at_most_200_and_always_the_same():
-    assert len(player.trail_rows(412)) == player.MAX_TRAILS == 200
-    assert list(player.trail_rows(412)) == list(player.trail_rows(412))  # the same each time
-    assert len(set(player.trail_rows(5000))) == 200 and player.trail_rows(5000).max() < 5000
-    assert list(player.trail_rows(54)) == list(range(54))  # every row when there are few
-    column = player.trail_column(412)
-    assert list(np.flatnonzero(column)) == list(player.trail_rows(412))
+    assert len(player.trail_rows(412, 26)) == player.MAX_TRAILS == 200
+    assert list(player.trail_rows(412, 26)) == list(player.trail_rows(412, 26))  # the same each time
+    assert len(set(player.trail_rows(5000, 26))) == 200 and player.trail_rows(5000, 26).max() < 5000
+    assert list(player.trail_rows(54, 51)) == list(range(54))  # every row when there are few
+    assert len(player.trail_rows(412, 101)) == 200  # 200 rows up to 100 epochs
+    long = player.trail_rows(412, 201)  # then fewer, so that every frame stays quick
+    assert 0 < len(long) * 201 <= player.MAX_TRAIL_POINTS and len(long) == len(set(long))
+    column = player.trail_column(player.trail_rows(412, 26), 412)
+    assert list(np.flatnonzero(column)) == list(player.trail_rows(412, 26))
     assert sorted(column[column > 0]) == list(range(1, 201))  # one number per row with a trail
+    assert player.trails_param(100, 412)["bind"]["name"] == (
+        "Show where each row came from (100 random rows) "
+    )
 
 
 def test_trails_follow_the_epoch_from_the_players_own_data(run, spec, banknotes):
@@ -302,7 +308,9 @@ def test_trails_follow_the_epoch_from_the_players_own_data(run, spec, banknotes)
     assert trails["mark"]["type"] == "line" and trails["mark"]["opacity"] <= 0.5
     assert trails["mark"]["strokeWidth"] <= 1
     encoding = trails["encoding"]
-    assert encoding["detail"]["field"] == "trail" and encoding["order"]["field"] == "step"
+    assert encoding["detail"]["field"] == "trail"
+    assert encoding["order"] == {"value": None}  # the data's order, the epochs' (the browser test checks)
+    assert {"flatten": ["step"]} in trails["transform"]
     assert encoding["color"]["field"] == "class" and encoding["color"]["legend"] is None
     points = spec["datasets"]["points"]
     plain = player.plane_frame(run, banknotes, np.arange(len(run.y_test)), range(7))

@@ -9,9 +9,10 @@ parameter, so they always name the same epoch. `plane_spec` draws the same plane
 (the parameter fixed, only that epoch's data inside): the lesson's "before" and "after".
 
 A third bound checkbox, `trails`, draws under the dots a faint line through each row's places at
-every epoch up to the one shown (for `trail_rows`, at most MAX_TRAILS rows): the film shows where
-rows move, not only where they are. The lines read the dots' own data (each row's columns per
-epoch, spread into one point per epoch in the browser), so they add one small column to the spec.
+every epoch up to the one shown (for `trail_rows`: at most MAX_TRAILS rows, fewer in a run so long
+that their points would pass MAX_TRAIL_POINTS): the film shows where rows move, not only where
+they are. The lines read the dots' own data (each row's columns per epoch, spread into one point
+per epoch in the browser), so they add one small column to the spec.
 
 Another view can follow the same epoch: give its data an `epoch` column, pass it through
 `at_epoch`, and add it to the spec with `player_layouts(..., more=[view])`. Each view added keeps
@@ -56,7 +57,10 @@ EPOCH = "epoch"  # the parameter (a Vega signal) every view of the player filter
 PLAYING = "playing"  # the bound "Play" checkbox
 TRAILS = "trails"  # the bound "Show where each row came from" checkbox
 TRAIL = "trail"  # the points' column: a row's number among the rows with a trail (1, 2, …), else 0
-MAX_TRAILS = 200  # more lines than this turn the plane into a tangle (and cost every frame)
+MAX_TRAILS = 200  # more lines than this turn the plane into a tangle
+# Trail points over all epochs (200 rows up to 100 epochs): every frame's filter reads each of them
+# (Streamlit's Vega interprets it), and Play keeps its 12.5 frames a second within this many
+MAX_TRAIL_POINTS = 20_200
 TICK_MS = 80  # one epoch per tick while playing: 12.5 frames a second
 MAX_FRAME_ROWS = 100_000  # points carried over all epochs: the spec stays near a megabyte
 TOOLTIP_FEATURES = 6  # more original features than this would bury the tooltip
@@ -73,25 +77,25 @@ def frame_rows(n_test: int, n_frames: int) -> np.ndarray:
     return np.sort(np.random.default_rng(0).choice(n_test, keep, replace=False))
 
 
-def trail_rows(n_rows: int) -> np.ndarray:
-    """The rows of the plane (positions in its points) drawn with a trail: all of them, or one
-    fixed random MAX_TRAILS."""
-    keep = min(n_rows, MAX_TRAILS)
+def trail_rows(n_rows: int, n_frames: int) -> np.ndarray:
+    """The rows of the plane (positions in its points) drawn with a trail through `n_frames`
+    epochs: all of them, or one fixed random sample of MAX_TRAILS (fewer within MAX_TRAIL_POINTS)."""
+    keep = min(n_rows, MAX_TRAILS, max(1, MAX_TRAIL_POINTS // n_frames))
     return np.sort(np.random.default_rng(0).choice(n_rows, keep, replace=False))
 
 
-def trail_column(n_rows: int) -> np.ndarray:
-    """The points' TRAIL column: 1, 2, … for the `trail_rows`, 0 for the others."""
+def trail_column(rows: np.ndarray, n_rows: int) -> np.ndarray:
+    """The points' TRAIL column: 1, 2, … for the trail `rows`, 0 for the others."""
     column = np.zeros(n_rows, dtype=np.int16)
-    column[trail_rows(n_rows)] = np.arange(1, min(n_rows, MAX_TRAILS) + 1)
+    column[rows] = np.arange(1, len(rows) + 1)
     return column
 
 
-def trails_param(n_rows: int) -> dict:
+def trails_param(n_trails: int, n_rows: int) -> dict:
     """The `trails` checkbox, off: its label says when the trails are for a sample of the rows."""
     label = "Show where each row came from "
-    if n_rows > MAX_TRAILS:
-        label += f"(a random {MAX_TRAILS} of the {n_rows:,} rows) "
+    if n_trails < n_rows:
+        label += f"({n_trails} random rows) "  # short: one line on a phone, however many rows
     return {"name": TRAILS, "value": False, "bind": {"input": "checkbox", "name": label}}
 
 
@@ -240,7 +244,11 @@ def _plane_params(run: Run) -> list[dict]:
 def trail_layer(x: dict, y: dict, classes: dict, n_epochs: int) -> dict:
     """While `trails` is ticked, a thin faint line per trail row (TRAIL > 0) through its places at
     epochs 0 to `epoch`, in its class's colour. Each row's per-epoch columns become one point per
-    epoch once (a flatten over every epoch); scrubbing only filters those points by the epoch."""
+    epoch once (a flatten over every epoch); scrubbing only filters those points by the epoch.
+
+    A line joins its points in the data's order, which is the epochs' (the flatten's), and stays so:
+    the filter only ever removes or adds the last epochs. Sorting them by epoch instead cost every
+    frame a sort of each line (Play at 200 epochs: 7 to 11 frames a second, not 12)."""
     return {
         "name": TRAILS,
         "data": {"name": "points"},
@@ -257,7 +265,7 @@ def trail_layer(x: dict, y: dict, classes: dict, n_epochs: int) -> dict:
             "x": x,
             "y": y,
             "detail": {"field": TRAIL, "type": "nominal"},
-            "order": {"field": "step", "type": "quantitative"},
+            "order": {"value": None},  # the data's order: epoch by epoch
             "color": {"field": CLASS_FIELD, "type": "nominal", "scale": classes, "legend": None},
         },
     }
@@ -478,10 +486,15 @@ def player_layouts(
     epochs = range(len(run.snapshots))
     plane = plane_data(run, dataset, extent, epochs)
     points = plane.pop("points")
-    points[TRAIL] = trail_column(len(points))
+    trails = trail_rows(len(points), len(epochs))
+    points[TRAIL] = trail_column(trails, len(points))
     datasets = {"points": points, "regions": plane.pop("regions"), "confusion": _confusions(run)}
     datasets.update(plane)  # the decision line, if any
-    params = [*epoch_params(len(run.snapshots) - 1), trails_param(len(points)), *_plane_params(run)]
+    params = [
+        *epoch_params(len(run.snapshots) - 1),
+        trails_param(len(trails), len(points)),
+        *_plane_params(run),
+    ]
     specs = {
         layout: _layout(
             run, dataset, extent, layout, params, datasets, [_fitted(view, layout) for view in more]
