@@ -12,6 +12,7 @@ import pytest
 from lib.charts import common, gallery, plane
 from lib.charts import data as dc
 from lib.charts import inner_layer as rc
+from lib.charts.layouts import LAYOUTS
 from lib.datasets import load_dataset
 from lib.training import DEEPER_LESSON, WINE_EXERCISE, train
 
@@ -154,7 +155,9 @@ def test_the_views_inside_the_network_fill_their_templates_like_altair(runs):
     for dataset, run in runs:  # the second banknote run fills the first one's templates
         epochs = range(run.config.epochs + 1)
         extent = plane.plane_extent(run.snapshots)
-        assert_same_chart(ic.nodes_view(run, inside.node_frame(run, dataset, epochs)))
+        placed = ic.nodes_layouts(run, inside.node_frame(run, dataset, epochs), dataset.feature_names)
+        for layout in LAYOUTS["player"]:  # left to right, and top to bottom on a phone
+            assert_same_chart(placed(layout))
         assert_same_chart(ic.bending_view(run, inside.bending_frame(run, dataset, epochs), extent))
 
 
@@ -180,7 +183,7 @@ def test_one_template_serves_every_number_of_epochs(runs):
     before = len(common._TEMPLATES)
     nodes, bending, _ = views(second)
     assert len(common._TEMPLATES) == before  # nothing built for the second run
-    assert f"level@{second.config.epochs}" in nodes["datasets"]["pictures"]
+    assert f"level@{second.config.epochs}" in nodes["datasets"]["dots"]
     assert f"{inside.B1}@{second.config.epochs}" in bending["datasets"]["grid"]
 
 

@@ -4,12 +4,15 @@ import json
 from dataclasses import replace
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from lib import inside
 from lib.charts import inside as inside_charts
-from lib.charts.layouts import widest
-from lib.training import DEEPER_LESSON, train
+from lib.charts.inner_layer import architecture_parts
+from lib.charts.layouts import LAYOUTS, widest
+from lib.datasets import load_dataset
+from lib.training import DEEPER_LESSON, WINE_EXERCISE, train
 
 
 @pytest.fixture(scope="module")
@@ -48,20 +51,71 @@ def player(run, dataset) -> dict:
     return inside_charts.epoch_player(run, dataset, inside_charts.VIEWS)(widest("player"))
 
 
+def network(spec: dict, frame: str) -> pd.DataFrame:
+    """One frame of the node pictures' view in a player's spec (`places`, `links`, `circles`, …)."""
+    [rows] = [rows for name, rows in spec["datasets"].items() if name.endswith(f"_{frame}")]
+    return rows
+
+
 def test_a_dead_node_is_labelled(dead_run, banknotes):
     frame = inside.node_frame(dead_run, banknotes, [dead_run.config.epochs])
     status = frame.drop_duplicates("node_id").set_index("node_id")["status"]
     assert status["bottleneck · node 1"] == "dead"
     assert status["bottleneck · node 2"] == ""
-    spec = player(dead_run, banknotes)
-    labels = [
-        r
-        for rows in spec["datasets"].values()
-        if "kind" in rows
-        for r in rows.to_dict("records")
-        if r["kind"] == "label" and r["epoch"] == dead_run.config.epochs
+    for layout in LAYOUTS["player"]:
+        places = network(inside_charts.epoch_player(dead_run, banknotes, ("nodes",))(layout), "places")
+        labelled = places[places[f"status@{dead_run.config.epochs}"] != ""]
+        assert labelled["node_id"].tolist() == ["bottleneck · node 1"]  # on its picture, in every layout
+    layers = json.dumps(player(dead_run, banknotes)["vconcat"][1]["layer"])
+    assert "datum['status@' + epoch]" in layers and "datum.status != ''" in layers  # drawn at the epoch shown
+
+
+def test_each_hidden_nodes_picture_sits_at_its_node_in_the_network(banknotes):
+    wine = load_dataset("wine")
+    run = train(wine, replace(WINE_EXERCISE, epochs=2))  # 13 → 8 → 5 → 2 → 3
+    diagram = architecture_parts(run, most=inside.MOST_NODES).frames["nodes"]
+    hidden = diagram[diagram["layer"].isin(["hidden_1", "hidden_2", "bottleneck"])]
+    for layout in LAYOUTS["player"]:
+        spec = inside_charts.epoch_player(run, wine, ("nodes",))(layout)
+        places = network(spec, "places").set_index("node_id").loc[hidden["node_id"]]
+        np.testing.assert_array_equal(places[["x", "y"]], hidden[["x", "y"]])  # the diagram's nodes
+        side = places["right"] - places["left"]
+        assert (side == places["bottom"] - places["top"]).all()  # squares
+        centre = places[["cx", "cy"]].to_numpy()
+        np.testing.assert_allclose(centre, places[["left", "top"]].to_numpy() + side.to_numpy()[:, None] / 2)
+        across, down = ("cx", "cy") if layout.columns > 1 else ("cy", "cx")  # layers left to right, or down
+        by_layer = places.groupby("x")
+        assert (by_layer[across].nunique() == 1).all()  # a layer on one line
+        assert by_layer[across].first().is_monotonic_increasing  # in the diagram's order of layers
+        for _, layer in by_layer:  # its nodes in the diagram's order, first on top (or on the left)
+            assert layer.sort_values("y", ascending=False)[down].is_monotonic_increasing
+            assert (np.diff(np.sort(layer[down])) >= side.iloc[0]).all()  # pictures do not overlap
+        if layout.columns > 1:
+            assert side.min() >= 96  # a laptop's pictures
+        links = network(spec, "links")
+        for (_, link), ends in zip(links.iterrows(), zip(links["node_id"], links["end"])):
+            node, end = ends
+            if node in places.index:  # a weight's line starts or ends at an edge of its picture
+                box = places.loc[node]
+                x, y = (link["x"], link["y"]) if end == "from" else (link["x2"], link["y2"])
+                assert box["left"] <= x <= box["right"] and box["top"] <= y <= box["bottom"]
+                assert x in (box["left"], box["right"]) or y in (box["top"], box["bottom"])
+        circles = network(spec, "circles")
+        assert circles["text"].tolist() == [*wine.feature_names[: inside.MOST_NODES], *wine.class_names]
+
+
+def test_the_bottleneck_is_marked(run, banknotes):
+    spec = player(run, banknotes)
+    places = network(spec, "places")
+    marked = places[places["kind"] == "bottleneck"]["node_id"].tolist()
+    assert marked == ["bottleneck · node 1", "bottleneck · node 2"]
+    [frame] = [
+        layer
+        for layer in spec["vconcat"][1]["layer"]
+        if {"filter": "datum.kind == 'bottleneck'"} in layer.get("transform", [])
     ]
-    assert [r["node_id"] for r in labels] == ["bottleneck · node 1"]
+    assert frame["mark"]["stroke"] == inside_charts.BOTTLENECK_COLOUR and frame["mark"]["strokeWidth"] >= 3
+    assert "bottleneck: 2" in network(spec, "heads")["text"].tolist()
 
 
 def test_duplicate_nodes_are_said_to_be_the_same():
@@ -107,19 +161,30 @@ def test_the_views_carry_every_epoch_and_follow_the_players_epoch(run, banknotes
     assert '"name": "epoch"' not in views  # the views define no epoch of their own
 
 
-def test_clicking_a_node_picks_it_in_the_pictures_and_the_diagram(run, banknotes):
+def test_clicking_a_picture_picks_its_node_and_its_weights_stand_out(run, banknotes):
     spec = player(run, banknotes)
     [pick] = [p for p in spec["params"] if p["name"] == inside_charts.PICK]
-    assert pick["select"]["fields"] == ["node_id"]
-    nodes = spec["vconcat"][1]
-    diagram_dots = nodes["vconcat"][0]["layer"][1]
-    picture_dots = nodes["vconcat"][1]["spec"]["layer"][0]
-    assert {diagram_dots["name"], picture_dots["name"]} <= set(pick["views"])  # one selection, two views
-    diagram_ids = {
-        r["node_id"]
-        for frame in spec["datasets"].values()
-        if "kind" in frame and "x" in frame
-        for r in frame.to_dict("records")
-        if r["kind"] != "label"
-    }
-    assert {"hidden_1 · node 3", "bottleneck · node 2"} <= diagram_ids
+    assert pick["select"]["fields"] == ["node_id"] and pick["select"]["on"] == "click"
+    layers = spec["vconcat"][1]["layer"]
+    [frames] = [layer for layer in layers if layer.get("name") in pick["views"]]
+    assert frames["mark"]["type"] == "rect" and "places" in frames["data"]["name"]  # the pictures
+    picked = [
+        layer
+        for layer in layers
+        if {"filter": {"param": inside_charts.PICK, "empty": False}} in layer.get("transform", [])
+    ]
+    assert {layer["mark"]["type"] for layer in picked} == {"rule", "rect"}  # its weights, its ring
+    links = network(spec, "links")
+    drawn = links[links["end"] == "from"]
+    assert len(links) == 2 * len(drawn)  # each weight under both its nodes, drawn once
+    assert len(drawn) == 4 * 3 + 3 * 2 + 2 * 1
+    assert set(links[links["node_id"] == "hidden_1 · node 3"]["end"]) == {"from", "to"}
+
+
+def test_a_phones_network_runs_top_to_bottom_and_fits_its_column(run, banknotes):
+    phone = inside_charts.epoch_player(run, banknotes, ("nodes",))(LAYOUTS["player"][-1])
+    view = phone["vconcat"][-1]
+    assert view["width"] <= 358 - 16  # the column of a 390 px phone
+    places = network(phone, "places")
+    assert places.groupby("x")["cy"].first().is_monotonic_increasing  # layers top to bottom
+    assert (places["right"] <= view["width"]).all() and (places["left"] >= 0).all()

@@ -1,5 +1,5 @@
 """How to read the two views inside the network (lib.charts.inside): every hidden node's picture
-beside the diagram, and the input space bending; drawn in its own section below the view.
+at its node in the network, and the input space bending; drawn in its own section below the view.
 
 On the free lab each view is built only when its switch is on: its frames for every epoch cost a new
 run about as much as training, and most changes of the network are looked at in the plane first.
@@ -16,6 +16,7 @@ from lib.settings import Flag, Setting
 from lib.training import Run
 from ui.charts import chart
 from ui.classroom import draw
+from ui.layout import chosen_layout
 
 NODE_PICTURES = Setting(
     "node_pictures",
@@ -42,9 +43,11 @@ SWITCHED_OFF = (
 
 def view_on_request(setting: Setting, run: Run, dataset: Dataset, view: str, name: str) -> None:
     """The view (of lib.charts.inside.VIEWS) with its own epoch slider, drawn while `setting`'s switch
-    is on; else a line saying what switching it on does."""
+    is on, in the player's layout for the width the browser told (its widest until told); else a
+    line saying what switching it on does."""
     if draw(setting):
-        chart(view_with_scrubber, run, dataset, view, name=name, width="content")
+        layout = chosen_layout("player")
+        chart(view_with_scrubber, run, dataset, view, layout, name=name, width="content")
     else:
         st.caption(SWITCHED_OFF)
 
@@ -53,17 +56,22 @@ def node_text(run: Run, dataset: Dataset, place=st) -> None:
     """How to read the node pictures."""
     explained = inside.input_plane(dataset, run).explained
     place.markdown(
-        "Each small picture is **one hidden node** (a column per layer, as in the "
-        "diagram above them). Its dots are test rows, placed by the first two **principal "
-        f"components** of the inputs (PC 1 across, {explained[0]:.0%} of the variance; PC 2 up, "
-        f"{explained[1]:.0%}): the same place in every picture. The colour is how strongly that node "
-        "fires for the row, from its lowest (dark) to its highest (yellow) value at the epoch shown. "
-        "A node that outputs one value for every row is labelled **dead**; one that only repeats "
-        "another node of its layer, **same as node k**. **Click** a picture or a node of the diagram "
-        "to pick that node in both (double-click clears)."
+        "Each small picture is **one hidden node**, drawn where the node sits in the network: the "
+        "inputs on the left (on a phone, at the top), the output on the right (at the bottom), the "
+        "bottleneck's two pictures framed in orange. The lines between them are the weights: blue "
+        "positive, red negative, thicker for larger. A picture's dots are test rows, placed by the "
+        "first two **principal components** of the inputs (PC 1 across, "
+        f"{explained[0]:.0%} of the variance; PC 2 up, {explained[1]:.0%}): the same place in every "
+        "picture. The colour is how strongly that node fires for the row, from its lowest (dark) to "
+        "its highest (yellow) value at the epoch shown; the epoch slider and **Play** move every "
+        "picture together. A node that outputs one value for every row is labelled **dead**; one that "
+        "only repeats another node of its layer, **same as node k**. **Click** a picture (or an input) "
+        "to pick that node: its weights stand out and the other pictures fade (double-click clears)."
     )
-    if max(run.layer_sizes[1:-1]) > inside.MOST_NODES:
-        place.caption(f"Wide layers show their first {inside.MOST_NODES} nodes, as the diagram does.")
+    if max(run.layer_sizes[:-1]) > inside.MOST_NODES:
+        place.caption(
+            f"A layer of more than {inside.MOST_NODES} nodes (or inputs) shows its first {inside.MOST_NODES}."
+        )
 
 
 def bending_text(place=st) -> None:

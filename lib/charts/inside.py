@@ -8,7 +8,6 @@ player's (`epoch_player`), bound to its slider and Play, or its own (`view_with_
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable
 
 import altair as alt
@@ -17,21 +16,30 @@ import pandas as pd
 
 from lib import inside
 from lib.charts.common import CLASS_FIELD, ChartParts, class_color
-from lib.charts.inner_layer import CANVAS, PLOT_SIZE, _architecture, _axes, architecture_parts
+from lib.charts.inner_layer import CANVAS, PLOT_SIZE, _axes, architecture_parts
 from lib.charts.layouts import Layout, widest
 from lib.charts.plane import panel_rows, plane_extent
 from lib.charts.player import at_epoch, by_epoch, epoch_params, pick_epoch, player_layouts
 from lib.datasets import Dataset
 from lib.inside import PC1, PC2
 from lib.plane_geometry import H1, H2, boundary_ends, output_line
-from lib.training import Run, layer_names
+from lib.training import Run
 
-# One selection in two views is what PICK is; Altair 6 warns when it merges the two into one.
-warnings.filterwarnings("ignore", message="Automatically deduplicated selection parameter")
-NODE_PANEL = 92  # px, a node's picture (at most)
-SPACING = 6  # px between two pictures
-DIAGRAM_HEIGHT = 180  # px, the network diagram above the node pictures
-PICK = "node_pick"  # the click selection shared by the node pictures and the diagram
+PICTURE = 100  # px, a hidden node's picture on a wide screen (TensorFlow Playground draws them in place)
+PICTURE_GAP = 16  # px between two pictures of a layer on a wide screen
+ROW_GAP = 8  # px between two pictures of a layer on a phone
+CIRCLE_STEP = 26  # px between two input (or output) nodes on a wide screen, at most on a phone
+CIRCLE = 6  # px, an input or output node's radius
+NAME_ROOM = 116  # px beside the input nodes for the feature names (wide)
+OUT_ROOM = 96  # px beside the output nodes for what they give (wide)
+UPRIGHT_ROOM = 84  # px above the input nodes and under the output nodes, on a phone
+HEADER = 22  # px above a layer for its name
+LAYER_GAP = (44, 140)  # px between two layers on a wide screen, at least and at most
+WIDE = 880  # px, the widest network: the wide player's narrowest column (900 px) with a margin
+PHONE_EXTRA = 40  # px a phone's network takes beyond the player's plane (the room of its axes)
+ROW_STEP = 50  # px between two layers on a phone, for the weights' lines and a layer's name
+PICK = "node_pick"  # the click selection of a node's picture
+BOTTLENECK_COLOUR = "#e69f00"  # the frame of the bottleneck's pictures
 VIEWS = ("nodes", "bending")  # every hidden node's picture, the input space bending
 
 
@@ -58,64 +66,260 @@ def _picked(field: str, chart: alt.Chart) -> alt.Chart:
     return chart.transform_calculate(**{calculate["as"]: calculate["calculate"]})
 
 
-def nodes_view(run: Run, frame: pd.DataFrame) -> ChartParts:
-    """The network diagram over one small picture per hidden node (a column per layer, as in the
-    diagram): the test rows in the input plane coloured by the node's activation, dead and
-    duplicate nodes labelled. Clicking a picture or a node of the diagram rings that node in both."""
-    order = layer_names(run.config)[:-1]
-    frame = frame.assign(
-        row=frame.groupby(["epoch", "node_id"]).cumcount(), depth=frame["layer"].map(order.index)
+def node_pictures(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The data of every picture, whatever the layout: the pictures' dots (a row per node and test
+    row, its place in the picture from 0 to 1 across and up, its level in whole percent per epoch)
+    and each node's label per epoch ("dead", "same as node k" or "")."""
+    frame = frame.assign(level=np.round(100 * frame["level"]).astype(np.int8))
+    for name, column in (("u", PC1), ("v", PC2)):
+        lo, hi = frame[column].min(), frame[column].max()
+        frame[name] = np.round((frame[column] - lo) / (hi - lo if hi > lo else 1), 3).astype(np.float32)
+    dots = wide(frame, ["node_id", "u", "v"], {"level": "level"})
+    statuses = frame.drop_duplicates(["epoch", "node_id"]).astype({"status": object})
+    return dots, wide(statuses, ["node_id"], {"status": "status"})
+
+
+def network_places(run: Run, horizontal: bool, width: int, picture: int = PICTURE) -> dict[str, float]:
+    """Where `_network` puts the layers: the network's size, its pictures' side, and per layer of
+    the diagram (lib.charts.inner_layer.architecture_parts) the place of its line of nodes and the
+    step between two of them, in px. Layers run left to right (`horizontal`) or top to bottom."""
+    shown = [min(n, inside.MOST_NODES) for n in run.layer_sizes]
+    hidden = len(shown) - 2
+    if horizontal:
+        gap = max(
+            LAYER_GAP[0], min(LAYER_GAP[1], (width - NAME_ROOM - OUT_ROOM - hidden * picture) / (hidden + 1))
+        )
+        width = int(NAME_ROOM + OUT_ROOM + hidden * picture + (hidden + 1) * gap)
+        across = [NAME_ROOM, *(NAME_ROOM + (k + 1) * gap + (k + 0.5) * picture for k in range(hidden))]
+        across.append(width - OUT_ROOM)
+        steps = [CIRCLE_STEP, *[picture + PICTURE_GAP] * hidden, CIRCLE_STEP]
+        height = HEADER + max(n * step for n, step in zip(shown, steps))
+        return {"width": width, "height": height, "picture": picture, "across": across, "steps": steps}
+    picture = min(picture, int((width - (max(shown[1:-1]) - 1) * ROW_GAP) / max(shown[1:-1])))
+    steps = [
+        min(CIRCLE_STEP, width / shown[0]),
+        *[picture + ROW_GAP] * hidden,
+        min(CIRCLE_STEP, width / shown[-1]),
+    ]
+    down = [UPRIGHT_ROOM + CIRCLE]
+    for k in range(hidden):
+        down.append(down[-1] + (CIRCLE if k == 0 else picture / 2) + ROW_STEP + picture / 2)
+    down.append(down[-1] + picture / 2 + ROW_STEP + CIRCLE)
+    height = int(down[-1] + CIRCLE + UPRIGHT_ROOM)
+    return {"width": width, "height": height, "picture": picture, "across": down, "steps": steps}
+
+
+def _network(
+    run: Run, statuses: pd.DataFrame, feature_names, horizontal: bool, width: int
+) -> tuple[dict, dict]:
+    """The frames of the network in one layout, in px: each hidden node's picture ("places": its
+    frame, its label per epoch, the diagram's x and y of its node), the input and output nodes
+    ("circles"), the weights ("links", each twice: once per node it joins) and the layers' names."""
+    geometry = network_places(run, horizontal, width)
+    diagram = architecture_parts(run, most=inside.MOST_NODES).frames
+    nodes = diagram["nodes"].copy()
+    nodes["i"] = nodes.groupby("x").cumcount()
+    counts = nodes.groupby("x")["i"].transform("size")
+    size, across, steps = geometry["picture"], geometry["across"], geometry["steps"]
+    along = HEADER + (geometry["height"] - HEADER) / 2 if horizontal else geometry["width"] / 2
+    spread = along + (nodes["i"] - (counts - 1) / 2) * nodes["x"].map(dict(enumerate(steps)))
+    nodes["cx"], nodes["cy"] = (nodes["x"].map(dict(enumerate(across))), spread)
+    if not horizontal:
+        nodes["cx"], nodes["cy"] = spread, nodes["x"].map(dict(enumerate(across)))
+    last = len(across) - 1
+    hidden = nodes[(nodes["x"] > 0) & (nodes["x"] < last)]
+    places = hidden[["node_id", "x", "y", "kind", "cx", "cy"]].assign(
+        left=hidden["cx"] - size / 2, top=hidden["cy"] - size / 2
     )
-    keys = ["depth", "node", "node_id"]
-    frame = frame.assign(level=np.round(100 * frame["level"]).astype(np.int8))  # whole percent
-    points = wide(frame, [*keys, "row", PC1, PC2], {"level": "level"})
-    statuses = frame.drop_duplicates(["epoch", "node_id"])
-    labels = statuses[statuses["status"] != ""][["epoch", *keys, "status"]]
-    pictures = pd.concat([points.assign(kind="point"), labels.assign(kind="label")], ignore_index=True)
-    diagram = architecture_parts(run, height=DIAGRAM_HEIGHT)
-    shape = {"order": tuple(order), "diagram": tuple(diagram.shape.items())}
-    return ChartParts(_nodes_view, {"pictures": pictures, **diagram.frames}, shape=shape)
+    places = places.assign(right=places["left"] + size, bottom=places["top"] + size).merge(
+        statuses, on="node_id"
+    )
+    circles = nodes[(nodes["x"] == 0) | (nodes["x"] == last)][["x", "cx", "cy", "node_id"]]
+    circles = circles.reset_index(drop=True)
+    n_inputs = int((circles["x"] == 0).sum())
+    names = [*map(str, feature_names), *(f"input {k + 1}" for k in range(len(feature_names), n_inputs))]
+    circles["text"] = [*names[:n_inputs], *_outputs(run)]
+    circles["side"] = np.where(circles["x"] == 0, "input", "output")
+    ends = {(row.x, row.y): row for row in nodes.itertuples()}
+    half = {0: CIRCLE, last: CIRCLE}
+    links = []
+    for link in diagram["links"].itertuples():
+        a, b = ends[(link.x, link.y)], ends[(link.x2, link.y2)]
+        reach_a, reach_b = half.get(a.x, size / 2), half.get(b.x, size / 2)
+        if horizontal:
+            line = (a.cx + reach_a, a.cy, b.cx - reach_b, b.cy)
+        else:
+            line = (a.cx, a.cy + reach_a, b.cx, b.cy - reach_b)
+        for end, node in (("from", a.node_id), ("to", b.node_id)):
+            links.append((*line, link.weight, link.size, link.sign, node, end))
+    links = pd.DataFrame(links, columns=["x", "y", "x2", "y2", "weight", "size", "sign", "node_id", "end"])
+    names = diagram["labels"]["text"].tolist()
+    if horizontal:
+        heads = pd.DataFrame({"cx": across, "cy": 4.0, "text": names})
+    else:
+        tops = [
+            across[0] - UPRIGHT_ROOM - CIRCLE,
+            *(c - size / 2 - HEADER + 4 for c in across[1:-1]),
+            geometry["height"] - 14,
+        ]
+        heads = pd.DataFrame({"cx": 0.0, "cy": tops, "text": names})
+    frames = {"places": places, "circles": circles, "links": links, "heads": heads}
+    shape = {
+        "width": geometry["width"],
+        "height": geometry["height"],
+        "picture": size,
+        "horizontal": horizontal,
+    }
+    return frames, shape
 
 
-def _nodes_view(frames, values, *, order, diagram, panel=NODE_PANEL) -> alt.VConcatChart:
-    pick = alt.selection_point(name=PICK, fields=["node_id"], on="click", clear="dblclick", nearest=True)
-    blank = alt.Axis(labels=False, ticks=False, title=None)
-    dots = (
-        _picked("level", alt.Chart().transform_filter(alt.datum.kind == "point"))
-        .mark_circle(size=10)
+def _outputs(run: Run) -> list[str]:
+    """What each output node gives: the probability of the positive class, or of each class."""
+    if len(run.class_names) == 2:
+        return [f"P({run.class_names[1]})"]
+    return [str(name) for name in run.class_names]
+
+
+def nodes_layouts(run: Run, frame: pd.DataFrame, feature_names=()) -> Callable[[Layout], ChartParts]:
+    """The network with every hidden node's picture at its node (a picture: the test rows in the
+    input plane coloured by the node's activation; dead and duplicate nodes labelled), the weights
+    as lines between them, in any layout of the player: left to right where there are 2 columns,
+    top to bottom on a phone. The pictures' data is built once, each layout's places once."""
+    dots, statuses = node_pictures(frame)
+
+    def placed(layout: Layout) -> ChartParts:
+        horizontal = layout.columns > 1
+        width = WIDE if horizontal else layout.size + PHONE_EXTRA
+        frames, shape = _network(run, statuses, feature_names, horizontal, width)
+        return ChartParts(_nodes_view, {"dots": dots, **frames}, shape=shape)
+
+    return placed
+
+
+def nodes_view(run: Run, frame: pd.DataFrame, feature_names=(), layout: Layout | None = None) -> ChartParts:
+    """`nodes_layouts` in one layout (the player's widest when not given)."""
+    return nodes_layouts(run, frame, feature_names)(layout or widest("player"))
+
+
+def _px(field: str, channel=alt.X):
+    return channel(f"{field}:Q", scale=None, axis=None)
+
+
+def _nodes_view(frames, values, *, width, height, picture, horizontal) -> alt.LayerChart:
+    pick = alt.selection_point(name=PICK, fields=["node_id"], on="click", clear="dblclick")
+    picked = {"param": PICK, "empty": False}  # none before a click
+    weight = alt.Color(
+        "sign:N",
+        title="Weight",
+        scale=alt.Scale(domain=["positive", "negative"], range=["#2166ac", "#b2182b"]),
+        legend=alt.Legend(orient="top"),
+    )
+    line = dict(x=_px("x"), y=_px("y", alt.Y), x2="x2:Q", y2="y2:Q", color=weight)
+    stroke = alt.StrokeWidth("size:Q", scale=alt.Scale(range=[0.3, 4]), legend=None)
+    links = (
+        alt.Chart(frames["links"])
+        .transform_filter("datum.end == 'from'")
+        .mark_rule(opacity=0.55)
+        .encode(**line, strokeWidth=stroke, tooltip=[alt.Tooltip("weight:Q", title="final weight")])
+    )
+    picked_links = (
+        alt.Chart(frames["links"])
+        .transform_filter(picked)
+        .mark_rule(opacity=1)
         .encode(
-            x=alt.X(f"{PC1}:Q", axis=blank),
-            y=alt.Y(f"{PC2}:Q", axis=blank),
+            **{**line, "color": weight.legend(None)},
+            strokeWidth=alt.StrokeWidth("size:Q", scale=alt.Scale(range=[1.5, 6]), legend=None),
+        )
+    )
+    at = dict(x=_px("cx"), y=_px("cy", alt.Y))
+    circles = (
+        alt.Chart(frames["circles"])
+        .mark_circle(size=4 * CIRCLE**2, opacity=1, stroke="black", color="#f0f0f0")
+        .encode(**at, tooltip=[alt.Tooltip("text:N", title="node")])
+    )
+    text = dict(fontSize=11, limit=(NAME_ROOM if horizontal else UPRIGHT_ROOM) - 2 * CIRCLE)
+    if horizontal:
+        inputs = dict(align="right", baseline="middle", dx=-2 * CIRCLE, **text)
+        outputs = dict(align="left", baseline="middle", dx=2 * CIRCLE, **text)
+    else:  # names turned upright, above the inputs and under the outputs
+        inputs = dict(align="left", baseline="middle", angle=270, dx=2 * CIRCLE, **text)
+        outputs = dict(align="right", baseline="middle", angle=270, dx=-2 * CIRCLE, **text)
+    names = [
+        alt.Chart(frames["circles"])
+        .transform_filter(f"datum.side == '{side}'")
+        .mark_text(**style)
+        .encode(**at, text="text:N")
+        for side, style in (("input", inputs), ("output", outputs))
+    ]
+    box = dict(x=_px("left"), y=_px("top", alt.Y), x2="right:Q", y2="bottom:Q")
+    frame = (
+        alt.Chart(frames["places"])
+        .mark_rect(fill="white", stroke="#8c8c8c", strokeWidth=1)
+        .encode(**box, tooltip=["node_id:N"])
+        .add_params(pick)
+    )
+    inner = picture - 6
+    dots = (
+        _picked("level", alt.Chart(frames["dots"]))
+        .transform_lookup(
+            lookup="node_id", from_=alt.LookupData(frames["places"], "node_id", ["left", "top"])
+        )
+        .transform_calculate(
+            px=f"datum.left + 3 + datum.u * {inner}", py=f"datum.top + 3 + (1 - datum.v) * {inner}"
+        )
+        .mark_circle(size=max(2, round(10 * (picture / PICTURE) ** 2)))
+        .encode(
+            x=_px("px"),
+            y=_px("py", alt.Y),
             color=alt.Color(
                 "level:Q",
                 title="Activation",
                 scale=alt.Scale(scheme="viridis", domain=[0, 100]),
-                legend=alt.Legend(orient="top", labelExpr="datum.value + ' %'", gradientLength=140),
+                legend=alt.Legend(orient="top", labelExpr="datum.value + ' %'", gradientLength=120),
             ),
-            opacity=alt.when(pick).then(alt.value(0.9)).otherwise(alt.value(0.12)),
-            tooltip=["node_id:N"],
-        )
-        .add_params(pick)
-    )
-    text = (
-        alt.Chart()
-        .transform_filter("datum.kind == 'label' && datum.epoch == epoch")
-        .mark_text(align="left", baseline="top", fontWeight="bold", color="#b00020", fontSize=11)
-        .encode(x=alt.value(3), y=alt.value(3), text="status:N")
-    )
-    header = alt.Header(labelFontWeight="bold", labelExpr=f"{list(order)}[datum.value]")  # layer names
-    grid = (
-        alt.layer(dots, text, data=frames["pictures"])
-        .properties(width=panel, height=panel)
-        .facet(
-            column=alt.Column("depth:O", title=None, header=header),
-            row=alt.Row("node:O", title=None, header=alt.Header(labelExpr="'node ' + datum.value")),
-            spacing=SPACING,
+            opacity=alt.when(pick).then(alt.value(0.9)).otherwise(alt.value(0.15)),
         )
     )
-    network = _architecture(frames, values, **dict(diagram), pick=pick)
-    network.autosize = alt.Undefined  # a part of a concatenation cannot size itself
-    return alt.vconcat(network, grid).properties(usermeta=CANVAS)
+    bottleneck = (
+        alt.Chart(frames["places"])
+        .transform_filter("datum.kind == 'bottleneck'")
+        .mark_rect(fill=None, stroke=BOTTLENECK_COLOUR, strokeWidth=3)
+        .encode(**box)
+    )
+    ring = (
+        alt.Chart(frames["places"])
+        .transform_filter(picked)
+        .mark_rect(fill=None, stroke="#d62728", strokeWidth=3)
+        .encode(**box)
+    )
+    labelled = _picked("status", alt.Chart(frames["places"])).transform_filter("datum.status != ''")
+    if picture < 80:  # "same as node 2" is too long for a small picture
+        labelled = labelled.transform_calculate(status="replace(datum.status, 'same as node ', '= node ')")
+    band = (
+        labelled.transform_calculate(under="datum.top + 15")
+        .mark_rect(fill="white", opacity=0.85)
+        .encode(**{**box, "y2": "under:Q"})
+    )
+    status = labelled.mark_text(
+        align="left",
+        baseline="top",
+        fontWeight="bold",
+        color="#b00020",
+        fontSize=11,
+        dx=3,
+        dy=2,
+        limit=picture - 4,
+    ).encode(x=_px("left"), y=_px("top", alt.Y), text="status:N")
+    heads = (
+        alt.Chart(frames["heads"])
+        .mark_text(align="center" if horizontal else "left", baseline="top", fontSize=12, fontWeight="bold")
+        .encode(x=_px("cx"), y=_px("cy", alt.Y), text="text:N")
+    )
+    return (
+        alt.layer(links, picked_links, circles, *names, frame, dots, bottleneck, ring, band, status, heads)
+        .resolve_scale(color="independent")
+        .properties(width=width, height=height, usermeta=CANVAS, view=alt.ViewBackground(stroke=None))
+    )
 
 
 def bending_view(run: Run, bending: pd.DataFrame, extent, size: int = 420) -> ChartParts:
@@ -202,16 +406,12 @@ def _bending_view(frames, values, *, class_names, size, legends="horizontal") ->
 def followers(run: Run, dataset: Dataset, which=VIEWS) -> list[Callable[[Layout], ChartParts]]:
     """The chosen views (of VIEWS) of `run`, every epoch inside, to follow an epoch slider: each
     in any layout of the player (lib.charts.layouts, "player"), its data built once: the bent grid
-    as large as the plane, its legends stacked in one column (a phone), the node pictures of all
-    layers together no wider than the plane."""
+    as large as the plane, its legends stacked in one column (a phone); the network with its node
+    pictures left to right, or top to bottom no wider than a phone's column."""
     epochs = range(run.config.epochs + 1)
 
     def nodes() -> Callable[[Layout], ChartParts]:
-        view = nodes_view(run, inside.node_frame(run, dataset, epochs))
-        layers = len(view.shape["order"])
-        return lambda layout: view.reshaped(
-            diagram=_diagram(run, layout), panel=min(NODE_PANEL, layout.size // layers - SPACING)
-        )
+        return nodes_layouts(run, inside.node_frame(run, dataset, epochs), dataset.feature_names)
 
     def bending() -> Callable[[Layout], ChartParts]:
         extent = plane_extent(run.snapshots)
@@ -224,24 +424,17 @@ def followers(run: Run, dataset: Dataset, which=VIEWS) -> list[Callable[[Layout]
     return [built[name]() for name in which]
 
 
-def _diagram(run: Run, layout: Layout) -> tuple:
-    """The shape of the network diagram over the node pictures in the player's `layout`: as wide
-    as the plane in one column (a phone), else as a wide screen's diagram (lib.charts.layouts, "model")."""
-    width = layout.size if layout.columns == 1 else widest("model").size
-    return tuple(architecture_parts(run, width=width, height=DIAGRAM_HEIGHT).shape.items())
-
-
 def epoch_player(run: Run, dataset: Dataset, views=()) -> Callable[[Layout], dict]:
     """The epoch player of `run` (lib.charts.player) in each of its layouts, with `views` (of
     VIEWS) drawn below the plane, following its epoch."""
     return player_layouts(run, dataset, plane_extent(run.snapshots), followers(run, dataset, views))
 
 
-def view_with_scrubber(run: Run, dataset: Dataset, view: str) -> dict:
+def view_with_scrubber(run: Run, dataset: Dataset, view: str, layout: Layout | None = None) -> dict:
     """One view (of VIEWS) with an epoch slider and Play of its own, for a page whose player must
-    keep its controls near its plane; as large as in the player on a wide screen."""
+    keep its controls near its plane; as large as in the player's `layout` (its widest if not given)."""
     [follower] = followers(run, dataset, (view,))
-    return with_scrubber(follower(widest("player")), run.config.epochs)
+    return with_scrubber(follower(layout or widest("player")), run.config.epochs)
 
 
 def with_scrubber(view: ChartParts, n_epochs: int) -> dict:
