@@ -1,0 +1,104 @@
+"""The node pictures in the network, in Chromium, on a laptop and on a phone: each hidden node's
+picture drawn at its node (at least 96 px on a laptop), nothing past the screen's right edge, and
+the epoch slider moving every picture without a message to the server.
+
+What Vega drew is read from the chart's own view (its scenegraph), found by `testkit.vega.VIEW`."""
+
+import pytest
+
+from testkit.chromium import screenshot, wait_for_app
+from testkit.vega import VIEW
+
+pytestmark = pytest.mark.browser
+MAIN = "[data-testid='stMain']"
+SIZES = {"laptop": (1440, 900), "phone": (390, 844)}
+SCRUBBED = f"{MAIN} .vega-embed:visible:has(form.vega-bindings input[type=range])"
+
+# The pictures as drawn, in px of the page's viewport: each picture's frame (a white rect with
+# its node), and the colours of its dots in order; null until Vega has drawn a view of node pictures.
+DRAWN = f"""(element) => {{
+  const view = ({VIEW})(element);
+  if (!view || !view.scenegraph().root.items.length) return null;
+  try {{ view.data('places'); }} catch (error) {{ return null; }}
+  const canvas = element.querySelector('canvas');
+  if (!canvas) return null;
+  const box = canvas.getBoundingClientRect();
+  const scale = box.width / parseFloat(canvas.style.width);
+  const pictures = [], dots = [];
+  const walk = (group, x, y) => {{
+    for (const mark of group.items || []) {{
+      for (const item of mark.items || []) {{
+        if (mark.marktype === 'group') walk(item, x + (item.x || 0), y + (item.y || 0));
+        else if (mark.marktype === 'rect' && item.fill === 'white' && item.opacity === undefined
+                 && item.datum && item.datum.node_id) {{
+          pictures.push({{
+            node: item.datum.node_id, left: box.left + scale * (x + item.x),
+            top: box.top + scale * (y + item.y), width: scale * item.width, height: scale * item.height,
+          }});
+        }} else if (mark.marktype === 'symbol' && item.datum && item.datum.u !== undefined) {{
+          dots.push(item.fill);
+        }}
+      }}
+    }}
+  }};
+  const [left, top] = view.origin();
+  walk(view.scenegraph().root.items[0], left, top);
+  if (!pictures.length || !dots.length) return null;
+  return {{pictures, dots: dots.join(','), right: box.right}};
+}}"""
+
+
+def drawn(chart, other_than: str | None = None) -> dict:
+    """The pictures once drawn for the screen's width (the page draws the widest layout until the
+    browser has told its width), with dots coloured otherwise than `other_than` if given."""
+    chart.page.wait_for_function(
+        f"""([element, before]) => {{
+          const shown = ({DRAWN})(element);
+          return shown !== null && shown.dots !== before && shown.right <= window.innerWidth;
+        }}""",
+        arg=[chart.element_handle(), other_than],
+        timeout=60_000,
+    )
+    return chart.evaluate(DRAWN)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=list(SIZES))
+def test_the_pictures_sit_in_the_network_and_follow_the_epoch_in_the_browser(app_url, browser, size):
+    width, height = SIZES[size]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    tab = context.new_page()
+    sent = []
+    tab.on("websocket", lambda ws: ws.on("framesent", lambda frame: sent.append(frame)))
+    try:
+        tab.goto(f"{app_url}/inner_layer?node_pictures=true&epochs=6")
+        wait_for_app(tab)
+        tab.get_by_text("Each small picture is").first.wait_for(timeout=120_000)
+        nodes = tab.locator(SCRUBBED).filter(has_not_text="Show where each row came from")  # not the player
+        nodes.scroll_into_view_if_needed()
+        shown = drawn(nodes)
+        pictures = shown["pictures"]
+        assert sorted(p["node"] for p in pictures) == sorted(
+            [f"hidden_1 · node {k}" for k in (1, 2, 3)] + [f"bottleneck · node {k}" for k in (1, 2)]
+        )  # the lesson's deeper network: 4 → 3 → 2 → 1
+        if size == "laptop":
+            assert min(p["width"] for p in pictures) >= 96 and min(p["height"] for p in pictures) >= 96
+            first = [p for p in pictures if p["node"].startswith("hidden_1")]
+            assert max(p["left"] for p in first) < min(p["left"] for p in pictures if p not in first)
+        else:  # layers top to bottom
+            first = [p for p in pictures if p["node"].startswith("hidden_1")]
+            assert max(p["top"] for p in first) < min(p["top"] for p in pictures if p not in first)
+        assert max(p["left"] + p["width"] for p in pictures) <= width and shown["right"] <= width
+        assert tab.evaluate("() => document.documentElement.scrollWidth") <= width  # nothing past the edge
+        screenshot(tab, f"node-pictures-{size}", full_page=False)
+
+        tab.wait_for_timeout(500)
+        sent.clear()
+        scrubber = nodes.locator("input[type=range]")
+        scrubber.fill("0")
+        before_training = drawn(nodes, other_than=shown["dots"])  # every picture's dots recoloured
+        scrubber.fill("6")
+        drawn(nodes, other_than=before_training["dots"])
+        assert sent == [], f"{size}: {len(sent)} websocket messages to the server"
+        assert tab.locator("[data-testid='stException']").count() == 0
+    finally:
+        context.close()
