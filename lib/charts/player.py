@@ -59,7 +59,7 @@ TRAILS = "trails"  # the bound "Show where each row came from" checkbox
 TRAIL = "trail"  # the points' column: a row's number among the rows with a trail (1, 2, …), else 0
 MAX_TRAILS = 200  # more lines than this turn the plane into a tangle
 # Trail points over all epochs (200 rows up to 100 epochs): every frame's filter reads each of them
-# (Streamlit's Vega interprets it), and Play keeps its 12.5 frames a second within this many
+# (Streamlit's Vega interprets it); within this many, Play keeps its 12.5 frames a second
 MAX_TRAIL_POINTS = 20_200
 TICK_MS = 80  # one epoch per tick while playing: 12.5 frames a second
 MAX_FRAME_ROWS = 100_000  # points carried over all epochs: the spec stays near a megabyte
@@ -241,20 +241,20 @@ def _plane_params(run: Run) -> list[dict]:
     return [accuracy_param(run), {"name": "classes", "value": [str(name) for name in run.class_names]}]
 
 
-def trail_layer(x: dict, y: dict, classes: dict, n_epochs: int) -> dict:
+def trail_layer(x: dict, y: dict, classes: dict, last: int) -> dict:
     """While `trails` is ticked, a thin faint line per trail row (TRAIL > 0) through its places at
     epochs 0 to `epoch`, in its class's colour. Each row's per-epoch columns become one point per
-    epoch once (a flatten over every epoch); scrubbing only filters those points by the epoch.
+    epoch once (a flatten over epochs 0 to `last`); scrubbing only filters those points by the epoch.
 
     A line joins its points in the data's order, which is the epochs' (the flatten's), and stays so:
     the filter only ever removes or adds the last epochs. Sorting them by epoch instead cost every
-    frame a sort of each line (Play at 200 epochs: 7 to 11 frames a second, not 12)."""
+    frame a sort of each line (Play at 200 epochs fell as low as 7 frames a second, against 11)."""
     return {
         "name": TRAILS,
         "data": {"name": "points"},
         "transform": [
             {"filter": f"{TRAILS} && datum.{TRAIL} > 0"},
-            {"calculate": f"sequence(0, {int(n_epochs) + 1})", "as": "step"},
+            {"calculate": f"sequence(0, {int(last) + 1})", "as": "step"},
             {"flatten": ["step"]},
             {"filter": f"datum.step <= {EPOCH}"},
             {"calculate": f"datum['x{PER_EPOCH}' + datum.step]", "as": H1},
