@@ -80,7 +80,7 @@ def test_each_hidden_nodes_picture_sits_at_its_node_in_the_network(banknotes):
         places = network(spec, "places").set_index("node_id").loc[hidden["node_id"]]
         np.testing.assert_array_equal(places[["x", "y"]], hidden[["x", "y"]])  # the diagram's nodes
         side = places["right"] - places["left"]
-        assert (side == places["bottom"] - places["top"]).all()  # squares
+        assert (side == places["bottom"] - places["top"]).all() and (side == places["span"]).all()  # squares
         centre = places[["cx", "cy"]].to_numpy()
         np.testing.assert_allclose(centre, places[["left", "top"]].to_numpy() + side.to_numpy()[:, None] / 2)
         across, down = ("cx", "cy") if layout.columns > 1 else ("cy", "cx")  # layers left to right, or down
@@ -89,9 +89,11 @@ def test_each_hidden_nodes_picture_sits_at_its_node_in_the_network(banknotes):
         assert by_layer[across].first().is_monotonic_increasing  # in the diagram's order of layers
         for _, layer in by_layer:  # its nodes in the diagram's order, first on top (or on the left)
             assert layer.sort_values("y", ascending=False)[down].is_monotonic_increasing
-            assert (np.diff(np.sort(layer[down])) >= side.iloc[0]).all()  # pictures do not overlap
+            assert (np.diff(np.sort(layer[down])) >= layer["span"].max()).all()  # pictures do not overlap
         if layout.columns > 1:
             assert side.min() >= 96  # a laptop's pictures
+        else:  # a phone's row of 8 pictures leaves each less room than the bottleneck's 2
+            assert side.min() < side[places["kind"] == "bottleneck"].min() <= inside_charts.PICTURE
         links = network(spec, "links")
         for (_, link), ends in zip(links.iterrows(), zip(links["node_id"], links["end"])):
             node, end = ends

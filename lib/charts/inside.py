@@ -1,4 +1,4 @@
-"""Charts of lib.inside: every hidden node's picture beside the network diagram, and the input
+"""Charts of lib.inside: every hidden node's picture at its node in the network, and the input
 space bending in the bottleneck plane.
 
 Each view carries every epoch it is given and shows the one of the Vega-Lite parameter named
@@ -79,34 +79,33 @@ def node_pictures(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return dots, wide(statuses, ["node_id"], {"status": "status"})
 
 
-def network_places(run: Run, horizontal: bool, width: int, picture: int = PICTURE) -> dict[str, float]:
-    """Where `_network` puts the layers: the network's size, its pictures' side, and per layer of
-    the diagram (lib.charts.inner_layer.architecture_parts) the place of its line of nodes and the
-    step between two of them, in px. Layers run left to right (`horizontal`) or top to bottom."""
+def network_places(run: Run, horizontal: bool, width: int, picture: int = PICTURE) -> dict:
+    """Where `_network` puts the layers of the diagram (lib.charts.inner_layer.architecture_parts),
+    in px: the network's size and, per layer, the place of its line of nodes, the step between two
+    of them and a node's half size (a picture's or an input's or output's circle). Layers run left
+    to right (`horizontal`: every picture `picture` px) or top to bottom (a layer's pictures as
+    large as its row leaves them, at most `picture` px)."""
     shown = [min(n, inside.MOST_NODES) for n in run.layer_sizes]
     hidden = len(shown) - 2
     if horizontal:
-        gap = max(
-            LAYER_GAP[0], min(LAYER_GAP[1], (width - NAME_ROOM - OUT_ROOM - hidden * picture) / (hidden + 1))
-        )
+        room = (width - NAME_ROOM - OUT_ROOM - hidden * picture) / (hidden + 1)
+        gap = max(LAYER_GAP[0], min(LAYER_GAP[1], room))
         width = int(NAME_ROOM + OUT_ROOM + hidden * picture + (hidden + 1) * gap)
         across = [NAME_ROOM, *(NAME_ROOM + (k + 1) * gap + (k + 0.5) * picture for k in range(hidden))]
         across.append(width - OUT_ROOM)
         steps = [CIRCLE_STEP, *[picture + PICTURE_GAP] * hidden, CIRCLE_STEP]
+        halves = [CIRCLE, *[picture / 2] * hidden, CIRCLE]
         height = HEADER + max(n * step for n, step in zip(shown, steps))
-        return {"width": width, "height": height, "picture": picture, "across": across, "steps": steps}
-    picture = min(picture, int((width - (max(shown[1:-1]) - 1) * ROW_GAP) / max(shown[1:-1])))
-    steps = [
-        min(CIRCLE_STEP, width / shown[0]),
-        *[picture + ROW_GAP] * hidden,
-        min(CIRCLE_STEP, width / shown[-1]),
-    ]
+        return {"width": width, "height": height, "across": across, "steps": steps, "halves": halves}
+    sides = [min(picture, int((width - (n - 1) * ROW_GAP) / n)) for n in shown[1:-1]]
+    steps = [min(CIRCLE_STEP, width / shown[0]), *(side + ROW_GAP for side in sides)]
+    steps.append(min(CIRCLE_STEP, width / shown[-1]))
+    halves = [CIRCLE, *(side / 2 for side in sides), CIRCLE]
     down = [UPRIGHT_ROOM + CIRCLE]
-    for k in range(hidden):
-        down.append(down[-1] + (CIRCLE if k == 0 else picture / 2) + ROW_STEP + picture / 2)
-    down.append(down[-1] + picture / 2 + ROW_STEP + CIRCLE)
+    for above, below in zip(halves, halves[1:]):
+        down.append(down[-1] + above + ROW_STEP + below)
     height = int(down[-1] + CIRCLE + UPRIGHT_ROOM)
-    return {"width": width, "height": height, "picture": picture, "across": down, "steps": steps}
+    return {"width": width, "height": height, "across": down, "steps": steps, "halves": halves}
 
 
 def _network(
@@ -120,20 +119,23 @@ def _network(
     nodes = diagram["nodes"].copy()
     nodes["i"] = nodes.groupby("x").cumcount()
     counts = nodes.groupby("x")["i"].transform("size")
-    size, across, steps = geometry["picture"], geometry["across"], geometry["steps"]
+    across, steps, halves = geometry["across"], geometry["steps"], geometry["halves"]
     along = HEADER + (geometry["height"] - HEADER) / 2 if horizontal else geometry["width"] / 2
     spread = along + (nodes["i"] - (counts - 1) / 2) * nodes["x"].map(dict(enumerate(steps)))
     nodes["cx"], nodes["cy"] = (nodes["x"].map(dict(enumerate(across))), spread)
     if not horizontal:
         nodes["cx"], nodes["cy"] = spread, nodes["x"].map(dict(enumerate(across)))
+    nodes["half"] = nodes["x"].map(dict(enumerate(halves)))
     last = len(across) - 1
     hidden = nodes[(nodes["x"] > 0) & (nodes["x"] < last)]
     places = hidden[["node_id", "x", "y", "kind", "cx", "cy"]].assign(
-        left=hidden["cx"] - size / 2, top=hidden["cy"] - size / 2
+        left=hidden["cx"] - hidden["half"],
+        top=hidden["cy"] - hidden["half"],
+        right=hidden["cx"] + hidden["half"],
+        bottom=hidden["cy"] + hidden["half"],
+        span=2 * hidden["half"],
     )
-    places = places.assign(right=places["left"] + size, bottom=places["top"] + size).merge(
-        statuses, on="node_id"
-    )
+    places = places.merge(statuses, on="node_id")
     circles = nodes[(nodes["x"] == 0) | (nodes["x"] == last)][["x", "cx", "cy", "node_id"]]
     circles = circles.reset_index(drop=True)
     n_inputs = int((circles["x"] == 0).sum())
@@ -141,25 +143,24 @@ def _network(
     circles["text"] = [*names[:n_inputs], *_outputs(run)]
     circles["side"] = np.where(circles["x"] == 0, "input", "output")
     ends = {(row.x, row.y): row for row in nodes.itertuples()}
-    half = {0: CIRCLE, last: CIRCLE}
     links = []
     for link in diagram["links"].itertuples():
         a, b = ends[(link.x, link.y)], ends[(link.x2, link.y2)]
-        reach_a, reach_b = half.get(a.x, size / 2), half.get(b.x, size / 2)
         if horizontal:
-            line = (a.cx + reach_a, a.cy, b.cx - reach_b, b.cy)
+            line = (a.cx + a.half, a.cy, b.cx - b.half, b.cy)
         else:
-            line = (a.cx, a.cy + reach_a, b.cx, b.cy - reach_b)
+            line = (a.cx, a.cy + a.half, b.cx, b.cy - b.half)
         for end, node in (("from", a.node_id), ("to", b.node_id)):
             links.append((*line, link.weight, link.size, link.sign, node, end))
     links = pd.DataFrame(links, columns=["x", "y", "x2", "y2", "weight", "size", "sign", "node_id", "end"])
+    size = int(2 * min(halves[1:-1]))  # the smallest picture
     names = diagram["labels"]["text"].tolist()
     if horizontal:
         heads = pd.DataFrame({"cx": across, "cy": 4.0, "text": names})
     else:
         tops = [
             across[0] - UPRIGHT_ROOM - CIRCLE,
-            *(c - size / 2 - HEADER + 4 for c in across[1:-1]),
+            *(c - half - HEADER + 4 for c, half in zip(across[1:-1], halves[1:-1])),
             geometry["height"] - 14,
         ]
         heads = pd.DataFrame({"cx": 0.0, "cy": tops, "text": names})
@@ -258,19 +259,21 @@ def _nodes_view(frames, values, *, width, height, picture, horizontal) -> alt.La
         .encode(**box, tooltip=["node_id:N"])
         .add_params(pick)
     )
-    inner = picture - 6
     dots = (
         _picked("level", alt.Chart(frames["dots"]))
         .transform_lookup(
-            lookup="node_id", from_=alt.LookupData(frames["places"], "node_id", ["left", "top"])
+            lookup="node_id", from_=alt.LookupData(frames["places"], "node_id", ["left", "top", "span"])
         )
         .transform_calculate(
-            px=f"datum.left + 3 + datum.u * {inner}", py=f"datum.top + 3 + (1 - datum.v) * {inner}"
+            px="datum.left + 3 + datum.u * (datum.span - 6)",
+            py="datum.top + 3 + (1 - datum.v) * (datum.span - 6)",
+            dot=f"max(2, round(10 * pow(datum.span / {PICTURE}, 2)))",
         )
-        .mark_circle(size=max(2, round(10 * (picture / PICTURE) ** 2)))
+        .mark_circle()
         .encode(
             x=_px("px"),
             y=_px("py", alt.Y),
+            size=alt.Size("dot:Q", scale=None),  # px², smaller in a smaller picture
             color=alt.Color(
                 "level:Q",
                 title="Activation",
@@ -318,7 +321,13 @@ def _nodes_view(frames, values, *, width, height, picture, horizontal) -> alt.La
     return (
         alt.layer(links, picked_links, circles, *names, frame, dots, bottleneck, ring, band, status, heads)
         .resolve_scale(color="independent")
-        .properties(width=width, height=height, usermeta=CANVAS, view=alt.ViewBackground(stroke=None))
+        .properties(
+            width=width,
+            height=height,
+            autosize=PLOT_SIZE,  # the pictures are placed in px: legends add room, they take none
+            usermeta=CANVAS,
+            view=alt.ViewBackground(stroke=None),
+        )
     )
 
 
