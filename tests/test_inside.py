@@ -9,10 +9,13 @@ import pytest
 
 from lib import inside
 from lib.charts import inside as inside_charts
+from lib.charts.common import frame_of
 from lib.charts.inner_layer import architecture_parts
 from lib.charts.layouts import LAYOUTS, widest
 from lib.datasets import load_dataset
 from lib.training import DEEPER_LESSON, WINE_EXERCISE, train
+from testkit.apptest import app_test, assert_no_exception, first_run, upload
+from ui import state
 
 
 @pytest.fixture(scope="module")
@@ -190,3 +193,58 @@ def test_a_phones_network_runs_top_to_bottom_and_fits_its_column(run, banknotes)
     places = network(phone, "places")
     assert places.groupby("x")["cy"].first().is_monotonic_increasing  # layers top to bottom
     assert (places["right"] <= view["width"]).all() and (places["left"] >= 0).all()
+
+
+def node_pictures_view(at) -> dict:
+    """The node pictures' view drawn on the page (the one spec with the node selection), with the
+    frames Streamlit ships beside it (as Arrow)."""
+    [chart] = [c for c in at.get("vega_lite_chart") if f'"{inside_charts.PICK}"' in c.proto.spec]
+    spec = json.loads(chart.proto.spec)
+    spec["datasets"] = {d.name: frame_of(d.data.data) for d in chart.proto.datasets}
+    return spec
+
+
+@pytest.mark.parametrize("band", [None, 0], ids=["before the width is told", "a phone"])
+def test_a_link_opens_the_inner_layer_page_with_the_pictures_in_the_network(band):
+    at = app_test("app_pages/inner_layer.py", {"epochs": "5", "node_pictures": "true"})
+    if band is not None:
+        at.session_state[state.CHART_WIDTH] = {"band": band}
+        at.run()
+    assert_no_exception(at)
+    assert any(
+        "Each small picture is **one hidden node**, drawn where the node sits" in m.value for m in at.markdown
+    )
+    spec = node_pictures_view(at)
+    places = spec["datasets"]["places"]
+    assert sorted(places["node_id"]) == sorted(
+        [f"hidden_1 · node {k}" for k in (1, 2, 3)] + [f"bottleneck · node {k}" for k in (1, 2)]
+    )
+    [epoch] = [p for p in spec["params"] if p["name"] == "epoch"]
+    assert epoch["bind"]["input"] == "range" and epoch["bind"]["max"] == 5
+    if band is None:  # the widest layout: left to right, laptop-sized pictures
+        assert (places["span"] >= 96).all() and places.groupby("x")["cx"].nunique().eq(1).all()
+    else:  # a phone's: top to bottom, within its column
+        assert places.groupby("x")["cy"].nunique().eq(1).all() and spec["width"] <= 358 - 16
+
+
+def test_an_uploaded_csvs_long_names_are_cut_to_their_room():
+    rng = np.random.default_rng(0)
+    kinds = np.array(["a very long class name for the first kind of thing", "second", "third kind"])
+    rows = kinds[np.arange(90) % 3]
+    frame = pd.DataFrame(
+        {
+            "an extremely long feature name that would run into the pictures": rng.normal(size=90)
+            + (rows == "second") * 2.5,
+            "width": rng.normal(size=90) + (rows == "third kind") * 2.5,
+            "kind": rows,
+        }
+    )
+    at = upload(first_run(data="upload"), "things.csv", frame.to_csv(index=False).encode())
+    at.switch_page("app_pages/inner_layer.py").run()
+    at.sidebar.slider(key="epochs").set_value(3).run()
+    at.main.toggle(key="node_pictures").set_value(True).run()
+    assert_no_exception(at)
+    spec = node_pictures_view(at)
+    assert set(kinds) <= set(spec["datasets"]["circles"]["text"])  # every output named
+    names = [layer for layer in spec["layer"] if "datum.side ==" in json.dumps(layer.get("transform"))]
+    assert len(names) == 2 and all(0 < layer["mark"]["limit"] <= inside_charts.NAME_ROOM for layer in names)
