@@ -139,11 +139,12 @@ def test_perplexity_above_the_rows_shown_is_a_warning_not_a_crash(fast):
     assert not fast.warning and "t-SNE" in panel_titles(fast)
 
 
-def test_three_classes_give_lda_two_real_axes(fast):
-    on_dataset(fast, "wine")
-    assert_no_exception(fast)
-    assert "54 rows" in page_text(fast)
-    lda = dots(panels(fast)[LABELS.index("LDA")])
+def test_three_classes_give_lda_two_real_axes():
+    at = app_test(PAGE, {"data": "wine", "methods": "lda"})
+    assert_no_exception(at)
+    assert "54 rows" in page_text(at)
+    assert panel_titles(at) == ["LDA"]
+    lda = dots(panels(at)[0])
     assert lda["encoding"]["y"]["title"] == "LD2"
     assert [t["title"] for t in lda["encoding"]["tooltip"]][2] == "alcohol"
 
