@@ -7,6 +7,8 @@ imports it from there, never from this file or from another test module.
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 import lib  # noqa: F401  (sets TensorFlow's environment before any test imports it)
@@ -72,6 +74,13 @@ def fresh_script(item) -> None:
 
 def pytest_sessionfinish(session):
     FRESH.stop()
+    startup = sys.modules.get("ui.startup")  # imported once a test ran the app
+    if startup and startup.load_in_background.cache_info().currsize:
+        # The app's loader thread ends before this process does: ended by the interpreter's exit inside
+        # TensorFlow, it aborts the process ("FATAL: exception not rethrown"), a worker lost to xdist.
+        loader = startup.load_in_background()
+        loader.cancel()  # not started yet: it never starts
+        loader.join()
 
 
 @pytest.fixture
