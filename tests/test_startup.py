@@ -37,7 +37,8 @@ DATA_PAGE = (
     "assert at.title[0].value == 'The data' and not at.exception, at.exception\n"
     f"print(len(charts), [m for m in {HEAVY!r} if m in sys.modules])\n"
 )
-BACKGROUND_LOAD = (
+# One fresh process: the background load, then a run of the app (which finds the libraries loaded).
+BACKGROUND_LOAD_THEN_A_RUN = (
     "import gc, sys\n"
     "from ui.startup import load_in_background\n"
     "before = len(gc.get_objects())\n"
@@ -49,16 +50,21 @@ BACKGROUND_LOAD = (
     "thread.join()\n"
     "from lib import engine\n"
     "traced = engine._compiled.cache_info().currsize\n"
-    "print(before, gc.get_freeze_count(), len(gc.get_objects()), 'tensorflow' in sys.modules, traced)\n"
-)
-KERAS_STATE = (
+    "loaded = 'tensorflow' in sys.modules\n"
+    "print('loaded:', before, gc.get_freeze_count(), len(gc.get_objects()), loaded, traced)\n"
     "import keras\n"
     "from streamlit.testing.v1 import AppTest\n"
     "first = keras.layers.Dense(1).name\n"
     f"at = AppTest.from_file({str(ROOT / 'streamlit_app.py')!r}, default_timeout=120).run()\n"
     "assert not at.exception, at.exception\n"
-    "print(first, keras.layers.Dense(1).name)\n"
+    "print('layer names:', first, keras.layers.Dense(1).name)\n"
 )
+
+
+def printed(fresh, label: str) -> list[str]:
+    """The words the fresh script printed after `label:`."""
+    line = next(line for line in fresh.stdout.splitlines() if line.startswith(f"{label}:"))
+    return line.removeprefix(f"{label}:").split()
 
 
 @pytest.mark.fresh_process(DATA_PAGE)
@@ -68,10 +74,10 @@ def test_the_data_page_is_drawn_without_tensorflow_keras_or_scikit_learn(fresh):
     assert fresh.last_line == f"{len(LAYOUTS['pairplot'])} []"
 
 
-@pytest.mark.fresh_process(BACKGROUND_LOAD)
+@pytest.mark.fresh_process(BACKGROUND_LOAD_THEN_A_RUN)
 def test_the_background_load_imports_and_freezes_the_libraries_once(fresh):
     """...then traces the networks the app opens with (and nothing else), and freezes them too."""
-    before, frozen, left, loaded, traced = fresh.last_line.split()
+    before, frozen, left, loaded, traced = printed(fresh, "loaded")
     assert loaded == "True"
     assert int(traced) == len(set(preset_architectures()))
     assert int(frozen) > 200_000  # TensorFlow, scikit-learn, Altair: all imported, then frozen
@@ -79,12 +85,12 @@ def test_the_background_load_imports_and_freezes_the_libraries_once(fresh):
     assert int(before) < 100_000  # the imports happen in the background, not before it
 
 
-@pytest.mark.fresh_process(KERAS_STATE)
+@pytest.mark.fresh_process(BACKGROUND_LOAD_THEN_A_RUN)
 def test_a_script_run_leaves_keras_state_alone(fresh):
     """Streamlit's after-run `keras.backend.clear_session()` is off (ui.startup.keep_keras_state):
     Keras' layer names go on counting over a run of the app (a clear would restart them), and
     TensorFlow's kernels stay cached for the next training."""
-    assert fresh.last_line == "dense dense_1"
+    assert printed(fresh, "layer names") == ["dense", "dense_1"]
 
 
 def test_the_networks_the_app_opens_with_are_traced_before_a_student_trains_them():
