@@ -38,7 +38,8 @@ with open("summary.json", "w") as out:
 PNG = b"\x89PNG\r\n\x1a\n".hex()
 REQUIREMENTS = Path(__file__).resolve().parents[1] / "requirements.txt"
 BANKNOTE_CONFIG = dataclasses.replace(DEEPER_LESSON, epochs=1, batch_size=64)
-WINE_CONFIG = TrainConfig(hidden=(5,), epochs=1, optimizer="adam")
+# wine's script, with dropout and input noise: a multiclass script and the app's extra layers, one run
+WINE_CONFIG = TrainConfig(hidden=(5,), epochs=1, optimizer="adam", dropout=0.3, noise=0.5)
 
 
 def generated(config: TrainConfig, dataset: Dataset) -> dict:
@@ -69,7 +70,10 @@ def test_the_banknote_script_runs_and_gives_a_two_column_bottleneck(banknotes, f
     assert len(summary["classes"]) == 2 and summary["map"] == PNG  # the map, saved as a picture
 
 
-@pytest.mark.fresh_process(RUNNER, **generated(WINE_CONFIG, load_dataset("wine")))
+WINE_RUN = generated(WINE_CONFIG, load_dataset("wine"))
+
+
+@pytest.mark.fresh_process(RUNNER, **WINE_RUN)
 def test_a_multiclass_script_uses_softmax_and_one_hot_targets(fresh):
     arrays, summary = results(fresh)
     assert arrays["bottleneck"].shape == (54, 2)
@@ -163,10 +167,7 @@ def test_l2_weight_decay_becomes_a_kernel_regularizer_of_the_hidden_layers(bankn
     assert "kernel_regularizer" not in keras_script(TrainConfig(hidden=(8, 4)), banknotes)
 
 
-PERTURBED_CONFIG = TrainConfig(hidden=(5,), epochs=1, optimizer="adam", dropout=0.3, noise=0.5)
-
-
-@pytest.mark.fresh_process(RUNNER, **generated(PERTURBED_CONFIG, load_dataset("wine")))
+@pytest.mark.fresh_process(RUNNER, **WINE_RUN)
 def test_a_script_with_dropout_and_input_noise_runs_with_the_apps_layers(fresh):
     """Input noise on the inputs, dropout just before the bottleneck: the script runs, its layers are
     those of the app's Keras model (lib.keras_model), and they add no weights."""
@@ -174,7 +175,7 @@ def test_a_script_with_dropout_and_input_noise_runs_with_the_apps_layers(fresh):
 
     arrays, summary = results(fresh)
     assert arrays["bottleneck"].shape == (54, 2) and summary["map"] == PNG
-    model, _ = build_model(PERTURBED_CONFIG, 13, 3)
+    model, _ = build_model(WINE_CONFIG, 13, 3)
     assert summary["layers"] == [layer.name for layer in model.layers[1:]]
     assert summary["layers"] == ["input_noise", "hidden_1", "dropout", "bottleneck", "output"]
     assert summary["params"] == model.count_params() == (13 + 1) * 5 + (5 + 1) * 2 + (2 + 1) * 3
