@@ -6,13 +6,13 @@ import streamlit as st
 from ui.data import chosen_dataset, dataset_picker
 from ui.layout import responsive_layout
 from ui.lesson import sets_network
-from ui.links import apply_link
+from ui.links import apply_link, resend_settings
 from ui.startup import keep_keras_state, load_in_background
 from ui.train_controls import network
 
 keep_keras_state()  # before the first run ends
 st.set_page_config(page_title="Bottleneck Lab", page_icon=":material/hub:", layout="wide")
-responsive_layout()
+responsive_layout(on_told=resend_settings)
 
 LESSON = st.Page("app_pages/lesson.py", title="The guided lesson", icon=":material/school:")
 NETWORK_PAGES = [  # the pages that show the network: its controls in the sidebar

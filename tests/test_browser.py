@@ -1,5 +1,7 @@
 """The real app in headless Chromium: pages load, charts render, nothing raises."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -36,5 +38,27 @@ def test_a_deep_link_on_a_fresh_server_gets_the_whole_app(page):
         assert page.locator("[data-testid='stSidebar']").get_by_text("Data set").is_visible()
         assert page.locator("[data-testid='stSidebarNav']").get_by_text("Inner layers").is_visible()
         assert_no_exception_on_page(page)
+    finally:
+        stop_server(process)
+
+
+def test_a_link_to_a_lesson_step_stays_there_when_the_first_run_is_cut_short(page):
+    """On a fresh server the first run is slow, and the width probe's rerun cuts it short: the
+    step the link set must still be the step the browser holds, so moving a control keeps it."""
+    from testkit.server import start_server, stop_server
+
+    process, url = start_server()
+    try:
+        page.goto(f"{url}/lesson?step=5")
+        wait_for_app(page)
+        main = page.locator("[data-testid='stMain']")
+        expect(main.get_by_role("heading", name="Step 5 · Your turn")).to_be_visible()
+        epochs = page.locator("[data-testid='stSidebar'] [data-testid='stSlider']").filter(has_text="Epochs")
+        epochs.get_by_role("slider").focus()
+        page.keyboard.press("ArrowLeft")
+        expect(page).to_have_url(re.compile(r"epochs=24"), timeout=60_000)
+        wait_for_app(page)
+        expect(main.get_by_role("heading", name="Step 5 · Your turn")).to_be_visible()
+        assert "step=5" in page.url
     finally:
         stop_server(process)

@@ -11,6 +11,7 @@ sidebar opened), and the page is drawn again for it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -106,18 +107,19 @@ def chosen_layout(chart: str) -> Layout | None:
     return next(layout for layout in LAYOUTS[chart] if band >= layout.min_width)
 
 
-def responsive_layout() -> None:
+def responsive_layout(on_told: Callable[[], None]) -> None:
     """Load the stylesheet into the page, before any chart is drawn.
 
     Not `st.html`: Streamlit puts a style-only one in its event container, drawn by a component
     the browser loads on demand, often after the charts; until then a phone showed every layout.
     Markdown's component is loaded with the first label, and the sheet hides its own element.
+    Then the width probe; `on_told` is called when it tells a band, before the rerun it asks for.
     """
     st.markdown(stylesheet(chart_band()), unsafe_allow_html=True)
     _PROBE(
         key=state.CHART_WIDTH,
         data={"bands": BANDS, "band": chart_band()},
         default={"band": None},
-        on_band_change=lambda: None,  # a new band: the page is drawn again in its layouts
+        on_band_change=on_told,  # before the page is drawn again in its layouts
         height=0,
     )

@@ -24,7 +24,7 @@ from ui import compare, gradient_descent, inside, lesson, runs, state
 from ui import data as data_glue
 from ui.classroom import in_classroom
 from ui.data import DATA, load_builtin
-from ui.train_controls import put_config
+from ui.train_controls import keep_values, put_config
 
 PAGE_SETTINGS = (
     *lesson.SETTINGS,
@@ -50,6 +50,17 @@ def apply_link() -> None:
     if query:
         _apply(query)
     st.session_state[state.LINK_READ] = True
+
+
+def resend_settings() -> None:
+    """Mark every setting's value in the session as set in this run, so that its control shows it.
+
+    Why: the width probe (ui.layout) asks for a rerun as soon as the browser draws it, which cuts a
+    session's first run short. A value that run set (from the link, or a default) whose control is
+    first drawn in the next run is then no longer new to Streamlit, which sends the control without
+    it: the browser shows the control's own default and sends that back with the next move (a
+    link to the lesson's step 5 fell back to step 1). Called when the probe tells its width."""
+    keep_values(SETTINGS.values())
 
 
 def _apply(query: dict[str, str]) -> None:

@@ -26,11 +26,20 @@ NEW_LAYER_NODES = 4  # a hidden layer switched on for the first time
 SEED = TRAIN["seed"]
 
 
-def _keys(setting: Setting) -> tuple[str, ...]:
+def setting_keys(setting: Setting) -> tuple[str, ...]:
     """The session keys of a setting's values: its own, or for the layers their number and widths."""
     if isinstance(setting.kind, Layers):
         return (state.N_HIDDEN, *(state.nodes(i) for i in range(1, setting.kind.most + 1)))
     return (setting.key,)
+
+
+def keep_values(settings) -> None:
+    """Set each of `settings`' values in the session again, as set in this run: Streamlit keeps a
+    value set in the run that draws its control (or a run before) and sends the control with it."""
+    for setting in settings:
+        for key in setting_keys(setting):
+            if key in st.session_state:
+                st.session_state[key] = st.session_state[key]
 
 
 def session_values(config: TrainConfig) -> dict:
@@ -87,10 +96,7 @@ def _follow(preset: TrainConfig, fingerprint: str, n_fit: int) -> None:
 def network(dataset: Dataset, show: bool) -> TrainConfig:
     """Call in the entrypoint on every run, before the page: the settings' values for `dataset`,
     their controls in the sidebar if `show`; stores and returns the config they build."""
-    for setting in TRAIN_SETTINGS:
-        for key in _keys(setting):  # a widget not drawn in a run forgets its value, unless it is set
-            if key in st.session_state:
-                st.session_state[key] = st.session_state[key]
+    keep_values(TRAIN_SETTINGS)  # a widget not drawn in a run forgets its value, unless it is set
     for i in range(1, TRAIN["hidden"].kind.most + 1):
         st.session_state.setdefault(state.nodes(i), NEW_LAYER_NODES)
     preset = default_config_for(dataset)
