@@ -83,8 +83,10 @@ st.markdown(
     "A neural network rewrites its inputs layer by layer. Here one hidden layer has only **two "
     "nodes**, the **bottleneck**: everything the network knows about a row must squeeze through "
     "those two numbers, so each row becomes a point in a plane that we can draw. Drag the "
-    "**Epoch** slider above the plane, or tick **Play** to watch training as a film; change the "
-    "network or its training in the sidebar and it retrains by itself."
+    "**Epoch** slider above the plane, or tick **Play** to watch training as a film; tick **Show "
+    "where each row came from** to draw each row's path from epoch 0 to the epoch shown (at most "
+    "200 rows, the same ones each time), so the film shows how the rows move, not only where they "
+    "end up. Change the network or its training in the sidebar and it retrains by itself."
 )
 
 if not diverged:  # each view has its own epoch slider and Play, so the player's stay by its plane
