@@ -1,13 +1,15 @@
 """The node pictures in the network, in Chromium, on a laptop and on a phone: each hidden node's
 picture drawn at its node (at least 96 px on a laptop), nothing past the screen's right edge, and
-the epoch slider moving every picture without a message to the server.
+the epoch slider moving every picture without a message to the server; clicking a picture picks
+its node.
 
 What Vega drew is read from the chart's own view (its scenegraph), found by `testkit.vega.VIEW`."""
 
 import pytest
 
+from lib.charts.inside import PICK
 from testkit.chromium import screenshot, wait_for_app
-from testkit.vega import VIEW
+from testkit.vega import VIEW, wait_selected
 
 pytestmark = pytest.mark.browser
 MAIN = "[data-testid='stMain']"
@@ -99,6 +101,11 @@ def test_the_pictures_sit_in_the_network_and_follow_the_epoch_in_the_browser(app
         scrubber.fill("6")
         drawn(nodes, other_than=before_training["dots"])
         assert sent == [], f"{size}: {len(sent)} websocket messages to the server"
+
+        picture = next(p for p in pictures if p["node"] == "bottleneck · node 2")
+        tab.mouse.click(picture["left"] + 4, picture["top"] + picture["height"] - 4)  # a corner, or a dot
+        wait_selected(nodes, PICK, [["bottleneck · node 2"]])  # clicking a picture picks its node
+        screenshot(tab, f"node-pictures-{size}-picked", full_page=False)
         assert tab.locator("[data-testid='stException']").count() == 0
     finally:
         context.close()
