@@ -28,6 +28,7 @@ from lib.training import Run
 PICTURE = 100  # px, a hidden node's picture on a wide screen (TensorFlow Playground draws them in place)
 PICTURE_GAP = 16  # px between two pictures of a layer on a wide screen
 ROW_GAP = 8  # px between two pictures of a layer on a phone
+SMALL_PICTURE = 60  # px: a picture smaller than this has its label ("dead") under it, not in it
 CIRCLE_STEP = 26  # px between two input (or output) nodes on a wide screen, at most on a phone
 CIRCLE = 6  # px, an input or output node's radius
 NAME_ROOM = 116  # px beside the input nodes for the feature names (wide)
@@ -298,21 +299,23 @@ def _nodes_view(frames, values, *, width, height, picture, horizontal) -> alt.La
     labelled = _picked("status", alt.Chart(frames["places"])).transform_filter("datum.status != ''")
     if picture < 80:  # "same as node 2" is too long for a small picture
         labelled = labelled.transform_calculate(status="replace(datum.status, 'same as node ', '= node ')")
+    edge = "bottom" if picture < SMALL_PICTURE else "top"  # a small picture's label goes under it
     band = (
-        labelled.transform_calculate(under="datum.top + 15")
+        labelled.transform_calculate(under=f"datum.{edge} + 15")
         .mark_rect(fill="white", opacity=0.85)
-        .encode(**{**box, "y2": "under:Q"})
+        .encode(**{**box, "y": _px(edge, alt.Y), "y2": "under:Q"})
     )
+    inside_it = edge == "top"
     status = labelled.mark_text(
-        align="left",
+        align="left" if inside_it else "center",
         baseline="top",
         fontWeight="bold",
         color="#b00020",
-        fontSize=11,
-        dx=3,
+        fontSize=11 if inside_it else 10,
+        dx=3 if inside_it else 0,
         dy=2,
-        limit=picture - 4,
-    ).encode(x=_px("left"), y=_px("top", alt.Y), text="status:N")
+        limit=picture - 4 if inside_it else picture + 2 * ROW_GAP,
+    ).encode(x=_px("left" if inside_it else "cx"), y=_px(edge, alt.Y), text="status:N")
     heads = (
         alt.Chart(frames["heads"])
         .mark_text(align="center" if horizontal else "left", baseline="top", fontSize=12, fontWeight="bold")
