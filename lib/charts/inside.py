@@ -322,7 +322,7 @@ def _nodes_view(frames, values, *, width, height, picture, horizontal) -> alt.La
         .encode(x=_px("cx"), y=_px("cy", alt.Y), text="text:N")
     )
     return (
-        alt.layer(links, picked_links, circles, *names, frame, dots, bottleneck, ring, band, status, heads)
+        alt.layer(links, picked_links, circles, *names, frame, dots, band, status, bottleneck, ring, heads)
         .resolve_scale(color="independent")
         .properties(
             width=width,
