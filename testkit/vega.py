@@ -85,3 +85,50 @@ def wait_selected(chart, name: str, values: list[list], timeout: float = 30_000)
         arg=[[handle, name], values],
         timeout=timeout,
     )
+
+
+# The pictures as drawn, in px of the page's viewport: each picture's frame (a white rect with
+# its node), and the colours of its dots in order; null until Vega has drawn a view of node pictures.
+NODE_PICTURES = f"""(element) => {{
+  const view = ({VIEW})(element);
+  if (!view || !view.scenegraph().root.items.length) return null;
+  const canvas = element.querySelector('canvas');
+  if (!canvas) return null;
+  const box = canvas.getBoundingClientRect();
+  const scale = box.width / parseFloat(canvas.style.width);
+  const pictures = [], dots = [];
+  const walk = (group, x, y) => {{
+    for (const mark of group.items || []) {{
+      for (const item of mark.items || []) {{
+        if (mark.marktype === 'group') walk(item, x + (item.x || 0), y + (item.y || 0));
+        else if (mark.marktype === 'rect' && item.fill === 'white' && item.opacity === undefined
+                 && item.datum && item.datum.node_id) {{
+          pictures.push({{
+            node: item.datum.node_id, left: box.left + scale * (x + item.x),
+            top: box.top + scale * (y + item.y), width: scale * item.width, height: scale * item.height,
+          }});
+        }} else if (mark.marktype === 'symbol' && item.datum && item.datum.u !== undefined) {{
+          dots.push(item.fill);
+        }}
+      }}
+    }}
+  }};
+  const [left, top] = view.origin();
+  walk(view.scenegraph().root.items[0], left, top);
+  if (!pictures.length || !dots.length) return null;
+  return {{pictures, dots: dots.join(','), right: box.right}};
+}}"""
+
+
+def node_pictures(chart, other_than: str | None = None) -> dict:
+    """The pictures once drawn for the screen's width (the page draws the widest layout until the
+    browser has told its width), with dots coloured otherwise than `other_than` if given."""
+    chart.page.wait_for_function(
+        f"""([element, before]) => {{
+          const shown = ({NODE_PICTURES})(element);
+          return shown !== null && shown.dots !== before && shown.right <= window.innerWidth;
+        }}""",
+        arg=[chart.element_handle(), other_than],
+        timeout=60_000,
+    )
+    return chart.evaluate(NODE_PICTURES)

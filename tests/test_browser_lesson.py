@@ -4,7 +4,9 @@ a `?step=` link."""
 import pytest
 
 from lib import lesson
+from lib.charts.inside import PICK
 from testkit.chromium import screenshot
+from testkit.vega import node_pictures, wait_selected
 
 pytestmark = pytest.mark.browser
 MAIN = "[data-testid='stMain']"
@@ -60,10 +62,10 @@ def test_a_link_opens_a_step_and_clicking_a_node_picks_it(app_url, page):
     answer(page, 6)
     page.get_by_text("Each small picture is one hidden node").wait_for()
     wait_idle(page)
-    nodes = page.locator(f"{MAIN} .vega-embed:visible").last  # the player has one layout per width
+    nodes = page.locator(f"{MAIN} .vega-embed:visible").last  # the player, with the node pictures
     nodes.scroll_into_view_if_needed()
-    box = nodes.bounding_box()
-    page.mouse.click(box["x"] + 90, box["y"] + box["height"] - 60)  # a dot of the first layer's last picture
-    page.wait_for_timeout(500)
+    picture = next(p for p in node_pictures(nodes)["pictures"] if p["node"] == "bottleneck · node 1")
+    page.mouse.click(picture["left"] + 4, picture["top"] + picture["height"] - 4)
+    wait_selected(nodes, PICK, [["bottleneck · node 1"]])  # clicking a picture picks its node
     assert page.locator("[data-testid='stException']").count() == 0
     screenshot(page, "lesson_step6_node_picked")

@@ -9,59 +9,12 @@ import pytest
 
 from lib.charts.inside import PICK
 from testkit.chromium import screenshot, wait_for_app
-from testkit.vega import VIEW, wait_selected
+from testkit.vega import node_pictures, wait_selected
 
 pytestmark = pytest.mark.browser
 MAIN = "[data-testid='stMain']"
 SIZES = {"laptop": (1440, 900), "phone": (390, 844)}
 SCRUBBED = f"{MAIN} .vega-embed:visible:has(form.vega-bindings input[type=range])"
-
-# The pictures as drawn, in px of the page's viewport: each picture's frame (a white rect with
-# its node), and the colours of its dots in order; null until Vega has drawn a view of node pictures.
-DRAWN = f"""(element) => {{
-  const view = ({VIEW})(element);
-  if (!view || !view.scenegraph().root.items.length) return null;
-  try {{ view.data('places'); }} catch (error) {{ return null; }}
-  const canvas = element.querySelector('canvas');
-  if (!canvas) return null;
-  const box = canvas.getBoundingClientRect();
-  const scale = box.width / parseFloat(canvas.style.width);
-  const pictures = [], dots = [];
-  const walk = (group, x, y) => {{
-    for (const mark of group.items || []) {{
-      for (const item of mark.items || []) {{
-        if (mark.marktype === 'group') walk(item, x + (item.x || 0), y + (item.y || 0));
-        else if (mark.marktype === 'rect' && item.fill === 'white' && item.opacity === undefined
-                 && item.datum && item.datum.node_id) {{
-          pictures.push({{
-            node: item.datum.node_id, left: box.left + scale * (x + item.x),
-            top: box.top + scale * (y + item.y), width: scale * item.width, height: scale * item.height,
-          }});
-        }} else if (mark.marktype === 'symbol' && item.datum && item.datum.u !== undefined) {{
-          dots.push(item.fill);
-        }}
-      }}
-    }}
-  }};
-  const [left, top] = view.origin();
-  walk(view.scenegraph().root.items[0], left, top);
-  if (!pictures.length || !dots.length) return null;
-  return {{pictures, dots: dots.join(','), right: box.right}};
-}}"""
-
-
-def drawn(chart, other_than: str | None = None) -> dict:
-    """The pictures once drawn for the screen's width (the page draws the widest layout until the
-    browser has told its width), with dots coloured otherwise than `other_than` if given."""
-    chart.page.wait_for_function(
-        f"""([element, before]) => {{
-          const shown = ({DRAWN})(element);
-          return shown !== null && shown.dots !== before && shown.right <= window.innerWidth;
-        }}""",
-        arg=[chart.element_handle(), other_than],
-        timeout=60_000,
-    )
-    return chart.evaluate(DRAWN)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=list(SIZES))
@@ -77,7 +30,7 @@ def test_the_pictures_sit_in_the_network_and_follow_the_epoch_in_the_browser(app
         tab.get_by_text("Each small picture is").first.wait_for(timeout=120_000)
         nodes = tab.locator(SCRUBBED).filter(has_not_text="Show where each row came from")  # not the player
         nodes.scroll_into_view_if_needed()
-        shown = drawn(nodes)
+        shown = node_pictures(nodes)
         pictures = shown["pictures"]
         assert sorted(p["node"] for p in pictures) == sorted(
             [f"hidden_1 · node {k}" for k in (1, 2, 3)] + [f"bottleneck · node {k}" for k in (1, 2)]
@@ -97,9 +50,9 @@ def test_the_pictures_sit_in_the_network_and_follow_the_epoch_in_the_browser(app
         sent.clear()
         scrubber = nodes.locator("input[type=range]")
         scrubber.fill("0")
-        before_training = drawn(nodes, other_than=shown["dots"])  # every picture's dots recoloured
+        before_training = node_pictures(nodes, other_than=shown["dots"])  # every picture's dots recoloured
         scrubber.fill("6")
-        drawn(nodes, other_than=before_training["dots"])
+        node_pictures(nodes, other_than=before_training["dots"])
         assert sent == [], f"{size}: {len(sent)} websocket messages to the server"
 
         picture = next(p for p in pictures if p["node"] == "bottleneck · node 2")
