@@ -61,6 +61,13 @@ def screen_tab(browser, width: int, height: int):
         context.close()
 
 
+def frames_sent(tab) -> list:
+    """The websocket frames `tab` sends from now on (a scrub or Play in the browser sends none)."""
+    sent: list = []
+    tab.on("websocket", lambda socket: socket.on("framesent", lambda frame: sent.append(frame)))
+    return sent
+
+
 # The page settled: drawn for the width the browser told the server (its stylesheet says the band;
 # each responsive chart in its one layout, ui/layout.py), the script not running, at least one
 # chart on screen and every chart on screen drawn (Vega draws a page's big charts seconds after

@@ -8,7 +8,7 @@ What Vega drew is read from the chart's own view (its scenegraph), found by `tes
 import pytest
 
 from lib.charts.inside import PICK
-from testkit.chromium import screenshot, wait_for_app
+from testkit.chromium import frames_sent, screen_tab, screenshot, wait_for_app
 from testkit.vega import node_pictures, wait_selected
 
 pytestmark = pytest.mark.browser
@@ -20,11 +20,8 @@ SCRUBBED = f"{MAIN} .vega-embed:visible:has(form.vega-bindings input[type=range]
 @pytest.mark.parametrize("size", SIZES, ids=list(SIZES))
 def test_the_pictures_sit_in_the_network_and_follow_the_epoch_in_the_browser(app_url, browser, size):
     width, height = SIZES[size]
-    context = browser.new_context(viewport={"width": width, "height": height})
-    tab = context.new_page()
-    sent = []
-    tab.on("websocket", lambda ws: ws.on("framesent", lambda frame: sent.append(frame)))
-    try:
+    with screen_tab(browser, width, height) as tab:
+        sent = frames_sent(tab)
         tab.goto(f"{app_url}/inner_layer?node_pictures=true&epochs=6")
         wait_for_app(tab)
         tab.get_by_text("Each small picture is").first.wait_for(timeout=120_000)
@@ -60,5 +57,3 @@ def test_the_pictures_sit_in_the_network_and_follow_the_epoch_in_the_browser(app
         wait_selected(nodes, PICK, [["bottleneck · node 2"]])  # clicking a picture picks its node
         screenshot(tab, f"node-pictures-{size}-picked", full_page=False)
         assert tab.locator("[data-testid='stException']").count() == 0
-    finally:
-        context.close()

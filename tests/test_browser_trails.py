@@ -10,7 +10,7 @@ import re
 import pytest
 
 from lib.charts.player import TRAIL, TRAILS, trail_rows
-from testkit.chromium import screenshot, wait_for_app
+from testkit.chromium import frames_sent, screen_tab, screenshot, wait_for_app
 from testkit.vega import VIEW
 
 pytestmark = pytest.mark.browser
@@ -87,11 +87,8 @@ def drawn(player, epochs: int | None) -> dict:
 @pytest.mark.parametrize("case", CASES)
 def test_trails_follow_the_scrubber_and_play_without_the_server(app_url, browser, case):
     data, (width, height) = CASES[case]
-    context = browser.new_context(viewport={"width": width, "height": height})
-    tab = context.new_page()
-    sent = []
-    tab.on("websocket", lambda ws: ws.on("framesent", lambda frame: sent.append(frame)))
-    try:
+    with screen_tab(browser, width, height) as tab:
+        sent = frames_sent(tab)
         tab.goto(f"{app_url}/inner_layer?data={data}")
         wait_for_app(tab)
         player = tab.locator(PLAYER).first
@@ -138,5 +135,3 @@ def test_trails_follow_the_scrubber_and_play_without_the_server(app_url, browser
         drawn(player, None)
         assert sent == [], f"{case}: {len(sent)} websocket messages to the server"
         assert tab.locator("[data-testid='stException']").count() == 0
-    finally:
-        context.close()
