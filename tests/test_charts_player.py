@@ -149,6 +149,7 @@ def unit_reads(spec: dict, data=None, made=frozenset(), reads=frozenset()):
     for step in spec.get("transform", []):
         reads |= {(field, prefix) for field, prefix in fields_read(step) if field not in made}
         made |= {step["as"]} if isinstance(step.get("as"), str) else set()
+        made |= set(step["from"].get("fields", [])) if "lookup" in step else set()  # from another dataset
     if "facet" in spec:
         reads |= fields_read(spec["facet"])
     if "mark" in spec:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib import inside
-from lib.charts.inside import view_with_scrubber
 from lib.datasets import Dataset
 from lib.settings import Flag, Setting
 from lib.training import Run
@@ -46,6 +44,8 @@ def view_on_request(setting: Setting, run: Run, dataset: Dataset, view: str, nam
     is on, in the player's layout for the width the browser told (its widest until told); else a
     line saying what switching it on does."""
     if draw(setting):
+        from lib.charts.inside import view_with_scrubber  # scikit-learn: not before a network page
+
         layout = chosen_layout("player")
         chart(view_with_scrubber, run, dataset, view, layout, name=name, width="content")
     else:
@@ -54,6 +54,8 @@ def view_on_request(setting: Setting, run: Run, dataset: Dataset, view: str, nam
 
 def node_text(run: Run, dataset: Dataset, place=st) -> None:
     """How to read the node pictures."""
+    from lib import inside  # scikit-learn: not before a network page (the settings above are read first)
+
     explained = inside.input_plane(dataset, run).explained
     place.markdown(
         "Each small picture is **one hidden node**, drawn where the node sits in the network: the "
