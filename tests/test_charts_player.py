@@ -334,3 +334,20 @@ def test_trails_are_drawn_on_a_phone_and_for_many_classes(run, banknotes, wine_r
         svg = drawn_at(spec, 2)
         assert trails_in(svg) == [3] * len(trained.y_test)  # every row: 54 of them
         assert svg.count('role-legend"') == 2  # true class and prediction: the trails add no legend
+
+
+def test_long_class_names_are_cut_to_their_column_of_the_confusion_matrix(run, banknotes):
+    """Two long names side by side at the top of the matrix ran into each other: each is cut with an
+    ellipsis to its column (whole in the cell's tooltip), and the rows' names to a fixed room."""
+    long_names = ("genuine banknote from the central bank", "forged banknote from the workshop")
+    named = dataclasses.replace(run, class_names=long_names)
+    view = player.confusion_view(named)
+    step = view["width"]["step"]
+    x_axis, y_axis = view["layer"][0]["encoding"]["x"]["axis"], view["layer"][0]["encoding"]["y"]["axis"]
+    assert 0 < x_axis["labelLimit"] < step and 0 < y_axis["labelLimit"] <= player.CLASS_LABEL
+    confusions = {"confusion": player._confusions(named)}
+    matrix = {**view, "$schema": player.SCHEMA, "params": player.epoch_params(3), "datasets": confusions}
+    labels = re.findall(r"<text[^>]*>([^<]*)</text>", chart_file(matrix, "svg").decode())
+    cut = [label for label in labels if label.endswith("…")]
+    assert len(cut) >= 4  # both names on both axes, cut
+    assert not any(name in labels for name in long_names)

@@ -409,18 +409,21 @@ def accuracy_view() -> dict:
     }
 
 
+CLASS_LABEL = 110  # px, the most a true class's name takes beside the confusion matrix
+
+
 def confusion_view(run: Run) -> dict:
     """The confusion matrix of the test rows at `epoch`."""
     names = list(run.class_names)
     step = 60 if len(names) <= 3 else max(24, 240 // len(names))
-    axis = {
+    axis = {  # a long class name is cut to its column (an ellipsis), whole in the cell's tooltip
         "x": {
             "field": "predicted class",
             "type": "nominal",
             "sort": names,
-            "axis": {"labelAngle": 0, "orient": "top"},
+            "axis": {"labelAngle": 0, "orient": "top", "labelLimit": step - 6},
         },
-        "y": {"field": "true class", "type": "nominal", "sort": names},
+        "y": {"field": "true class", "type": "nominal", "sort": names, "axis": {"labelLimit": CLASS_LABEL}},
     }
     return {
         "data": {"name": "confusion"},
