@@ -78,7 +78,12 @@ if not methods:
     st.stop()
 
 rows = comparison_rows(len(dataset.y), run.test_index, all_rows)
-params = {"tsne": dict(perplexity=perplexity, max_iter=iterations), "autoencoder": dict(hidden=config.hidden)}
+# The autoencoder mirrors the data set's preset network, not the sidebar's: one map per data set for
+# the whole class (a new shape would train it again, a second or more, at every move of Nodes).
+params = {
+    "tsne": dict(perplexity=perplexity, max_iter=iterations),
+    "autoencoder": dict(hidden=default_config_for(dataset).hidden),
+}
 progress = st.empty()
 slots = layout_slots("compare_maps")  # one per layout (lib.charts.layouts), filled as the maps are ready
 # Under the maps, drawn before them: how to pick a row, k, the colours and the row to find (so a

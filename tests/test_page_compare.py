@@ -170,14 +170,18 @@ def test_the_network_comes_from_the_inner_layer_page_settings(monkeypatch):
 
 
 def test_epochs_and_nodes_in_the_sidebar_retrain_the_bottleneck_only(monkeypatch):
-    """The compare page has the network's controls; PCA and t-SNE do not depend on them."""
+    """The compare page has the network's controls; PCA, t-SNE and the autoencoder (the data set's
+    preset layers, one map for the class) do not depend on them."""
     calls = []
     real_embed = lib.projections.embed
     monkeypatch.setattr(
         lib.projections, "embed", lambda method, *a, **k: calls.append(method) or real_embed(method, *a, **k)
     )
     # a network no other test trains, so its bottleneck map is not in the cache already
-    at = app_test(PAGE, {"epochs": "2", "hidden": "7", "methods": "bottleneck,pca,tsne", "iterations": "250"})
+    at = app_test(
+        PAGE,
+        {"epochs": "2", "hidden": "7", "methods": "bottleneck,pca,tsne,autoencoder", "iterations": "250"},
+    )
     assert_no_exception(at)
     assert "4 → 7 → 2 → 1" in at.caption[0].value
     before = at.dataframe[0].value.set_index("method")
@@ -193,7 +197,7 @@ def test_epochs_and_nodes_in_the_sidebar_retrain_the_bottleneck_only(monkeypatch
     at.sidebar.slider(key="nodes_1").set_value(9).run()
     assert_no_exception(at)
     assert calls == ["bottleneck"] and "4 → 9 → 2 → 1" in at.caption[0].value
-    assert panel_titles(at) == ["Network bottleneck", "PCA", "t-SNE"]
+    assert panel_titles(at) == ["Network bottleneck", "PCA", "t-SNE", "Autoencoder"]
 
 
 def test_each_map_is_cached_on_its_own_key(banknotes, monkeypatch):
