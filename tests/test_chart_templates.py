@@ -86,6 +86,21 @@ def test_a_second_run_reuses_the_template_and_shows_its_own_numbers(runs):
     np.testing.assert_allclose(points[rc.H1], second.snapshots[3][:, 0])
 
 
+def test_a_layer_of_another_width_fills_the_same_network_diagram(banknotes):
+    """A student moving Nodes gets a new diagram from the template built for the first width (an
+    Altair build took a tenth of a second or more), its height fitted to the widest layer."""
+    narrow, wide = (
+        train(banknotes, dataclasses.replace(DEEPER_LESSON, hidden=(nodes,), epochs=1)) for nodes in (3, 9)
+    )
+    specs = [
+        rc.architecture_parts(run, feature_names=banknotes.feature_names).spec() for run in (narrow, wide)
+    ]
+    assert specs[0]["layer"][0]["mark"] is specs[1]["layer"][0]["mark"]  # one template
+    assert_same_chart(rc.architecture_parts(wide, feature_names=banknotes.feature_names))
+    domains = [spec["layer"][0]["encoding"]["y"]["scale"]["domain"] for spec in specs]
+    assert domains[1][1] - domains[1][0] > domains[0][1] - domains[0][0]  # room for 9 nodes
+
+
 def test_the_data_page_charts_fill_their_templates_like_altair(banknotes, runs):
     for dataset in (banknotes, runs[2][0]):
         features = list(dataset.feature_names[:3])

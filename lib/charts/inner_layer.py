@@ -326,12 +326,12 @@ def architecture_parts(
     shape = {
         "layers": len(sizes),
         "left": left,
-        "span": max(shown) / 2 + 1.2,
         "limit": int(0.75 * width / (len(sizes) - 0.5 - left)),  # pixels left of the input nodes
         "width": width,
         "height": height,
     }
-    return ChartParts(_architecture, frames, shape=shape)
+    span = max(shown) / 2 + 1.2  # a value, not the shape: a new width of a layer fills the same template
+    return ChartParts(_architecture, frames, {"low": -span, "high": span - 0.6}, shape)
 
 
 def architecture_layouts(run: Run, feature_names=()) -> Callable[[Layout], ChartParts]:
@@ -339,10 +339,10 @@ def architecture_layouts(run: Run, feature_names=()) -> Callable[[Layout], Chart
     return lambda layout: architecture_parts(run, width=layout.size, feature_names=feature_names)
 
 
-def _architecture(frames, values, *, layers, left, span, limit, width, height, pick=None) -> alt.LayerChart:
+def _architecture(frames, values, *, layers, left, limit, width, height, pick=None) -> alt.LayerChart:
     """`pick`, a point selection on "node_id", is made by clicking a node and rings the picked one."""
     x = alt.X("x:Q", axis=None, scale=alt.Scale(domain=[left, layers - 0.5]))
-    y = alt.Y("y:Q", axis=None, scale=alt.Scale(domain=[-span, span - 0.6]))
+    y = alt.Y("y:Q", axis=None, scale=alt.Scale(domain=[values["low"], values["high"]]))
     edges = (
         alt.Chart(frames["links"])
         .mark_rule(opacity=0.6)
