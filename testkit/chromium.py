@@ -72,12 +72,14 @@ def frames_sent(tab) -> list:
 # each responsive chart in its one layout, ui/layout.py), the script not running, at least one
 # chart on screen and every chart on screen drawn (Vega draws a page's big charts seconds after
 # its script ends).
-# One condition, checked at once: a chart drawn while the script still runs does not count.
+# One condition, checked at once: a chart drawn while the script still runs does not count, nor a
+# page whose elements Streamlit marks stale (a rerun under way: its running widget shows only later).
 SETTLED = """() => {
   const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
     .filter((chart) => chart.offsetParent !== null);
   return document.querySelector('style[data-sheet][data-band]') !== null
     && !document.querySelector('[data-testid="stStatusWidget"]')
+    && !document.querySelector('[data-stale="true"]')
     && charts.length > 0
     && charts.every((chart) => chart.querySelector('canvas, svg'));
 }"""
