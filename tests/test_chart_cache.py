@@ -8,8 +8,10 @@ import pandas as pd
 import pytest
 
 from lib.charts import inner_layer as rc
+from lib.charts import plane
+from lib.charts.layouts import LAYOUTS
 from lib.training import LESSON, train
-from ui.charts import _key, identity
+from ui.charts import _key, _specs, identity
 
 
 @pytest.fixture(scope="module")
@@ -42,3 +44,14 @@ def test_the_key_names_the_builder_and_refuses_a_nameless_one(run):
         _key(lambda: None, (), None)
     with pytest.raises(TypeError, match="identity"):
         identity(object())
+
+
+def test_a_page_builds_only_the_layouts_it_draws_and_the_one_its_menu_saves(run):
+    """Told a phone's width, the page sends the narrow layout: the medium one is not built at all."""
+    args = (run, rc.chosen_epochs(run.config.epochs), plane.plane_extent(run.snapshots))
+    key = _key(rc.evolution_layouts, args, "evolution")
+    phone = _specs(key, rc.evolution_layouts, args, "evolution", ("wide", "narrow"))
+    assert set(phone) == {"wide", "narrow"}
+    every = _specs(key, rc.evolution_layouts, args, "evolution")  # no names: every layout
+    assert set(every) == {layout.name for layout in LAYOUTS["evolution"]}
+    assert phone["narrow"]["columns"] == every["narrow"]["columns"] == LAYOUTS["evolution"][-1].columns

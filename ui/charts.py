@@ -8,10 +8,11 @@ a function of the `Layout`, or one concatenation of panels laid out again for ea
 columns and panel size).
 
 Building and validating a chart takes longer than training the lesson's network once it is
-cached, so every chart's spec (all its layouts, their frames as Arrow bytes converted once) is
-cached as a result, under the builder's module and name and its arguments: hashable arguments as
-they are, arrays, frames and the dataclasses holding them (a data set, a run, a map) by a digest
-of their contents. So a key always names everything the chart depends on, and no caller names one.
+cached, so every chart's spec (the layouts a page draws and the widest, which its menu saves;
+their frames as Arrow bytes converted once) is cached as a result, under the builder's module
+and name and its arguments: hashable arguments as they are, arrays, frames and the dataclasses
+holding them (a data set, a run, a map) by a digest of their contents. So a key always names
+everything the chart depends on, and no caller names one.
 Streamlit turns off Vega's own "Save as SVG / PNG" menu; the "Save chart" menu puts it back.
 """
 
@@ -40,16 +41,19 @@ def chart(build: Callable, *args, name: str, layouts: str | None = None, place=s
     """Draw `build(*args)` in `place` (or in `layouts`' slots from `layout_slots`), with the menu
     that saves it as `name`.svg/png/json (a responsive chart in its widest layout). `options` go
     to `st.vega_lite_chart` (a responsive chart's layouts are drawn at their own width)."""
-    specs = _specs(_key(build, args, layouts), build, args, layouts)
     if layouts is None:
+        specs = _specs(_key(build, args, layouts), build, args, layouts)
         place.vega_lite_chart(specs[ONE], **options)
         _save_menu(lambda: specs[ONE], name, place)
         return
     slots = place if isinstance(place, Slots) else layout_slots(layouts, place)
+    saved = widest(layouts)  # the layout the menu saves, built beside the ones drawn
+    built = tuple(layout.name for layout in LAYOUTS[layouts] if layout in slots.layouts or layout == saved)
+    specs = _specs(_key(build, args, layouts), build, args, layouts, built)
     for layout, slot in slots.layouts.items():
         slot.vega_lite_chart(specs[layout.name], width="content")
     first = slots.saved is None
-    slots.saved = specs[widest(layouts).name]
+    slots.saved = specs[saved.name]
     if first:  # drawn again, the chart keeps its one menu, which saves what is drawn last
         _save_menu(lambda: slots.saved, name, slots.menu)
 
@@ -81,14 +85,18 @@ def layout_slots(layouts: str, place=st) -> Slots:
 
 
 @st.cache_data(max_entries=512, max_size="176MB", show_spinner=False)  # 2 kB-2 MB a chart
-def _specs(key: Hashable, _build: Callable, _args: tuple, layouts: str | None) -> dict[str, dict]:
+def _specs(
+    key: Hashable, _build: Callable, _args: tuple, layouts: str | None, names: tuple[str, ...] = ()
+) -> dict[str, dict]:
+    """The specs of `build(*args)`: its one spec, or those of the layouts `names` (all if empty),
+    a page building only the layouts it draws (and the one its menu saves)."""
     built = _build(*_args)
     if layouts is None:
         return dict(zip([ONE], arrow_datasets(spec_of(built))))
     if isinstance(built, Chart):  # one concatenation of panels, laid out again per layout
         spec = spec_of(built)
         built = lambda layout: with_columns(spec, layout.columns, layout.size)
-    chosen = LAYOUTS[layouts]
+    chosen = [layout for layout in LAYOUTS[layouts] if not names or layout.name in names]
     specs = arrow_datasets(*(spec_of(built(layout)) for layout in chosen))  # a shared frame once
     return {layout.name: spec for layout, spec in zip(chosen, specs)}
 
