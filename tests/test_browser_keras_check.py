@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from testkit.chromium import screenshot, wait_for_app
+from testkit.chromium import screen_tab, screenshot, wait_for_app
 from testkit.workloads import fruit_csv
 
 pytestmark = pytest.mark.browser
@@ -54,9 +54,7 @@ def within_the_screen(tab) -> None:
 
 
 def test_the_check_on_a_wide_screen(app_url, browser):
-    context = browser.new_context(viewport={"width": 1440, "height": 900})
-    tab = context.new_page()
-    try:
+    with screen_tab(browser, 1440, 900) as tab:
         tab.goto(f"{app_url}/inner_layer")
         wait_for_app(tab)
         shown = check_against_keras(tab)
@@ -65,14 +63,10 @@ def test_the_check_on_a_wide_screen(app_url, browser):
         assert tab.locator(MAIN).get_by_text("The same training, to float32 rounding:").is_visible()
         within_the_screen(tab)
         screenshot(tab, "keras_check-1440", full_page=False)
-    finally:
-        context.close()
 
 
 def test_the_check_on_a_phone_where_training_amplifies_rounding(app_url, browser):
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    tab = context.new_page()
-    try:
+    with screen_tab(browser, 390, 844) as tab:
         tab.goto(f"{app_url}/inner_layer?data=digits")
         wait_for_app(tab)
         heading = tab.locator(MAIN).get_by_role("heading", name="8 · Checked against Keras")
@@ -82,14 +76,10 @@ def test_the_check_on_a_phone_where_training_amplifies_rounding(app_url, browser
         assert tab.locator(MAIN).get_by_text("The same training, to float32 rounding, at first:").is_visible()
         within_the_screen(tab)
         screenshot(tab, "keras_check-390", full_page=False)
-    finally:
-        context.close()
 
 
 def test_the_check_on_an_upload(app_url, browser):
-    context = browser.new_context(viewport={"width": 1440, "height": 900})
-    tab = context.new_page()
-    try:
+    with screen_tab(browser, 1440, 900) as tab:
         tab.goto(f"{app_url}/inner_layer")
         wait_for_app(tab)
         tab.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.click()
@@ -104,5 +94,3 @@ def test_the_check_on_an_upload(app_url, browser):
         check_against_keras(tab)
         within_the_screen(tab)
         screenshot(tab, "keras_check-upload-1440", full_page=False)
-    finally:
-        context.close()

@@ -8,7 +8,7 @@ import pytest
 
 from lib import lesson
 from lib.charts.player import DECISION_LINE
-from testkit.chromium import screenshot, wait_for_app
+from testkit.chromium import screen_tab, screenshot, wait_for_app
 from testkit.vega import VIEW
 
 pytestmark = pytest.mark.browser
@@ -81,9 +81,7 @@ def drawn_plane(tab) -> dict:
 @pytest.mark.parametrize("size", SIZES, ids=list(SIZES))
 def test_the_plane_draws_its_decision_line_with_its_controls_in_view(app_url, browser, size):
     width, height = SIZES[size]
-    context = browser.new_context(viewport={"width": width, "height": height})
-    tab = context.new_page()
-    try:
+    with screen_tab(browser, width, height) as tab:
         for page in PAGES:
             open_page(tab, app_url, page)
             plane = drawn_plane(tab)
@@ -100,5 +98,3 @@ def test_the_plane_draws_its_decision_line_with_its_controls_in_view(app_url, br
                 assert tab.locator(GRID).first.bounding_box()["height"] <= height
             screenshot(tab, f"plane-{page.replace('?step=', '-step')}-{size}")
             tab.set_viewport_size({"width": width, "height": height})
-    finally:
-        context.close()

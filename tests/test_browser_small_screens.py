@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import TimeoutError
 
-from testkit.chromium import screenshot, wait_for_app
+from testkit.chromium import screen_tab, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -43,9 +43,7 @@ OVERFLOW = """() => {
 
 @pytest.mark.parametrize("size", [(390, 844), (768, 1024)], ids=["phone", "tablet"])
 def test_every_page_fits_the_screen(app_url, browser, size):
-    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
-    tab = context.new_page()
-    try:
+    with screen_tab(browser, size[0], size[1]) as tab:
         for name in PAGES:
             tab.goto(f"{app_url}/{name}")
             wait_for_app(tab, timeout=180_000)
@@ -62,5 +60,3 @@ def test_every_page_fits_the_screen(app_url, browser, size):
             if size[0] == 390:
                 screenshot(tab, f"phone-{name.split('?')[0] or 'data'}")
                 tab.set_viewport_size({"width": size[0], "height": size[1]})
-    finally:
-        context.close()
