@@ -11,6 +11,8 @@ the largest k, so moving k picks from them; its scores are cached for each k.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import streamlit as st
 
 from lib.datasets import Dataset
@@ -92,66 +94,45 @@ FIND_ROW = Setting(
 SETTINGS = (SHOWN, ALL_ROWS, PERPLEXITY, ITERATIONS, NEIGHBOURS_K, KEPT_COLOURS, FIND_ROW)
 
 
+class MapKey(NamedTuple):
+    """What a map's cache entry is known by: the data set's fingerprint and the split stand for the
+    data set and the run (not hashed), the bottleneck's params for its network."""
+
+    fingerprint: str
+    all_rows: bool
+    split: tuple
+    method: str
+    params: tuple
+    seed: int
+
+
 @st.cache_data(max_entries=64, max_size="32MB", show_spinner=False)
-def _placed(
-    fingerprint: str, split: tuple, method: str, params: tuple, seed: int, _dataset: Dataset, _run: Run
-) -> Embedding:
+def _placed(key: MapKey, _dataset: Dataset, _run: Run) -> Embedding:
+    """The map of the rows a method places (fit on the training rows), whichever rows are shown."""
     rows = placed_rows(len(_dataset.y), _run.test_index)
-    kwargs = {"run": _run} if method == "bottleneck" else dict(params)
-    return map_of(_dataset, rows, method, seed, **kwargs)
+    kwargs = {"run": _run} if key.method == "bottleneck" else dict(key.params)
+    return map_of(_dataset, rows, key.method, key.seed, **kwargs)
 
 
 @st.cache_data(max_entries=64, max_size="32MB", show_spinner=False)
-def _map(
-    fingerprint: str,
-    all_rows: bool,
-    split: tuple,
-    method: str,
-    params: tuple,
-    seed: int,
-    _dataset: Dataset,
-    _run: Run,
-) -> Embedding:
-    rows = comparison_rows(len(_dataset.y), _run.test_index, all_rows)
-    if not METHODS[method].can_place_new_points:  # t-SNE: refit on exactly the rows shown
-        return map_of(_dataset, rows, method, seed, **dict(params))
+def _map(key: MapKey, _dataset: Dataset, _run: Run) -> Embedding:
+    rows = comparison_rows(len(_dataset.y), _run.test_index, key.all_rows)
+    if not METHODS[key.method].can_place_new_points:  # t-SNE: refit on exactly the rows shown
+        return map_of(_dataset, rows, key.method, key.seed, **dict(key.params))
     mapped = placed_rows(len(_dataset.y), _run.test_index)
-    return take_rows(
-        _placed(fingerprint, split, method, params, seed, _dataset, _run), mapped.show, rows.show
-    )
+    return take_rows(_placed(key._replace(all_rows=False), _dataset, _run), mapped.show, rows.show)
 
 
 @st.cache_data(max_entries=64, max_size="1MB", show_spinner=False)  # a few numbers each
-def _scores(
-    fingerprint: str,
-    all_rows: bool,
-    split: tuple,
-    method: str,
-    params: tuple,
-    seed: int,
-    _dataset: Dataset,
-    _run: Run,
-    k: int = NEIGHBOURS,
-) -> dict:
-    rows = comparison_rows(len(_dataset.y), _run.test_index, all_rows)
-    embedding = _map(fingerprint, all_rows, split, method, params, seed, _dataset, _run)
-    return map_scores(_dataset, rows, embedding, seed, k)
+def _scores(key: MapKey, _dataset: Dataset, _run: Run, k: int = NEIGHBOURS) -> dict:
+    rows = comparison_rows(len(_dataset.y), _run.test_index, key.all_rows)
+    return map_scores(_dataset, rows, _map(key, _dataset, _run), key.seed, k)
 
 
 @st.cache_data(max_entries=64, max_size="31MB", show_spinner=False)
-def _neighbourhoods(
-    fingerprint: str,
-    all_rows: bool,
-    split: tuple,
-    method: str,
-    params: tuple,
-    seed: int,
-    _dataset: Dataset,
-    _run: Run,
-) -> Neighbourhoods:
-    rows = comparison_rows(len(_dataset.y), _run.test_index, all_rows)
-    embedding = _map(fingerprint, all_rows, split, method, params, seed, _dataset, _run)
-    return neighbourhoods(shown_features(_dataset, rows), embedding.coordinates)
+def _neighbourhoods(key: MapKey, _dataset: Dataset, _run: Run) -> Neighbourhoods:
+    rows = comparison_rows(len(_dataset.y), _run.test_index, key.all_rows)
+    return neighbourhoods(shown_features(_dataset, rows), _map(key, _dataset, _run).coordinates)
 
 
 def _key(dataset: Dataset, run: Run, method: str, all_rows: bool, seed: int, params: dict) -> tuple:
@@ -159,7 +140,7 @@ def _key(dataset: Dataset, run: Run, method: str, all_rows: bool, seed: int, par
     if method == "bottleneck":  # the network is its parameter; the Run itself is not hashed
         key = (("network", run.config),)
     split = (run.config.test_size, run.config.split_seed)
-    return (dataset.fingerprint, all_rows, split, method, key, seed, dataset, run)
+    return (MapKey(dataset.fingerprint, all_rows, split, method, key, seed), dataset, run)
 
 
 def projection(
