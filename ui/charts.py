@@ -102,11 +102,14 @@ def _specs(
 
 
 def _key(build: Callable, args: tuple, layouts: str | None) -> tuple:
-    """The cache key of `build(*args)`: the builder's module and name, the layouts, the arguments."""
+    """The cache key of `build(*args)`: the builder's module and name, the layouts, and a digest of
+    the arguments' identities. A digest, because st.cache_data hashes a key's nested tuples element
+    by element in Python: a run's identity took 40 % of a cached page run to hash."""
     name = f"{build.__module__}.{build.__qualname__}"
     if "<" in name:  # a lambda's or a local function's name does not tell one chart from another
         raise TypeError(f"{name}: a chart is built by a module-level function, its name part of its key")
-    return (name, layouts, tuple(map(identity, args)))
+    arguments = repr(tuple(map(identity, args))).encode()  # repr: floats exactly, str apart from int
+    return (name, layouts, hashlib.blake2b(arguments, digest_size=16).hexdigest())
 
 
 _DIGESTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # a run or data set's, per object
