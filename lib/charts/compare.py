@@ -67,12 +67,11 @@ def neighbours_frame(rows: np.ndarray, hoods: Neighbourhoods, k: int) -> pd.Data
     return pd.DataFrame({OF_FIELD: np.repeat(rows, k), ROW_FIELD: rows[hoods.in_data[:, :k]].ravel()})
 
 
-def _extent(values: np.ndarray) -> tuple[float, float]:
-    """An axis' domain: the data's extent, or a constant coordinate's (a dead node's) with some room
-    around it. A value of the chart, not part of its shape: a map with a dead node fills the same
-    template as any other (a template costs about 0.6 s to build)."""
+def _extent(values: np.ndarray) -> tuple[float, float] | None:
+    """A constant coordinate's (a dead node's) domain with some room around it; None (fit the
+    data) otherwise."""
     low, high = float(np.min(values)), float(np.max(values))
-    return (low - 1, high + 1) if high - low < 1e-6 else (low, high)
+    return (low - 1, high + 1) if high - low < 1e-6 else None
 
 
 def linked_panels(
@@ -89,15 +88,19 @@ def linked_panels(
     drag a box in any panel to highlight those rows everywhere (double-click clears); click a dot
     to ring its neighbours everywhere (`picked`: the row id picked when the chart opens); hover
     for a row's features. `frames`: the `maps_frame` and the `neighbours_frame`, under those names."""
-    values = {} if picked is None else {"picked": int(picked)}
+    values, flat = {} if picked is None else {"picked": int(picked)}, []
     for i, embedding in enumerate(embeddings):
         for axis in (0, 1):
             name = f"{i}{'xy'[axis]}"
             values[f"title_{name}"] = embedding.axis_titles[axis]
-            values[f"low_{name}"], values[f"high_{name}"] = _extent(embedding.points[:, axis])
+            extent = _extent(embedding.points[:, axis])
+            flat.append(extent is not None)
+            if extent is not None:
+                values[f"low_{name}"], values[f"high_{name}"] = extent
     n_features = 0 if IMAGE_FIELD in frames["maps"] else min(TOOLTIP_FEATURES, dataset.n_features)
     shape = {
         "methods": tuple((e.method, e.uses_labels, e.can_place_new_points) for e in embeddings),
+        "flat": tuple(flat),
         "class_names": tuple(dataset.class_names),
         "features": tuple(dataset.feature_names[:n_features]),
         "kept_colours": kept_colours,
@@ -118,14 +121,19 @@ def _kept_colour() -> alt.Color:
     )
 
 
-def _panel(frames, i, method: tuple, values, *, brush, pick, tooltip, color, kept_colours, size):
+def _panel(frames, i, method: tuple, flat, values, *, brush, pick, tooltip, color, kept_colours, size):
     name, uses_labels, places_new_points = method
     kind = (
         ("uses the labels" if uses_labels else "never sees the labels")
         + " · "
         + ("places new points" if places_new_points else "must be refit for new points")
     )
-    x_scale, y_scale = (alt.Scale(domain=[values[f"low_{i}{a}"], values[f"high_{i}{a}"]]) for a in "xy")
+    x_scale, y_scale = (
+        alt.Scale(domain=[values[f"low_{i}{a}"], values[f"high_{i}{a}"]])
+        if is_flat
+        else alt.Scale(zero=False, nice=False)
+        for a, is_flat in zip("xy", flat)
+    )
     x = alt.X(f"{name}_x:Q", title=values[f"title_{i}x"], scale=x_scale)
     y = alt.Y(f"{name}_y:Q", title=values[f"title_{i}y"], scale=y_scale)
     kept = _kept_field(name)
@@ -180,7 +188,7 @@ def _panel(frames, i, method: tuple, values, *, brush, pick, tooltip, color, kep
 
 
 def _linked_panels(
-    frames, values, *, methods, class_names, features, kept_colours, picked, columns, size
+    frames, values, *, methods, flat, class_names, features, kept_colours, picked, columns, size
 ) -> alt.ConcatChart:
     frame = frames["maps"]
     brush = alt.selection_interval(name="brush", resolve="global")
@@ -209,7 +217,10 @@ def _linked_panels(
         kept_colours=kept_colours,
         size=size,
     )
-    panels = [_panel(frames, i, method, values, **shared) for i, method in enumerate(methods)]
+    panels = [
+        _panel(frames, i, method, flat[2 * i : 2 * i + 2], values, **shared)
+        for i, method in enumerate(methods)
+    ]
     with warnings.catch_warnings():
         # One brush and one pick shared by every panel is the point; Altair 6 warns whenever a
         # parameter is merged across views, even when asked to (vega/altair#3891).
