@@ -1,22 +1,17 @@
-"""Every control at its extremes on the inner-layer, compare and gradient pages: no exception,
-and a result that cannot be drawn or learned is explained on the page."""
+"""Every control at its extremes on the inner-layer and gradient pages (the compare page's: in
+tests/test_page_compare.py): no exception, and a result that cannot be drawn or learned is explained
+on the page."""
 
-import dataclasses
-
-import numpy as np
 import pytest
 
-from lib.training import DEEPER_LESSON, train
 from testkit.apptest import (
     app_test,
     assert_no_exception,
-    chart_specs,
     final_test_accuracy,
     player_params,
-    set_config,
 )
 
-INNER, COMPARE, GRADIENT = "app_pages/inner_layer.py", "app_pages/compare.py", "app_pages/gradient_descent.py"
+INNER, GRADIENT = "app_pages/inner_layer.py", "app_pages/gradient_descent.py"
 
 
 def metric(at, label_start: str) -> str:
@@ -101,53 +96,6 @@ def test_the_largest_seeds_are_accepted():
     at = inner(epochs=2, split_seed=9999, seed=99_999)
     config = at.session_state["train_config"]
     assert (config.split_seed, config.seed) == (9999, 99_999)
-
-
-def compare_page(dataset: str = "iris", **config):
-    """The compare page opened on `dataset` with t-SNE's fewest iterations, then trained with `config`."""
-    at = app_test(COMPARE, {"data": dataset, "iterations": "250"})
-    set_config(at, dataclasses.replace(DEEPER_LESSON, **{"epochs": 3, **config}))
-    at.run()
-    assert_no_exception(at)
-    assert at.session_state["train_config"] == dataclasses.replace(DEEPER_LESSON, **{"epochs": 3, **config})
-    return at
-
-
-def test_the_compare_controls_at_their_other_ends():
-    at = compare_page(hidden=(1,), epochs=1)
-    at.slider(key="perplexity").set_value(5)
-    at.select_slider(key="iterations").set_value(2000).run()
-    assert_no_exception(at)
-    at.multiselect(key="methods").set_value([]).run()
-    assert_no_exception(at)
-    assert "Choose at least one method" in at.info[0].value
-
-
-def compare_panels(at) -> list[str]:
-    return [panel["title"]["text"] for panel in chart_specs(at)[0]["concat"]]
-
-
-def test_a_dead_bottleneck_is_drawn_on_the_compare_page_and_scored_as_carrying_nothing(banknotes):
-    config = dict(learning_rate=1.0, epochs=5)  # kills the relu bottleneck (tests/test_diagnostics.py)
-    at = compare_page("banknotes", **config)
-    assert compare_panels(at) == ["Network bottleneck", "PCA", "t-SNE", "LDA", "Autoencoder"]
-    scores = at.dataframe[0].value.set_index("method").loc["Network bottleneck"]
-    y_test = train(banknotes, dataclasses.replace(DEEPER_LESSON, **config)).y_test
-    guess = 100 * np.bincount(y_test).max() / len(y_test)  # every row on one spot: the largest class
-    # accuracies are means over the cross-validation folds: the largest class's share, to 0.1 points
-    assert scores["knn_accuracy"] == pytest.approx(guess, abs=0.1)
-    assert scores["linear_accuracy"] == pytest.approx(guess, abs=0.1)
-    assert scores["silhouette"] == 0
-    assert any("**Dead bottleneck at epoch 5:**" in e.value for e in at.error)  # said as on the lesson page
-
-
-def test_a_diverged_network_on_the_compare_page_is_explained_and_the_other_maps_drawn():
-    at = compare_page("banknotes", activation="linear", optimizer="momentum", learning_rate=1.0, epochs=5)
-    assert any("**Training diverged at epoch" in e.value for e in at.error)  # said in words
-    assert any("bottleneck map is left out" in i.value for i in at.info)
-    assert not any("NaN" in w.value and "Input" in w.value for w in at.warning)  # no library's own text
-    assert compare_panels(at) == ["PCA", "t-SNE", "LDA", "Autoencoder"]
-    assert list(at.dataframe[0].value["method"]) == ["PCA", "t-SNE", "LDA", "Autoencoder"]
 
 
 def test_gradient_page_controls_at_their_extremes():

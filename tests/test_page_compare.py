@@ -149,115 +149,6 @@ def test_three_classes_give_lda_two_real_axes():
     assert [t["title"] for t in lda["encoding"]["tooltip"]][2] == "alcohol"
 
 
-def test_the_network_comes_from_the_inner_layer_page_settings(monkeypatch):
-    at = app_test()
-    set_config(at, dataclasses.replace(DEEPER_LESSON, hidden=(4,), epochs=3))
-    at.switch_page(PAGE).run()
-    at.select_slider(key="iterations").set_value(250).run()
-    assert_no_exception(at)
-    assert "4 → 4 → 2 → 1" in at.caption[0].value and "your settings" in at.caption[0].value
-    assert "inner-layer page" not in page_text(at)
-    assert at.sidebar.slider(key="epochs").value == 3  # the sidebar shows the network drawn
-    preset = ui.train_controls.default_config_for  # no control sets the bottleneck's width
-    monkeypatch.setattr(
-        ui.train_controls, "default_config_for", lambda d: dataclasses.replace(preset(d), bottleneck_nodes=3)
-    )
-    set_config(at, dataclasses.replace(DEEPER_LESSON, epochs=1))
-    at.run()
-    assert_no_exception(at)
-    assert any("3 nodes" in w.value for w in at.warning)
-    assert "Network bottleneck" not in panel_titles(at)
-
-
-def test_epochs_and_nodes_in_the_sidebar_retrain_the_bottleneck_only(monkeypatch):
-    """The compare page has the network's controls; PCA, t-SNE and the autoencoder (the data set's
-    preset layers, one map for the class) do not depend on them."""
-    calls = []
-    real_embed = lib.projections.embed
-    monkeypatch.setattr(
-        lib.projections, "embed", lambda method, *a, **k: calls.append(method) or real_embed(method, *a, **k)
-    )
-    # a network no other test trains, so its bottleneck map is not in the cache already
-    at = app_test(
-        PAGE,
-        {"epochs": "2", "hidden": "7", "methods": "bottleneck,pca,tsne,autoencoder", "iterations": "250"},
-    )
-    assert_no_exception(at)
-    assert "4 → 7 → 2 → 1" in at.caption[0].value
-    before = at.dataframe[0].value.set_index("method")
-    calls.clear()
-    at.sidebar.slider(key="epochs").set_value(6).run()
-    assert_no_exception(at)
-    assert calls == ["bottleneck"]  # PCA and t-SNE came from the cache
-    assert "6 epochs" in at.caption[0].value
-    after = at.dataframe[0].value.set_index("method")
-    assert after.loc["Network bottleneck", "silhouette"] != before.loc["Network bottleneck", "silhouette"]
-    assert after.loc["PCA", "silhouette"] == before.loc["PCA", "silhouette"]
-    calls.clear()
-    at.sidebar.slider(key="nodes_1").set_value(9).run()
-    assert_no_exception(at)
-    assert calls == ["bottleneck"] and "4 → 9 → 2 → 1" in at.caption[0].value
-    assert panel_titles(at) == ["Network bottleneck", "PCA", "t-SNE", "Autoencoder"]
-
-
-def test_each_map_is_cached_on_its_own_key(banknotes, monkeypatch):
-    """Moving the t-SNE slider recomputes t-SNE only, and going back is a cache hit."""
-    calls = []
-    real_embed = lib.projections.embed
-    monkeypatch.setattr(
-        lib.projections, "embed", lambda method, *a, **k: calls.append(method) or real_embed(method, *a, **k)
-    )
-    run = train(banknotes, dataclasses.replace(DEEPER_LESSON, epochs=1))
-    seed = 0  # the caches start empty in every test (conftest)
-    for perplexity in (20, 21, 20):
-        for method in ("pca", "tsne"):
-            params = dict(perplexity=perplexity, max_iter=250) if method == "tsne" else {}
-            embedding = ui.compare.projection(banknotes, run, method, False, seed, **params)
-            scores = ui.compare.projection_scores(banknotes, run, method, False, seed, **params)
-            assert embedding.points.shape == (412, 2) and set(scores) >= {"trustworthiness"}
-    assert calls == ["pca", "tsne", "tsne"]
-
-
-def counting_embed(monkeypatch) -> list[str]:
-    calls = []
-    real_embed = lib.projections.embed
-    monkeypatch.setattr(
-        lib.projections, "embed", lambda method, *a, **k: calls.append(method) or real_embed(method, *a, **k)
-    )
-    return calls
-
-
-def test_changing_the_network_never_recomputes_pca_or_t_sne(banknotes, monkeypatch):
-    calls = counting_embed(monkeypatch)
-    seed = 8  # a key no other test uses
-    for epochs in (1, 2, 1):
-        run = train(banknotes, dataclasses.replace(DEEPER_LESSON, epochs=epochs))
-        for method in ("bottleneck", "pca", "tsne"):
-            params = dict(perplexity=20, max_iter=250) if method == "tsne" else {}
-            assert not isinstance(ui.compare.projection(banknotes, run, method, False, seed, **params), str)
-    assert calls == ["bottleneck", "pca", "tsne", "bottleneck"]  # the third run is the first one again
-
-
-def test_showing_all_rows_refits_t_sne_only(banknotes, monkeypatch):
-    """Methods that place new points map every row once; the test rows and all rows are cut from it."""
-    calls = counting_embed(monkeypatch)
-    run = train(banknotes, dataclasses.replace(DEEPER_LESSON, epochs=1))
-    seed = 9
-    maps = {}
-    for all_rows in (False, True):
-        for method in ("bottleneck", "pca", "lda", "tsne"):
-            params = dict(perplexity=20, max_iter=250) if method == "tsne" else {}
-            maps[method, all_rows] = ui.compare.projection(banknotes, run, method, all_rows, seed, **params)
-    assert calls == ["bottleneck", "pca", "lda", "tsne", "tsne"]
-    assert maps["pca", True].points.shape == (1372, 2) and maps["pca", False].points.shape == (412, 2)
-    # the test rows sit in the map of all rows where their row ids are
-    assert np.allclose(maps["pca", True].points[run.test_index], maps["pca", False].points)
-    alone = lib.projections.map_of(
-        banknotes, lib.projections.comparison_rows(1372, run.test_index), "pca", seed
-    )
-    assert np.allclose(alone.points, maps["pca", False].points)  # the same map as fitting it alone
-
-
 def test_t_sne_reading_rules_and_link_sit_beside_the_perplexity(fast):
     rules = [c.value for c in fast.caption if "distill.pub/2016/misread-tsne" in c.value]
     assert len(rules) == 1
@@ -372,3 +263,162 @@ def test_every_data_set_rings_each_rows_neighbours_on_every_map(name):
     for method in ("pca", "lda"):
         assert data["maps"][f"{method}_kept"].between(0, k).all()
     assert at.dataframe[0].value["continuity"].between(0, 1).all()
+
+
+# --- Controls at their extremes ------------------------------------------------------------------
+
+
+def compare_page(dataset: str = "iris", **config):
+    """The compare page opened on `dataset` with t-SNE's fewest iterations, then trained with `config`."""
+    at = app_test(PAGE, {"data": dataset, "iterations": "250"})
+    set_config(at, dataclasses.replace(DEEPER_LESSON, **{"epochs": 3, **config}))
+    at.run()
+    assert_no_exception(at)
+    assert at.session_state["train_config"] == dataclasses.replace(DEEPER_LESSON, **{"epochs": 3, **config})
+    return at
+
+
+def test_the_compare_controls_at_their_other_ends():
+    at = compare_page(hidden=(1,), epochs=1)
+    at.slider(key="perplexity").set_value(5)
+    at.select_slider(key="iterations").set_value(2000).run()
+    assert_no_exception(at)
+    at.multiselect(key="methods").set_value([]).run()
+    assert_no_exception(at)
+    assert "Choose at least one method" in at.info[0].value
+
+
+def test_a_dead_bottleneck_is_drawn_on_the_compare_page_and_scored_as_carrying_nothing(banknotes):
+    config = dict(learning_rate=1.0, epochs=5)  # kills the relu bottleneck (tests/test_diagnostics.py)
+    at = compare_page("banknotes", **config)
+    assert panel_titles(at) == ["Network bottleneck", "PCA", "t-SNE", "LDA", "Autoencoder"]
+    scores = at.dataframe[0].value.set_index("method").loc["Network bottleneck"]
+    y_test = train(banknotes, dataclasses.replace(DEEPER_LESSON, **config)).y_test
+    guess = 100 * np.bincount(y_test).max() / len(y_test)  # every row on one spot: the largest class
+    # accuracies are means over the cross-validation folds: the largest class's share, to 0.1 points
+    assert scores["knn_accuracy"] == pytest.approx(guess, abs=0.1)
+    assert scores["linear_accuracy"] == pytest.approx(guess, abs=0.1)
+    assert scores["silhouette"] == 0
+    assert any("**Dead bottleneck at epoch 5:**" in e.value for e in at.error)  # said as on the lesson page
+
+
+def test_a_diverged_network_on_the_compare_page_is_explained_and_the_other_maps_drawn():
+    at = compare_page("banknotes", activation="linear", optimizer="momentum", learning_rate=1.0, epochs=5)
+    assert any("**Training diverged at epoch" in e.value for e in at.error)  # said in words
+    assert any("bottleneck map is left out" in i.value for i in at.info)
+    assert not any("NaN" in w.value and "Input" in w.value for w in at.warning)  # no library's own text
+    assert panel_titles(at) == ["PCA", "t-SNE", "LDA", "Autoencoder"]
+    assert list(at.dataframe[0].value["method"]) == ["PCA", "t-SNE", "LDA", "Autoencoder"]
+
+
+# --- Tests that patch (conftest: each runs between emptied caches) -----------------------------
+# Last in the module: the caches the tests above fill are emptied once, not in the middle of them.
+
+
+def test_the_network_comes_from_the_inner_layer_page_settings(monkeypatch):
+    at = app_test()
+    set_config(at, dataclasses.replace(DEEPER_LESSON, hidden=(4,), epochs=3))
+    at.switch_page(PAGE).run()
+    at.select_slider(key="iterations").set_value(250).run()
+    assert_no_exception(at)
+    assert "4 → 4 → 2 → 1" in at.caption[0].value and "your settings" in at.caption[0].value
+    assert "inner-layer page" not in page_text(at)
+    assert at.sidebar.slider(key="epochs").value == 3  # the sidebar shows the network drawn
+    preset = ui.train_controls.default_config_for  # no control sets the bottleneck's width
+    monkeypatch.setattr(
+        ui.train_controls, "default_config_for", lambda d: dataclasses.replace(preset(d), bottleneck_nodes=3)
+    )
+    set_config(at, dataclasses.replace(DEEPER_LESSON, epochs=1))
+    at.run()
+    assert_no_exception(at)
+    assert any("3 nodes" in w.value for w in at.warning)
+    assert "Network bottleneck" not in panel_titles(at)
+
+
+def test_epochs_and_nodes_in_the_sidebar_retrain_the_bottleneck_only(monkeypatch):
+    """The compare page has the network's controls; PCA, t-SNE and the autoencoder (the data set's
+    preset layers, one map for the class) do not depend on them."""
+    calls = []
+    real_embed = lib.projections.embed
+    monkeypatch.setattr(
+        lib.projections, "embed", lambda method, *a, **k: calls.append(method) or real_embed(method, *a, **k)
+    )
+    # a network no other test trains, so its bottleneck map is not in the cache already
+    at = app_test(
+        PAGE,
+        {"epochs": "2", "hidden": "7", "methods": "bottleneck,pca,tsne,autoencoder", "iterations": "250"},
+    )
+    assert_no_exception(at)
+    assert "4 → 7 → 2 → 1" in at.caption[0].value
+    before = at.dataframe[0].value.set_index("method")
+    calls.clear()
+    at.sidebar.slider(key="epochs").set_value(6).run()
+    assert_no_exception(at)
+    assert calls == ["bottleneck"]  # PCA and t-SNE came from the cache
+    assert "6 epochs" in at.caption[0].value
+    after = at.dataframe[0].value.set_index("method")
+    assert after.loc["Network bottleneck", "silhouette"] != before.loc["Network bottleneck", "silhouette"]
+    assert after.loc["PCA", "silhouette"] == before.loc["PCA", "silhouette"]
+    calls.clear()
+    at.sidebar.slider(key="nodes_1").set_value(9).run()
+    assert_no_exception(at)
+    assert calls == ["bottleneck"] and "4 → 9 → 2 → 1" in at.caption[0].value
+    assert panel_titles(at) == ["Network bottleneck", "PCA", "t-SNE", "Autoencoder"]
+
+
+def test_each_map_is_cached_on_its_own_key(banknotes, monkeypatch):
+    """Moving the t-SNE slider recomputes t-SNE only, and going back is a cache hit."""
+    calls = []
+    real_embed = lib.projections.embed
+    monkeypatch.setattr(
+        lib.projections, "embed", lambda method, *a, **k: calls.append(method) or real_embed(method, *a, **k)
+    )
+    run = train(banknotes, dataclasses.replace(DEEPER_LESSON, epochs=1))
+    seed = 0  # the caches start empty in every test (conftest)
+    for perplexity in (20, 21, 20):
+        for method in ("pca", "tsne"):
+            params = dict(perplexity=perplexity, max_iter=250) if method == "tsne" else {}
+            embedding = ui.compare.projection(banknotes, run, method, False, seed, **params)
+            scores = ui.compare.projection_scores(banknotes, run, method, False, seed, **params)
+            assert embedding.points.shape == (412, 2) and set(scores) >= {"trustworthiness"}
+    assert calls == ["pca", "tsne", "tsne"]
+
+
+def counting_embed(monkeypatch) -> list[str]:
+    calls = []
+    real_embed = lib.projections.embed
+    monkeypatch.setattr(
+        lib.projections, "embed", lambda method, *a, **k: calls.append(method) or real_embed(method, *a, **k)
+    )
+    return calls
+
+
+def test_changing_the_network_never_recomputes_pca_or_t_sne(banknotes, monkeypatch):
+    calls = counting_embed(monkeypatch)
+    seed = 8  # a key no other test uses
+    for epochs in (1, 2, 1):
+        run = train(banknotes, dataclasses.replace(DEEPER_LESSON, epochs=epochs))
+        for method in ("bottleneck", "pca", "tsne"):
+            params = dict(perplexity=20, max_iter=250) if method == "tsne" else {}
+            assert not isinstance(ui.compare.projection(banknotes, run, method, False, seed, **params), str)
+    assert calls == ["bottleneck", "pca", "tsne", "bottleneck"]  # the third run is the first one again
+
+
+def test_showing_all_rows_refits_t_sne_only(banknotes, monkeypatch):
+    """Methods that place new points map every row once; the test rows and all rows are cut from it."""
+    calls = counting_embed(monkeypatch)
+    run = train(banknotes, dataclasses.replace(DEEPER_LESSON, epochs=1))
+    seed = 9
+    maps = {}
+    for all_rows in (False, True):
+        for method in ("bottleneck", "pca", "lda", "tsne"):
+            params = dict(perplexity=20, max_iter=250) if method == "tsne" else {}
+            maps[method, all_rows] = ui.compare.projection(banknotes, run, method, all_rows, seed, **params)
+    assert calls == ["bottleneck", "pca", "lda", "tsne", "tsne"]
+    assert maps["pca", True].points.shape == (1372, 2) and maps["pca", False].points.shape == (412, 2)
+    # the test rows sit in the map of all rows where their row ids are
+    assert np.allclose(maps["pca", True].points[run.test_index], maps["pca", False].points)
+    alone = lib.projections.map_of(
+        banknotes, lib.projections.comparison_rows(1372, run.test_index), "pca", seed
+    )
+    assert np.allclose(alone.points, maps["pca", False].points)  # the same map as fitting it alone
