@@ -222,8 +222,11 @@ def test_the_linked_maps_fill_their_template_like_altair(runs):
             for kept_colours, picked in ((False, None), (True, int(rows[3]))):
                 assert_same_chart(compare.linked_maps(dataset, rows, maps, hoods, 10, kept_colours, picked))
     parts = compare.linked_maps(dataset, rows, [pca, dead], hoods, 10)
-    assert parts.shape["flat"] == (False, False, False, True)
-    assert parts.values["low_1y"] == -1 and parts.values["high_1y"] == 1
+    corners = parts.frames["corners"]
+    assert list(corners["bottleneck_y"]) == [-1, 1]  # room around the dead node's constant 0
+    assert list(corners["pca_x"]) == [pca.points[:, 0].min(), pca.points[:, 0].max()]
+    alive = dataclasses.replace(dead, points=pca.points[:, ::-1])
+    assert parts.shape == compare.linked_maps(dataset, rows, [pca, alive], hoods, 10).shape  # one template
 
 
 def test_arrow_datasets_send_a_repeated_text_once_and_read_back_the_same_rows():

@@ -59,8 +59,9 @@ def test_a_click_picks_a_row_in_every_panel_and_rings_its_neighbours(maps):
     brush = next(p for p in spec["params"] if p["name"] == "brush")
     assert brush["views"] == pick["views"]
     for panel, embedding in enumerate(embeddings):
-        targets, dots, rings, picked, caption = layers(spec, panel)
+        targets, dots, rings, picked, caption, corners = layers(spec, panel)
         assert targets["mark"]["size"] > dots["mark"]["size"]  # a tap near a dot picks it
+        assert corners["mark"]["opacity"] == 0 and "tooltip" not in corners["encoding"]  # only the extent
         assert dots["encoding"]["color"]["condition"]["param"] == "brush"
         # the neighbours of the picked row, at their own places on this panel's map
         text = json.dumps(rings["transform"])

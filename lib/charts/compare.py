@@ -67,11 +67,20 @@ def neighbours_frame(rows: np.ndarray, hoods: Neighbourhoods, k: int) -> pd.Data
     return pd.DataFrame({OF_FIELD: np.repeat(rows, k), ROW_FIELD: rows[hoods.in_data[:, :k]].ravel()})
 
 
-def _extent(values: np.ndarray) -> tuple[float, float] | None:
-    """A constant coordinate's (a dead node's) domain with some room around it; None (fit the
-    data) otherwise."""
-    low, high = float(np.min(values)), float(np.max(values))
-    return (low - 1, high + 1) if high - low < 1e-6 else None
+def corners_frame(embeddings: list[Embedding]) -> pd.DataFrame:
+    """Two rows per map, its bottom-left and top-right corners: each axis' data extent, or around a
+    constant coordinate (a dead node's) some room. An invisible layer of each panel draws them, so
+    the axes fit the data as data, not as numbers in the spec: a new map (another run's bottleneck)
+    changes the data only, and the browser updates the maps instead of rebuilding them; a dead node
+    needs no template of its own."""
+    corners = {}
+    for embedding in embeddings:
+        for axis in (0, 1):
+            low, high = (float(f(embedding.points[:, axis])) for f in (np.min, np.max))
+            corners[f"{embedding.method}_{'xy'[axis]}"] = (
+                (low - 1, high + 1) if high - low < 1e-6 else (low, high)
+            )
+    return pd.DataFrame(corners)
 
 
 def linked_panels(
@@ -88,19 +97,14 @@ def linked_panels(
     drag a box in any panel to highlight those rows everywhere (double-click clears); click a dot
     to ring its neighbours everywhere (`picked`: the row id picked when the chart opens); hover
     for a row's features. `frames`: the `maps_frame` and the `neighbours_frame`, under those names."""
-    values, flat = {} if picked is None else {"picked": int(picked)}, []
+    values = {} if picked is None else {"picked": int(picked)}
     for i, embedding in enumerate(embeddings):
         for axis in (0, 1):
-            name = f"{i}{'xy'[axis]}"
-            values[f"title_{name}"] = embedding.axis_titles[axis]
-            extent = _extent(embedding.points[:, axis])
-            flat.append(extent is not None)
-            if extent is not None:
-                values[f"low_{name}"], values[f"high_{name}"] = extent
+            values[f"title_{i}{'xy'[axis]}"] = embedding.axis_titles[axis]
+    frames = {**frames, "corners": corners_frame(embeddings)}
     n_features = 0 if IMAGE_FIELD in frames["maps"] else min(TOOLTIP_FEATURES, dataset.n_features)
     shape = {
         "methods": tuple((e.method, e.uses_labels, e.can_place_new_points) for e in embeddings),
-        "flat": tuple(flat),
         "class_names": tuple(dataset.class_names),
         "features": tuple(dataset.feature_names[:n_features]),
         "kept_colours": kept_colours,
@@ -121,21 +125,16 @@ def _kept_colour() -> alt.Color:
     )
 
 
-def _panel(frames, i, method: tuple, flat, values, *, brush, pick, tooltip, color, kept_colours, size):
+def _panel(frames, i, method: tuple, values, *, brush, pick, tooltip, color, kept_colours, size):
     name, uses_labels, places_new_points = method
     kind = (
         ("uses the labels" if uses_labels else "never sees the labels")
         + " · "
         + ("places new points" if places_new_points else "must be refit for new points")
     )
-    x_scale, y_scale = (
-        alt.Scale(domain=[values[f"low_{i}{a}"], values[f"high_{i}{a}"]])
-        if is_flat
-        else alt.Scale(zero=False, nice=False)
-        for a, is_flat in zip("xy", flat)
-    )
-    x = alt.X(f"{name}_x:Q", title=values[f"title_{i}x"], scale=x_scale)
-    y = alt.Y(f"{name}_y:Q", title=values[f"title_{i}y"], scale=y_scale)
+    scale = alt.Scale(zero=False, nice=False)  # the data's extent, its corners' included
+    x = alt.X(f"{name}_x:Q", title=values[f"title_{i}x"], scale=scale)
+    y = alt.Y(f"{name}_y:Q", title=values[f"title_{i}y"], scale=scale)
     kept = _kept_field(name)
     frame, neighbours = frames["maps"], frames["neighbours"]
     # Under the dots, larger: a tap near a dot picks it, on a phone too. The first layer, so the
@@ -145,6 +144,7 @@ def _panel(frames, i, method: tuple, flat, values, *, brush, pick, tooltip, colo
         .mark_circle(size=TARGET, color="transparent", opacity=1)
         .encode(x=x, y=y, tooltip=tooltip)
     )
+    corners = alt.Chart(frames["corners"]).mark_point(opacity=0).encode(x=x, y=y)  # the axes' extent
     dots = alt.Chart(frame)
     if kept_colours:
         dots = dots.transform_calculate(kept_share=f"datum['{kept}'] / datum.{K_FIELD}")
@@ -184,11 +184,13 @@ def _panel(frames, i, method: tuple, flat, values, *, brush, pick, tooltip, colo
         .encode(x=alt.value(0), y=alt.value(-6), text="caption:N")
     )
     title = alt.TitleParams(METHODS[name].label, subtitle=kind, anchor="start", offset=22)
-    return alt.layer(targets, dots, rings, picked, caption).properties(width=size, height=size, title=title)
+    return alt.layer(targets, dots, rings, picked, caption, corners).properties(
+        width=size, height=size, title=title
+    )
 
 
 def _linked_panels(
-    frames, values, *, methods, flat, class_names, features, kept_colours, picked, columns, size
+    frames, values, *, methods, class_names, features, kept_colours, picked, columns, size
 ) -> alt.ConcatChart:
     frame = frames["maps"]
     brush = alt.selection_interval(name="brush", resolve="global")
@@ -217,10 +219,7 @@ def _linked_panels(
         kept_colours=kept_colours,
         size=size,
     )
-    panels = [
-        _panel(frames, i, method, flat[2 * i : 2 * i + 2], values, **shared)
-        for i, method in enumerate(methods)
-    ]
+    panels = [_panel(frames, i, method, values, **shared) for i, method in enumerate(methods)]
     with warnings.catch_warnings():
         # One brush and one pick shared by every panel is the point; Altair 6 warns whenever a
         # parameter is merged across views, even when asked to (vega/altair#3891).
