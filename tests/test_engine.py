@@ -146,7 +146,9 @@ COMPARED = [  # (optimizer, output, hidden activation, L2 weight decay)
 ]
 # The same initial weights and minibatch order for engine.fit and for Keras' model.fit with Keras'
 # own optimizer and loss (and kernel_regularizer=L2(λ) on the hidden layers); per case, how far the
-# weights moved, the largest gap between the two end weights, and both epochs' losses.
+# weights moved, the largest gap between the two end weights, and both epochs' losses. Keras runs its
+# training step eagerly (the same operations, untraced): for 8 minibatches a case, tracing each case's
+# new model cost more than the steps (the traced model.fit is lib.keras_check's, tests/test_keras_check.py).
 EXACT = f"""
 import json
 import keras
@@ -169,7 +171,8 @@ for optimizer, output, activation, l2 in {COMPARED!r}:
     model, _ = build_model(config, dataset.n_features, dataset.n_classes)
     model.set_weights(start)
     lr = config.learning_rate
-    model.compile(optimizer=eval({KERAS_OPTIMIZERS!r}[optimizer]), loss={KERAS_LOSSES!r}[output])
+    model.compile(optimizer=eval({KERAS_OPTIMIZERS!r}[optimizer]), loss={KERAS_LOSSES!r}[output],
+                  run_eagerly=True)
     keras_loss = []
     for order in shuffles(config.seed, config.epochs, len(data.x_fit)):
         history = model.fit(data.x_fit[order], data.t_fit[order], batch_size=config.batch_size,
