@@ -54,7 +54,8 @@ def run(script: str, files: dict[str, str | bytes] | None = None, timeout: float
         folder, command = ROOT, [sys.executable, "-c", PRELUDE + script + EPILOGUE]
     else:
         folder, command = Path(tempfile.mkdtemp(prefix="fresh-")), [sys.executable, "fresh_script.py"]
-        for name, content in files.items():
+        for name, content in files.items():  # a name may hold a subfolder: "wine/script.py"
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
             (folder / name).write_bytes(content if isinstance(content, bytes) else content.encode())
         (folder / "fresh_script.py").write_text(script)
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}

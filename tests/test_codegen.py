@@ -13,27 +13,31 @@ import pytest
 from packaging.requirements import Requirement
 
 from lib.codegen import OPTIMIZER_CODE, keras_script
-from lib.datasets import BANKNOTES_FILE, Dataset, load_dataset
+from lib.datasets import BANKNOTES_FILE, load_dataset
 from lib.optimizers import OPTIMIZERS
 from lib.training import DEEPER_LESSON, LESSON, TrainConfig, split
 
-# Runs a generated script in a fresh Python (testkit.fresh, in a folder of its own), as a
-# student would: its unseeded model.fit must not disturb this process's Keras random state. Nothing is
-# stubbed: the script draws its map with what the app installs, and what it computed is written out
-# for the test to check.
-RUNNER = """
-import json, runpy
+# Runs the generated scripts in a fresh Python (testkit.fresh), one after the other, each in a folder of
+# its own as a student would: its unseeded model.fit must not disturb this process's Keras random state.
+# Nothing is stubbed: a script draws its map with what the app installs, and what it computed is
+# written out, in its folder, for the tests to check.
+STUDENTS = ("banknotes", "wine")  # the folders
+RUNNER = f"""
+import json, os, runpy
 from pathlib import Path
 import numpy as np
-ns = runpy.run_path("script.py", run_name="__main__")
-np.savez("arrays.npz", bottleneck=ns["bottleneck"], X_test=ns["X_test"], t_train=ns["t_train"])
-model = ns["model"]
-with open("summary.json", "w") as out:
-    json.dump({"params": model.count_params(), "layers": [layer.name for layer in model.layers[1:]],
-               "epochs": ns["history"].params["epochs"],
-               "classes": ns["points"]["class"].value_counts().to_dict(),
-               "map": Path("bottleneck_map.png").read_bytes()[:8].hex(),
-               "output": model.get_layer("output").activation.__name__}, out)
+for student in {STUDENTS!r}:
+    os.chdir(student)
+    ns = runpy.run_path("script.py", run_name="__main__")
+    np.savez("arrays.npz", bottleneck=ns["bottleneck"], X_test=ns["X_test"], t_train=ns["t_train"])
+    model = ns["model"]
+    with open("summary.json", "w") as out:
+        json.dump({{"params": model.count_params(), "layers": [layer.name for layer in model.layers[1:]],
+                   "epochs": ns["history"].params["epochs"],
+                   "classes": ns["points"]["class"].value_counts().to_dict(),
+                   "map": Path("bottleneck_map.png").read_bytes()[:8].hex(),
+                   "output": model.get_layer("output").activation.__name__}}, out)
+    os.chdir("..")
 """
 PNG = b"\x89PNG\r\n\x1a\n".hex()
 REQUIREMENTS = Path(__file__).resolve().parents[1] / "requirements.txt"
@@ -42,24 +46,25 @@ BANKNOTE_CONFIG = dataclasses.replace(DEEPER_LESSON, epochs=1, batch_size=64)
 WINE_CONFIG = TrainConfig(hidden=(5,), epochs=1, optimizer="adam", dropout=0.3, noise=0.5)
 
 
-def generated(config: TrainConfig, dataset: Dataset) -> dict:
-    """The generated script, run by RUNNER (the marker's options for testkit.fresh)."""
-    return {"files": {"script.py": keras_script(config, dataset)}}
+def results(fresh, student: str) -> tuple[dict, dict]:
+    """A student's script's arrays and a summary of its model."""
+    folder = fresh.folder / student
+    return dict(np.load(folder / "arrays.npz")), json.loads((folder / "summary.json").read_text())
 
 
-def results(fresh) -> tuple[dict, dict]:
-    """The script's arrays and a summary of its model."""
-    return dict(np.load(fresh.folder / "arrays.npz")), json.loads((fresh.folder / "summary.json").read_text())
+# Each student's folder: the generated script, and for banknotes the course's file where a student saves it.
+SCRIPTS = {
+    "files": {
+        "banknotes/script.py": keras_script(BANKNOTE_CONFIG, load_dataset("banknotes")),
+        "banknotes/banknotes.csv": BANKNOTES_FILE.read_bytes(),
+        "wine/script.py": keras_script(WINE_CONFIG, load_dataset("wine")),
+    }
+}
 
 
-BANKNOTE_RUN = generated(BANKNOTE_CONFIG, load_dataset("banknotes"))
-# where a student saves the course's file
-BANKNOTE_RUN["files"]["banknotes.csv"] = BANKNOTES_FILE.read_bytes()
-
-
-@pytest.mark.fresh_process(RUNNER, **BANKNOTE_RUN)
+@pytest.mark.fresh_process(RUNNER, **SCRIPTS)
 def test_the_banknote_script_runs_and_gives_a_two_column_bottleneck(banknotes, fresh):
-    arrays, summary = results(fresh)
+    arrays, summary = results(fresh, "banknotes")
     parts = split(banknotes, BANKNOTE_CONFIG)
     assert arrays["bottleneck"].shape == (len(parts.y_test), 2) == (412, 2)
     np.testing.assert_allclose(arrays["X_test"], parts.x_test, atol=1e-5)  # the page's split and scaling
@@ -70,12 +75,9 @@ def test_the_banknote_script_runs_and_gives_a_two_column_bottleneck(banknotes, f
     assert len(summary["classes"]) == 2 and summary["map"] == PNG  # the map, saved as a picture
 
 
-WINE_RUN = generated(WINE_CONFIG, load_dataset("wine"))
-
-
-@pytest.mark.fresh_process(RUNNER, **WINE_RUN)
+@pytest.mark.fresh_process(RUNNER, **SCRIPTS)
 def test_a_multiclass_script_uses_softmax_and_one_hot_targets(fresh):
-    arrays, summary = results(fresh)
+    arrays, summary = results(fresh, "wine")
     assert arrays["bottleneck"].shape == (54, 2)
     assert arrays["t_train"].shape[1] == 3
     assert summary["output"] == "softmax" and len(summary["classes"]) == 3 and summary["map"] == PNG
@@ -167,13 +169,13 @@ def test_l2_weight_decay_becomes_a_kernel_regularizer_of_the_hidden_layers(bankn
     assert "kernel_regularizer" not in keras_script(TrainConfig(hidden=(8, 4)), banknotes)
 
 
-@pytest.mark.fresh_process(RUNNER, **WINE_RUN)
+@pytest.mark.fresh_process(RUNNER, **SCRIPTS)
 def test_a_script_with_dropout_and_input_noise_runs_with_the_apps_layers(fresh):
     """Input noise on the inputs, dropout just before the bottleneck: the script runs, its layers are
     those of the app's Keras model (lib.keras_model), and they add no weights."""
     from lib.keras_model import build_model
 
-    arrays, summary = results(fresh)
+    arrays, summary = results(fresh, "wine")
     assert arrays["bottleneck"].shape == (54, 2) and summary["map"] == PNG
     model, _ = build_model(WINE_CONFIG, 13, 3)
     assert summary["layers"] == [layer.name for layer in model.layers[1:]]
