@@ -21,6 +21,29 @@ def scan_components_once() -> None:
         manifest_scanner.scan_component_manifests = functools.cache(scan)
 
 
+def wait_for_runs_without_polling() -> None:
+    """AppTest waits for a script run by checking, every millisecond, whether the run's list of events
+    (one a message the page sends: hundreds) holds its end: the test's thread takes the GIL from the
+    running script a thousand times a second and scans the list each time, about a tenth of a page
+    test's CPU. Here it waits for the script's thread to end instead, with the same timeout and the
+    same error when the run takes longer (the run ends with that thread, which AppTest joins next)."""
+    from streamlit.testing.v1 import local_script_runner
+
+    if getattr(local_script_runner.require_widgets_deltas, "waits", False):
+        return
+
+    def require_widgets_deltas(runner, timeout: float = 3) -> None:
+        if runner._script_thread is not None:
+            runner._script_thread.join(timeout)
+        if not runner.script_stopped():
+            runner.request_stop()
+            runner.join()
+            raise RuntimeError(f"AppTest script run timed out after {timeout}(s)")
+
+    require_widgets_deltas.waits = True
+    local_script_runner.require_widgets_deltas = require_widgets_deltas
+
+
 def app_test(page: str | None = None, query: dict | None = None, state: dict | None = None):
     """The whole app in AppTest, switched to `page` (a path under app_pages/), after one run;
     `query` and session `state` are set before that run."""
