@@ -21,6 +21,18 @@ def scan_components_once() -> None:
         manifest_scanner.scan_component_manifests = functools.cache(scan)
 
 
+def compile_scripts_once() -> None:
+    """Every AppTest run makes a new cache of the app's compiled scripts (each page's source parsed,
+    given Streamlit's "magic" and compiled again, on every run); the scripts do not change while the
+    tests run, so every run here shares one cache."""
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+    from streamlit.testing.v1 import app_test, local_script_runner
+
+    if app_test.ScriptCache is ScriptCache:
+        shared = ScriptCache()
+        app_test.ScriptCache = local_script_runner.ScriptCache = lambda: shared
+
+
 def wait_for_runs_without_polling() -> None:
     """AppTest waits for a script run by checking, every millisecond, whether the run's list of events
     (one a message the page sends: hundreds) holds its end: the test's thread takes the GIL from the

@@ -13,7 +13,12 @@ import pytest
 
 import lib  # noqa: F401  (sets TensorFlow's environment before any test imports it)
 import testkit  # noqa: F401  (sets TensorFlow's log level)
-from testkit.apptest import clear_caches, scan_components_once, wait_for_runs_without_polling
+from testkit.apptest import (
+    clear_caches,
+    compile_scripts_once,
+    scan_components_once,
+    wait_for_runs_without_polling,
+)
 from testkit.chromium import launch, require_chromium
 from testkit.fresh import Background, Finished
 from testkit.server import start_server, stop_server
@@ -23,6 +28,7 @@ FRESH = Background()
 
 def pytest_configure(config):
     scan_components_once()
+    compile_scripts_once()
     wait_for_runs_without_polling()
     config.addinivalue_line(
         "markers",
