@@ -19,14 +19,16 @@ L2_CONFIG = replace(DEEPER_LESSON, optimizer="adam", l2=0.01)
 PERTURBED_CONFIG = replace(DEEPER_LESSON, dropout=0.3, noise=0.5)
 # One fresh process, in the background (testkit.fresh): Keras' model.fit there leaves this one's Keras
 # state alone. Each case: the check of the engine's run, and the same run by a direct Keras loop (one
-# model.fit per epoch on the fitting rows in the engine's order, shuffle=False: tests/test_engine.py's
-# way), with the optimizer the page's Keras script writes (lib.codegen).
+# model.fit per epoch on the fitting rows in the engine's order, cut into batches: a tf.data.Dataset per
+# epoch, which Keras does not make again from arrays on every call), with the optimizer the page's Keras
+# script writes (lib.codegen).
 CHECKS = f"""
 import json, random, threading
 from dataclasses import asdict
 import numpy as np
 from lib import engine  # first, as in the app: lib sets TensorFlow's environment before its import
 import keras
+import tensorflow as tf
 from lib.codegen import OPTIMIZER_CODE
 from lib.csv_reader import read_csv
 from lib.datasets import DATASET_NAMES, load_dataset
@@ -50,7 +52,8 @@ def direct(dataset, config, run):
     model.compile(optimizer=optimizer, loss=engine.OUTPUTS[arch.output].keras_loss, metrics=["accuracy"])
     t_fit = targets(parts.y_fit, dataset.n_classes)
     for order in shuffles(config.seed, config.epochs, len(parts.x_fit)):
-        model.fit(parts.x_fit[order], t_fit[order], batch_size=config.batch_size, shuffle=False, verbose=0)
+        epoch = tf.data.Dataset.from_tensor_slices((parts.x_fit[order], t_fit[order]))
+        model.fit(epoch.batch(config.batch_size), shuffle=False, verbose=0)
     _, accuracy = model.evaluate(parts.x_test, targets(parts.y_test, dataset.n_classes), verbose=0)
     return dict(
         weight_gap=weights_gap(run.weights, model.get_weights()),
@@ -174,8 +177,8 @@ def test_trainings_that_amplify_rounding_drift_late_and_keep_their_accuracy(fres
 @pytest.mark.parametrize("case", COMPARED)
 def test_the_check_reports_what_a_direct_keras_loop_gives(fresh, case):
     """One model.fit over the engine's minibatches (the check) and one model.fit per epoch on the rows
-    in the engine's order with shuffle=False, with the optimizer the page's script writes: the same
-    distances from the engine's run and the same test accuracy."""
+    in the engine's order, with the optimizer the page's script writes: the same distances from the
+    engine's run and the same test accuracy."""
     check, theirs = found(fresh)[case]["check"], found(fresh)[case]["direct"]
     assert check["keras_accuracy"] == theirs["keras_accuracy"]
     assert check["weight_gaps"][-1] == pytest.approx(theirs["weight_gap"], rel=1e-3, abs=1e-6)
