@@ -148,11 +148,13 @@ COMPARED = [  # (optimizer, output, hidden activation, L2 weight decay)
 # own optimizer and loss (and kernel_regularizer=L2(λ) on the hidden layers); per case, how far the
 # weights moved, the largest gap between the two end weights, and both epochs' losses. Keras runs its
 # training step eagerly (the same operations, untraced): for 8 minibatches a case, tracing each case's
-# new model cost more than the steps (the traced model.fit is lib.keras_check's, tests/test_keras_check.py).
+# new model cost more than the steps (the traced model.fit is lib.keras_check's, tests/test_keras_check.py);
+# each epoch's rows come as a tf.data.Dataset of batches, which Keras does not make again from arrays.
 EXACT = f"""
 import json
 import keras
 import numpy as np
+import tensorflow as tf
 from lib.initializers import initial_weights
 from lib.keras_model import build_model
 from lib.training import TrainConfig, fit_network, shuffles
@@ -175,8 +177,8 @@ for optimizer, output, activation, l2 in {COMPARED!r}:
                   run_eagerly=True)
     keras_loss = []
     for order in shuffles(config.seed, config.epochs, len(data.x_fit)):
-        history = model.fit(data.x_fit[order], data.t_fit[order], batch_size=config.batch_size,
-                            shuffle=False, verbose=0)
+        epoch = tf.data.Dataset.from_tensor_slices((data.x_fit[order], data.t_fit[order]))
+        history = model.fit(epoch.batch(config.batch_size), shuffle=False, verbose=0)
         keras_loss += history.history["loss"]
     found[repr((optimizer, output, activation, l2))] = {{
         "moved": float(max(np.abs(a - b).max() for a, b in zip(ours.weight_history[-1], start))),
