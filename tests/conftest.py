@@ -34,6 +34,9 @@ def pytest_configure(config):
         "markers",
         "fresh_process(script, files=None): the test reads `script` run in a fresh Python (fixture `fresh`)",
     )
+    config.addinivalue_line(
+        "markers", "counts_calls: the test's patches only count calls: it shares the caches (see below)"
+    )
 
 
 def pytest_xdist_auto_num_workers(config):
@@ -102,8 +105,10 @@ def _empty_caches_around_patches(request):
     """A test that patches something (it asks for `monkeypatch`) runs between empty `st.cache_data`
     caches: a cached result would hide its patch, and what it computed patched must reach no later
     test. Every other test shares what earlier tests computed, as a class's sessions do (a cache's
-    key holds every input it depends on: a hit is the result the test would compute)."""
-    patches = "monkeypatch" in request.fixturenames
+    key holds every input it depends on: a hit is the result the test would compute). So does a test
+    marked `counts_calls`, whose patches only count calls and return the real results: the calls it
+    counts are for keys no other test asks for."""
+    patches = "monkeypatch" in request.fixturenames and not request.node.get_closest_marker("counts_calls")
     if patches:
         clear_caches()
     yield

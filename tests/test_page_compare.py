@@ -311,30 +311,12 @@ def test_a_diverged_network_on_the_compare_page_is_explained_and_the_other_maps_
     assert list(at.dataframe[0].value["method"]) == ["PCA", "t-SNE", "LDA", "Autoencoder"]
 
 
-# --- Tests that patch (conftest: each runs between emptied caches) -----------------------------
-# Last in the module: the caches the tests above fill are emptied once, not in the middle of them.
+# --- Tests that patch ---------------------------------------------------------------------------
+# Those that count calls share the caches (conftest), on keys no other test asks for; the last one runs
+# between emptied caches, last in the module: the caches the tests above fill are emptied once.
 
 
-def test_the_network_comes_from_the_inner_layer_page_settings(monkeypatch):
-    at = app_test()
-    set_config(at, dataclasses.replace(DEEPER_LESSON, hidden=(4,), epochs=3))
-    at.switch_page(PAGE).run()
-    at.select_slider(key="iterations").set_value(250).run()
-    assert_no_exception(at)
-    assert "4 → 4 → 2 → 1" in at.caption[0].value and "your settings" in at.caption[0].value
-    assert "inner-layer page" not in page_text(at)
-    assert at.sidebar.slider(key="epochs").value == 3  # the sidebar shows the network drawn
-    preset = ui.train_controls.default_config_for  # no control sets the bottleneck's width
-    monkeypatch.setattr(
-        ui.train_controls, "default_config_for", lambda d: dataclasses.replace(preset(d), bottleneck_nodes=3)
-    )
-    set_config(at, dataclasses.replace(DEEPER_LESSON, epochs=1))
-    at.run()
-    assert_no_exception(at)
-    assert any("3 nodes" in w.value for w in at.warning)
-    assert "Network bottleneck" not in panel_titles(at)
-
-
+@pytest.mark.counts_calls
 def test_epochs_and_nodes_in_the_sidebar_retrain_the_bottleneck_only(monkeypatch):
     """The compare page has the network's controls; PCA, t-SNE and the autoencoder (the data set's
     preset layers, one map for the class) do not depend on them."""
@@ -366,6 +348,7 @@ def test_epochs_and_nodes_in_the_sidebar_retrain_the_bottleneck_only(monkeypatch
     assert panel_titles(at) == ["Network bottleneck", "PCA", "t-SNE", "Autoencoder"]
 
 
+@pytest.mark.counts_calls
 def test_each_map_is_cached_on_its_own_key(banknotes, monkeypatch):
     """Moving the t-SNE slider recomputes t-SNE only, and going back is a cache hit."""
     calls = []
@@ -374,7 +357,7 @@ def test_each_map_is_cached_on_its_own_key(banknotes, monkeypatch):
         lib.projections, "embed", lambda method, *a, **k: calls.append(method) or real_embed(method, *a, **k)
     )
     run = train(banknotes, dataclasses.replace(DEEPER_LESSON, epochs=1))
-    seed = 0  # the caches start empty in every test (conftest)
+    seed = 7  # a key no other test uses
     for perplexity in (20, 21, 20):
         for method in ("pca", "tsne"):
             params = dict(perplexity=perplexity, max_iter=250) if method == "tsne" else {}
@@ -393,6 +376,7 @@ def counting_embed(monkeypatch) -> list[str]:
     return calls
 
 
+@pytest.mark.counts_calls
 def test_changing_the_network_never_recomputes_pca_or_t_sne(banknotes, monkeypatch):
     calls = counting_embed(monkeypatch)
     seed = 8  # a key no other test uses
@@ -404,6 +388,7 @@ def test_changing_the_network_never_recomputes_pca_or_t_sne(banknotes, monkeypat
     assert calls == ["bottleneck", "pca", "tsne", "bottleneck"]  # the third run is the first one again
 
 
+@pytest.mark.counts_calls
 def test_showing_all_rows_refits_t_sne_only(banknotes, monkeypatch):
     """Methods that place new points map every row once; the test rows and all rows are cut from it."""
     calls = counting_embed(monkeypatch)
@@ -422,3 +407,23 @@ def test_showing_all_rows_refits_t_sne_only(banknotes, monkeypatch):
         banknotes, lib.projections.comparison_rows(1372, run.test_index), "pca", seed
     )
     assert np.allclose(alone.points, maps["pca", False].points)  # the same map as fitting it alone
+
+
+def test_the_network_comes_from_the_inner_layer_page_settings(monkeypatch):
+    at = app_test()
+    set_config(at, dataclasses.replace(DEEPER_LESSON, hidden=(4,), epochs=3))
+    at.switch_page(PAGE).run()
+    at.select_slider(key="iterations").set_value(250).run()
+    assert_no_exception(at)
+    assert "4 → 4 → 2 → 1" in at.caption[0].value and "your settings" in at.caption[0].value
+    assert "inner-layer page" not in page_text(at)
+    assert at.sidebar.slider(key="epochs").value == 3  # the sidebar shows the network drawn
+    preset = ui.train_controls.default_config_for  # no control sets the bottleneck's width
+    monkeypatch.setattr(
+        ui.train_controls, "default_config_for", lambda d: dataclasses.replace(preset(d), bottleneck_nodes=3)
+    )
+    set_config(at, dataclasses.replace(DEEPER_LESSON, epochs=1))
+    at.run()
+    assert_no_exception(at)
+    assert any("3 nodes" in w.value for w in at.warning)
+    assert "Network bottleneck" not in panel_titles(at)
