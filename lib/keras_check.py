@@ -148,7 +148,7 @@ def _forget_gradients():
     gradients over replicas) in each train function it traces, and the entry keeps that whole graph
     alive: about 4 MB a check, for the life of the server. A finished trace never looks its gradients up
     again, and no other trace runs meanwhile (`ONE_AT_A_TIME`; the engine registers none), so the
-    entries the block added are dropped. (A private registry: tests/test_keras_check.py checks that
+    entries the block added are dropped. (A private registry: tests/test_engine.py checks that
     checks leave it and the number of traced graphs as they were.)"""
     from tensorflow.python.framework import ops
 
