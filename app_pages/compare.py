@@ -21,6 +21,7 @@ from ui.compare import (
     NEIGHBOURS_K,
     PERPLEXITY,
     SHOWN,
+    computed_before,
     projection,
     projection_neighbourhoods,
     projection_scores,
@@ -127,7 +128,8 @@ how.caption(
     )
 )
 results = {}
-for group in drawing_order(methods):  # the cheap maps first, t-SNE last
+groups = drawing_order(methods)  # the cheap maps first, t-SNE last
+for number, group in enumerate(groups, 1):
     busy = [m for m in group if METHODS[m].cost]
     if busy:
         progress.caption(
@@ -137,7 +139,9 @@ for group in drawing_order(methods):  # the cheap maps first, t-SNE last
     for method in group:
         results[method] = projection(dataset, run, method, all_rows, **params.get(method, {}))
     drawn = [m for m in methods if m in results and not isinstance(results[m], str)]
-    if drawn:
+    later = [m for g in groups[number:] for m in g]
+    waiting = not all(computed_before(dataset, run, m, all_rows, **params.get(m, {})) for m in later)
+    if drawn and (waiting or number == len(groups)):  # drawn as they come, or once when all are ready
         chart(
             compare_charts.linked_maps,
             dataset,

@@ -427,3 +427,27 @@ def test_the_network_comes_from_the_inner_layer_page_settings(monkeypatch):
     assert_no_exception(at)
     assert any("3 nodes" in w.value for w in at.warning)
     assert "Network bottleneck" not in panel_titles(at)
+
+
+@pytest.mark.counts_calls
+def test_maps_are_drawn_as_they_come_and_once_when_every_one_is_ready(monkeypatch):
+    """A first visit draws the cheap maps before t-SNE is done; a visit whose maps were all computed
+    before draws them once (each draw cost the server a spec and the browser a new chart)."""
+    import ui.charts
+
+    drawn = []
+    real_chart = ui.charts.chart
+    monkeypatch.setattr(ui.charts, "chart", lambda *a, **k: drawn.append(k["name"]) or real_chart(*a, **k))
+    query = {
+        "methods": "bottleneck,pca,tsne",
+        "perplexity": "17",
+        "epochs": "3",
+    }  # keys no other test asks for
+    at = app_test(PAGE, query)
+    assert_no_exception(at)
+    first = [name for name in drawn if name.startswith("maps_")]
+    assert len(first) == 2  # the bottleneck and PCA, then with t-SNE
+    drawn.clear()
+    at.run()
+    assert [name for name in drawn if name.startswith("maps_")] == ["maps_banknotes"]
+    assert panel_titles(at) == ["Network bottleneck", "PCA", "t-SNE"]

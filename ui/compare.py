@@ -11,6 +11,8 @@ the largest k, so moving k picks from them; its scores are cached for each k.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from typing import NamedTuple
 
 import streamlit as st
@@ -118,9 +120,30 @@ def _placed(key: MapKey, _dataset: Dataset, _run: Run) -> Embedding:
 def _map(key: MapKey, _dataset: Dataset, _run: Run) -> Embedding:
     rows = comparison_rows(len(_dataset.y), _run.test_index, key.all_rows)
     if not METHODS[key.method].can_place_new_points:  # t-SNE: refit on exactly the rows shown
-        return map_of(_dataset, rows, key.method, key.seed, **dict(key.params))
-    mapped = placed_rows(len(_dataset.y), _run.test_index)
-    return take_rows(_placed(key._replace(all_rows=False), _dataset, _run), mapped.show, rows.show)
+        embedding = map_of(_dataset, rows, key.method, key.seed, **dict(key.params))
+    else:
+        mapped = placed_rows(len(_dataset.y), _run.test_index)
+        embedding = take_rows(_placed(key._replace(all_rows=False), _dataset, _run), mapped.show, rows.show)
+    with _COMPUTED_LOCK:
+        _COMPUTED[key] = None
+        while len(_COMPUTED) > COMPUTED_KEPT:
+            _COMPUTED.popitem(last=False)
+    return embedding
+
+
+COMPUTED_KEPT = 256  # keys, far more than `_map` keeps
+_COMPUTED: OrderedDict[MapKey, None] = OrderedDict()  # the maps this process computed, oldest first
+_COMPUTED_LOCK = threading.Lock()  # sessions are threads
+
+
+def computed_before(dataset: Dataset, run: Run, method: str, all_rows: bool, seed: int = 0, **params) -> bool:
+    """Whether this process computed the map of `method` before, so that asking for it again is most
+    likely a cache hit (st.cache_data cannot be asked). The page draws the maps as each group of them
+    comes in only while one is still to be computed: drawing them again and again with every map
+    ready cost the server each draw and the browser a new chart each time."""
+    key = _key(dataset, run, method, all_rows, seed, params)[0]
+    with _COMPUTED_LOCK:
+        return key in _COMPUTED
 
 
 @st.cache_data(max_entries=64, max_size="1MB", show_spinner=False)  # a few numbers each
