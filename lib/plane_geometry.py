@@ -58,17 +58,22 @@ def boundary_ends(w: np.ndarray, b: float, extent) -> list[tuple[float, float]]:
 
 def clip(polygon: np.ndarray, normal: np.ndarray, offset: float) -> np.ndarray:
     """The part of a convex polygon ((n, 2) vertices in order) where normal·h + offset ≥ 0
-    (Sutherland–Hodgman against one half-plane)."""
+    (Sutherland–Hodgman against one half-plane). In plain floats: a polygon has a handful of
+    vertices, and numpy's per-element indexing cost more than the arithmetic (the player clips
+    about a thousand band edges for every new run)."""
     if len(polygon) == 0:
         return polygon
-    side = polygon @ normal + offset
+    points = polygon.tolist()
+    a, b = float(normal[0]), float(normal[1])
+    side = [x * a + y * b + offset for x, y in points]
     kept = []
-    for i in range(len(polygon)):
-        p, q, sp, sq = polygon[i], polygon[(i + 1) % len(polygon)], side[i], side[(i + 1) % len(polygon)]
+    for i, (p, sp) in enumerate(zip(points, side)):
+        q, sq = points[(i + 1) % len(points)], side[(i + 1) % len(points)]
         if sp >= 0:
             kept.append(p)
         if (sp >= 0) != (sq >= 0) and abs(sp - sq) > EPS:
-            kept.append(p + (q - p) * (sp / (sp - sq)))
+            t = sp / (sp - sq)
+            kept.append([p[0] + (q[0] - p[0]) * t, p[1] + (q[1] - p[1]) * t])
     return np.array(kept, dtype=float).reshape(-1, 2)
 
 
