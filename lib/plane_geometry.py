@@ -12,6 +12,8 @@ core module needs a chart module for it.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from lib.training import Run
@@ -114,14 +116,15 @@ def region_polygons(w: np.ndarray, b: np.ndarray, extent, bands: int) -> dict[in
         return {k: polygon for k, polygon in enumerate(class_regions(w, b, extent)) if len(polygon) >= 3}
     edges = np.linspace(0.0, 1.0, bands + 1)
     with np.errstate(divide="ignore"):
-        logits = np.log(edges) - np.log1p(-edges)  # -inf … +inf
+        logits = (np.log(edges) - np.log1p(-edges)).tolist()  # -inf … +inf
+    up, down, bias, whole = w[:, 0], -w[:, 0], float(b[0]), rectangle(extent)  # clip copies
     shapes = {}
     for i in range(bands):
-        polygon = rectangle(extent)
-        if np.isfinite(logits[i]):
-            polygon = clip(polygon, w[:, 0], float(b[0]) - logits[i])
-        if np.isfinite(logits[i + 1]):
-            polygon = clip(polygon, -w[:, 0], logits[i + 1] - float(b[0]))
+        polygon = whole
+        if math.isfinite(logits[i]):
+            polygon = clip(polygon, up, bias - logits[i])
+        if math.isfinite(logits[i + 1]):
+            polygon = clip(polygon, down, logits[i + 1] - bias)
         if len(polygon) >= 3:
             shapes[i] = polygon
     return shapes

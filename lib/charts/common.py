@@ -321,13 +321,18 @@ def with_columns(spec: dict, columns: int, size: int | None = None) -> dict:
     return {**spec, "columns": min(columns, len(panels)), "concat": panels}
 
 
+def class_scale(class_names) -> dict:
+    """One colour per class, the same on every chart of the app, as a Vega-Lite scale (the
+    hand-written player's, without an Altair build on every new run)."""
+    names = [str(name) for name in class_names]
+    return {"domain": names, "range": [PALETTE[i % len(PALETTE)] for i in range(len(names))]}
+
+
 def class_color(class_names, title: str = "Class") -> alt.Color:
-    """One colour per class, the same on every chart of the app."""
-    names = list(class_names)
-    colours = [PALETTE[i % len(PALETTE)] for i in range(len(names))]
+    """`class_scale` as Altair's colour encoding of the class column."""
     return alt.Color(
         f"{CLASS_FIELD}:N",
-        scale=alt.Scale(domain=names, range=colours),
+        scale=alt.Scale(**class_scale(class_names)),
         legend=alt.Legend(title=title, orient="top"),
     )
 

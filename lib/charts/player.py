@@ -33,7 +33,7 @@ from lib.charts.common import (
     PER_EPOCH,
     Chart,
     add_images,
-    class_color,
+    class_scale,
     image_tooltip,
     own_datasets,
     spec_of,
@@ -160,10 +160,6 @@ def _scale(lo: float, hi: float) -> dict:
     return {"domain": [lo, hi], "nice": False, "zero": False}
 
 
-def _class_scale(names) -> dict:
-    return class_color(names).to_dict()["scale"]
-
-
 def plane_frame(run: Run, dataset: Dataset, rows: np.ndarray, epochs: Sequence[int]) -> pd.DataFrame:
     """One row per test row drawn (`rows`): true class, original features (f0, f1, …), and per
     epoch of `epochs` its two activations (x, y), predicted class (c) and probability in
@@ -282,7 +278,7 @@ def plane_view(
     features = list(dataset.feature_names[:TOOLTIP_FEATURES])
     x = {"field": H1, "type": "quantitative", "title": AXIS_TITLES[0], "scale": _scale(x0, x1)}
     y = {"field": H2, "type": "quantitative", "title": AXIS_TITLES[1], "scale": _scale(y0, y1)}
-    classes = _class_scale(run.class_names)
+    classes = class_scale(run.class_names)
     class_legend = {**CLASS_LEGEND, "orient": legends, "direction": "vertical"}
     if binary:
         shade = {
