@@ -26,6 +26,7 @@ CACHES = {
     "ui/lesson.py:logistic_accuracy": (8, "1MB"),  # one number per data set
     "ui/lesson.py:separability": (16, "1MB"),  # one epoch number per run
     "ui/keras_check.py:_checked": (64, "1MB"),  # a few floats per epoch a check
+    "ui/inside.py:_explained": (64, "1MB"),  # two numbers per data set and split
 }
 BUDGET = 512 * 2**20
 

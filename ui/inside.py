@@ -52,11 +52,21 @@ def view_on_request(setting: Setting, run: Run, dataset: Dataset, view: str, nam
         st.caption(SWITCHED_OFF)
 
 
+@st.cache_data(max_entries=64, max_size="1MB", show_spinner=False)  # two numbers each
+def _explained(fingerprint: str, split: tuple, _dataset: Dataset, _run: Run) -> tuple[float, float]:
+    """The input plane's share of variance per axis: the same for every run of one data set and split
+    (the training rows'), so it is not fit again on every run of the page."""
+    from lib import inside
+
+    return tuple(float(share) for share in inside.input_plane(_dataset, _run).explained)
+
+
 def node_text(run: Run, dataset: Dataset, place=st) -> None:
     """How to read the node pictures."""
     from lib import inside  # scikit-learn: not before a network page (the settings above are read first)
 
-    explained = inside.input_plane(dataset, run).explained
+    split = (run.config.test_size, run.config.split_seed)
+    explained = _explained(dataset.fingerprint, split, dataset, run)
     place.markdown(
         "Each small picture is **one hidden node**, drawn where the node sits in the network: the "
         "inputs on the left (on a phone, at the top), the output on the right (at the bottom), the "
