@@ -101,6 +101,11 @@ class TrainConfig:
         of the longest): every setting but the epochs."""
         return tuple((name, value) for name, value in self.as_dict().items() if name != "epochs")
 
+    def split_key(self) -> tuple:
+        """What the test rows and the training rows (`split`) depend on besides the data: a cache
+        key for what is computed from them alone."""
+        return (self.test_size, self.split_seed)
+
 
 LESSON = TrainConfig()  # 4 → 2 relu → 1 sigmoid, the lesson's first model
 DEEPER_LESSON = TrainConfig(hidden=(3,), epochs=25, seed=1)  # 4 → 3 → 2 → 1, the epoch grid

@@ -162,8 +162,7 @@ def _key(dataset: Dataset, run: Run, method: str, all_rows: bool, seed: int, par
     key = tuple(sorted(params.items()))
     if method == "bottleneck":  # the network is its parameter; the Run itself is not hashed
         key = (("network", run.config),)
-    split = (run.config.test_size, run.config.split_seed)
-    return (MapKey(dataset.fingerprint, all_rows, split, method, key, seed), dataset, run)
+    return (MapKey(dataset.fingerprint, all_rows, run.config.split_key(), method, key, seed), dataset, run)
 
 
 def projection(

@@ -65,8 +65,7 @@ def node_text(run: Run, dataset: Dataset, place=st) -> None:
     """How to read the node pictures."""
     from lib import inside  # scikit-learn: not before a network page (the settings above are read first)
 
-    split = (run.config.test_size, run.config.split_seed)
-    explained = _explained(dataset.fingerprint, split, dataset, run)
+    explained = _explained(dataset.fingerprint, run.config.split_key(), dataset, run)
     place.markdown(
         "Each small picture is **one hidden node**, drawn where the node sits in the network: the "
         "inputs on the left (on a phone, at the top), the output on the right (at the bottom), the "
