@@ -3,7 +3,7 @@
 import re
 
 from testkit import ROOT
-from testkit.apptest import first_run, upload
+from testkit.apptest import app_test, first_run, upload
 from ui.layout import stylesheet
 
 TRICKY = ["<b>bold</b>", "**star**", "[link](http://example.com)"]
@@ -38,3 +38,18 @@ def test_an_upload_with_markup_in_its_names_is_shown_escaped():
             assert not getattr(element.proto, "allow_html", False), page
             for text in TRICKY:  # a raw label would be rendered as bold, a link or HTML
                 assert text not in element.value, (page, element.value)
+
+
+def test_a_width_the_browser_tells_is_a_known_band_or_not_told():
+    """The width probe's state comes from the browser, and any client can send another: text or a
+    number that is not a band never reaches the stylesheet's HTML nor breaks the page (it counts as
+    not told: every layout is drawn, CSS picks one)."""
+    from ui import state
+
+    for told in ("<b>bold</b>", '980"><img src=x>', 981, True, None):
+        at = app_test("app_pages/inner_layer.py", state={state.CHART_WIDTH: {"band": told}})
+        assert not at.exception, told
+        sheets = [m.value for m in at.markdown if m.value.startswith("<style")]
+        assert sheets == [stylesheet()], told  # the sheet of a page not told its width
+    at = app_test("app_pages/inner_layer.py", state={state.CHART_WIDTH: {"band": 980}})
+    assert [m.value for m in at.markdown if m.value.startswith("<style")] == [stylesheet(980)]
