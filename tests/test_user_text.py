@@ -42,11 +42,11 @@ def test_an_upload_with_markup_in_its_names_is_shown_escaped():
 
 def test_a_width_the_browser_tells_is_a_known_band_or_not_told():
     """The width probe's state comes from the browser, and any client can send another: text or a
-    number that is not a band never reaches the stylesheet's HTML nor breaks the page (it counts as
+    value that is not a width in pixels never reaches the stylesheet's HTML nor breaks the page (it counts as
     not told: every layout is drawn, CSS picks one)."""
     from ui import state
 
-    for told in ("<b>bold</b>", '980"><img src=x>', 981, True, None):
+    for told in ("<b>bold</b>", '980"><img src=x>', -5, 980.5, True, None):
         at = app_test("app_pages/inner_layer.py", state={state.CHART_WIDTH: {"band": told}})
         assert not at.exception, told
         sheets = [m.value for m in at.markdown if m.value.startswith("<style")]

@@ -96,11 +96,12 @@ _PROBE = st.components.v2.component(PROBE, js=PROBE_JS)
 def chart_band() -> int | None:
     """The least width of the band the page's charts are in (one of BANDS), or None until told.
 
-    The browser's word is checked: a value that is not one of BANDS (any client can send the probe's
-    state) counts as not told, so it never reaches the stylesheet's HTML or a comparison of widths."""
+    The browser's word is checked: a value that is not a width in whole pixels (any client can send
+    the probe's state) counts as not told, so it never reaches the stylesheet's HTML or a comparison
+    of widths."""
     told = st.session_state.get(state.CHART_WIDTH)
     band = told.get("band") if isinstance(told, dict) else None
-    return band if type(band) is int and band in BANDS else None
+    return band if type(band) is int and band >= 0 else None
 
 
 def chosen_layout(chart: str) -> Layout | None:
