@@ -126,6 +126,7 @@ def _map(key: MapKey, _dataset: Dataset, _run: Run) -> Embedding:
         embedding = take_rows(_placed(key._replace(all_rows=False), _dataset, _run), mapped.show, rows.show)
     with _COMPUTED_LOCK:
         _COMPUTED[key] = None
+        _COMPUTED.move_to_end(key)  # computed again (dropped by `_map`'s cache): the newest
         while len(_COMPUTED) > COMPUTED_KEPT:
             _COMPUTED.popitem(last=False)
     return embedding
