@@ -104,8 +104,12 @@ def check_against_keras(dataset: Dataset, run: Run, on_epoch=None) -> KerasCheck
     arch = config.architecture(dataset.n_features, n_classes)
     model, features = build_model(config, dataset.n_features, n_classes)
     model.set_weights(initial_weights(arch.sizes, config.initializer, config.seed))
+    steps = math.ceil(len(parts.x_fit) / config.batch_size)
     model.compile(
-        optimizer=keras_optimizer(config), loss=engine.OUTPUTS[arch.output].keras_loss, metrics=["accuracy"]
+        optimizer=keras_optimizer(config),
+        loss=engine.OUTPUTS[arch.output].keras_loss,
+        metrics=["accuracy"],
+        steps_per_execution=steps,  # an epoch's minibatches in one call of the traced step: the same updates
     )
     after = []  # the weights after each epoch
 
@@ -119,7 +123,7 @@ def check_against_keras(dataset: Dataset, run: Run, on_epoch=None) -> KerasCheck
         model.fit(
             minibatches(parts.x_fit, targets(parts.y_fit, n_classes), config),
             epochs=config.epochs,
-            steps_per_epoch=math.ceil(len(parts.x_fit) / config.batch_size),
+            steps_per_epoch=steps,
             shuffle=False,  # the batches come in the engine's order
             callbacks=[keras.callbacks.LambdaCallback(on_epoch_end=keep)],
             verbose=0,
@@ -180,15 +184,16 @@ def minibatch_steps(n_rows: int, config) -> int:
     return config.epochs * math.ceil(fit_rows(n_rows, config) / config.batch_size)
 
 
-# What a check costs on this project's 2-core machine under a load of about 4 (2026-12-07): about
-# 0.7 s (building, compiling, tracing, evaluating) and 1.2-1.8 ms a minibatch update for the bundled
-# data sets' networks (1.4 s for wine's 300 updates, 2.3 s for banknotes' 1,050, 2.9 s for digits'
-# 1,375, 6.3 s for 4,200); under a load of about 6, twice that (2-3.5 ms an update). Measured with
+# What a check costs on this project's 2-core machine, idle (2026-12-07): about 0.85 s (building,
+# compiling, tracing, evaluating) and 0.4-0.5 ms a minibatch update for the bundled data sets'
+# networks, an epoch's updates in one call (`steps_per_execution`): 0.96 s for wine's 300 updates,
+# 1.04 s for banknotes' 1,050, 1.11 s for breast cancer's 450, 1.42 s for digits' 1,375. Under a load
+# of 4 to 6, about twice that. Measured with
 # `python -c "import time; from lib.datasets import load_dataset as L; from lib.presets import
 # default_config_for as P; from lib.training import train; from lib.keras_check import
 # check_against_keras as C, minibatch_steps as S; d = L('digits'); r = train(d, P(d)); t =
 # time.perf_counter(); C(d, r); print(S(len(d.y), P(d)), time.perf_counter() - t)"` for each data set.
-START_SECONDS, STEP_SECONDS = 0.7, 0.0015
+START_SECONDS, STEP_SECONDS = 0.9, 0.0005
 
 
 def estimated_seconds(n_rows: int, config) -> float:
