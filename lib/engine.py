@@ -1,12 +1,13 @@
-"""The gradient-descent engine: one traced TensorFlow graph per network shape.
+"""The gradient-descent engine: one traced TensorFlow graph per kind of network.
 
 Why not `model.fit`? Every Keras model and every fresh `tf.function` stays in the
 process for good (about 4 MB each), and a Python loop of `fit(epochs=1)` spends
 most of its time outside the arithmetic. Here weights and optimizer state are
 plain tensors passed in and out of a traced, stateless function: one trace per
-`Architecture` is reused by every run and every session (a bounded cache keeps
-memory flat), nothing is shared between threads, and one call trains a whole
-epoch (reshuffled minibatches, last short batch kept) and evaluates it.
+kind of network (`trace_key`: depth, activations, loss and optimizer, any widths) is
+reused by every run and every session (a bounded cache keeps memory flat), nothing
+is shared between threads, and one call trains a whole epoch (reshuffled
+minibatches, last short batch kept) and evaluates it.
 
 Dropout and input noise are random: their numbers for an epoch are drawn before it, by Keras'
 own generator (`keras.random` with a `SeedGenerator` seeded by the run, built per call of `fit`,
@@ -19,7 +20,7 @@ import functools
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -89,7 +90,7 @@ METRIC_NAMES = ("loss", "accuracy", "val_loss", "val_accuracy", "test_loss", "te
 
 @dataclass(frozen=True)
 class Architecture:
-    """What a traced graph depends on: layer sizes, activations, loss and optimizer rule."""
+    """A network: layer sizes, activations, loss and optimizer rule (a trace reads all but the sizes)."""
 
     sizes: tuple[int, ...]  # inputs, hidden..., outputs
     activation: str
@@ -270,13 +271,13 @@ def _loss_and_accuracy(arch: Architecture, logits, targets):
 
 
 def _signature(arch: Architecture):
-    """Static widths let TensorFlow plan every op ahead; only row counts stay open."""
-    weights = []
-    for a, b in zip(arch.sizes[:-1], arch.sizes[1:]):
-        weights += [tf.TensorSpec([a, b], tf.float32), tf.TensorSpec([b], tf.float32)]
-    inputs, outputs = (tf.TensorSpec([None, n], tf.float32) for n in (arch.sizes[0], arch.sizes[-1]))
+    """Widths and row counts stay open: one trace serves every width of a network's depth, so a student
+    who changes a layer's nodes waits for no new trace (the runs are those of static widths to float32
+    rounding, and no slower)."""
+    weights = [tf.TensorSpec([None, None], tf.float32), tf.TensorSpec([None], tf.float32)] * arch.n_layers
+    matrix = tf.TensorSpec([None, None], tf.float32)
     scalar = lambda dtype: tf.TensorSpec([], dtype)
-    return [inputs, outputs] * 3 + [
+    return [matrix] * 6 + [
         tf.TensorSpec([None], tf.int32),
         weights,
         weights,
@@ -286,9 +287,14 @@ def _signature(arch: Architecture):
         scalar(tf.int32),
         scalar(tf.float32),
         scalar(tf.float32),
-        inputs,  # the input noise of each row of the epoch, in the order the rows are fed
-        tf.TensorSpec([None, arch.sizes[arch.bottleneck_layer]], tf.float32),  # the dropout's factors
+        matrix,  # the input noise of each row of the epoch, in the order the rows are fed
+        matrix,  # the dropout's factors on the bottleneck's inputs
     ]
+
+
+def trace_key(arch: Architecture) -> Architecture:
+    """What a trace depends on: `arch` with its widths zeroed (the traced graph reads none of them)."""
+    return replace(arch, sizes=(0,) * len(arch.sizes))
 
 
 _TRACE_LOCK = threading.Lock()
@@ -296,7 +302,7 @@ _TRACE_LOCK = threading.Lock()
 
 @functools.lru_cache(maxsize=16)
 def _compiled(arch: Architecture, dropout: bool, noise: bool):
-    """The traced epoch function for one architecture, with or without dropout and input noise in
+    """The traced epoch function for one `trace_key`, with or without dropout and input noise in
     training (a bounded cache keeps memory flat). Without them it takes their inputs and reads none.
 
     Called with no fitting rows it only evaluates: that gives the snapshot before training.
@@ -360,10 +366,10 @@ def _compiled(arch: Architecture, dropout: bool, noise: bool):
 
 
 def compiled(arch: Architecture, dropout: bool = False, noise: bool = False):
-    """Trace once per architecture (with or without dropout and input noise), even when several
+    """Trace once per `trace_key` (with or without dropout and input noise), even when several
     sessions ask at the same moment."""
     with _TRACE_LOCK:
-        return _compiled(arch, dropout, noise)
+        return _compiled(trace_key(arch), dropout, noise)
 
 
 def _perturbations(arch: Architecture, generator, rows: int, dropout: float, noise: float):

@@ -113,11 +113,16 @@ def test_metrics_are_read_by_name():
         fit.metric("f1")
 
 
-def test_a_trace_is_reused_across_runs_of_one_architecture():
+def test_a_trace_is_reused_across_runs_and_widths_of_one_kind_of_network():
+    """A student who changes a layer's nodes (or the data set's features) waits for no new trace;
+    another depth, activation or optimizer is another trace."""
     arch = engine.Architecture(
         sizes=(4, 3, 2, 1), activation="relu", output="sigmoid", bottleneck_layer=1, optimizer="adam"
     )
     assert engine.compiled(arch) is engine.compiled(arch)
+    assert engine.compiled(arch) is engine.compiled(replace(arch, sizes=(13, 8, 2, 1)))
+    for other in (dict(sizes=(4, 3, 3, 2, 1)), dict(activation="tanh"), dict(optimizer="sgd")):
+        assert engine.compiled(replace(arch, **other)) is not engine.compiled(arch)
 
 
 def test_a_warmed_shape_is_not_traced_again():

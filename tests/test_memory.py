@@ -1,9 +1,10 @@
 """Many trainings in one process do not grow memory without bound (sessions share a process).
 
-The engine keeps one traced function per network shape in a bounded cache (lib.engine): a new
-shape costs about 4 MiB while the cache fills, and once it is full each new shape evicts the
-oldest, so memory stays flat. Measured in a fresh process, on shapes it has never seen, with the
-cache's bound cut to LIMIT there (the same cache, full after fewer trainings).
+The engine keeps one traced function per kind of network (`engine.trace_key`: depth, activation,
+loss, optimizer) in a bounded cache (lib.engine): a new trace costs about 4 MiB while the cache
+fills, and once it is full each new one evicts the oldest, so memory stays flat. Measured in a fresh
+process, on kinds it has never traced, with the cache's bound cut to LIMIT there (the same cache,
+full after fewer trainings).
 """
 
 import json
@@ -13,7 +14,7 @@ import pytest
 
 from lib.optimizers import OPTIMIZERS
 from lib.training import ACTIVATIONS
-from testkit.workloads import NONLINEAR_ACTIVATIONS, varied_configs
+from testkit.workloads import NONLINEAR_ACTIVATIONS, WIDTHS, varied_configs
 
 LIMIT = 4  # the bound in the fresh process
 SETTLED = 8  # trainings after which that cache is full and has evicted a few
@@ -45,7 +46,7 @@ for config in configs:
     traces.append(engine._compiled.cache_info().currsize)
     mib.append(psutil.Process().memory_info().rss / 2**20)
 print(json.dumps({{"app limit": app_limit, "limit": engine._compiled.cache_info().maxsize, "traces": traces,
-                  "mib": mib, "shapes": len({{c.architecture(4, 2) for c in configs}})}}))
+                  "mib": mib, "kinds": len({{engine.trace_key(c.architecture(4, 2)) for c in configs}})}}))
 """
 
 
@@ -53,7 +54,7 @@ print(json.dumps({{"app limit": app_limit, "limit": engine._compiled.cache_info(
 def test_memory_stays_flat_once_the_trace_cache_is_full(fresh):
     result = json.loads(fresh.last_line)
     limit, traces, mib = result["limit"], result["traces"], np.array(result["mib"])
-    assert result["shapes"] == TRAININGS  # every training a shape never traced before
+    assert result["kinds"] == TRAININGS  # every training a kind of network never traced before
     assert result["app limit"] is not None and result["app limit"] < APP_SETTLED  # the app's: bounded
     assert limit == LIMIT < SETTLED  # full before the measured trainings
     assert traces == [min(n, limit) for n in range(1, TRAININGS + 1)]  # it fills, then holds `limit`
@@ -65,6 +66,9 @@ def test_memory_stays_flat_once_the_trace_cache_is_full(fresh):
 
 
 def test_the_workload_varies_every_optimizer_and_every_nonlinear_activation():
-    configs = varied_configs(len(OPTIMIZERS) * len(NONLINEAR_ACTIVATIONS) * 8)
+    configs = varied_configs(len(OPTIMIZERS) * len(NONLINEAR_ACTIVATIONS) * len(WIDTHS))
     assert {c.optimizer for c in configs} == set(OPTIMIZERS)
+    assert {len(c.hidden) for c in configs} == {0, 1, 2, 3} and len({c.hidden for c in configs}) > 3 * len(
+        WIDTHS
+    )
     assert {c.activation for c in configs} == set(NONLINEAR_ACTIVATIONS) == set(ACTIVATIONS) - {"linear"}
