@@ -178,21 +178,21 @@ CURVE_SPLITS = {"": "training", "val_": "validation", "test_": "test"}
 
 
 def curves_frame(history: pd.DataFrame) -> pd.DataFrame:
-    """The history in long form: epoch, metric (loss/accuracy), split, value."""
-    rows = []
-    for prefix, split in CURVE_SPLITS.items():
-        for metric in ("loss", "accuracy"):
-            rows.append(
-                pd.DataFrame(
-                    {
-                        "epoch": history.index,
-                        "metric": metric,
-                        "split": split,
-                        "value": history[prefix + metric].to_numpy(),
-                    }
-                )
-            )
-    return pd.concat(rows, ignore_index=True)
+    """The history in long form: epoch, metric (loss/accuracy), split, value. Built column by column
+    (a frame per curve, with its text repeated by pandas, took six times as long: it is on every
+    new run's path)."""
+    curves = [
+        (prefix, split, metric) for prefix, split in CURVE_SPLITS.items() for metric in ("loss", "accuracy")
+    ]
+    n = len(history)
+    return pd.DataFrame(
+        {
+            "epoch": np.tile(history.index.to_numpy(), len(curves)),
+            "metric": np.repeat([metric for _, _, metric in curves], n),
+            "split": np.repeat([split for _, split, _ in curves], n),
+            "value": np.concatenate([history[prefix + metric].to_numpy() for prefix, _, metric in curves]),
+        }
+    )
 
 
 def curves_parts(history: pd.DataFrame, width: int = 330, columns: int = 2) -> ChartParts:
@@ -323,20 +323,22 @@ def architecture_parts(
     left = -1.3 if len(feature_names) else -0.5  # room for the feature names
     if len(feature_names):
         frames["inputs"] = _input_names(feature_names, ys[0])
-    shape = {
-        "layers": len(sizes),
-        "left": left,
-        "limit": int(0.75 * width / (len(sizes) - 0.5 - left)),  # pixels left of the input nodes
-        "width": width,
-        "height": height,
-    }
+    shape = {"layers": len(sizes), "left": left, "limit": _limit(width, len(sizes), left)}
+    shape.update(width=width, height=height)
     span = max(shown) / 2 + 1.2  # a value, not the shape: a new width of a layer fills the same template
     return ChartParts(_architecture, frames, {"low": -span, "high": span - 0.6}, shape)
 
 
+def _limit(width: int, layers: int, left: float) -> int:
+    """The pixels left of the input nodes, for their feature names."""
+    return int(0.75 * width / (layers - 0.5 - left))
+
+
 def architecture_layouts(run: Run, feature_names=()) -> Callable[[Layout], ChartParts]:
-    """`architecture_parts` as wide as each layout (lib.charts.layouts, "model")."""
-    return lambda layout: architecture_parts(run, width=layout.size, feature_names=feature_names)
+    """`architecture_parts` as wide as each layout (lib.charts.layouts, "model"): one set of frames."""
+    parts = architecture_parts(run, feature_names=feature_names)
+    layers, left = parts.shape["layers"], parts.shape["left"]
+    return lambda layout: parts.reshaped(width=layout.size, limit=_limit(layout.size, layers, left))
 
 
 def _architecture(frames, values, *, layers, left, limit, width, height, pick=None) -> alt.LayerChart:
