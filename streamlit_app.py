@@ -9,6 +9,7 @@ from ui.lesson import sets_network
 from ui.links import apply_link, resend_settings
 from ui.startup import keep_keras_state, load_in_background
 from ui.train_controls import network
+from ui.turns import page_run
 
 keep_keras_state()  # before the first run ends
 st.set_page_config(page_title="Bottleneck Lab", page_icon=":material/hub:", layout="wide")
@@ -38,6 +39,7 @@ if (dataset := chosen_dataset()) is not None:  # else the page says why, and sho
         show=page in {p.url_path for p in NETWORK_PAGES} or (page == LESSON.url_path and sets_network()),
     )
 try:
-    navigation.run()
+    with page_run():  # a run not computed before waits for its turn (ui.turns)
+        navigation.run()
 finally:  # after the first page is drawn (or stopped): the data page needs none of the heavy libraries
     load_in_background()

@@ -32,6 +32,7 @@ from lib.charts.common import Chart, arrow_datasets, spec_of, with_columns
 from lib.charts.files import CHART_FORMATS, chart_file
 from lib.charts.layouts import LAYOUTS, Layout, widest
 from ui.layout import charts_key, chosen_layout, layout_key
+from ui.turns import ComputedRecord, take_turn
 
 SAVE_AS = {"svg": "SVG (any size, for slides)", "png": "PNG (picture)", "json": "Vega-Lite source (JSON)"}
 ONE = ""  # the one spec of a chart that has no layouts
@@ -42,14 +43,14 @@ def chart(build: Callable, *args, name: str, layouts: str | None = None, place=s
     that saves it as `name`.svg/png/json (a responsive chart in its widest layout). `options` go
     to `st.vega_lite_chart` (a responsive chart's layouts are drawn at their own width)."""
     if layouts is None:
-        specs = _specs(_key(build, args, layouts), build, args, layouts)
+        specs = _specs(_in_turn(_key(build, args, layouts)), build, args, layouts)
         place.vega_lite_chart(specs[ONE], **options)
         _save_menu(lambda: specs[ONE], name, place)
         return
     slots = place if isinstance(place, Slots) else layout_slots(layouts, place)
     saved = widest(layouts)  # the layout the menu saves, built beside the ones drawn
     built = tuple(layout.name for layout in LAYOUTS[layouts] if layout in slots.layouts or layout == saved)
-    specs = _specs(_key(build, args, layouts), build, args, layouts, built)
+    specs = _specs(_in_turn(_key(build, args, layouts), built), build, args, layouts, built)
     for layout, slot in slots.layouts.items():
         slot.vega_lite_chart(specs[layout.name], width="content")
     first = slots.saved is None
@@ -90,6 +91,7 @@ def _specs(
 ) -> dict[str, dict]:
     """The specs of `build(*args)`: its one spec, or those of the layouts `names` (all if empty),
     a page building only the layouts it draws (and the one its menu saves)."""
+    COMPUTED.add((key, names))  # before it is done: a page that asks again meanwhile waits for it anyway
     built = _build(*_args)
     if layouts is None:
         return dict(zip([ONE], arrow_datasets(spec_of(built))))
@@ -99,6 +101,16 @@ def _specs(
     chosen = [layout for layout in LAYOUTS[layouts] if not names or layout.name in names]
     specs = arrow_datasets(*(spec_of(built(layout)) for layout in chosen))  # a shared frame once
     return {layout.name: spec for layout, spec in zip(chosen, specs)}
+
+
+COMPUTED = ComputedRecord(kept=1024)  # the specs `_specs` computed: more than it keeps
+
+
+def _in_turn(key: tuple, names: tuple[str, ...] = ()) -> tuple:
+    """`key`, once a chart not computed before has waited for its turn (`ui.turns`)."""
+    if (key, names) not in COMPUTED:
+        take_turn()
+    return key
 
 
 def _key(build: Callable, args: tuple, layouts: str | None) -> tuple:

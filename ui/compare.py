@@ -11,8 +11,6 @@ the largest k, so moving k picks from them; its scores are cached for each k.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from typing import NamedTuple
 
 import streamlit as st
@@ -32,6 +30,7 @@ from lib.projections import (
 )
 from lib.settings import Flag, Levels, Number, Setting, Several
 from lib.training import Run
+from ui.turns import ComputedRecord, take_turn
 
 # The page's own settings
 SHOWN = Setting(
@@ -124,17 +123,11 @@ def _map(key: MapKey, _dataset: Dataset, _run: Run) -> Embedding:
     else:
         mapped = placed_rows(len(_dataset.y), _run.test_index)
         embedding = take_rows(_placed(key._replace(all_rows=False), _dataset, _run), mapped.show, rows.show)
-    with _COMPUTED_LOCK:
-        _COMPUTED[key] = None
-        _COMPUTED.move_to_end(key)  # computed again (dropped by `_map`'s cache): the newest
-        while len(_COMPUTED) > COMPUTED_KEPT:
-            _COMPUTED.popitem(last=False)
+    COMPUTED.add(key)
     return embedding
 
 
-COMPUTED_KEPT = 256  # keys, far more than `_map` keeps
-_COMPUTED: OrderedDict[MapKey, None] = OrderedDict()  # the maps this process computed, oldest first
-_COMPUTED_LOCK = threading.Lock()  # sessions are threads
+COMPUTED = ComputedRecord(kept=256)  # the maps this process computed: far more than `_map` keeps
 
 
 def computed_before(dataset: Dataset, run: Run, method: str, all_rows: bool, seed: int = 0, **params) -> bool:
@@ -142,9 +135,7 @@ def computed_before(dataset: Dataset, run: Run, method: str, all_rows: bool, see
     likely a cache hit (st.cache_data cannot be asked). The page draws the maps as each group of them
     comes in only while one is still to be computed: drawing them again and again with every map
     ready cost the server each draw and the browser a new chart each time."""
-    key = _key(dataset, run, method, all_rows, seed, params)[0]
-    with _COMPUTED_LOCK:
-        return key in _COMPUTED
+    return _key(dataset, run, method, all_rows, seed, params)[0] in COMPUTED
 
 
 @st.cache_data(max_entries=64, max_size="1MB", show_spinner=False)  # a few numbers each
@@ -169,9 +160,13 @@ def _key(dataset: Dataset, run: Run, method: str, all_rows: bool, seed: int, par
 def projection(
     dataset: Dataset, run: Run, method: str, all_rows: bool, seed: int = 0, **params
 ) -> Embedding | str:
-    """The map of `method`, or the sentence saying why it cannot be drawn."""
+    """The map of `method`, or the sentence saying why it cannot be drawn. A map not computed before
+    waits for a turn (`ui.turns`)."""
+    key = _key(dataset, run, method, all_rows, seed, params)
+    if key[0] not in COMPUTED:
+        take_turn()
     try:
-        return _map(*_key(dataset, run, method, all_rows, seed, params))
+        return _map(*key)
     except ValueError as err:
         return str(err)
 

@@ -22,6 +22,7 @@ import streamlit as st
 from lib.datasets import Dataset
 from lib.settings import Number, Setting
 from lib.training import Checkpoint, Run, TrainConfig, train_on
+from ui.turns import ComputedRecord, take_turn
 
 RUNS = Setting(  # the re-initializations page's
     "runs",
@@ -125,13 +126,21 @@ def _trained(fingerprint: str, config: TrainConfig, _dataset: Dataset) -> Run:
             bar.progress(share, text=f"Training… epoch {epoch} of {config.epochs}")
 
     try:
-        return run_of(fingerprint, config, _dataset, report)
+        run = run_of(fingerprint, config, _dataset, report)
     finally:
         bar.empty()
+    COMPUTED.add((fingerprint, config))
+    return run
+
+
+COMPUTED = ComputedRecord(kept=512)  # the runs `_trained` computed: more than it keeps
 
 
 def trained(dataset: Dataset, config: TrainConfig) -> Run | None:
-    """The run of `config` on `dataset`, or None after saying on the page why not."""
+    """The run of `config` on `dataset`, or None after saying on the page why not. A run not computed
+    before waits for a turn (`ui.turns`): its training and the page's charts of it are new work."""
+    if (dataset.fingerprint, config) not in COMPUTED:
+        take_turn()
     try:
         return _trained(dataset.fingerprint, config, dataset)
     except ValueError as err:
