@@ -65,6 +65,35 @@ def test_a_turn_is_given_back_however_the_run_ends():
     assert not thread.is_alive()
 
 
+def test_a_run_waits_at_most_so_long_for_a_turn_and_once(monkeypatch):
+    """While other runs hold every turn (a t-SNE of every row, say), a new run goes on without one
+    after WAIT_AT_MOST, and asks no more in that run."""
+    monkeypatch.setattr(ui.turns, "WAIT_AT_MOST", 0.05)
+    holding, go = threading.Barrier(TURNS + 1), threading.Event()
+
+    def long_page():
+        with page_run():
+            take_turn()
+            holding.wait(JOIN)
+            go.wait(JOIN)
+
+    long_pages = in_threads(long_page, TURNS)
+    holding.wait(JOIN)  # every turn is held
+
+    def page():
+        with page_run():
+            for _ in range(2000):  # waits once: 2,000 waits would outlast JOIN
+                take_turn()
+
+    (thread,) = in_threads(page, 1)
+    thread.join(JOIN)
+    waited = thread.is_alive()
+    go.set()
+    for other in long_pages:
+        other.join(JOIN)
+    assert not waited
+
+
 def test_outside_a_page_run_nothing_waits():
     """A fragment's rerun and a test calling a page's parts are outside the entrypoint's page run."""
 

@@ -6,11 +6,12 @@ Why: Streamlit runs every session as a thread of one interpreter. Thirty student
 each with a seed of their own, share that interpreter's time: a first visit costs about 0.2 s of
 CPU, and when all of them go on at once every one ends near the end of the burst. Taken in turns,
 the first ones are drawn at once and the last wait about the work queued before them
-(bench/bench_class.py, the README's Performance section).
+(bench/bench_class.py, the README's Performance section). No run waits more than WAIT_AT_MOST.
 
-No deadlock: a turn is taken only at a page's top level (`ui.runs.trained`), where the thread holds
-no lock; a thread that holds a turn never waits for another, and a thread without one never waits
-for a turn while it holds a lock.
+No deadlock: a turn is taken only at a page's top level (`ui.runs.trained`, `ui.charts.chart`,
+`ui.compare.projection`, before their cached functions), where the thread holds no lock; a thread
+that holds a turn never waits for another, and a thread without one never waits for a turn while it
+holds a lock.
 """
 
 from __future__ import annotations
@@ -21,29 +22,33 @@ from collections import OrderedDict
 from collections.abc import Hashable
 
 TURNS = 2  # page runs doing new work at once: one a core of this project's 2-core machine
+# The longest wait for a turn: a page run holding one for long (t-SNE of every row of a big data set,
+# the gallery's six trainings) delays the others at most this much, then they go on without one and
+# share the interpreter's time, as without turns.
+WAIT_AT_MOST = 2.0  # seconds
 _TURNS = threading.Semaphore(TURNS)
-_THREAD = threading.local()  # a script thread's page run: inside one, and holding a turn
+_THREAD = threading.local()  # a script thread's page run: inside one, asked for a turn, holding one
 
 
 @contextlib.contextmanager
 def page_run():
     """Around a page's run (the entrypoint's `navigation.run()`): a turn taken in it is given back at
     its end, however it ends (a rerun or a stop interrupts it with an exception)."""
-    _THREAD.inside, _THREAD.holding = True, False
+    _THREAD.inside, _THREAD.asked, _THREAD.holding = True, False, False
     try:
         yield
     finally:
         if _THREAD.holding:
             _TURNS.release()
-        _THREAD.inside = _THREAD.holding = False
+        _THREAD.inside = _THREAD.asked = _THREAD.holding = False
 
 
 def take_turn() -> None:
-    """Wait for a turn, once a page run; outside one (a fragment's rerun, a test calling a page's
-    parts) nothing."""
-    if getattr(_THREAD, "inside", False) and not _THREAD.holding:
-        _TURNS.acquire()
-        _THREAD.holding = True
+    """Wait for a turn (at most WAIT_AT_MOST), once a page run; outside one (a fragment's rerun, a
+    test calling a page's parts) nothing."""
+    if getattr(_THREAD, "inside", False) and not _THREAD.asked:
+        _THREAD.asked = True
+        _THREAD.holding = _TURNS.acquire(timeout=WAIT_AT_MOST)
 
 
 class ComputedRecord:
