@@ -25,7 +25,7 @@ TURNS = 2  # page runs doing new work at once: one a core of this project's 2-co
 # The longest wait for a turn: a page run holding one for long (t-SNE of every row of a big data set,
 # the gallery's six trainings) delays the others at most this much, then they go on without one and
 # share the interpreter's time, as without turns.
-WAIT_AT_MOST = 2.0  # seconds
+WAIT_AT_MOST = 3.0  # seconds
 _TURNS = threading.Semaphore(TURNS)
 _THREAD = threading.local()  # a script thread's page run: inside one, asked for a turn, holding one
 
