@@ -67,6 +67,7 @@ def test_the_inner_layer_charts_fill_their_templates_like_altair(runs):
         assert_same_chart(rc.curves_parts(run.history))
         assert_same_chart(rc.architecture_parts(run))
         assert_same_chart(rc.architecture_parts(run, feature_names=dataset.feature_names))
+        assert_same_chart(rc.architecture_parts(run, width=300, feature_names=dataset.feature_names))
 
 
 def x_domain(spec: dict) -> list:

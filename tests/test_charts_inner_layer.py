@@ -131,6 +131,20 @@ def test_architecture_draws_every_weight_of_small_layers_and_caps_wide_ones(run,
     assert "hidden_1: 32 (10 shown)" in [label["text"] for label in labels]
 
 
+def test_the_diagram_puts_each_layers_size_under_its_name_on_a_phone(run):
+    """At a phone's width the layers' labels ("hidden_1: 3", "bottleneck: 2") would run into each
+    other on one line; every layout of the diagram shares one set of frames."""
+    wide, narrow = LAYOUTS["model"]
+    for_layout = rc.architecture_layouts(run)
+    specs = {layout.size: for_layout(layout).spec() for layout in (wide, narrow)}
+    assert specs[wide.size]["datasets"]["labels"] is specs[narrow.size]["datasets"]["labels"]
+    breaks = {
+        size: [layer["mark"].get("lineBreak") for layer in spec["layer"]] for size, spec in specs.items()
+    }
+    assert breaks[narrow.size][2] == ": " and not any(breaks[wide.size])
+    assert [specs[size]["width"] for size in (wide.size, narrow.size)] == [wide.size, narrow.size]
+
+
 def input_names(spec: dict) -> list[list[str]]:
     return [
         list(spec["datasets"][layer["data"]["name"]]["feature"])

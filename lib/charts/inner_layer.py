@@ -324,7 +324,7 @@ def architecture_parts(
     if len(feature_names):
         frames["inputs"] = _input_names(feature_names, ys[0])
     shape = {"layers": len(sizes), "left": left, "limit": _limit(width, len(sizes), left)}
-    shape.update(width=width, height=height)
+    shape.update(width=width, height=height, wrap=_wraps(width))
     span = max(shown) / 2 + 1.2  # a value, not the shape: a new width of a layer fills the same template
     return ChartParts(_architecture, frames, {"low": -span, "high": span - 0.6}, shape)
 
@@ -334,14 +334,24 @@ def _limit(width: int, layers: int, left: float) -> int:
     return int(0.75 * width / (layers - 0.5 - left))
 
 
+def _wraps(width: int) -> bool:
+    """Whether the layers' names go above their sizes: at a phone's width, "hidden_1: 3" and
+    "bottleneck: 2" side by side ran into each other."""
+    return width < 500
+
+
 def architecture_layouts(run: Run, feature_names=()) -> Callable[[Layout], ChartParts]:
     """`architecture_parts` as wide as each layout (lib.charts.layouts, "model"): one set of frames."""
     parts = architecture_parts(run, feature_names=feature_names)
     layers, left = parts.shape["layers"], parts.shape["left"]
-    return lambda layout: parts.reshaped(width=layout.size, limit=_limit(layout.size, layers, left))
+    return lambda layout: parts.reshaped(
+        width=layout.size, limit=_limit(layout.size, layers, left), wrap=_wraps(layout.size)
+    )
 
 
-def _architecture(frames, values, *, layers, left, limit, width, height, pick=None) -> alt.LayerChart:
+def _architecture(
+    frames, values, *, layers, left, limit, width, height, wrap=False, pick=None
+) -> alt.LayerChart:
     """`pick`, a point selection on "node_id", is made by clicking a node and rings the picked one."""
     x = alt.X("x:Q", axis=None, scale=alt.Scale(domain=[left, layers - 0.5]))
     y = alt.Y("y:Q", axis=None, scale=alt.Scale(domain=[values["low"], values["high"]]))
@@ -384,7 +394,9 @@ def _architecture(frames, values, *, layers, left, limit, width, height, pick=No
             strokeWidth=ring.then(alt.value(4)).otherwise(alt.value(1)),
             tooltip=["node_id"],
         )
-    text = alt.Chart(frames["labels"]).mark_text(fontSize=12, baseline="top").encode(x=x, y=y, text="text:N")
+    wrapped = {"lineBreak": ": "} if wrap else {}  # "hidden_1: 3" as "hidden_1" above "3"
+    text = alt.Chart(frames["labels"]).mark_text(fontSize=12, baseline="top", **wrapped)
+    text = text.encode(x=x, y=y, text="text:N")
     layers = [edges, dots, text]
     if "inputs" in frames:
         layers.append(
