@@ -32,7 +32,7 @@ from lib.charts.common import Chart, arrow_datasets, spec_of, with_columns
 from lib.charts.files import CHART_FORMATS, chart_file
 from lib.charts.layouts import LAYOUTS, Layout, widest
 from ui.layout import charts_key, chosen_layout, layout_key
-from ui.turns import ComputedRecord, take_turn
+from ui.turns import ComputedRecord
 
 SAVE_AS = {"svg": "SVG (any size, for slides)", "png": "PNG (picture)", "json": "Vega-Lite source (JSON)"}
 ONE = ""  # the one spec of a chart that has no layouts
@@ -43,14 +43,18 @@ def chart(build: Callable, *args, name: str, layouts: str | None = None, place=s
     that saves it as `name`.svg/png/json (a responsive chart in its widest layout). `options` go
     to `st.vega_lite_chart` (a responsive chart's layouts are drawn at their own width)."""
     if layouts is None:
-        specs = _specs(_in_turn(_key(build, args, layouts)), build, args, layouts)
+        key = _key(build, args, layouts)
+        COMPUTED.take_turn_if_new((key, ()))
+        specs = _specs(key, build, args, layouts)
         place.vega_lite_chart(specs[ONE], **options)
         _save_menu(lambda: specs[ONE], name, place)
         return
     slots = place if isinstance(place, Slots) else layout_slots(layouts, place)
     saved = widest(layouts)  # the layout the menu saves, built beside the ones drawn
     built = tuple(layout.name for layout in LAYOUTS[layouts] if layout in slots.layouts or layout == saved)
-    specs = _specs(_in_turn(_key(build, args, layouts), built), build, args, layouts, built)
+    key = _key(build, args, layouts)
+    COMPUTED.take_turn_if_new((key, built))
+    specs = _specs(key, build, args, layouts, built)
     for layout, slot in slots.layouts.items():
         slot.vega_lite_chart(specs[layout.name], width="content")
     first = slots.saved is None
@@ -103,14 +107,7 @@ def _specs(
     return {layout.name: spec for layout, spec in zip(chosen, specs)}
 
 
-COMPUTED = ComputedRecord(kept=1024)  # the specs `_specs` computed: more than it keeps
-
-
-def _in_turn(key: tuple, names: tuple[str, ...] = ()) -> tuple:
-    """`key`, once a chart not computed before has waited for its turn (`ui.turns`)."""
-    if (key, names) not in COMPUTED:
-        take_turn()
-    return key
+COMPUTED = ComputedRecord(kept=1024)  # the specs `_specs` computed (key, layouts built): more than it keeps
 
 
 def _key(build: Callable, args: tuple, layouts: str | None) -> tuple:

@@ -30,7 +30,7 @@ from lib.projections import (
 )
 from lib.settings import Flag, Levels, Number, Setting, Several
 from lib.training import Run
-from ui.turns import ComputedRecord, take_turn
+from ui.turns import ComputedRecord
 
 # The page's own settings
 SHOWN = Setting(
@@ -163,8 +163,7 @@ def projection(
     """The map of `method`, or the sentence saying why it cannot be drawn. A map not computed before
     waits for a turn (`ui.turns`)."""
     key = _key(dataset, run, method, all_rows, seed, params)
-    if key[0] not in COMPUTED:
-        take_turn()
+    COMPUTED.take_turn_if_new(key[0])
     try:
         return _map(*key)
     except ValueError as err:

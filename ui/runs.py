@@ -22,7 +22,7 @@ import streamlit as st
 from lib.datasets import Dataset
 from lib.settings import Number, Setting
 from lib.training import Checkpoint, Run, TrainConfig, train_on
-from ui.turns import ComputedRecord, take_turn
+from ui.turns import ComputedRecord
 
 RUNS = Setting(  # the re-initializations page's
     "runs",
@@ -139,8 +139,7 @@ COMPUTED = ComputedRecord(kept=512)  # the runs `_trained` computed: more than i
 def trained(dataset: Dataset, config: TrainConfig) -> Run | None:
     """The run of `config` on `dataset`, or None after saying on the page why not. A run not computed
     before waits for a turn (`ui.turns`): its training and the page's charts of it are new work."""
-    if (dataset.fingerprint, config) not in COMPUTED:
-        take_turn()
+    COMPUTED.take_turn_if_new((dataset.fingerprint, config))
     try:
         return _trained(dataset.fingerprint, config, dataset)
     except ValueError as err:

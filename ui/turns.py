@@ -70,3 +70,8 @@ class ComputedRecord:
     def __contains__(self, key: Hashable) -> bool:
         with self._lock:
             return key in self._keys
+
+    def take_turn_if_new(self, key: Hashable) -> None:
+        """Wait for a turn (`take_turn`) unless `key` was computed before: asking for it is new work."""
+        if key not in self:
+            take_turn()

@@ -323,30 +323,23 @@ def architecture_parts(
     left = -1.3 if len(feature_names) else -0.5  # room for the feature names
     if len(feature_names):
         frames["inputs"] = _input_names(feature_names, ys[0])
-    shape = {"layers": len(sizes), "left": left, "limit": _limit(width, len(sizes), left)}
-    shape.update(width=width, height=height, wrap=_wraps(width))
+    shape = {"layers": len(sizes), "left": left, "height": height, **_sized(width, len(sizes), left)}
     span = max(shown) / 2 + 1.2  # a value, not the shape: a new width of a layer fills the same template
     return ChartParts(_architecture, frames, {"low": -span, "high": span - 0.6}, shape)
 
 
-def _limit(width: int, layers: int, left: float) -> int:
-    """The pixels left of the input nodes, for their feature names."""
-    return int(0.75 * width / (layers - 0.5 - left))
-
-
-def _wraps(width: int) -> bool:
-    """Whether the layers' names go above their sizes: at a phone's width, "hidden_1: 3" and
-    "bottleneck: 2" side by side ran into each other."""
-    return width < 500
+def _sized(width: int, layers: int, left: float) -> dict:
+    """The diagram's shape that follows its width: the pixels left of the input nodes for their
+    feature names (`limit`), and whether the layers' names go above their sizes (`wrap`: at a phone's
+    width, "hidden_1: 3" and "bottleneck: 2" side by side ran into each other)."""
+    return {"width": width, "limit": int(0.75 * width / (layers - 0.5 - left)), "wrap": width < 500}
 
 
 def architecture_layouts(run: Run, feature_names=()) -> Callable[[Layout], ChartParts]:
     """`architecture_parts` as wide as each layout (lib.charts.layouts, "model"): one set of frames."""
     parts = architecture_parts(run, feature_names=feature_names)
     layers, left = parts.shape["layers"], parts.shape["left"]
-    return lambda layout: parts.reshaped(
-        width=layout.size, limit=_limit(layout.size, layers, left), wrap=_wraps(layout.size)
-    )
+    return lambda layout: parts.reshaped(**_sized(layout.size, layers, left))
 
 
 def _architecture(
