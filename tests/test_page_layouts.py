@@ -18,6 +18,7 @@ from lib.training import DEEPER_LESSON, LESSON, WINE_EXERCISE, train
 from testkit import ROOT
 from testkit.apptest import app_test, assert_no_exception, chart_specs, marked_views
 from ui import state
+from ui.charts import COMPUTED
 from ui.layout import band_rules, layout_key, stylesheet
 from ui.lesson import PLANE_SIZE
 
@@ -164,6 +165,19 @@ def test_once_the_browser_tells_its_width_each_responsive_chart_is_drawn_in_one_
     assert len(players[0]["vconcat"]) == (3 if band == 0 else 1)  # a phone: plane, accuracy, matrix stacked
     assert grid["columns"] == LAYOUTS["evolution"][-1 if band == 0 else 0].columns
     assert f'data-band="{band}"' in at.markdown[0].value  # the page says it was drawn for that band
+
+
+def test_the_run_the_told_width_asks_for_builds_no_chart_again(monkeypatch):
+    """A link's first run built every layout of each chart (the width not told yet); the run the
+    browser's width probe asks for next takes its one layout from those: every chart a cache hit."""
+    at = app_test("app_pages/inner_layer.py", {"epochs": "5", "seed": "4323"})
+    built = []
+    monkeypatch.setattr(COMPUTED, "add", built.append)  # what `_specs` computes anew
+    at.session_state[state.CHART_WIDTH] = {"band": 980}
+    at.run()
+    assert_no_exception(at)
+    assert len([s for s in chart_specs(at) if "accuracy" in str(s.get("params"))]) == 1  # one layout drawn
+    assert built == []
 
 
 def test_the_data_page_draws_the_pairplot_in_each_layout_with_smaller_panels_on_smaller_screens():

@@ -51,8 +51,15 @@ def chart(build: Callable, *args, name: str, layouts: str | None = None, place=s
         return
     slots = place if isinstance(place, Slots) else layout_slots(layouts, place)
     saved = widest(layouts)  # the layout the menu saves, built beside the ones drawn
-    built = tuple(layout.name for layout in LAYOUTS[layouts] if layout in slots.layouts or layout == saved)
     key = _key(build, args, layouts)
+    every = tuple(layout.name for layout in LAYOUTS[layouts])
+    # The page's first run, before the browser told its width, built every layout: the run that
+    # width asks for next takes its layout from those, not built again.
+    built = (
+        every
+        if (key, every) in COMPUTED
+        else tuple(layout.name for layout in LAYOUTS[layouts] if layout in slots.layouts or layout == saved)
+    )
     COMPUTED.take_turn_if_new((key, built))
     specs = _specs(key, build, args, layouts, built)
     for layout, slot in slots.layouts.items():
