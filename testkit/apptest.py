@@ -9,6 +9,8 @@ import re
 
 from testkit import ROOT
 
+LAPTOP_BAND = 980  # the band Chromium at 1440 × 900 tells, the sidebar open (tests/test_browser_layouts.py)
+
 
 def scan_components_once() -> None:
     """Every new AppTest scans every installed package for Streamlit components (about 0.2 s, the
@@ -58,19 +60,38 @@ def wait_for_runs_without_polling() -> None:
 
 def app_test(page: str | None = None, query: dict | None = None, state: dict | None = None):
     """The whole app in AppTest, switched to `page` (a path under app_pages/), after one run;
-    `query` and session `state` are set before that run."""
+    `query` and session `state` are set before that run. The width probe has told a laptop's band
+    unless `state` says otherwise (a browser tells it at once; AppTest has none)."""
     from streamlit.testing.v1 import AppTest
+
+    from ui.state import CHART_WIDTH
 
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=180)
     for key, value in (query or {}).items():
         at.query_params[key] = value
-    for key, value in (state or {}).items():
+    state = {CHART_WIDTH: {"band": LAPTOP_BAND}} | (state or {})  # as a laptop's browser tells (ui.layout)
+    for key, value in state.items():
         at.session_state[key] = value
     at.run()
     if page:
         at.switch_page(page)
         at.run()
     return at
+
+
+def each_layout(at, chart: str):
+    """Draw the page of `at` again as a browser in each band of widths of `chart` tells it (its layouts
+    in lib.charts.layouts, widest first), yielding each layout after its run; the next run of `at`
+    is told the width it was told before."""
+    from lib.charts.layouts import LAYOUTS
+    from ui.state import CHART_WIDTH
+
+    told = at.session_state[CHART_WIDTH] if CHART_WIDTH in at.session_state else None
+    for layout in LAYOUTS[chart]:
+        at.session_state[CHART_WIDTH] = {"band": layout.min_width}
+        at.run()
+        yield layout
+    at.session_state[CHART_WIDTH] = told  # the next run as before
 
 
 def first_run(**state):

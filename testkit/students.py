@@ -45,6 +45,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from lib.settings import TRAIN
 from testkit import ROOT
+from testkit.apptest import LAPTOP_BAND
 from testkit.server import healthy
 from ui.layout import PROBE
 
@@ -109,7 +110,6 @@ def _value_state(widget_id: str, kind: str, proto) -> WidgetState | None:
     return state
 
 
-LAPTOP_BAND = 980  # the band Chromium at 1440 × 900 tells, the sidebar open (tests/test_browser_layouts.py)
 WIDGET_KINDS = {
     "slider",
     "checkbox",

@@ -16,9 +16,9 @@ from lib.data_summary import separating_features
 from lib.datasets import load_dataset
 from lib.training import DEEPER_LESSON, LESSON, WINE_EXERCISE, train
 from testkit import ROOT
-from testkit.apptest import app_test, assert_no_exception, chart_specs, marked_views
+from testkit.apptest import app_test, assert_no_exception, chart_specs, each_layout, marked_views
 from ui import state
-from ui.charts import COMPUTED
+from ui.charts import COMPUTED, UNTOLD
 from ui.layout import band_rules, layout_key, stylesheet
 from ui.lesson import PLANE_SIZE
 
@@ -61,9 +61,11 @@ def test_the_stylesheet_shows_exactly_one_layout_at_every_width(chart):
 
 def test_the_gallery_draws_3_2_and_1_columns_of_the_same_maps():
     at = app_test("app_pages/gallery.py")
-    assert_no_exception(at)
-    specs = chart_specs(at)
-    assert [spec["columns"] for spec in specs[:3]] == [3, 2, 1]
+    specs = []
+    for _ in each_layout(at, "gallery_maps"):
+        assert_no_exception(at)
+        specs.append(chart_specs(at)[0])
+    assert [spec["columns"] for spec in specs] == [3, 2, 1]
     assert specs[0]["concat"] == specs[1]["concat"] == specs[2]["concat"]
 
 
@@ -143,12 +145,22 @@ def assert_each_layout_fits(chart: str, specs: list[dict]) -> None:
     assert width <= PHONE_COLUMN, (chart, width)
 
 
-def test_the_inner_layer_page_draws_every_layout_of_its_responsive_charts():
-    at = app_test("app_pages/inner_layer.py", {"epochs": "6"})
+def test_until_the_browser_tells_its_width_no_chart_is_built_then_each_once(monkeypatch):
+    """A link's first run (the width probe has not spoken) builds no chart and says they are
+    coming; the run the probe asks for builds each chart once, in the layout for that width."""
+    built = []
+    monkeypatch.setattr(COMPUTED, "add", built.append)  # what `_specs` computes anew
+    at = app_test("app_pages/inner_layer.py", {"epochs": "6", "seed": "4323"}, {state.CHART_WIDTH: None})
+    assert_no_exception(at)
+    assert not at.get("vega_lite_chart") and built == []
+    assert [c.value for c in at.caption].count(UNTOLD) == 4  # the player, the grid, the curves, the model
+    at.session_state[state.CHART_WIDTH] = {"band": 980}
+    at.run()
     assert_no_exception(at)
     specs = chart_specs(at)
-    assert sum("accuracy" in str(s.get("params")) for s in specs) == len(LAYOUTS["player"])
-    assert sum("facet" in s for s in specs) == len(LAYOUTS["evolution"])
+    assert sum("accuracy" in str(s.get("params")) for s in specs) == 1
+    assert sum("facet" in s for s in specs) == 1
+    assert len(built) == len(specs) == 4 and UNTOLD not in [c.value for c in at.caption]
 
 
 @pytest.mark.parametrize("band", [0, 2000], ids=["phone", "wide screen"])
@@ -167,36 +179,37 @@ def test_once_the_browser_tells_its_width_each_responsive_chart_is_drawn_in_one_
     assert f'data-band="{band}"' in at.markdown[0].value  # the page says it was drawn for that band
 
 
-def test_the_run_the_told_width_asks_for_builds_no_chart_again(monkeypatch):
-    """A link's first run built every layout of each chart (the width not told yet); the run the
-    browser's width probe asks for next takes its one layout from those: every chart a cache hit."""
-    at = app_test("app_pages/inner_layer.py", {"epochs": "5", "seed": "4323"})
-    built = []
-    monkeypatch.setattr(COMPUTED, "add", built.append)  # what `_specs` computes anew
-    at.session_state[state.CHART_WIDTH] = {"band": 980}
-    at.run()
-    assert_no_exception(at)
-    assert len([s for s in chart_specs(at) if "accuracy" in str(s.get("params"))]) == 1  # one layout drawn
-    assert built == []
-
-
 def test_the_data_page_draws_the_pairplot_in_each_layout_with_smaller_panels_on_smaller_screens():
     at = app_test(None)
-    assert_no_exception(at)
-    sides = [{panel["width"] for panel in marked_views(spec)} for spec in chart_specs(at)]
+    sides = []
+    for _ in each_layout(at, "pairplot"):
+        assert_no_exception(at)
+        [spec] = chart_specs(at)
+        sides.append({panel["width"] for panel in marked_views(spec)})
     assert sides == [{150}, {104}, {54}]  # 4 features: 150 px at 1440, 104 on a tablet, 54 on a phone
 
 
 def test_the_gradient_descent_page_draws_each_chart_in_layouts_that_fit_their_widths():
+    """In the main column each chart is drawn in the layout for the width told: every width band
+    is told in turn. The two charts side by side (a column's width is not told) come in every layout."""
+    main, in_columns = ("comparison", "layer_norms", "gradient_by_layer"), ("surface", "loss_by_step")
+    drawn = {chart: {} for chart in main}  # chart -> layout name -> spec
     at = app_test("app_pages/gradient_descent.py")
-    assert_no_exception(at)
-    specs = [with_its_data(chart) for chart in at.get("vega_lite_chart")]
-    charts = ["comparison", "surface", "loss_by_step", "layer_norms", "gradient_by_layer"]  # page order
-    assert len(specs) == sum(len(LAYOUTS[chart]) for chart in charts)
-    for chart in charts:
+    for band in sorted({layout.min_width for chart in main for layout in LAYOUTS[chart]}, reverse=True):
+        at.session_state[state.CHART_WIDTH] = {"band": band}
+        at.run()
+        assert_no_exception(at)
+        comparison, *rest = [with_its_data(chart) for chart in at.get("vega_lite_chart")]  # page order
+        side_by_side = sum(len(LAYOUTS[chart]) for chart in in_columns)
+        assert len(rest) == side_by_side + len(main) - 1
+        for chart, spec in zip(main, [comparison, *rest[side_by_side:]]):
+            drawn[chart][next(lay.name for lay in LAYOUTS[chart] if band >= lay.min_width)] = spec
+    for chart in main:
+        assert_each_layout_fits(chart, [drawn[chart][layout.name] for layout in LAYOUTS[chart]])
+    for chart in in_columns:
         count = len(LAYOUTS[chart])
-        assert_each_layout_fits(chart, specs[:count])
-        specs = specs[count:]
+        assert_each_layout_fits(chart, rest[:count])
+        rest = rest[count:]
 
 
 def test_the_lessons_planes_before_and_after_fit_half_a_tablet_and_a_phone(banknotes):

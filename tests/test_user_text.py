@@ -3,7 +3,8 @@
 import re
 
 from testkit import ROOT
-from testkit.apptest import app_test, first_run, upload
+from testkit.apptest import LAPTOP_BAND, app_test, first_run, upload
+from ui.charts import UNTOLD
 from ui.layout import stylesheet
 
 TRICKY = ["<b>bold</b>", "**star**", "[link](http://example.com)"]
@@ -32,7 +33,7 @@ def test_an_upload_with_markup_in_its_names_is_shown_escaped():
         assert not at.exception, page
         # every element but the stylesheet, built from a repo file and lib.charts.layouts alone
         shown = [*at.markdown, *at.caption, *at.info, *at.warning, *at.error]
-        shown = [element for element in shown if element.value != stylesheet()]  # no browser: no band
+        shown = [element for element in shown if element.value != stylesheet(LAPTOP_BAND)]  # app_test's band
         assert shown, page
         for element in shown:
             assert not getattr(element.proto, "allow_html", False), page
@@ -43,7 +44,7 @@ def test_an_upload_with_markup_in_its_names_is_shown_escaped():
 def test_a_width_the_browser_tells_is_a_known_band_or_not_told():
     """The width probe's state comes from the browser, and any client can send another: text or a
     value that is not a width in pixels never reaches the stylesheet's HTML nor breaks the page (it counts as
-    not told: every layout is drawn, CSS picks one)."""
+    not told: no chart is drawn, a line says it is coming)."""
     from ui import state
 
     for told in ("<b>bold</b>", '980"><img src=x>', -5, 980.5, True, None):
@@ -51,5 +52,6 @@ def test_a_width_the_browser_tells_is_a_known_band_or_not_told():
         assert not at.exception, told
         sheets = [m.value for m in at.markdown if m.value.startswith("<style")]
         assert sheets == [stylesheet()], told  # the sheet of a page not told its width
+        assert UNTOLD in [c.value for c in at.caption] and not at.get("vega_lite_chart"), told
     at = app_test("app_pages/inner_layer.py", state={state.CHART_WIDTH: {"band": 980}})
     assert [m.value for m in at.markdown if m.value.startswith("<style")] == [stylesheet(980)]

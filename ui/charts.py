@@ -2,8 +2,9 @@
 
 `build` is a module-level function of lib.charts and `build(*args)` the chart: `ChartParts`, an
 Altair chart or a Vega-Lite spec. A responsive chart (`layouts`: its name in lib.charts.layouts.LAYOUTS)
-is drawn in the layout that fits the width the browser told (ui.layout), or, until it has, once per
-layout, each in the container the stylesheet shows only at its widths. There `build(*args)` is
+in the main column is drawn in the layout that fits the width the browser told (ui.layout), and not
+until it has told it; in a column, once per layout, each in the container the stylesheet shows only
+at its widths. There `build(*args)` is
 a function of the `Layout`, or one concatenation of panels laid out again for each layout (its
 columns and panel size).
 
@@ -36,6 +37,11 @@ from ui.turns import ComputedRecord
 
 SAVE_AS = {"svg": "SVG (any size, for slides)", "png": "PNG (picture)", "json": "Vega-Lite source (JSON)"}
 ONE = ""  # the one spec of a chart that has no layouts
+UNTOLD = "Drawing this chart for your screen's width…"
+UNTOLD_HELP = (
+    "Your browser tells the app how wide the page is, and the chart is drawn in the layout that "
+    "fits it. If this stays, reload the page."
+)
 
 
 def chart(build: Callable, *args, name: str, layouts: str | None = None, place=st, **options) -> None:
@@ -50,16 +56,11 @@ def chart(build: Callable, *args, name: str, layouts: str | None = None, place=s
         _save_menu(lambda: specs[ONE], name, place)
         return
     slots = place if isinstance(place, Slots) else layout_slots(layouts, place)
+    if not slots.layouts:  # the width not told yet: nothing built
+        return
     saved = widest(layouts)  # the layout the menu saves, built beside the ones drawn
+    built = tuple(layout.name for layout in LAYOUTS[layouts] if layout in slots.layouts or layout == saved)
     key = _key(build, args, layouts)
-    every = tuple(layout.name for layout in LAYOUTS[layouts])
-    # The page's first run, before the browser told its width, built every layout: the run that
-    # width asks for next takes its layout from those, not built again.
-    built = (
-        every
-        if (key, every) in COMPUTED
-        else tuple(layout.name for layout in LAYOUTS[layouts] if layout in slots.layouts or layout == saved)
-    )
     COMPUTED.take_turn_if_new((key, built))
     specs = _specs(key, build, args, layouts, built)
     for layout, slot in slots.layouts.items():
@@ -81,12 +82,16 @@ class Slots:
 
 def layout_slots(layouts: str, place=st) -> Slots:
     """Empty slots for the chart `layouts`, then its menu, for a chart drawn again as its data comes
-    in: each `chart(..., place=slots)` draws it anew in them. In the main column, once the browser
-    has told its width (ui.layout), one slot for the layout that fits; else one per layout, in the
-    containers the stylesheet shows by width (a column's width is not told)."""
+    in: each `chart(..., place=slots)` draws it anew in them. In the main column, one slot for the
+    layout that fits the width the browser told (ui.layout), and none until it has: a line says the
+    chart is coming, and nothing is built. Elsewhere one per layout, in the containers the
+    stylesheet shows by width (a column's width is not told)."""
     chosen = chosen_layout(layouts) if place is st else None
     with place.container(key=charts_key(layouts)):
-        if chosen is not None:
+        if place is st and chosen is None:  # the run the told width asks for draws it
+            st.caption(UNTOLD, help=UNTOLD_HELP)
+            slots = {}
+        elif chosen is not None:
             slots = {chosen: st.empty()}
         else:
             slots = {

@@ -2,11 +2,13 @@
 show each responsive chart's one layout that fits the width there is; and the probe that tells the
 server that width, so that it sends a responsive chart in that one layout only.
 
-Until the browser has said (a session's first run, a test without a browser), a responsive chart is
-drawn in every layout and the stylesheet shows the one that fits. Once it has, the page draws only
-that layout: a student's browser draws each chart once, not once per layout, and the server sends
-less. The probe speaks again only when the width crosses into another band (a turned phone, the
-sidebar opened), and the page is drawn again for it.
+Until the browser has said (a session's first run), a responsive chart in the main column is not
+drawn: a line says it is coming, and the run the probe asks for draws it in the one layout that
+fits. The server builds each chart once, for the width there is, and a student's browser draws it
+once: drawing every layout at first kept a laptop's browser busy for seconds before the probe could
+even speak. A chart in a column (whose width is not told) is drawn in every layout, and the
+stylesheet shows the one that fits. The probe speaks again only when the width crosses into another
+band (a turned phone, the sidebar opened), and the page is drawn again for it.
 """
 
 from __future__ import annotations
@@ -71,8 +73,8 @@ BANDS = sorted({layout.min_width for layouts in LAYOUTS.values() for layout in l
 PROBE_JS = """
 export default function ({ parentElement, data, setStateValue }) {
   const host = parentElement.host ?? parentElement;
-  const main = host.closest('[data-testid="stMainBlockContainer"]');
-  if (!main) return;
+  // the page's width if Streamlit's main column is not found: a chart drawn a size too big beats none
+  const main = host.closest('[data-testid="stMainBlockContainer"]') ?? document.documentElement;
   let told = data.band;
   const tell = () => {
     const style = getComputedStyle(main);
