@@ -13,7 +13,6 @@ from ui.turns import page_run
 
 keep_keras_state()  # before the first run ends
 st.set_page_config(page_title="Bottleneck Lab", page_icon=":material/hub:", layout="wide")
-responsive_layout(on_told=resend_settings)
 
 LESSON = st.Page("app_pages/lesson.py", title="The guided lesson", icon=":material/school:")
 NETWORK_PAGES = [  # the pages that show the network: its controls in the sidebar
@@ -29,6 +28,9 @@ PAGES = [
 ]
 
 navigation = st.navigation(PAGES)
+# After the navigation, which tells the browser the page: the probe's rerun, asked for as soon as the
+# browser draws it (on a busy server before this run's navigation arrived), went to the data page.
+responsive_layout(on_told=resend_settings)
 st.sidebar.markdown("**Bottleneck Lab** · see what a neural network's hidden layer learns")
 apply_link()
 dataset_picker()

@@ -59,6 +59,14 @@ def test_the_stylesheet_shows_exactly_one_layout_at_every_width(chart):
     assert "ui.layout import responsive_layout" in (ROOT / "streamlit_app.py").read_text()
 
 
+def test_the_width_probe_is_drawn_after_the_navigation_so_its_rerun_stays_on_the_page():
+    """The browser sends the probe's rerun for the page it knows. Drawn before the navigation
+    message, the probe could speak first on a busy server, and a link to the lesson's step 3 opened
+    the data page instead (seen in Chromium: its rerun named the entry script, not the lesson)."""
+    source = (ROOT / "streamlit_app.py").read_text()
+    assert source.index("st.navigation(") < source.index("responsive_layout(")
+
+
 def test_the_gallery_draws_3_2_and_1_columns_of_the_same_maps():
     at = app_test("app_pages/gallery.py")
     specs = []
