@@ -129,6 +129,7 @@ class Student:
         self.number, self.base = number, base.rstrip("/")
         self.band = LAPTOP_BAND  # what its browser's width probe tells (ui.layout)
         self._tells = False  # the probe has just told its band: the browser reruns the page
+        self._probe = ""  # the width probe's widget id (the main script draws it on every page)
         self.cookies: dict[str, str] = {}  # what the server and the proxy set (the sticky cookie)
         self.replicas: list[str] = []  # the proxy's X-Replica answer of every request, if any
         self.socket = None
@@ -237,6 +238,7 @@ class Student:
             self._errors.append(f"{element.exception.type}: {element.exception.message[:300]}")
         elif kind == "bidi_component" and element.bidi_component.component_name == PROBE:
             self._seen.add(element.bidi_component.id)  # the browser tells its charts' width
+            self._probe = element.bidi_component.id
             if element.bidi_component.id not in self.states:
                 band = json.dumps({"band": self.band})
                 self.states[element.bidi_component.id] = WidgetState(
@@ -362,7 +364,7 @@ class Student:
         if page not in self.pages:
             raise StudentError(f"no page {page!r} in the navigation")
         self.query = ""  # the frontend drops the page's query on a page change
-        kept = {w.id for w in self.widgets.values() if w.script == self.main_hash}
+        kept = {w.id for w in self.widgets.values() if w.script == self.main_hash} | {self._probe}
         self.states = {i: s for i, s in self.states.items() if i in kept}
         return await self._run(page_hash=self.pages[page])
 
