@@ -49,9 +49,7 @@ def chart(build: Callable, *args, name: str, layouts: str | None = None, place=s
     that saves it as `name`.svg/png/json (a responsive chart in its widest layout). `options` go
     to `st.vega_lite_chart` (a responsive chart's layouts are drawn at their own width)."""
     if layouts is None:
-        key = _key(build, args, layouts)
-        COMPUTED.take_turn_if_new((key, ()))
-        specs = _specs(key, build, args, layouts)
+        specs = _specs_in_turn(build, args, layouts)
         place.vega_lite_chart(specs[ONE], **options)
         _save_menu(lambda: specs[ONE], name, place)
         return
@@ -60,9 +58,7 @@ def chart(build: Callable, *args, name: str, layouts: str | None = None, place=s
         return
     saved = widest(layouts)  # the layout the menu saves, built beside the ones drawn
     built = tuple(layout.name for layout in LAYOUTS[layouts] if layout in slots.layouts or layout == saved)
-    key = _key(build, args, layouts)
-    COMPUTED.take_turn_if_new((key, built))
-    specs = _specs(key, build, args, layouts, built)
+    specs = _specs_in_turn(build, args, layouts, built)
     for layout, slot in slots.layouts.items():
         slot.vega_lite_chart(specs[layout.name], width="content")
     first = slots.saved is None
@@ -86,18 +82,17 @@ def layout_slots(layouts: str, place=st) -> Slots:
     layout that fits the width the browser told (ui.layout), and none until it has: a line says the
     chart is coming, and nothing is built. Elsewhere one per layout, in the containers the
     stylesheet shows by width (a column's width is not told)."""
-    chosen = chosen_layout(layouts) if place is st else None
     with place.container(key=charts_key(layouts)):
-        if place is st and chosen is None:  # the run the told width asks for draws it
-            st.caption(UNTOLD, help=UNTOLD_HELP)
-            slots = {}
-        elif chosen is not None:
-            slots = {chosen: st.empty()}
-        else:
+        if place is not st:
             slots = {
                 layout: st.container(key=layout_key(layouts, layout.name)).empty()
                 for layout in LAYOUTS[layouts]
             }
+        elif (chosen := chosen_layout(layouts)) is None:  # the run the told width asks for draws it
+            st.caption(UNTOLD, help=UNTOLD_HELP)
+            slots = {}
+        else:
+            slots = {chosen: st.empty()}
     return Slots(slots, place.empty())
 
 
@@ -117,6 +112,13 @@ def _specs(
     chosen = [layout for layout in LAYOUTS[layouts] if not names or layout.name in names]
     specs = arrow_datasets(*(spec_of(built(layout)) for layout in chosen))  # a shared frame once
     return {layout.name: spec for layout, spec in zip(chosen, specs)}
+
+
+def _specs_in_turn(build: Callable, args: tuple, layouts: str | None, names: tuple[str, ...] = ()):
+    """`_specs` of `build(*args)`, after waiting for a turn if they were not computed before (ui.turns)."""
+    key = _key(build, args, layouts)
+    COMPUTED.take_turn_if_new((key, names))
+    return _specs(key, build, args, layouts, names)
 
 
 COMPUTED = ComputedRecord(kept=1024)  # the specs `_specs` computed (key, layouts built): more than it keeps
