@@ -206,10 +206,10 @@ def node_pictures_view(at) -> dict:
 
 @pytest.mark.parametrize("band", [None, 0], ids=["before the width is told", "a phone"])
 def test_a_link_opens_the_inner_layer_page_with_the_pictures_in_the_network(band):
-    at = app_test("app_pages/inner_layer.py", {"epochs": "5", "node_pictures": "true"})
-    if band is not None:
-        at.session_state[state.CHART_WIDTH] = {"band": band}
-        at.run()
+    told = None if band is None else {"band": band}
+    at = app_test(
+        "app_pages/inner_layer.py", {"epochs": "5", "node_pictures": "true"}, {state.CHART_WIDTH: told}
+    )
     assert_no_exception(at)
     assert any(
         "Each small picture is **one hidden node**, drawn where the node sits" in m.value for m in at.markdown

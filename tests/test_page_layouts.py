@@ -202,13 +202,13 @@ def test_the_gradient_descent_page_draws_each_chart_in_layouts_that_fit_their_wi
     is told in turn. The two charts side by side (a column's width is not told) come in every layout."""
     main, in_columns = ("comparison", "layer_norms", "gradient_by_layer"), ("surface", "loss_by_step")
     drawn = {chart: {} for chart in main}  # chart -> layout name -> spec
+    side_by_side = sum(len(LAYOUTS[chart]) for chart in in_columns)
     at = app_test("app_pages/gradient_descent.py")
     for band in sorted({layout.min_width for chart in main for layout in LAYOUTS[chart]}, reverse=True):
         at.session_state[state.CHART_WIDTH] = {"band": band}
         at.run()
         assert_no_exception(at)
         comparison, *rest = [with_its_data(chart) for chart in at.get("vega_lite_chart")]  # page order
-        side_by_side = sum(len(LAYOUTS[chart]) for chart in in_columns)
         assert len(rest) == side_by_side + len(main) - 1
         for chart, spec in zip(main, [comparison, *rest[side_by_side:]]):
             drawn[chart][next(lay.name for lay in LAYOUTS[chart] if band >= lay.min_width)] = spec
