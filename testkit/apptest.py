@@ -35,6 +35,15 @@ def compile_scripts_once() -> None:
         app_test.ScriptCache = local_script_runner.ScriptCache = lambda: shared
 
 
+def skip_the_bare_mode_warning() -> None:
+    """Outside `streamlit run`, Streamlit's first element checks once whether it runs in a REPL, by
+    `inspect.stack()`: every frame's source file looked up, which took 2 s in a test that traces
+    memory (tests/test_caches.py). The check only chooses a log line; here it is marked done."""
+    from streamlit import delta_generator
+
+    delta_generator._use_warning_has_been_displayed = True
+
+
 def wait_for_runs_without_polling() -> None:
     """AppTest waits for a script run by checking, every millisecond, whether the run's list of events
     (one a message the page sends: hundreds) holds its end: the test's thread takes the GIL from the

@@ -17,6 +17,7 @@ from testkit.apptest import (
     clear_caches,
     compile_scripts_once,
     scan_components_once,
+    skip_the_bare_mode_warning,
     wait_for_runs_without_polling,
 )
 from testkit.chromium import launch, require_chromium
@@ -29,6 +30,7 @@ FRESH = Background()
 def pytest_configure(config):
     scan_components_once()
     compile_scripts_once()
+    skip_the_bare_mode_warning()
     wait_for_runs_without_polling()
     config.addinivalue_line(
         "markers",
