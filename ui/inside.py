@@ -12,7 +12,7 @@ import streamlit as st
 from lib.datasets import Dataset
 from lib.settings import Flag, Setting
 from lib.training import Run
-from ui.charts import chart
+from ui.charts import UNTOLD, UNTOLD_HELP, chart
 from ui.classroom import draw
 from ui.layout import chosen_layout
 
@@ -41,15 +41,18 @@ SWITCHED_OFF = (
 
 def view_on_request(setting: Setting, run: Run, dataset: Dataset, view: str, name: str) -> None:
     """The view (of lib.charts.inside.VIEWS) with its own epoch slider, drawn while `setting`'s switch
-    is on, in the player's layout for the width the browser told (its widest until told); else a
-    line saying what switching it on does."""
-    if draw(setting):
-        from lib.charts.inside import view_with_scrubber  # scikit-learn: not before a network page
-
-        layout = chosen_layout("player")
-        chart(view_with_scrubber, run, dataset, view, layout, name=name, width="content")
-    else:
+    is on, in the player's layout for the width the browser told (like every responsive chart, not
+    built until it is told: a line says it is coming); else a line saying what switching it on does."""
+    if not draw(setting):
         st.caption(SWITCHED_OFF)
+        return
+    layout = chosen_layout("player")
+    if layout is None:  # the run the told width asks for draws it, in its one layout
+        st.caption(UNTOLD, help=UNTOLD_HELP)
+        return
+    from lib.charts.inside import view_with_scrubber  # scikit-learn: not before a network page
+
+    chart(view_with_scrubber, run, dataset, view, layout, name=name, width="content")
 
 
 @st.cache_data(max_entries=64, max_size="1MB", show_spinner=False)  # two numbers each
