@@ -34,7 +34,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -43,7 +42,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from class_students import median, percentile
-from common import ROOT, print_table, summary
+from common import ROOT, print_table, summary, worktree
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -220,23 +219,6 @@ def serving(root: Path):
             yield url
         finally:
             stop_server(process)
-
-
-@contextmanager
-def worktree(rev: str):
-    """A checkout of `rev` beside this one (`git worktree`), removed afterwards."""
-    folder = Path(tempfile.mkdtemp(prefix="bench-baseline-")) / "tree"
-    try:
-        added = subprocess.run(
-            ["git", "worktree", "add", "--detach", str(folder), rev], cwd=ROOT, capture_output=True, text=True
-        )
-        if added.returncode:
-            raise RuntimeError(f"no worktree of {rev}: {added.stderr.strip()}")
-        yield folder
-    finally:
-        if folder.exists():
-            subprocess.run(["git", "worktree", "remove", "--force", str(folder)], cwd=ROOT, check=False)
-        shutil.rmtree(folder.parent, ignore_errors=True)
 
 
 class PageLost(Exception):

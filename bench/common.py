@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,3 +75,23 @@ def print_table(title: str, rows: list[tuple], headers: tuple) -> None:
     print(f"\n{title}")
     for row in (headers, tuple("-" * w for w in widths), *rows):
         print("  ".join(str(x).ljust(w) for x, w in zip(row, widths)))
+
+
+@contextmanager
+def worktree(rev: str):
+    """A checkout of `rev` (`git worktree`), with `../shared` beside it when this one has it (the
+    canonical data some tests compare with), removed afterwards: a baseline measured in the same run."""
+    folder = Path(tempfile.mkdtemp(prefix="bench-baseline-")) / "tree"
+    try:
+        added = subprocess.run(
+            ["git", "worktree", "add", "--detach", str(folder), rev], cwd=ROOT, capture_output=True, text=True
+        )
+        if added.returncode:
+            raise RuntimeError(f"no worktree of {rev}: {added.stderr.strip()}")
+        if (ROOT.parent / "shared").is_dir():
+            (folder.parent / "shared").symlink_to(ROOT.parent / "shared")
+        yield folder
+    finally:
+        if folder.exists():
+            subprocess.run(["git", "worktree", "remove", "--force", str(folder)], cwd=ROOT, check=False)
+        shutil.rmtree(folder.parent, ignore_errors=True)
