@@ -72,17 +72,19 @@ ACTIVATIONS = {
 
 @dataclass(frozen=True)
 class Output:
-    """One output layer: what its logits mean in NumPy, and its activation and loss in Keras."""
+    """One output layer: what its logits mean in NumPy, and its activation, loss and accuracy (the
+    function `model.compile(metrics=["accuracy"])` picks for that loss) in Keras."""
 
     numpy: Callable  # logits -> class probabilities (sigmoid: of class 1) or reconstructed values
     keras: str
     keras_loss: str
+    keras_accuracy: str | None = None  # none for reconstructed values
 
 
 # Inside the graph each loss is computed from the logits (`_loss_and_accuracy`).
 OUTPUTS = {
-    "sigmoid": Output(_sigmoid, "sigmoid", "binary_crossentropy"),
-    "softmax": Output(_softmax, "softmax", "categorical_crossentropy"),
+    "sigmoid": Output(_sigmoid, "sigmoid", "binary_crossentropy", "binary_accuracy"),
+    "softmax": Output(_softmax, "softmax", "categorical_crossentropy", "categorical_accuracy"),
     "linear": Output(lambda z: z, "linear", "mean_squared_error"),
 }
 METRIC_NAMES = ("loss", "accuracy", "val_loss", "val_accuracy", "test_loss", "test_accuracy")
