@@ -186,16 +186,17 @@ def minibatch_steps(n_rows: int, config) -> int:
     return config.epochs * math.ceil(fit_rows(n_rows, config) / config.batch_size)
 
 
-# What a check costs on this project's 2-core machine, idle (2026-12-07): about 0.85 s (building,
-# compiling, tracing, evaluating) and 0.4-0.5 ms a minibatch update for the bundled data sets'
-# networks, an epoch's updates in one call (`steps_per_execution`): 0.96 s for wine's 300 updates,
-# 1.04 s for banknotes' 1,050, 1.11 s for breast cancer's 450, 1.42 s for digits' 1,375. Under a load
-# of 4 to 6, about twice that. Measured with
+# What a check costs on this project's 2-core machine, idle (2026-12-07, 18:40): about 0.6 s (building,
+# compiling, tracing, Keras' accuracy) and 0.3-0.5 ms a minibatch update for the bundled data sets'
+# networks, an epoch's updates in one call (`steps_per_execution`): 0.86-0.98 s for wine's 300 updates,
+# 0.89 s for banknotes' 1,050, 0.71 s for breast cancer's 450, 1.08-1.18 s for digits' 1,375 (with
+# `model.evaluate`, before: 1.32 s for wine, 1.5-1.9 s for digits). Under a load of 4 to 6, about
+# twice that. Measured with
 # `python -c "import time; from lib.datasets import load_dataset as L; from lib.presets import
 # default_config_for as P; from lib.training import train; from lib.keras_check import
 # check_against_keras as C, minibatch_steps as S; d = L('digits'); r = train(d, P(d)); t =
 # time.perf_counter(); C(d, r); print(S(len(d.y), P(d)), time.perf_counter() - t)"` for each data set.
-START_SECONDS, STEP_SECONDS = 0.9, 0.0005
+START_SECONDS, STEP_SECONDS = 0.6, 0.0004
 
 
 def estimated_seconds(n_rows: int, config) -> float:
