@@ -17,6 +17,7 @@ import json
 import os
 import re
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -91,8 +92,8 @@ def main() -> None:
         f"{fresh:.0f} s in fresh processes; all processes {last['cpu']:.0f} s of CPU: on 2 cores no less "
         f"than {last['cpu'] / 2:.0f} s of wall time"
     )
-    wall = sorted(run["wall"] for run in mine)[len(mine) // 2]
-    base = sorted(run["wall"] for run in runs.get(args.baseline, [])) if args.baseline else []
+    wall = statistics.median(run["wall"] for run in mine)
+    base = [run["wall"] for run in runs[args.baseline]] if args.baseline else []
     summary(
         'fast lane: `python -m pytest -m "not browser"`, wall time (median)',
         wall,
@@ -100,7 +101,7 @@ def main() -> None:
         goal=f"≤ {GOAL:.0f} s",
         met=wall <= GOAL and not any(run["failed"] for run in mine),
         baseline=args.baseline,
-        ratio=wall / base[len(base) // 2] if base else None,
+        ratio=wall / statistics.median(base) if base else None,
         note=f"{len(mine)} runs, {last['verdict']}, {last['cpu']:.0f} s of CPU",
     )
 
