@@ -44,6 +44,12 @@ UNTOLD_HELP = (
 )
 
 
+def say_untold() -> None:
+    """The line in a chart's place until the browser has told its width (ui.layout): the run the told
+    width asks for draws the chart."""
+    st.caption(UNTOLD, help=UNTOLD_HELP)
+
+
 def chart(build: Callable, *args, name: str, layouts: str | None = None, place=st, **options) -> None:
     """Draw `build(*args)` in `place` (or in `layouts`' slots from `layout_slots`), with the menu
     that saves it as `name`.svg/png/json (a responsive chart in its widest layout). `options` go
@@ -89,7 +95,7 @@ def layout_slots(layouts: str, place=st) -> Slots:
                 for layout in LAYOUTS[layouts]
             }
         elif (chosen := chosen_layout(layouts)) is None:  # the run the told width asks for draws it
-            st.caption(UNTOLD, help=UNTOLD_HELP)
+            say_untold()
             slots = {}
         else:
             slots = {chosen: st.empty()}

@@ -12,7 +12,7 @@ import streamlit as st
 from lib.datasets import Dataset
 from lib.settings import Flag, Setting
 from lib.training import Run
-from ui.charts import UNTOLD, UNTOLD_HELP, chart
+from ui.charts import chart, say_untold
 from ui.classroom import draw
 from ui.layout import chosen_layout
 
@@ -47,8 +47,8 @@ def view_on_request(setting: Setting, run: Run, dataset: Dataset, view: str, nam
         st.caption(SWITCHED_OFF)
         return
     layout = chosen_layout("player")
-    if layout is None:  # the run the told width asks for draws it, in its one layout
-        st.caption(UNTOLD, help=UNTOLD_HELP)
+    if layout is None:
+        say_untold()
         return
     from lib.charts.inside import view_with_scrubber  # scikit-learn: not before a network page
 
