@@ -68,16 +68,19 @@ def frames_sent(tab) -> list:
     return sent
 
 
-# The page settled: drawn for the width the browser told the server (its stylesheet says the band;
-# each responsive chart in its one layout, ui/layout.py), the script not running, at least one
-# chart on screen and every chart on screen drawn (Vega draws a page's big charts seconds after
-# its script ends).
+# The page settled: drawn for the width the browser tells now (its stylesheet says the band it was
+# drawn for, each responsive chart in its one layout; the width probe measures the band now, even
+# in the moment after a resize before it has told it: ui/layout.py), the script not running, at
+# least one chart on screen and every chart on screen drawn (Vega draws a page's big charts seconds
+# after its script ends).
 # One condition, checked at once: a chart drawn while the script still runs does not count, nor a
 # page whose elements Streamlit marks stale (a rerun under way: its running widget shows only later).
 SETTLED = """() => {
   const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
     .filter((chart) => chart.offsetParent !== null);
-  return document.querySelector('style[data-sheet][data-band]') !== null
+  const sheet = document.querySelector('style[data-sheet][data-band]');
+  const main = document.querySelector('[data-testid="stMainBlockContainer"]') ?? document.documentElement;
+  return sheet !== null && main.chartBand !== undefined && sheet.dataset.band === String(main.chartBand())
     && !document.querySelector('[data-testid="stStatusWidget"]')
     && !document.querySelector('[data-stale="true"]')
     && charts.length > 0

@@ -76,10 +76,16 @@ export default function ({ parentElement, data, setStateValue }) {
   // the page's width if Streamlit's main column is not found: a chart drawn a size too big beats none
   const main = host.closest('[data-testid="stMainBlockContainer"]') ?? document.documentElement;
   let told = data.band;
-  const tell = () => {
+  const measure = () => {
     const style = getComputedStyle(main);
     const width = main.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
-    const band = data.bands.filter((least) => width >= least).pop() ?? 0;
+    return data.bands.filter((least) => width >= least).pop() ?? 0;
+  };
+  // the band the browser would tell now, measured on demand: a browser test waits for a page drawn
+  // for it (testkit.chromium.SETTLED), also in the moment after a resize before this probe speaks
+  main.chartBand = measure;
+  const tell = () => {
+    const band = measure();
     if (band !== told) {
       told = band;
       setStateValue("band", band);
