@@ -274,15 +274,16 @@ ENGINE_CASES = [  # (optimizer, output, hidden activation, L2 weight decay)
 # weights moved, the largest gap between the two end weights, and both epochs' losses. Keras runs its
 # training step eagerly (the same operations, untraced): for 8 minibatches a case, tracing each case's
 # new model cost more than the steps (the traced model.fit is lib.keras_check's, tests/test_keras_check.py);
-# each epoch's rows come as a tf.data.Dataset of batches, which Keras does not make again from arrays.
+# one model.fit a case takes every epoch's minibatches in the engine's order (lib.keras_check.minibatches).
 EXACT = f"""
 import json
 import keras
 import numpy as np
 import tensorflow as tf
 from lib.initializers import initial_weights
+from lib.keras_check import minibatches
 from lib.keras_model import build_model
-from lib.training import TrainConfig, fit_network, shuffles
+from lib.training import TrainConfig, fit_network
 from testkit.workloads import small_sets
 
 small = small_sets()
@@ -300,11 +301,9 @@ for optimizer, output, activation, l2 in {ENGINE_CASES!r}:
     lr = config.learning_rate
     model.compile(optimizer=eval({KERAS_OPTIMIZERS!r}[optimizer]), loss={KERAS_LOSSES!r}[output],
                   run_eagerly=True)
-    keras_loss = []
-    for order in shuffles(config.seed, config.epochs, len(data.x_fit)):
-        epoch = tf.data.Dataset.from_tensor_slices((data.x_fit[order], data.t_fit[order]))
-        history = model.fit(epoch.batch(config.batch_size), shuffle=False, verbose=0)
-        keras_loss += history.history["loss"]
+    history = model.fit(minibatches(data.x_fit, data.t_fit, config), epochs=config.epochs,
+                        steps_per_epoch=-(-len(data.x_fit) // config.batch_size), shuffle=False, verbose=0)
+    keras_loss = history.history["loss"]
     found[repr((optimizer, output, activation, l2))] = {{
         "moved": float(max(np.abs(a - b).max() for a, b in zip(ours.weight_history[-1], start))),
         "gap": float(max(np.abs(a - b).max() for a, b in zip(ours.weight_history[-1], model.get_weights()))),
@@ -330,7 +329,6 @@ IN_DISTRIBUTION = f"""
 import math
 from dataclasses import replace
 from lib.datasets import load_dataset
-from lib.keras_check import minibatches
 from lib.training import engine_arrays, split, targets
 
 banknotes = load_dataset("banknotes")
