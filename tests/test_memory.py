@@ -22,7 +22,9 @@ TRAININGS = SETTLED + 28  # 28 trainings measured once it is full
 APP_SETTLED = 20  # the app's own bound (lib.engine) is full within as many shapes: about 80 MiB
 # After every training: the traces held, and the resident memory once freed memory is returned to
 # the system (a collection, then malloc_trim: what is measured is what is held, not fragmentation).
-# What the imports made is frozen out of the collections first, as the app does (ui.startup).
+# What the imports made is frozen out of the collections first, by the app's own function
+# (ui.startup.freeze_libraries: TensorFlow is imported on first use, so a freeze before it left its
+# objects in every collection, 0.15 s each).
 SCRIPT = f"""
 import ctypes, functools, gc, json
 import psutil
@@ -30,14 +32,14 @@ from lib import engine
 from lib.datasets import load_dataset
 from lib.training import train
 from testkit.workloads import varied_configs
+from ui.startup import freeze_libraries
 
 app_limit = engine._compiled.cache_info().maxsize
 engine._compiled = functools.lru_cache(maxsize={LIMIT})(engine._compiled.__wrapped__)
 trim = getattr(ctypes.CDLL(None), "malloc_trim", lambda pad: 0)
 data = load_dataset("banknotes")
 configs = varied_configs({TRAININGS}, epochs=1)
-gc.collect()
-gc.freeze()
+freeze_libraries()
 traces, mib = [], []
 for config in configs:
     train(data, config)
