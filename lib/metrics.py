@@ -19,7 +19,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
-from lib.neighbours import NEIGHBOURS, neighbourhoods
+from lib.neighbours import NEIGHBOURS, Neighbourhoods, neighbourhoods
 
 SCORE_NAMES = ("trustworthiness", "continuity", "knn_accuracy", "linear_accuracy", "silhouette")
 FOLDS = 5  # cross-validation folds of the accuracies (fewer when the smallest class has fewer rows)
@@ -33,7 +33,12 @@ def folds(y: np.ndarray, seed: int = 0, n_splits: int = FOLDS) -> StratifiedKFol
 
 
 def embedding_scores(
-    X: np.ndarray, points: np.ndarray, y: np.ndarray, k: int = NEIGHBOURS, seed: int = 0
+    X: np.ndarray,
+    points: np.ndarray,
+    y: np.ndarray,
+    k: int = NEIGHBOURS,
+    seed: int = 0,
+    hoods: Neighbourhoods | None = None,
 ) -> dict[str, float]:
     """Scores of the map `points` of the rows `X` (the features the map was made from).
 
@@ -42,6 +47,8 @@ def embedding_scores(
     knn_accuracy / linear_accuracy: cross-validated accuracy of a k-nearest-neighbour /
     logistic-regression classifier that sees only the map's coordinates;
     silhouette: how far apart the classes sit relative to their spread (-1 to 1).
+    `hoods`: the rows' neighbourhoods on this map, up to k or more, when they are at hand (a page that
+    rings neighbours has them): continuity is read from them instead of ranking every row again.
     """
     X, points, y = np.asarray(X), np.asarray(points), np.asarray(y)
     if points.ndim == 1:
@@ -60,13 +67,15 @@ def embedding_scores(
     # One thread: on a busy 2-core server OpenBLAS' spinning threads made the linear probe
     # 10x slower (0.7 s instead of 0.06 s for 412 rows), a third of a t-SNE step.
     with threadpool_limits(limits=1):
-        return _scores(X, points, y, k, cv, knn, probe)
+        return _scores(
+            X, points, y, k, cv, knn, probe, hoods if hoods is not None else neighbourhoods(X, points, k)
+        )
 
 
-def _scores(X, points, y, k, cv, knn, probe) -> dict[str, float]:
+def _scores(X, points, y, k, cv, knn, probe, hoods: Neighbourhoods) -> dict[str, float]:
     return {
         "trustworthiness": float(trustworthiness(X, points, n_neighbors=k)),
-        "continuity": neighbourhoods(X, points, k).continuity(k),
+        "continuity": hoods.continuity(k),
         "knn_accuracy": float(cross_val_score(knn, points, y, cv=cv).mean()),
         "linear_accuracy": float(cross_val_score(probe, points, y, cv=cv).mean()),
         "silhouette": float(silhouette_score(points, y)),

@@ -346,10 +346,13 @@ def shown_features(dataset, rows: Rows) -> np.ndarray:
     return _standardize(dataset.X[rows.fit], dataset.X[rows.show])[1]
 
 
-def map_scores(dataset, rows: Rows, embedding: Embedding, seed: int = 0, k: int = NEIGHBOURS) -> dict:
-    """The scores of a map of `rows.show` with `k` neighbours, against their `shown_features`."""
+def map_scores(
+    dataset, rows: Rows, embedding: Embedding, seed: int = 0, k: int = NEIGHBOURS, hoods=None
+) -> dict:
+    """The scores of a map of `rows.show` with `k` neighbours, against their `shown_features`
+    (`hoods`: their neighbourhoods on this map, if at hand: `lib.metrics.embedding_scores`)."""
     features, y = shown_features(dataset, rows), dataset.y[rows.show]
-    return metrics.embedding_scores(features, embedding.coordinates, y, k, seed)
+    return metrics.embedding_scores(features, embedding.coordinates, y, k, seed, hoods)
 
 
 def map_of(dataset, rows: Rows, method: str, seed: int = 0, **params) -> Embedding:

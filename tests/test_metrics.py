@@ -46,6 +46,17 @@ def untied():
     return X, X[:, :2] + rng.normal(0, 0.6, (150, 2))
 
 
+def test_scores_read_continuity_from_the_neighbourhoods_at_hand(iris):
+    """A page that rings neighbours has them up to K_MAX: the scores read continuity from them, and
+    every score is what they would be computed alone."""
+    X, y = iris
+    points = X[:, [0, 2]] + np.random.default_rng(1).normal(0, 0.3, (len(X), 2))
+    alone = embedding_scores(X, points, y, k=10, seed=3)
+    assert embedding_scores(X, points, y, k=10, seed=3, hoods=neighbourhoods(X, points)) == alone
+    other = neighbourhoods(X, X[:, :2])  # the neighbourhoods given are the ones read
+    assert embedding_scores(X, points, y, k=10, seed=3, hoods=other)["continuity"] == other.continuity(10)
+
+
 def test_each_rows_neighbours_are_scikit_learns_nearest_neighbours(untied):
     X, points = untied
     hoods = neighbourhoods(X, points)

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import lib.neighbours
 import lib.projections
 import ui.compare
 import ui.train_controls
@@ -367,6 +368,27 @@ def test_each_map_is_cached_on_its_own_key(banknotes, monkeypatch):
             scores = ui.compare.projection_scores(banknotes, run, method, False, seed, **params)
             assert embedding.points.shape == (412, 2) and set(scores) >= {"trustworthiness"}
     assert calls == ["pca", "tsne", "tsne"]
+
+
+@pytest.mark.counts_calls
+def test_a_new_map_ranks_its_rows_once_for_its_rings_and_its_scores(monkeypatch):
+    """The scores read continuity from the neighbourhoods the rings are drawn from: a new bottleneck
+    map ranks the rows once in the data and once on the map, and both are on the page."""
+    ranked = []
+    real_ranked = lib.neighbours._ranked
+    monkeypatch.setattr(
+        lib.neighbours,
+        "_ranked",
+        lambda points, *a, **k: ranked.append(len(points)) or real_ranked(points, *a, **k),
+    )
+    # a network no other test trains, so its map, neighbourhoods and scores are in no cache already
+    at = app_test(PAGE, {"epochs": "3", "hidden": "9", "seed": "37", "methods": "bottleneck"})
+    assert_no_exception(at)
+    assert "4 → 9 → 2 → 1" in at.caption[0].value
+    assert ranked == [412, 412]
+    scores = at.dataframe[0].value.set_index("method")
+    assert 0 < scores["continuity"].iloc[0] <= 1
+    assert len(chart_specs(at)) > 0  # the maps, with their rings
 
 
 def counting_embed(monkeypatch) -> list[str]:

@@ -140,8 +140,10 @@ def computed_before(dataset: Dataset, run: Run, method: str, all_rows: bool, see
 
 @st.cache_data(max_entries=64, max_size="1MB", show_spinner=False)  # a few numbers each
 def _scores(key: MapKey, _dataset: Dataset, _run: Run, k: int = NEIGHBOURS) -> dict:
+    """Continuity from the neighbourhoods the page rings neighbours with: each row ranked once a map."""
     rows = comparison_rows(len(_dataset.y), _run.test_index, key.all_rows)
-    return map_scores(_dataset, rows, _map(key, _dataset, _run), key.seed, k)
+    hoods = _neighbourhoods(key, _dataset, _run)
+    return map_scores(_dataset, rows, _map(key, _dataset, _run), key.seed, k, hoods)
 
 
 @st.cache_data(max_entries=64, max_size="31MB", show_spinner=False)
