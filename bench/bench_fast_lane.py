@@ -17,6 +17,7 @@ import json
 import os
 import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -32,9 +33,18 @@ LANE = ["-m", "not browser", "-q", "-p", "no:cacheprovider", "-p", "fast_lane_cp
 HERE = Path(__file__).resolve().parent
 
 
+def without_bytecode(tree: Path) -> None:
+    """Remove the project's compiled modules, so that every run starts as a fresh clone does (and a
+    tree whose modules were compiled by earlier runs gains nothing over one whose were not)."""
+    for cache in tree.rglob("__pycache__"):
+        if ".git" not in cache.relative_to(tree).parts:
+            shutil.rmtree(cache)
+
+
 def run_lane(tree: Path) -> dict:
-    """One run of the lane in `tree`: wall time, the CPU of every process it made, its verdict, and the
-    CPU per test module (own, fresh processes) with the workers' start-up."""
+    """One run of the lane in `tree`, from a clean checkout's state: wall time, the CPU of every process
+    it made, its verdict, and the CPU per test module (own, fresh processes) with the workers' start-up."""
+    without_bytecode(tree)
     with tempfile.TemporaryDirectory(prefix="fast-lane-") as folder:
         env = dict(os.environ, FAST_LANE_CPU=folder, PYTHONPATH=os.pathsep.join([str(HERE), str(tree)]))
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
