@@ -10,7 +10,7 @@
 - `testkit.load_driver`: a class of browser sessions at once (tests/test_load.py, bench/bench_load.py);
 - `testkit.students`: students on Streamlit's websocket, no browser, and the servers (and nginx)
   they talk to (tests/test_proxy.py, bench/class_students.py);
-- `testkit.workloads`: streams of varied training configs (tests/test_memory.py, bench/bench_memory.py)
+- `testkit.workloads`: streams of varied training configs (tests/test_startup.py, bench/bench_memory.py)
   and small data sets for the engine's exact comparisons;
 - `python -m testkit.screenshots [--docs]`: every page at two sizes into artifacts/screenshots.
 """

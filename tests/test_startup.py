@@ -1,14 +1,25 @@
 """A fresh server draws the data page (the app's default page) without the heavy libraries,
-then loads and freezes them.
+then loads and freezes them; over many trainings afterwards, its memory does not grow without bound.
 
 The libraries' objects are frozen out of the garbage collections Streamlit runs after each script run.
+
+Memory: the engine keeps one traced function per kind of network (`engine.trace_key`: depth,
+activation, loss, optimizer) in a bounded cache (lib.engine): a new trace costs about 4 MiB while the
+cache fills, and once it is full each new one evicts the oldest, so memory stays flat. Measured in the
+server's fresh process after its background load and a run of the app, on kinds it has never traced,
+with the cache's bound cut to LIMIT there (the same cache, full after fewer trainings).
 """
 
 import ast
+import json
 
+import numpy as np
 import pytest
 
+from lib.optimizers import OPTIMIZERS
+from lib.training import ACTIVATIONS
 from testkit import ROOT
+from testkit.workloads import NONLINEAR_ACTIVATIONS, WIDTHS, varied_configs
 from ui.startup import preset_architectures, trace_presets
 
 HEAVY = ("tensorflow", "keras", "sklearn", "scipy")
@@ -62,12 +73,50 @@ BACKGROUND_LOAD_THEN_A_RUN = (
     "assert not at.exception, at.exception\n"
     "print('layer names:', first, keras.layers.Dense(1).name)\n"
 )
+LIMIT = 4  # the bound in the fresh process
+SETTLED = 8  # trainings after which that cache is full and has evicted a few
+TRAININGS = SETTLED + 28  # 28 trainings measured once it is full
+APP_SETTLED = 48  # the app's own bound (lib.engine.TRACES_KEPT) is full within as many shapes: about 190 MiB
+# After every training: the traces held, and the resident memory once freed memory is returned to
+# the system (a collection, then malloc_trim: what is measured is what is held, not fragmentation).
+# What the imports made was frozen out of the collections by the background load, as in the app.
+MEMORY = f"""
+import ctypes, functools, json
+import psutil
+from lib.datasets import load_dataset
+from lib.training import train
+from testkit.workloads import varied_configs
+
+app_limit = engine._compiled.cache_info().maxsize
+engine._compiled = functools.lru_cache(maxsize={LIMIT})(engine._compiled.__wrapped__)
+trim = getattr(ctypes.CDLL(None), "malloc_trim", lambda pad: 0)
+data = load_dataset("banknotes")
+configs = varied_configs({TRAININGS}, epochs=1)
+traces, mib = [], []
+for config in configs:
+    train(data, config)
+    gc.collect()
+    trim(0)
+    traces.append(engine._compiled.cache_info().currsize)
+    mib.append(psutil.Process().memory_info().rss / 2**20)
+print("memory:", json.dumps({{"app limit": app_limit, "limit": engine._compiled.cache_info().maxsize,
+                  "traces": traces, "mib": mib,
+                  "kinds": len({{engine.trace_key(c.architecture(4, 2)) for c in configs}})}}))
+"""
+# One fresh process, a server's life: the background load, a run of the app (which finds the libraries
+# loaded), then trainings of ever new kinds of network.
+SERVER = BACKGROUND_LOAD_THEN_A_RUN + MEMORY
+
+
+def printed_line(fresh, label: str) -> str:
+    """What the fresh script printed after `label:`."""
+    line = next(line for line in fresh.stdout.splitlines() if line.startswith(f"{label}:"))
+    return line.removeprefix(f"{label}:")
 
 
 def printed(fresh, label: str) -> list[str]:
     """The words the fresh script printed after `label:`."""
-    line = next(line for line in fresh.stdout.splitlines() if line.startswith(f"{label}:"))
-    return line.removeprefix(f"{label}:").split()
+    return printed_line(fresh, label).split()
 
 
 @pytest.mark.fresh_process(DATA_PAGE)
@@ -77,7 +126,7 @@ def test_the_data_page_is_drawn_without_tensorflow_keras_or_scikit_learn(fresh):
     assert fresh.last_line == "1 []"
 
 
-@pytest.mark.fresh_process(BACKGROUND_LOAD_THEN_A_RUN)
+@pytest.mark.fresh_process(SERVER)
 def test_the_background_load_imports_and_freezes_the_libraries_once(fresh):
     """...then traces the networks the app opens with (and nothing else: one trace a kind of network),
     and freezes them too."""
@@ -91,7 +140,7 @@ def test_the_background_load_imports_and_freezes_the_libraries_once(fresh):
     assert int(before) < 100_000  # the imports happen in the background, not before it
 
 
-@pytest.mark.fresh_process(BACKGROUND_LOAD_THEN_A_RUN)
+@pytest.mark.fresh_process(SERVER)
 def test_a_script_run_leaves_keras_state_alone(fresh):
     """Streamlit's after-run `keras.backend.clear_session()` is off (ui.startup.keep_keras_state):
     Keras' layer names go on counting over a run of the app (a clear would restart them), and
@@ -118,3 +167,27 @@ def test_the_networks_the_app_opens_with_are_traced_before_a_student_trains_them
     for arch in architectures:
         engine.compiled(arch)
     assert engine._compiled.cache_info().misses == misses
+
+
+@pytest.mark.fresh_process(SERVER)
+def test_memory_stays_flat_once_the_trace_cache_is_full(fresh):
+    result = json.loads(printed_line(fresh, "memory"))
+    limit, traces, mib = result["limit"], result["traces"], np.array(result["mib"])
+    assert result["kinds"] == TRAININGS  # every training a kind of network never traced before
+    assert result["app limit"] is not None and result["app limit"] < APP_SETTLED  # the app's: bounded
+    assert limit == LIMIT < SETTLED  # full before the measured trainings
+    assert traces == [min(n, limit) for n in range(1, TRAININGS + 1)]  # it fills, then holds `limit`
+    # After it is full: the growth per training, a least-squares slope over the later trainings
+    # (about 0.1 MiB here; without the bound each new shape would add about 4 MiB).
+    later = np.arange(SETTLED, TRAININGS)
+    per_training = np.polyfit(later, mib[SETTLED:], 1)[0]
+    assert per_training < 0.5, f"{per_training:.2f} MiB a training once the cache is full: {mib.round(1)}"
+
+
+def test_the_workload_varies_every_optimizer_and_every_nonlinear_activation():
+    configs = varied_configs(len(OPTIMIZERS) * len(NONLINEAR_ACTIVATIONS) * len(WIDTHS))
+    assert {c.optimizer for c in configs} == set(OPTIMIZERS)
+    assert {len(c.hidden) for c in configs} == {0, 1, 2, 3} and len({c.hidden for c in configs}) > 3 * len(
+        WIDTHS
+    )
+    assert {c.activation for c in configs} == set(NONLINEAR_ACTIVATIONS) == set(ACTIVATIONS) - {"linear"}
