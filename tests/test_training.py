@@ -1,7 +1,6 @@
 """The engine reproduces the lesson's numbers, deterministically, in any thread."""
 
 import concurrent.futures
-import json
 import re
 import subprocess
 from dataclasses import replace
@@ -136,82 +135,6 @@ def test_deterministic_while_other_threads_train(banknotes, config):
             np.testing.assert_array_equal(run.snapshots, alone.snapshots)
 
 
-# Streamlit called keras.backend.clear_session() after every script run of every session (the app
-# turns that off: ui.startup), so a training in one session must not notice another session's run
-# ending. In a fresh process: a clear is process-wide. Each run as exact numbers: the history's
-# columns, index and values, and the snapshots. The first run, before any clear, is also the lesson's
-# network trained in another process than the tests' (test_deterministic_across_processes).
-WHILE_CLEARED = """
-import concurrent.futures, json, threading
-from lib.datasets import load_dataset
-from lib.training import DEEPER_LESSON, train
-import keras
-banknotes = load_dataset("banknotes")
-alone = train(banknotes, DEEPER_LESSON)
-done = threading.Event()
-
-def clear_until_done():
-    while not done.is_set():
-        keras.backend.clear_session(free_memory=False)
-
-clearer = threading.Thread(target=clear_until_done)
-clearer.start()
-try:
-    with concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool:
-        runs = [f.result() for f in [pool.submit(train, banknotes, DEEPER_LESSON) for _ in range(3)]]
-finally:
-    done.set()
-    clearer.join()
-found = {"while cleared": [[list(r.history.columns), r.history.index.tolist(), r.history.to_numpy().tolist(),
-                            r.snapshots.tolist()] for r in [alone, *runs]]}
-"""
-
-
-# Keras' own fit of a small network, for each of five seeds: its test accuracy (run after
-# WHILE_CLEARED, with its imports and data). It fits the rows the engine fits, the training rows but the
-# validation ones, as validation_split=0.3 would on all training rows, without scoring the validation
-# rows after every epoch (which changes no weight).
-COMPARED_SEEDS = range(5)
-KERAS_FIT = f"""
-from lib.keras_model import build_model
-from lib.training import TrainConfig, split
-theirs = []
-for seed in {COMPARED_SEEDS!r}:
-    config = TrainConfig(hidden=(3,), epochs=15, seed=seed)
-    parts = split(banknotes, config)
-    model, _ = build_model(config, 4, 2)
-    steps = -(-len(parts.x_fit) // 16)  # an epoch's minibatches in one call of Keras' traced step
-    model.compile(optimizer=keras.optimizers.RMSprop(0.01), loss="binary_crossentropy", metrics=["accuracy"],
-                  steps_per_execution=steps)
-    model.fit(parts.x_fit, parts.y_fit, batch_size=16, epochs=15, verbose=0)
-    theirs.append(model.evaluate(parts.x_test, parts.y_test, verbose=0)[1])
-found["keras fit"] = theirs
-"""
-
-
-# One fresh process for both (a Keras import less): the clears first, in a process where nothing else
-# ran yet; Keras' own fit after them.
-TRAININGS = WHILE_CLEARED + KERAS_FIT + "print(json.dumps(found))\n"
-
-
-@pytest.mark.fresh_process(TRAININGS)
-def test_deterministic_while_the_keras_session_is_cleared(fresh):
-    alone, *runs = json.loads(fresh.last_line)["while cleared"]
-    assert len(runs) == 3 and np.shape(alone[3]) == (26, 412, 2)
-    for run in runs:
-        assert run[:3] == alone[:3]  # the history: columns, epochs, every number
-        np.testing.assert_array_equal(run[3], alone[3])
-
-
-@pytest.mark.fresh_process(TRAININGS)
-def test_deterministic_across_processes(banknotes, fresh):
-    _, _, history, snapshots = json.loads(fresh.last_line)["while cleared"][0]  # its first training
-    last = snapshots[-1]
-    here = train(banknotes, DEEPER)
-    np.testing.assert_array_equal(np.array(history), here.history.to_numpy())
-    np.testing.assert_array_equal(np.array(last, dtype=np.float32), here.snapshots[-1])
-
-
 def test_short_last_batch_is_kept(banknotes):
     # 672 training rows with batch 100: six full batches and one of 72; all rows count.
     run = train(banknotes, TrainConfig(batch_size=100, epochs=3))
@@ -253,18 +176,6 @@ def test_wine_exercise_uses_softmax(banknotes):
 def test_bad_configs_say_what_is_wrong(bad):
     with pytest.raises(ValueError, match="must|least|choose|epoch"):
         TrainConfig(**bad)
-
-
-@pytest.mark.fresh_process(TRAININGS)
-def test_comparable_to_plain_model_fit(banknotes, fresh):
-    """train() and Keras' own fit on the same config reach comparable test accuracy (Keras' fit,
-    unseeded, runs in a fresh process: it leaves this one's Keras state alone)."""
-    configs = [TrainConfig(hidden=(3,), epochs=15, seed=seed) for seed in COMPARED_SEEDS]
-    ours = [train(banknotes, config).test_accuracy for config in configs]
-    theirs = json.loads(fresh.last_line)["keras fit"]
-    # Medians: a 2-node ReLU bottleneck dies now and then, in Keras' own runs too.
-    assert abs(np.median(ours) - np.median(theirs)) < 0.03, (ours, theirs)
-    assert np.median(ours) > 0.95
 
 
 def test_the_sidebar_counts_the_training_rows_as_the_split_makes_them():
