@@ -250,3 +250,30 @@ def test_arrow_datasets_send_a_repeated_text_once_and_read_back_the_same_rows():
     assert [pa.types.is_dictionary(t) for t in table.schema.types] == [True, True, False]
     assert len(sent) < 120_000 + 8 * n  # the floats, and each text about once: not 10,000 copies
     pd.testing.assert_frame_equal(common.frame_of(sent), frame.reset_index(drop=True))
+
+
+def test_a_template_build_converts_each_frame_once(runs, monkeypatch):
+    """The comparison's maps draw their frame in many layers of every panel; a build converts it
+    (Altair's sanitizing, to JSON rows) once, and Altair's own conversion is untouched outside."""
+    from lib.charts import compare
+    from lib.neighbours import neighbourhoods
+    from lib.projections import embed
+
+    dataset, run = runs[0]
+    rows = run.test_index
+    maps = [embed(method, dataset.X[rows], dataset.y[rows]) for method in ("pca", "lda")]
+    parts = compare.linked_maps(
+        dataset, rows, maps, [neighbourhoods(dataset.X[rows], m.coordinates) for m in maps], 10
+    )
+    converted = []
+    convert = common.default_data_transformer
+    monkeypatch.setattr(
+        common, "default_data_transformer", lambda data, **kw: converted.append(1) or convert(data, **kw)
+    )
+    template = common.build_template(parts.layout, parts.frames, parts.values, parts.shape)
+    assert len(converted) == len(parts.frames) == len(template.frames) == 3  # maps, neighbours, corners
+    assert alt.data_transformers.active == "default"
+    with alt.data_transformers.disable_max_rows():
+        alt.Chart(pd.DataFrame({"x": np.arange(6000)})).mark_point().to_dict()  # no MaxRowsError
+    with pytest.raises(alt.MaxRowsError):
+        alt.Chart(pd.DataFrame({"x": np.arange(6000)})).mark_point().to_dict()

@@ -22,6 +22,7 @@ from typing import Any
 import altair as alt
 import numpy as np
 import pandas as pd
+from altair.vegalite.data import default_data_transformer
 
 from lib.charts.layouts import Layout
 from lib.images import IMAGE_FIELD, images_for
@@ -55,6 +56,27 @@ def add_images(frame: pd.DataFrame, dataset, rows) -> tuple[pd.DataFrame, list]:
     if images is None:
         return frame, []
     return frame.assign(**{IMAGE_FIELD: images}), [image_tooltip()]
+
+
+_BUILD = threading.local()  # per thread, the frames converted by the template build running in it
+
+
+def _converted_once(data, max_rows: int | None = 5000):
+    """Altair's default data transformer, converting each frame once per template build: a layout
+    draws one frame in many layers, and Altair converts it again for each (a third of a build of the
+    comparison's maps). Outside a build, or for anything but a frame, it is Altair's own."""
+    memo = getattr(_BUILD, "converted", None)
+    if memo is None or not isinstance(data, pd.DataFrame):
+        return default_data_transformer(data, max_rows=max_rows)
+    if id(data) not in memo:  # the frame is kept with its result: its id names no other frame meanwhile
+        memo[id(data)] = data, default_data_transformer(data, max_rows=max_rows)
+    return memo[id(data)][1]
+
+
+# In the place of Altair's default (under its name, so that `disable_max_rows` and every other use of
+# Altair in the process behave as before).
+alt.data_transformers.register("default", _converted_once)
+alt.data_transformers.enable("default")
 
 
 def vega_lite(chart: alt.TopLevelMixin, validate: bool = True) -> dict:
@@ -150,8 +172,12 @@ def _one_row(frame: pd.DataFrame, name: str) -> pd.DataFrame:
 
 def build_template(layout: Callable[..., alt.TopLevelMixin], frames, values, shape) -> Template:
     """Build `layout` once, from one row per frame and a marker for each value (unvalidated: see above)."""
-    chart = layout({k: _one_row(f, k) for k, f in frames.items()}, {k: _hole(k) for k in values}, **shape)
-    spec = vega_lite(chart, validate=False)
+    _BUILD.converted = {}  # Altair converts frames while the layout is drawn too
+    try:
+        chart = layout({k: _one_row(f, k) for k, f in frames.items()}, {k: _hole(k) for k in values}, **shape)
+        spec = vega_lite(chart, validate=False)
+    finally:
+        del _BUILD.converted
     found = {}
     constants = {}
     for dataset, rows in spec.pop("datasets", {}).items():
