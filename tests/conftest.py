@@ -50,6 +50,22 @@ def pytest_xdist_auto_num_workers(config):
     return None
 
 
+# The other modules that take longest in the fast lane (seconds, a module's tests summed from
+# `pytest -m "not browser" --durations=0`, 2026-12-07): handed out first, so that the last modules
+# a worker takes are short ones and neither worker idles long at the end. A module not named is short.
+LONGEST_MODULES = {
+    "test_page_compare": 27,
+    "test_page_links": 18,
+    "test_page_layouts": 14,
+    "test_chart_templates": 13,
+    "test_training": 11,
+    "test_extremes": 9,
+    "test_page_inner_layer": 8,
+    "test_page_gradient_descent": 8,
+    "test_settings": 6,
+}
+
+
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(config, items):
     """Under pytest-xdist (pytest.ini: `-n auto --dist loadgroup --no-loadscope-reorder`) the browser tests
@@ -57,12 +73,18 @@ def pytest_collection_modifyitems(config, items):
     module whole in one worker: its module fixtures and a fresh script its tests share are made once.
     The workers take them in this order: the browser tests (the longest part), the modules with
     fresh-process tests (a script is a long wait: started last, it would leave the other worker idle at
-    the end), then the others."""
+    the end), then the others, the longest first (LONGEST_MODULES)."""
     if not hasattr(config, "workerinput"):
         return
     fresh_modules = {item.module for item in items if item.get_closest_marker("fresh_process")}
     browser = lambda item: item.get_closest_marker("browser") is not None
-    items.sort(key=lambda item: (not browser(item), item.module not in fresh_modules))
+    items.sort(
+        key=lambda item: (
+            not browser(item),
+            item.module not in fresh_modules,
+            -LONGEST_MODULES.get(item.module.__name__.rpartition(".")[2], 0),
+        )
+    )
     for item in items:
         item.add_marker(pytest.mark.xdist_group("browser" if browser(item) else item.module.__name__))
 
