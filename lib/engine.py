@@ -300,10 +300,10 @@ def trace_key(arch: Architecture) -> Architecture:
 
 
 _TRACE_LOCK = threading.Lock()
-# Kinds of network whose traces are kept, about 4 MiB each (160 MiB when full). A class meets more
-# kinds than the presets (6 optimizers × 5 activations × depths, dropout and noise on or off), and a
-# kind evicted costs its 0.3 s trace again when a student comes back to it.
-TRACES_KEPT = 40
+# Kinds of network whose traces are kept, about 4 MiB each: 200 trainings of ever new networks grow
+# the server by less than 100 MB after the first 20 (`bench/bench_memory.py`). At 40 that growth was
+# 190 MiB; a kind evicted costs its 0.2-0.3 s trace again when a student comes back to it.
+TRACES_KEPT = 16
 
 
 @functools.lru_cache(maxsize=TRACES_KEPT)

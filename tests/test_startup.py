@@ -76,7 +76,7 @@ BACKGROUND_LOAD_THEN_A_RUN = (
 LIMIT = 4  # the bound in the fresh process
 SETTLED = 8  # trainings after which that cache is full and has evicted a few
 TRAININGS = SETTLED + 28  # 28 trainings measured once it is full
-APP_SETTLED = 48  # the app's own bound (lib.engine.TRACES_KEPT) is full within as many shapes: about 190 MiB
+APP_SETTLED = 20  # the app's own bound (lib.engine.TRACES_KEPT) is full within as many shapes: about 80 MiB
 # After every training: the traces held, and the resident memory once freed memory is returned to
 # the system (a collection, then malloc_trim: what is measured is what is held, not fragmentation).
 # What the imports made was frozen out of the collections by the background load, as in the app.
