@@ -42,6 +42,11 @@ class Finished:
     def last_line(self) -> str:
         return self.stdout.strip().splitlines()[-1]
 
+    def after(self, label: str) -> str:
+        """What the script printed after `label:` on the first line that starts with it."""
+        line = next(line for line in self.stdout.splitlines() if line.startswith(f"{label}:"))
+        return line.removeprefix(f"{label}:")
+
 
 def run(script: str, files: dict[str, str | bytes] | None = None, timeout: float = 600) -> Finished:
     """Run `script` (Python source) in a fresh Python; it fails the test with the script's error output

@@ -536,9 +536,8 @@ COMPARED = ["banknotes", "upload", "l2"]
 
 
 def printed(fresh, label: str) -> dict:
-    """What the fresh process printed after `label:`."""
-    line = next(line for line in fresh.stdout.splitlines() if line.startswith(f"{label}:"))
-    return json.loads(line.removeprefix(f"{label}:"))
+    """What the fresh process printed after `label:`, as JSON."""
+    return json.loads(fresh.after(label))
 
 
 def found(fresh) -> dict:

@@ -81,8 +81,9 @@ APP_SETTLED = 20  # the app's own bound (lib.engine.TRACES_KEPT) is full within 
 # the system (a collection, then malloc_trim: what is measured is what is held, not fragmentation).
 # What the imports made was frozen out of the collections by the background load, as in the app.
 MEMORY = f"""
-import ctypes, functools, json
+import ctypes, functools, gc, json
 import psutil
+from lib import engine
 from lib.datasets import load_dataset
 from lib.training import train
 from testkit.workloads import varied_configs
@@ -108,15 +109,9 @@ print("memory:", json.dumps({{"app limit": app_limit, "limit": engine._compiled.
 SERVER = BACKGROUND_LOAD_THEN_A_RUN + MEMORY
 
 
-def printed_line(fresh, label: str) -> str:
-    """What the fresh script printed after `label:`."""
-    line = next(line for line in fresh.stdout.splitlines() if line.startswith(f"{label}:"))
-    return line.removeprefix(f"{label}:")
-
-
 def printed(fresh, label: str) -> list[str]:
     """The words the fresh script printed after `label:`."""
-    return printed_line(fresh, label).split()
+    return fresh.after(label).split()
 
 
 @pytest.mark.fresh_process(DATA_PAGE)
@@ -171,7 +166,7 @@ def test_the_networks_the_app_opens_with_are_traced_before_a_student_trains_them
 
 @pytest.mark.fresh_process(SERVER)
 def test_memory_stays_flat_once_the_trace_cache_is_full(fresh):
-    result = json.loads(printed_line(fresh, "memory"))
+    result = json.loads(fresh.after("memory"))
     limit, traces, mib = result["limit"], result["traces"], np.array(result["mib"])
     assert result["kinds"] == TRAININGS  # every training a kind of network never traced before
     assert result["app limit"] is not None and result["app limit"] < APP_SETTLED  # the app's: bounded
