@@ -74,9 +74,10 @@ def _converted_once(data, max_rows: int | None = 5000):
 
 
 # In the place of Altair's default (under its name, so that `disable_max_rows` and every other use of
-# Altair in the process behave as before).
+# Altair in the process behave as before); a transformer enabled before this import stays enabled.
 alt.data_transformers.register("default", _converted_once)
-alt.data_transformers.enable("default")
+if alt.data_transformers.active == "default":
+    alt.data_transformers.enable("default")  # the registry holds the function it enabled, not the name
 
 
 def vega_lite(chart: alt.TopLevelMixin, validate: bool = True) -> dict:
