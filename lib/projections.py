@@ -18,7 +18,7 @@ import numpy as np
 
 from lib import engine
 from lib.lazy import LazyModule
-from lib.neighbours import NEIGHBOURS
+from lib.neighbours import NEIGHBOURS, Neighbourhoods
 from lib.training import Run, TrainConfig, fit_network, network_name, preprocessing
 
 # Imported when a map is first drawn: the pages that draw none need no scikit-learn.
@@ -347,7 +347,12 @@ def shown_features(dataset, rows: Rows) -> np.ndarray:
 
 
 def map_scores(
-    dataset, rows: Rows, embedding: Embedding, seed: int = 0, k: int = NEIGHBOURS, hoods=None
+    dataset,
+    rows: Rows,
+    embedding: Embedding,
+    seed: int = 0,
+    k: int = NEIGHBOURS,
+    hoods: Neighbourhoods | None = None,
 ) -> dict:
     """The scores of a map of `rows.show` with `k` neighbours, against their `shown_features`
     (`hoods`: their neighbourhoods on this map, if at hand: `lib.metrics.embedding_scores`)."""
