@@ -73,7 +73,7 @@ def _scatter_matrix(frames, values, *, features, class_names, panel) -> alt.VCon
     for i, y in enumerate(features):
         cells = [_density(frame, y, color, panel, bottom=i == last)]
         for j, x in enumerate(features[:i]):
-            tips = pictures + [alt.Tooltip(f"{f}:Q") for f in features] + [CLASS_FIELD]
+            tips = pictures + [alt.Tooltip(f"{f}:Q") for f in features] + [alt.Tooltip(CLASS_FIELD)]
             cells.insert(j, _scatter(frame, x, y, tips, color, panel, bottom=i == last, left=j == 0))
         rows.append(alt.hconcat(*cells, spacing=PANEL_SPACING))
     return (
@@ -122,7 +122,7 @@ def _density(frame, feature: str, color, panel: int, bottom: bool) -> alt.Chart:
             ),
             color=color,
             tooltip=[
-                CLASS_FIELD,
+                alt.Tooltip(CLASS_FIELD),
                 alt.Tooltip(f"{feature}:Q", format=".3~g"),
                 alt.Tooltip("density:Q", format=".3f"),
             ],
