@@ -6,6 +6,7 @@ whose message names the file and the problem, so a page can show it instead of a
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import os
@@ -53,9 +54,10 @@ class Dataset:
     def n_classes(self) -> int:
         return len(self.class_names)
 
-    @property
+    @functools.cached_property
     def fingerprint(self) -> str:
-        """A short content hash: a cache key that changes whenever the numbers do."""
+        """A short content hash: a cache key that changes whenever the numbers do. Made once per
+        object (a page run asks for it in every cached call), and kept when the object is copied."""
         digest = hashlib.sha256()
         digest.update(np.ascontiguousarray(self.X, dtype=np.float64).tobytes())
         digest.update(np.ascontiguousarray(self.y, dtype=np.int64).tobytes())

@@ -32,6 +32,22 @@ def test_a_copy_has_the_same_key_and_other_contents_another(run, banknotes):
     assert identity(dataclasses.replace(banknotes, X=x)) != identity(banknotes)
     assert identity(pd.DataFrame({"a": ["x", "y"]})) != identity(pd.DataFrame({"a": ["x", "z"]}))
     assert identity(np.arange(3)) != identity(np.arange(3.0))  # another dtype
+    assert identity(pickle.loads(pickle.dumps(banknotes))) == identity(banknotes)
+
+
+def test_a_frame_of_numbers_is_named_by_its_values_index_columns_and_dtypes():
+    """Numbers are digested as bytes, not row by row: anything that changes the frame changes its name."""
+    frame = pd.DataFrame({"loss": [0.5, 0.25], "accuracy": [0.75, 1.0]}, index=[1, 2])
+    changed = [
+        frame.assign(loss=[0.5, 0.25 + 1e-12]),
+        frame.set_axis([2, 3]),
+        frame.rename(columns={"loss": "val_loss"}),
+        frame.astype({"loss": np.float32}),
+        frame[["accuracy", "loss"]],
+    ]
+    names = {identity(f) for f in [frame, *changed]}
+    assert len(names) == 1 + len(changed)
+    assert identity(frame.copy()) == identity(frame)
 
 
 def test_the_key_names_the_builder_and_refuses_a_nameless_one(run):
