@@ -10,11 +10,9 @@ from lib.experiments import (
     VARIABLES,
     Experiment,
     coincidence_note,
-    coinciding,
     deep_nets,
     logistic_base,
     optimizer_and_momentum,
-    reading,
     vanishing_reading,
 )
 from lib.surface import Descent, Plane
@@ -80,13 +78,13 @@ held = experiment.base
 if not values:
     st.info("Choose or type at least one value to compare.", icon=":material/info:")
 else:
-    table = compared(dataset, experiment, values)
-    if table is not None:
-        same = coinciding(table, charts.COINCIDE)
+    comparison = compared(dataset, experiment, values)
+    if comparison is not None:
+        table, same, read = comparison
         title = VARIABLES[vary].capitalize()
         name = f"compare_{vary}_{dataset.name}"
         chart(charts.comparison_layouts, table, title, list(same), name=name, layouts="comparison")
-        st.info(reading(table, vary), icon=":material/insights:")
+        st.info(read, icon=":material/insights:")
         st.caption(
             f"Held fixed: optimizer **{held.optimizer}**, learning rate **{held.learning_rate:g}**, batch "
             f"**{held.batch_size}**, initializer **{held.initializer}**"
@@ -182,10 +180,9 @@ if run is not None:
         f"The current network: {sizes}, {current.activation}, {current.optimizer} at "
         f"{current.learning_rate:g}, {current.epochs} epochs (change it on the inner-layer page)."
     )
-    sizes_by_layer = charts.norms_frame({"current": run})
     chart(
         charts.layer_norms_layouts,
-        sizes_by_layer,
+        {"current": run},
         "what",
         "Size (log scale)",
         name="gradient_and_update_by_layer",
@@ -215,11 +212,7 @@ right.caption(
 )
 nets = {name: trained(dataset, config) for name, config in deep_nets(plain, depth).items()}
 if all(nets.values()):
-    frame = charts.norms_frame(nets)
-    gradients = frame[frame["what"] == charts.NORMS["gradient"]]
-    chart(
-        charts.gradient_by_layer_layouts, gradients, name="vanishing_gradients", layouts="gradient_by_layer"
-    )
+    chart(charts.gradient_by_layer_layouts, nets, name="vanishing_gradients", layouts="gradient_by_layer")
     st.info(vanishing_reading(nets), icon=":material/insights:")
     st.markdown(
         "**Why.** On its way back, the gradient is multiplied at every layer by the slope of that "

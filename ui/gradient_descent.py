@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import experiments
+from lib.charts.gradient_descent import COINCIDE
 from lib.datasets import Dataset
 from lib.lazy import LazyModule
 from lib.settings import MAX_COMPARED, Choice, Flag, Levels, Number, Setting, Text, Unusable, quoted
@@ -214,13 +215,24 @@ def _curves(
     return experiments.curves(_dataset, experiment, value)
 
 
-def compared(dataset: Dataset, experiment: experiments.Experiment, values: list[str]) -> pd.DataFrame | None:
-    """One cached run per value; None after saying on the page why a run cannot be made."""
+@st.cache_data(max_entries=128, max_size="32MB", show_spinner=False)
+def _comparison(
+    fingerprint: str, experiment: experiments.Experiment, values: tuple[str, ...], _dataset: Dataset
+) -> tuple[pd.DataFrame, dict[str, str], str]:
+    table = pd.concat([_curves(fingerprint, experiment, v, _dataset) for v in values], ignore_index=True)
+    same = experiments.coinciding(table, COINCIDE)
+    return table, same, experiments.reading(table, experiment.vary)
+
+
+def compared(
+    dataset: Dataset, experiment: experiments.Experiment, values: list[str]
+) -> tuple[pd.DataFrame, dict[str, str], str] | None:
+    """One cached run per value, and what the page says of them (the values whose curves coincide
+    with an earlier value's, one sentence on the curves), read once; None after saying on the page
+    why a run cannot be made."""
     try:
         with st.spinner(f"Training {len(values)} runs…"):
-            return pd.concat(
-                [_curves(dataset.fingerprint, experiment, v, dataset) for v in values], ignore_index=True
-            )
+            return _comparison(dataset.fingerprint, experiment, tuple(values), dataset)
     except ValueError as err:
         st.error(str(err), icon=":material/error:")
         return None

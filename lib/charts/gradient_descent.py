@@ -356,9 +356,13 @@ def loss_by_step_layouts(paths: pd.DataFrame) -> Callable[[Layout], ChartParts]:
     return per_layout(loss_by_step(paths), columns=None)
 
 
-def layer_norms_layouts(frame: pd.DataFrame, column: str, y_title: str) -> Callable[[Layout], ChartParts]:
-    return per_layout(layer_norms(frame, column, y_title))
+def layer_norms_layouts(runs: dict, column: str, y_title: str) -> Callable[[Layout], ChartParts]:
+    """`layer_norms` of the named runs (their `norms_frame`): built from the runs, so a cached chart
+    costs a page run no frame."""
+    return per_layout(layer_norms(norms_frame(runs), column, y_title))
 
 
-def gradient_by_layer_layouts(frame: pd.DataFrame) -> Callable[[Layout], ChartParts]:
-    return per_layout(gradient_by_layer(frame))
+def gradient_by_layer_layouts(runs: dict) -> Callable[[Layout], ChartParts]:
+    """`gradient_by_layer` of the named runs' gradients."""
+    frame = norms_frame(runs)
+    return per_layout(gradient_by_layer(frame[frame["what"] == NORMS["gradient"]]))
