@@ -22,6 +22,7 @@ CACHES = {
     "ui/compare.py:_neighbourhoods": (64, "31MB"),  # 2 arrays of rows × 50: 0.16 MB (412 rows), 2 MB (5,000)
     "ui/data.py:load_builtin": (8, "32MB"),
     "ui/gradient_descent.py:_curves": (512, "32MB"),
+    "ui/gradient_descent.py:_comparison": (128, "8MB"),  # the curves of one comparison, and its reading
     "ui/gradient_descent.py:_descents": (64, "32MB"),
     "ui/lesson.py:logistic_accuracy": (8, "1MB"),  # one number per data set
     "ui/lesson.py:separability": (16, "1MB"),  # one epoch number per run

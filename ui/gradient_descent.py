@@ -215,7 +215,7 @@ def _curves(
     return experiments.curves(_dataset, experiment, value)
 
 
-@st.cache_data(max_entries=128, max_size="32MB", show_spinner=False)
+@st.cache_data(max_entries=128, max_size="8MB", show_spinner=False)  # a table of 100-300 rows
 def _comparison(
     fingerprint: str, experiment: experiments.Experiment, values: tuple[str, ...], _dataset: Dataset
 ) -> tuple[pd.DataFrame, dict[str, str], str]:
