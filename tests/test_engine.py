@@ -238,7 +238,9 @@ def direct(dataset, config, run):
     model.set_weights(initial_weights(arch.sizes, config.initializer, config.seed))
     code = OPTIMIZER_CODE[config.optimizer].format(lr=config.learning_rate, momentum=config.momentum)
     optimizer = eval(code)
-    model.compile(optimizer=optimizer, loss=engine.OUTPUTS[arch.output].keras_loss, metrics=["accuracy"])
+    steps = -(-len(parts.x_fit) // config.batch_size)  # an epoch's minibatches in one traced call
+    model.compile(optimizer=optimizer, loss=engine.OUTPUTS[arch.output].keras_loss, metrics=["accuracy"],
+                  steps_per_execution=steps)
     t_fit = targets(parts.y_fit, dataset.n_classes)
     for order in shuffles(config.seed, config.epochs, len(parts.x_fit)):
         epoch = tf.data.Dataset.from_tensor_slices((parts.x_fit[order], t_fit[order]))
@@ -412,7 +414,8 @@ def engine_runs(config):  # (the last epoch's loss, test accuracy) of each seed
 
 def keras_runs(config):
     model, _ = build_model(config, 4, 2)
-    model.compile(optimizer=keras.optimizers.SGD(config.learning_rate), loss="binary_crossentropy")
+    model.compile(optimizer=keras.optimizers.SGD(config.learning_rate), loss="binary_crossentropy",
+                  steps_per_execution=steps)  # an epoch's minibatches in one traced call
     runs = []
     for seed in range({SEEDS}):
         model.set_weights(initial_weights(arch.sizes, config.initializer, seed))
