@@ -35,6 +35,19 @@ def compile_scripts_once() -> None:
         app_test.ScriptCache = local_script_runner.ScriptCache = lambda: shared
 
 
+def without_background_load() -> None:
+    """The app's background load (ui.startup.load_in_background: the heavy imports, then a trace of
+    each preset's network) put off for an hour in this process. Tested in a fresh process of its own
+    (tests/test_startup.py); elsewhere it only spent a test process's CPU on traces its tests may not
+    use, and a test of what a page imports must see that page's imports alone."""
+    import ui.startup
+
+    load = ui.startup.load_in_background
+    if not getattr(load, "put_off", False):
+        ui.startup.load_in_background = functools.cache(functools.partial(load.__wrapped__, 3600.0))
+        ui.startup.load_in_background.put_off = True
+
+
 def skip_the_bare_mode_warning() -> None:
     """Outside `streamlit run`, Streamlit's first element checks once whether it runs in a REPL, by
     `inspect.stack()`: every frame's source file looked up, which took 2 s in a test that traces

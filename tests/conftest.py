@@ -19,6 +19,7 @@ from testkit.apptest import (
     scan_components_once,
     skip_the_bare_mode_warning,
     wait_for_runs_without_polling,
+    without_background_load,
 )
 from testkit.chromium import launch, require_chromium
 from testkit.fresh import Background, Finished
@@ -32,6 +33,7 @@ def pytest_configure(config):
     compile_scripts_once()
     skip_the_bare_mode_warning()
     wait_for_runs_without_polling()
+    without_background_load()
     config.addinivalue_line(
         "markers",
         "fresh_process(script, files=None): the test reads `script` run in a fresh Python (fixture `fresh`)",

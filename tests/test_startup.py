@@ -39,8 +39,8 @@ def app_imports() -> list[str]:
 DATA_PAGE = (
     "import sys\n"
     f"for name in {app_imports()!r}: __import__(name)\n"
-    "import ui.startup\n"
-    "ui.startup.load_in_background.__defaults__ = (3600.0,)  # what the page imports, not the later load\n"
+    "from testkit.apptest import without_background_load\n"
+    "without_background_load()  # what the page imports, not the later load\n"
     "from streamlit.testing.v1 import AppTest\n"
     "from testkit.apptest import LAPTOP_BAND\n"
     "from ui.state import CHART_WIDTH\n"
