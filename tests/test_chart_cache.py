@@ -48,6 +48,8 @@ def test_a_frame_of_numbers_is_named_by_its_values_index_columns_and_dtypes():
     names = {identity(f) for f in [frame, *changed]}
     assert len(names) == 1 + len(changed)
     assert identity(frame.copy()) == identity(frame)
+    mixed = frame.assign(kept=[True, False])  # booleans beside numbers: named by value, not by address
+    assert identity(mixed) == identity(mixed.copy()) != identity(mixed.assign(kept=[True, True]))
 
 
 def test_the_key_names_the_builder_and_refuses_a_nameless_one(run):

@@ -189,7 +189,9 @@ def _digest(value: np.ndarray | pd.DataFrame | pd.Series) -> str:
     frame = value if isinstance(value, (pd.DataFrame, pd.Series)) else pd.Series(value.ravel())
     frame = frame.to_frame() if isinstance(frame, pd.Series) else frame
     digest.update(repr([(column, str(kind)) for column, kind in frame.dtypes.items()]).encode())
-    if all(kind.kind in "biuf" for kind in frame.dtypes):  # numbers: their bytes, a run's history
+    kinds = set(frame.dtypes)
+    if len(kinds) == 1 and next(iter(kinds)).kind in "biuf":  # numbers of one dtype (a run's history):
+        # their bytes as they are (mixed dtypes would be converted, booleans and numbers to objects)
         digest.update(_digest(frame.index.to_numpy()).encode())
         digest.update(np.ascontiguousarray(frame.to_numpy()).tobytes())
     else:  # text and Python objects: pandas' hash of each row (index included), 20x slower
