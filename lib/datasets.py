@@ -46,6 +46,9 @@ class Dataset:
     description: str = ""
     notices: tuple[str, ...] = field(default=())
 
+    def __post_init__(self):
+        self.fingerprint  # noqa: B018  (made with the data set: every copy a cache hands out carries it)
+
     @property
     def n_features(self) -> int:
         return self.X.shape[1]
@@ -56,8 +59,8 @@ class Dataset:
 
     @functools.cached_property
     def fingerprint(self) -> str:
-        """A short content hash: a cache key that changes whenever the numbers do. Made once per
-        object (a page run asks for it in every cached call), and kept when the object is copied."""
+        """A short content hash: a cache key that changes whenever the numbers do. Made once, when
+        the data set is (a page run asks for it in every cached call), and pickled with it."""
         digest = hashlib.sha256()
         digest.update(np.ascontiguousarray(self.X, dtype=np.float64).tobytes())
         digest.update(np.ascontiguousarray(self.y, dtype=np.int64).tobytes())

@@ -163,7 +163,7 @@ def identity(value) -> Hashable:
     if isinstance(value, Dataset):  # its content hash, made once and kept by its copies from a cache
         return ("Dataset", value.name, value.fingerprint, value.description, value.notices)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        try:  # a frozen object without `==` (a run, a data set): its digest is made once
+        try:  # a frozen object without `==` (a run): its digest is made once
             with _DIGESTS_LOCK:
                 return _DIGESTS[value]
         except (KeyError, TypeError):
