@@ -227,11 +227,15 @@ def _linked_panels(
         # One brush and one pick shared by every panel is the point; Altair 6 warns whenever a
         # parameter is merged across views, even when asked to (vega/altair#3891).
         warnings.simplefilter("ignore", UserWarning)
-        chart = alt.concat(*panels, columns=columns, spacing=SPACING)
-    # One legend for every panel: the class colours (or the share kept) are one shared scale.
-    return chart.resolve_scale(x="independent", y="independent", color="shared").configure_title(
-        fontSize=15, subtitleFontSize=11, subtitleColor="#555"
-    )
+        # One legend for every panel: the class colours (or the share kept) are one shared scale.
+        # Given to the constructor: `resolve_scale` and `configure_title` each copy the whole chart.
+        return alt.concat(
+            *panels,
+            columns=columns,
+            spacing=SPACING,
+            resolve=alt.Resolve(scale=alt.ScaleResolveMap(x="independent", y="independent", color="shared")),
+            config=alt.Config(title=alt.TitleConfig(fontSize=15, subtitleFontSize=11, subtitleColor="#555")),
+        )
 
 
 def linked_maps(

@@ -76,10 +76,11 @@ def _scatter_matrix(frames, values, *, features, class_names, panel) -> alt.VCon
             tips = pictures + [alt.Tooltip(f"{f}:Q") for f in features] + [alt.Tooltip(CLASS_FIELD)]
             cells.insert(j, _scatter(frame, x, y, tips, color, panel, bottom=i == last, left=j == 0))
         rows.append(alt.hconcat(*cells, spacing=PANEL_SPACING))
-    return (
-        alt.vconcat(*rows, spacing=PANEL_SPACING)
-        .properties(usermeta={"features": list(features)})
-        .configure_legend(columns=LEGEND_COLUMNS)  # ten digits in two rows: a phone's width
+    return alt.vconcat(  # given to the constructor: `.properties` and `.configure_*` copy the whole chart
+        *rows,
+        spacing=PANEL_SPACING,
+        usermeta={"features": list(features)},
+        config=alt.Config(legend=alt.LegendConfig(columns=LEGEND_COLUMNS)),  # ten digits in two rows: a phone
     )
 
 

@@ -14,7 +14,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from lib.charts.common import PALETTE, ChartParts, per_layout
+from lib.charts.common import INDEPENDENT_COLOURS, PALETTE, ChartParts, per_layout
 from lib.charts.layouts import Layout
 
 PAD = alt.AutoSizeParams(type="pad", contains="padding")  # legends outside the plot's size
@@ -198,12 +198,13 @@ def _surface(frames, values, *, features, order, size) -> alt.LayerChart:
         y=alt.Y("w2:Q", scale=y_scale),
         tooltip=["what:N", alt.Tooltip("w1:Q", format=".3f"), alt.Tooltip("w2:Q", format=".3f")],
     )
-    return (
-        alt.layer(heat, lines, steps, start, star)
-        .resolve_scale(color="independent")
-        .properties(
-            width=size, height=size, autosize=PAD, title="The loss surface and the paths of the weights"
-        )
+    return alt.layer(
+        *(heat, lines, steps, start, star),
+        resolve=INDEPENDENT_COLOURS,
+        width=size,
+        height=size,
+        autosize=PAD,
+        title="The loss surface and the paths of the weights",
     )
 
 

@@ -13,7 +13,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from lib.charts.common import CLASS_FIELD, ChartParts, class_color, per_layout
+from lib.charts.common import CLASS_FIELD, INDEPENDENT_COLOURS, ChartParts, class_color, per_layout
 from lib.charts.layouts import Layout
 from lib.charts.plane import panel_rows
 from lib.plane_geometry import H1, H2, boundary_ends, confusion_counts, output_line, predictions
@@ -397,11 +397,7 @@ def _architecture(
             .mark_text(align="right", baseline="middle", fontSize=11, limit=limit)
             .encode(x=x, y=y, text="feature:N", tooltip=[alt.Tooltip("feature:N", title="input")])
         )
-    return (
-        alt.layer(*layers)
-        .resolve_scale(color="independent")
-        .properties(width=width, height=height, autosize=PLOT_SIZE)
-    )
+    return alt.layer(*layers, resolve=INDEPENDENT_COLOURS, width=width, height=height, autosize=PLOT_SIZE)
 
 
 def _input_names(feature_names, ys) -> pd.DataFrame:

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from lib import inside
-from lib.charts.common import CLASS_FIELD, ChartParts, class_color
+from lib.charts.common import CLASS_FIELD, INDEPENDENT_COLOURS, ChartParts, class_color
 from lib.charts.inner_layer import CANVAS, PLOT_SIZE, _axes, architecture_parts
 from lib.charts.layouts import Layout, widest
 from lib.charts.plane import panel_rows, plane_extent
@@ -321,16 +321,14 @@ def _nodes_view(frames, values, *, width, height, picture, horizontal) -> alt.La
         .mark_text(align="center" if horizontal else "left", baseline="top", fontSize=12, fontWeight="bold")
         .encode(x=_px("cx"), y=_px("cy", alt.Y), text="text:N")
     )
-    return (
-        alt.layer(links, picked_links, circles, *names, frame, dots, band, status, bottleneck, ring, heads)
-        .resolve_scale(color="independent")
-        .properties(
-            width=width,
-            height=height,
-            autosize=PLOT_SIZE,  # the pictures are placed in px: legends add room, they take none
-            usermeta=CANVAS,
-            view=alt.ViewBackground(stroke=None),
-        )
+    return alt.layer(  # given to the constructor: `.resolve_scale` and `.properties` copy the whole chart
+        *(links, picked_links, circles, *names, frame, dots, band, status, bottleneck, ring, heads),
+        resolve=INDEPENDENT_COLOURS,
+        width=width,
+        height=height,
+        autosize=PLOT_SIZE,  # the pictures are placed in px: legends add room, they take none
+        usermeta=CANVAS,
+        view=alt.ViewBackground(stroke=None),
     )
 
 
@@ -402,16 +400,14 @@ def _bending_view(frames, values, *, class_names, size, legends="horizontal") ->
             .mark_line(color="black", strokeDash=[6, 3], strokeWidth=2)
             .encode(x=x, y=y)
         )
-    return (
-        alt.layer(*layers)
-        .resolve_scale(color="independent")
-        .properties(
-            width=size,
-            height=size,
-            autosize=PLOT_SIZE,
-            usermeta=CANVAS,
-            title=alt.Title(alt.expr("'Epoch ' + epoch")),
-        )
+    return alt.layer(
+        *layers,
+        resolve=INDEPENDENT_COLOURS,
+        width=size,
+        height=size,
+        autosize=PLOT_SIZE,
+        usermeta=CANVAS,
+        title=alt.Title(alt.expr("'Epoch ' + epoch")),
     )
 
 
