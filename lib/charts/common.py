@@ -40,8 +40,8 @@ PALETTE = (
     "#17becf",
 )
 CLASS_FIELD = "class"
-# Layers that colour by scales of their own (a layer resolved so is given it in its constructor:
-# `.resolve_scale` copies the whole chart)
+# A layer's resolve when its layers colour by scales of their own, for its constructor (a chained
+# `.resolve_scale` deep-copies the whole chart)
 INDEPENDENT_COLOURS = alt.Resolve(scale=alt.ScaleResolveMap(color="independent"))
 PER_EPOCH = "@"  # a column of one epoch's values is named prefix@epoch ("level@7", lib.charts.player)
 

@@ -198,8 +198,9 @@ def _surface(frames, values, *, features, order, size) -> alt.LayerChart:
         y=alt.Y("w2:Q", scale=y_scale),
         tooltip=["what:N", alt.Tooltip("w1:Q", format=".3f"), alt.Tooltip("w2:Q", format=".3f")],
     )
+    layers = [heat, lines, steps, start, star]
     return alt.layer(
-        *(heat, lines, steps, start, star),
+        *layers,
         resolve=INDEPENDENT_COLOURS,
         width=size,
         height=size,

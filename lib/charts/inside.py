@@ -321,8 +321,9 @@ def _nodes_view(frames, values, *, width, height, picture, horizontal) -> alt.La
         .mark_text(align="center" if horizontal else "left", baseline="top", fontSize=12, fontWeight="bold")
         .encode(x=_px("cx"), y=_px("cy", alt.Y), text="text:N")
     )
+    layers = [links, picked_links, circles, *names, frame, dots, band, status, bottleneck, ring, heads]
     return alt.layer(  # given to the constructor: `.resolve_scale` and `.properties` copy the whole chart
-        *(links, picked_links, circles, *names, frame, dots, band, status, bottleneck, ring, heads),
+        *layers,
         resolve=INDEPENDENT_COLOURS,
         width=width,
         height=height,
